@@ -1,0 +1,143 @@
+/*
+ * ct_bench.h: a C API over Google Benchmark.
+ *
+ * Google Benchmark has no C API; this is ours. A benchmark is registered from
+ * C with a name, a function run by every thread, and optional per-run setup
+ * and teardown run once, by thread 0, before the other threads start and
+ * after they have all stopped:
+ *
+ *     static void *setup(ct_bench_state *st)           // thread 0, once per run
+ *     { return make_shared_object(ct_bench_threads(st)); }
+ *     static void run(ct_bench_state *st)               // every thread
+ *     {
+ *         my_obj *o = ct_bench_shared(st);
+ *         CT_BENCH_LOOP(st, i) { op(o); }               // timed, plain C
+ *         ct_bench_items(st, ct_bench_iterations(st));
+ *     }
+ *     static void teardown(ct_bench_state *st, void *o) // thread 0, all stopped
+ *     { if (!verify(o)) ct_bench_error(st, "lost %d", ...); free(o); }
+ *
+ *     ct_bench *b = ct_bench_register(&(ct_bench_def){
+ *         .name = "counter/incr/mutex", .run = run, .setup = setup,
+ *         .teardown = teardown, .user = &ct_counter_mutex});
+ *     ct_bench_param(b, "work", (int64_t[]){0, 100}, 2);
+ *     ct_bench_thread_counts(b, (int[]){1, 2, 4, 8}, 4);
+ *
+ * Names read <family>/<workload>/<impl>/<param>:<value>.../real_time/threads:N,
+ * so --benchmark_filter and the report group them. Multithreaded runs use real
+ * (wall-clock) time. Repetitions, aggregates, random interleaving and every
+ * other --benchmark_* flag are Google Benchmark's own.
+ *
+ * The timed loop: CT_BENCH_LOOP hands out iterations in batches (by default
+ * all of them in one), so the loop body is plain C with no call into C++ per
+ * iteration. The batch size can be capped with ct_bench_batch_size() when a
+ * benchmark pauses the timer between batches.
+ *
+ * Threading contract: setup happens-before every thread's run; every thread's
+ * run (including what it writes after its loop) happens-before teardown.
+ */
+#ifndef CT_BENCH_H
+#define CT_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ct_bench ct_bench;             /* one registration */
+typedef struct ct_bench_state ct_bench_state; /* one thread of one run */
+
+typedef struct ct_bench_def {
+    const char *name;                               /* family/workload/impl */
+    void (*run)(ct_bench_state *st);                /* every thread */
+    void *(*setup)(ct_bench_state *st);             /* optional; thread 0 */
+    /* optional; thread 0, after every run (even one whose setup failed),
+     * with what setup returned: verify here, then free. */
+    void (*teardown)(ct_bench_state *st, void *shared);
+    void *user;                                     /* ct_bench_user() */
+} ct_bench_def;
+
+/* ---- registration (before ct_bench_main runs them) ---- */
+
+/* Copies def (and the name). Returns NULL only when out of memory. */
+ct_bench *ct_bench_register(const ct_bench_def *def);
+/* A swept parameter; the sweep is the cartesian product of all of them. */
+void ct_bench_param(ct_bench *b, const char *name, const int64_t *values, size_t n);
+/* Thread counts to run (default: 1). Oversubscription is allowed. */
+void ct_bench_thread_counts(ct_bench *b, const int *counts, size_t n);
+/* Measure CPU time instead of real time (real time is the default). */
+void ct_bench_cpu_time(ct_bench *b);
+/* Fix the iteration count instead of letting Google Benchmark pick it. */
+void ct_bench_fixed_iterations(ct_bench *b, uint64_t iters);
+
+/* ---- inside a run ---- */
+
+int ct_bench_thread_index(const ct_bench_state *st);
+int ct_bench_threads(const ct_bench_state *st);
+int64_t ct_bench_arg(const ct_bench_state *st, size_t i); /* i-th param, in ct_bench_param order */
+void *ct_bench_user(const ct_bench_state *st);
+void *ct_bench_shared(const ct_bench_state *st);          /* what setup returned */
+/* Iterations this thread runs in this run (known before the loop starts). */
+uint64_t ct_bench_iterations(const ct_bench_state *st);
+
+/* Cap how many iterations one batch hands out (0: no cap). */
+void ct_bench_batch_size(ct_bench_state *st, uint64_t n);
+/* The next batch: starts the timer on the first call, returns 0 (and stops
+ * the timer) when the run is over. Use CT_BENCH_LOOP rather than this. */
+uint64_t ct_bench_next_batch(ct_bench_state *st);
+
+/* Every thread must run its loop to the end (Google Benchmark requires it):
+ * do not break out of it. Do not nest two CT_BENCH_LOOPs. */
+#define CT_BENCH_LOOP(st, i)                                                   \
+    for (uint64_t ct__n_; (ct__n_ = ct_bench_next_batch(st)) != 0;)            \
+        for (uint64_t i = 0; i < ct__n_; i++)
+
+void ct_bench_pause(ct_bench_state *st);  /* exclude what follows from the time */
+void ct_bench_resume(ct_bench_state *st);
+
+/* Items (operations) this thread processed: gives items_per_second. */
+void ct_bench_items(ct_bench_state *st, uint64_t n);
+
+enum {
+    CT_COUNTER_TOTAL = 0,          /* summed over threads, shown as is */
+    CT_COUNTER_RATE = 1 << 0,      /* divided by the run's (real) time */
+    CT_COUNTER_AVG_THREADS = 1 << 1, /* divided by the thread count */
+    CT_COUNTER_PER_ITER = 1 << 2   /* divided by the iterations */
+};
+/* A custom counter; the value is summed over the threads that set it. */
+void ct_bench_counter(ct_bench_state *st, const char *name, double value, int flags);
+void ct_bench_label(ct_bench_state *st, const char *label);
+
+/* The run failed (e.g. verification): reported by Google Benchmark as an
+ * error, printed to stderr, and ct_bench_main returns non-zero. */
+void ct_bench_error(ct_bench_state *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The run does not apply (e.g. a capability is missing): reported as an error
+ * whose message starts with "skipped: ", and not counted as a failure. */
+void ct_bench_skip(ct_bench_state *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool ct_bench_failed(const ct_bench_state *st);
+
+/* ---- running ---- */
+
+/* Add key=value to the JSON "context" block. */
+void ct_bench_context(const char *key, const char *value);
+/* Initialize from argv (Google Benchmark's flags; unknown flags are an error),
+ * run what matches --benchmark_filter, and return 0, 1 when a run reported an
+ * error, or 2 for bad flags. Prints progress (i of n, elapsed) to stderr. */
+int ct_bench_main(int argc, char **argv);
+/* Number of registered benchmark instances matching filter (regex, a
+ * leading '-' negates), counting every param and thread combination. */
+size_t ct_bench_count(const char *filter);
+
+/* Registers harness/empty/{c_api,native}: the same empty loop through this
+ * API and written natively in C++, to measure what the wrapper costs. */
+void ct_bench_register_overhead(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CT_BENCH_H */
