@@ -17,7 +17,12 @@
  *    is excluded from validated runs.
  *  - Competitors with CT_CAP_PER_THREAD (sharded, false_shared) give each
  *    thread index its own slot: a tid must be below the max_threads given to
- *    create, and at most one thread may use a given tid at a time.
+ *    create, and at most one thread may use a given tid at a time (a thread
+ *    taking over a tid synchronizes with its previous user, e.g. joins it).
+ *    create(0) fails with EINVAL. add with tid >= max_threads is a contract
+ *    violation: it prints a message and aborts, in every build; it never
+ *    folds the tid onto another thread's slot nor writes out of bounds.
+ *    The other competitors ignore tid.
  *  - read is linearizable for the locked and single-word atomic designs. For
  *    the per-thread designs it sums the slots one by one: it returns a value
  *    between the counter's value when the read started and when it ended

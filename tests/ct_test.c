@@ -1,0 +1,367 @@
+/*
+ * ct_test.c: the test runner behind ct_test.h: one forked child per case, a
+ * timeout per case, one result line per case.
+ *
+ * The parent blocks SIGCHLD and the termination signals and waits for them
+ * with sigtimedwait, so a timeout needs no timer thread and no handler: the
+ * parent stays single-threaded, which keeps fork safe under TSan. If the
+ * runner itself is interrupted (Ctrl-C, ctest's timeout), it kills the
+ * running case's process group first and then dies of the same signal.
+ */
+#include "ct_test.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- failing ------------------------------------------------------------- */
+
+void ct__test_fail(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);
+    fprintf(stderr, "%s:%d: FAIL: ", file, line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(NULL);
+    _exit(1);
+}
+
+/* ---- thread helpers -------------------------------------------------------- */
+
+void ct_test_barrier_init(ct_test_barrier *b, unsigned count)
+{
+    int err = pthread_barrier_init(&b->b, NULL, count);
+
+    if (err)
+        ct_test_fail("pthread_barrier_init(%u): %s", count, strerror(err));
+}
+
+void ct_test_barrier_wait(ct_test_barrier *b)
+{
+    int err = pthread_barrier_wait(&b->b);
+
+    if (err != 0 && err != PTHREAD_BARRIER_SERIAL_THREAD)
+        ct_test_fail("pthread_barrier_wait: %s", strerror(err));
+}
+
+void ct_test_barrier_destroy(ct_test_barrier *b)
+{
+    int err = pthread_barrier_destroy(&b->b);
+
+    if (err)
+        ct_test_fail("pthread_barrier_destroy: %s", strerror(err));
+}
+
+struct ct__test_thread {
+    pthread_t th;
+    ct_test_thread_fn fn;
+    void *arg;
+    unsigned idx;
+};
+
+static void *ct__test_thread_main(void *p)
+{
+    struct ct__test_thread *t = p;
+
+    t->fn(t->idx, t->arg);
+    return NULL;
+}
+
+void ct_test_run_threads(unsigned n, ct_test_thread_fn fn, void *arg)
+{
+    struct ct__test_thread *t = calloc(n ? n : 1, sizeof *t);
+    int err;
+
+    if (!t)
+        ct_test_fail("calloc(%u threads): out of memory", n);
+    for (unsigned i = 0; i < n; i++) {
+        t[i] = (struct ct__test_thread){.fn = fn, .arg = arg, .idx = i};
+        /* On failure the threads already started may wait on a barrier for
+         * the missing one; ct_test_fail _exits, which ends them too. */
+        err = pthread_create(&t[i].th, NULL, ct__test_thread_main, &t[i]);
+        if (err)
+            ct_test_fail("pthread_create (thread %u of %u): %s", i, n, strerror(err));
+    }
+    for (unsigned i = 0; i < n; i++) {
+        err = pthread_join(t[i].th, NULL);
+        if (err)
+            ct_test_fail("pthread_join (thread %u of %u): %s", i, n, strerror(err));
+    }
+    free(t);
+}
+
+/* ---- the runner ------------------------------------------------------------ */
+
+double ct_test_timeout_mult(void)
+{
+    const char *s = getenv("CT_TIMEOUT_MULT");
+    char *end;
+    double m;
+
+    if (!s || !*s)
+        return 1.0;
+    errno = 0;
+    m = strtod(s, &end);
+    if (errno || *end || !(m > 0) || m > 1e6) {
+        fprintf(stderr, "ct_test: CT_TIMEOUT_MULT='%s' is not a positive number\n", s);
+        exit(2);
+    }
+    return m;
+}
+
+static double ct__now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The child: its own process group (so a timeout kills what it forked too),
+ * the caller's signal mask back, and an exit status that says pass or fail.
+ * exit(), not _exit(): the sanitizers report leaks and races at exit. */
+_Noreturn static void ct__child(const ct_test_case *tc, const sigset_t *oldmask)
+{
+    int rc;
+
+    setpgid(0, 0);
+    sigprocmask(SIG_SETMASK, oldmask, NULL);
+    rc = tc->fn(tc->arg);
+    fflush(NULL);
+    exit(rc == 0 ? 0 : (rc > 0 && rc < 256) ? rc : 1);
+}
+
+static void ct__kill_case(pid_t pid)
+{
+    int status;
+
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL); /* in case setpgid had not run yet */
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/* Die of sig (taken by sigtimedwait, so no longer pending), as if we had
+ * never blocked it: the shell and ctest then see what happened. */
+_Noreturn static void ct__die_of(int sig)
+{
+    sigset_t only;
+
+    signal(sig, SIG_DFL);
+    sigemptyset(&only);
+    sigaddset(&only, sig);
+    sigprocmask(SIG_UNBLOCK, &only, NULL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+/* Run one case in a child; returns 1 if it passed, 0 if it failed. */
+static int ct__run_forked(const ct_test_case *tc, double mult, const sigset_t *waitset,
+                          const sigset_t *oldmask)
+{
+    double timeout = (tc->timeout_s ? tc->timeout_s : CT_TEST_DEFAULT_TIMEOUT_S) * mult;
+    double start = ct__now(), deadline = start + timeout;
+    char why[160] = "";
+    int status = 0;
+    pid_t pid;
+
+    fflush(NULL); /* or the child would print our buffered output again */
+    pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "ct_test: fork: %s\n", strerror(errno));
+        exit(2);
+    }
+    if (pid == 0)
+        ct__child(tc, oldmask);
+    setpgid(pid, pid); /* both sides set it, so kill(-pid) works at once */
+
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        double left;
+        struct timespec ts;
+        int sig;
+
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR) {
+            fprintf(stderr, "ct_test: waitpid: %s\n", strerror(errno));
+            exit(2);
+        }
+        left = deadline - ct__now();
+        if (left <= 0) {
+            ct__kill_case(pid);
+            snprintf(why, sizeof why, "timeout after %gs", timeout);
+            break;
+        }
+        ts.tv_sec = (time_t)left;
+        ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+        sig = sigtimedwait(waitset, NULL, &ts);
+        if (sig < 0 || sig == SIGCHLD)
+            continue; /* timed out (EAGAIN), EINTR, or a child changed state */
+        /* Interrupted: take the case down with us, then die of the signal. */
+        ct__kill_case(pid);
+        printf("FAIL %-36s interrupted by %s\n", tc->name, strsignal(sig));
+        fflush(NULL);
+        ct__die_of(sig);
+    }
+
+    long ms = (long)((ct__now() - start) * 1000 + 0.5);
+    if (!why[0]) {
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+            printf("PASS %-36s %6ld ms\n", tc->name, ms);
+            fflush(stdout);
+            return 1;
+        }
+        if (WIFEXITED(status))
+            snprintf(why, sizeof why, "exit code %d%s", WEXITSTATUS(status),
+                     WEXITSTATUS(status) == 66   ? " (a ThreadSanitizer report?)"
+                     : WEXITSTATUS(status) == 23 ? " (a LeakSanitizer report?)"
+                                                 : "");
+        else if (WIFSIGNALED(status))
+            snprintf(why, sizeof why, "killed by signal %d (SIG%s: %s)", WTERMSIG(status),
+                     sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?",
+                     strsignal(WTERMSIG(status)));
+        else
+            snprintf(why, sizeof why, "unexpected wait status 0x%x", (unsigned)status);
+    }
+    printf("FAIL %-36s %6ld ms  %s\n", tc->name, ms, why);
+    fflush(stdout);
+    return 0;
+}
+
+static int ct__run_inline(const ct_test_case *tc)
+{
+    double start = ct__now();
+    int rc = tc->fn(tc->arg);
+    long ms = (long)((ct__now() - start) * 1000 + 0.5);
+
+    printf("%s %-36s %6ld ms", rc ? "FAIL" : "PASS", tc->name, ms);
+    if (rc)
+        printf("  returned %d", rc);
+    printf("\n");
+    fflush(stdout);
+    return rc == 0;
+}
+
+static void ct__usage(const char *argv0, FILE *f)
+{
+    fprintf(f,
+            "usage: %s [--list] [--no-fork] [CASE...]\n"
+            "  runs every case (or the named ones), each in a child process with a\n"
+            "  timeout scaled by $CT_TIMEOUT_MULT; --no-fork runs them in-process\n"
+            "  without a timeout (for a debugger)\n",
+            argv0);
+}
+
+int ct_test_main(int argc, char **argv, const ct_test_case *cases, size_t n)
+{
+    int list = 0, nofork = 0, named = 0;
+    size_t passed = 0, failed = 0, skipped = 0;
+    unsigned char *selected;
+    sigset_t waitset, oldmask;
+    double mult;
+
+    /* Line-buffered before any output: the result lines interleave sanely
+     * with the cases' own stderr, and a case killed on timeout keeps what it
+     * printed (children inherit the mode). */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cases[i].name, cases[j].name) == 0) {
+                fprintf(stderr, "ct_test: duplicate case name '%s'\n", cases[i].name);
+                return 2;
+            }
+
+    selected = calloc(n ? n : 1, 1);
+    if (!selected) {
+        fprintf(stderr, "ct_test: out of memory\n");
+        return 2;
+    }
+    for (int a = 1; a < argc; a++) {
+        const char *arg = argv[a];
+        size_t i;
+
+        if (strcmp(arg, "--list") == 0) {
+            list = 1;
+            continue;
+        }
+        if (strcmp(arg, "--no-fork") == 0) {
+            nofork = 1;
+            continue;
+        }
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            ct__usage(argv[0], stdout);
+            free(selected);
+            return 0;
+        }
+        if (arg[0] == '-') {
+            fprintf(stderr, "ct_test: unknown option '%s'\n", arg);
+            ct__usage(argv[0], stderr);
+            free(selected);
+            return 2;
+        }
+        for (i = 0; i < n && strcmp(cases[i].name, arg) != 0; i++)
+            ;
+        if (i == n) {
+            fprintf(stderr, "ct_test: unknown test case '%s' (--list shows them)\n", arg);
+            free(selected);
+            return 2;
+        }
+        selected[i] = 1;
+        named = 1;
+    }
+    if (list) {
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", cases[i].name);
+        free(selected);
+        return 0;
+    }
+    mult = ct_test_timeout_mult();
+
+    /* Children must be reapable, and the signals we wait for must stay
+     * pending until sigtimedwait takes them. --no-fork changes nothing: the
+     * cases run as in a plain program. */
+    signal(SIGCHLD, SIG_DFL);
+    sigemptyset(&waitset);
+    sigaddset(&waitset, SIGCHLD);
+    sigaddset(&waitset, SIGINT);
+    sigaddset(&waitset, SIGTERM);
+    sigaddset(&waitset, SIGHUP);
+    sigaddset(&waitset, SIGQUIT);
+    sigprocmask(SIG_BLOCK, nofork ? NULL : &waitset, &oldmask);
+
+    for (size_t i = 0; i < n; i++) {
+        const ct_test_case *tc = &cases[i];
+
+        if (named && !selected[i])
+            continue;
+        if (tc->skip) {
+            printf("SKIP %-36s %6s     %s\n", tc->name, "", tc->skip);
+            fflush(stdout);
+            skipped++;
+            continue;
+        }
+        if (nofork ? ct__run_inline(tc) : ct__run_forked(tc, mult, &waitset, &oldmask))
+            passed++;
+        else
+            failed++;
+    }
+    sigprocmask(SIG_SETMASK, &oldmask, NULL);
+    free(selected);
+
+    printf("%zu passed, %zu failed, %zu skipped (timeouts x%g)\n", passed, failed, skipped,
+           mult);
+    return failed ? 1 : 0;
+}

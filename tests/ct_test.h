@@ -1,0 +1,89 @@
+/*
+ * ct_test.h: contend's tiny test runner, in the spirit of libuv's.
+ *
+ * A test binary builds a table of cases and hands it to ct_test_main:
+ *
+ *     static int test_find(void *arg) { ...; return 0; }      // 0: pass
+ *     int main(int argc, char **argv)
+ *     {
+ *         static const ct_test_case cases[] = {
+ *             {.name = "find", .fn = test_find, .timeout_s = 5},
+ *         };
+ *         return ct_test_main(argc, argv, cases, 1);
+ *     }
+ *
+ * Each case runs in its own forked child, in its own process group, with a
+ * timeout of timeout_s seconds (default CT_TEST_DEFAULT_TIMEOUT_S) times the
+ * environment variable CT_TIMEOUT_MULT (default 1; sanitizer trees set more).
+ * A case fails if it returns nonzero, calls ct_test_fail, exits nonzero
+ * (a TSan report makes the exit 66, an LSan leak 23), dies of a signal, or
+ * outlives its timeout (the group then gets SIGKILL). One line per case:
+ * PASS/FAIL/SKIP, name, elapsed ms; the binary exits 1 if any case failed.
+ *
+ *     test_x                  run every case
+ *     test_x NAME...          run only these (an unknown name: exit 2)
+ *     test_x --list           list the cases
+ *     test_x --no-fork NAME   run in-process, no timeout (for a debugger)
+ *
+ * The runner forks from a single-threaded parent (it never starts a thread
+ * itself), which is what makes fork safe under TSan. Cases may start threads
+ * (helpers below) and fork themselves.
+ */
+#ifndef CT_TEST_H
+#define CT_TEST_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#define CT_TEST_DEFAULT_TIMEOUT_S 10
+
+typedef int (*ct_test_fn)(void *arg);
+
+typedef struct ct_test_case {
+    const char *name;
+    ct_test_fn fn;      /* 0: pass; nonzero (or ct_test_fail): fail */
+    void *arg;          /* passed to fn, so one fn serves many cases */
+    unsigned timeout_s; /* 0: CT_TEST_DEFAULT_TIMEOUT_S; times CT_TIMEOUT_MULT */
+    const char *skip;   /* non-NULL: not run; reported as SKIP with this reason */
+} ct_test_case;
+
+/* Parse argv, run the selected cases, print the results; returns the exit
+ * status for main: 0 all passed (skips allowed), 1 a failure, 2 bad usage. */
+int ct_test_main(int argc, char **argv, const ct_test_case *cases, size_t n);
+
+/* CT_TIMEOUT_MULT from the environment (1 if unset), for cases that wait on
+ * something themselves. Exits 2 if it is not a positive number. */
+double ct_test_timeout_mult(void);
+
+/* Print "file:line: FAIL: message" and end the case at once with exit status
+ * 1. Safe from any thread of the case: it flushes stdio and _exits, without
+ * running atexit handlers while other threads still run. */
+#define ct_test_fail(...) ct__test_fail(__FILE__, __LINE__, __VA_ARGS__)
+void ct__test_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
+
+/* ct_test_fail unless cond holds, naming the condition. */
+#define CT_CHECK(cond)                                                                   \
+    do {                                                                                 \
+        if (!(cond))                                                                     \
+            ct_test_fail("check failed: %s", #cond);                                      \
+    } while (0)
+
+/* A start barrier: every thread of a case waits on it before the timed or
+ * racing part, so they really overlap instead of running one after another
+ * as they get created. Every pthread error is a ct_test_fail. */
+typedef struct ct_test_barrier {
+    pthread_barrier_t b;
+} ct_test_barrier;
+
+void ct_test_barrier_init(ct_test_barrier *b, unsigned count);
+void ct_test_barrier_wait(ct_test_barrier *b);
+void ct_test_barrier_destroy(ct_test_barrier *b);
+
+/* Start n threads running fn(0, arg) ... fn(n - 1, arg) and join them all.
+ * Every pthread error is a ct_test_fail. Whatever the threads wrote
+ * happens-before the return (join). */
+typedef void (*ct_test_thread_fn)(unsigned idx, void *arg);
+void ct_test_run_threads(unsigned n, ct_test_thread_fn fn, void *arg);
+
+#endif /* CT_TEST_H */

@@ -1,0 +1,564 @@
+/*
+ * test_counter_validate.c: the counter family's validate driver.
+ *
+ * Every registered competitor that declares CT_CAP_EXACT is run by 1, 2, 4
+ * and 8 adding threads (8 is 4x oversubscription on the 2-core reference
+ * machine) plus one reader thread, all released together by a start barrier.
+ * One case per (competitor, thread count), named validate/<impl>/<n>t.
+ * The competitors come from ct_counter_impls(), never from a list here, so a
+ * new one is validated as soon as it is registered; those without
+ * CT_CAP_EXACT are listed as SKIP with the reason.
+ *
+ * What is checked:
+ *  - each adder adds a fixed sequence of deltas (mostly 1, some in the
+ *    thousands, some above 2^32 to catch a truncating add), reading every
+ *    READ_EVERY adds: a read never goes back, never misses the adder's own
+ *    adds, never exceeds the final total;
+ *  - the reader reads until the adders are done: never back, never above
+ *    the total; then, having synchronized with the adders (acquire on their
+ *    release), it must read the exact total;
+ *  - after the join, read returns the exact total: no update lost.
+ * "The total" is the sum of the deltas the adders actually added: normally
+ * all of them, fewer when a collapsed spinning lock hits DEADLINE_S (the case
+ * then says so).
+ * Plus the registry's sanity, ct_counter_find's errors, create/destroy at
+ * max_threads 1 and 64, the per-thread designs' abort on a bad tid, and the
+ * spin locks of ct_spinlock.h (trylock, which the counters do not use, and
+ * mutual exclusion).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "counter.h"
+#include "ct_spinlock.h"
+#include "ct_test.h"
+
+#define OPS_PER_THREAD 20000u /* small enough to be quick under TSan */
+#define READ_EVERY 256u       /* an adder reads after this many adds */
+/* Spinning locks with more threads than cores hand the lock to preempted
+ * threads (the ticket lock always does): throughput collapses by orders of
+ * magnitude, which is what the benchmarks show. To keep the test fast the
+ * adders stop at this deadline (checked before every add, outside the
+ * counter: in a collapse each add is a trip through the scheduler); the
+ * checks then use the adds actually made. Not scaled by CT_TIMEOUT_MULT:
+ * fewer adds under TSan validate just as well. A deadlock still hangs and
+ * fails on the case timeout. */
+#define DEADLINE_S 0.5
+#define MAX_ADDERS 8u /* the largest of thread_counts */
+#define VALIDATE_TIMEOUT_S 30u
+
+#define NFIXED 6u /* the cases that are not validate/<impl>/<n>t */
+
+static const unsigned thread_counts[] = {1, 2, 4, 8};
+#define NCOUNTS (sizeof thread_counts / sizeof thread_counts[0])
+
+/* The i-th delta of adder tid: deterministic, so the largest possible total
+ * is known before the run starts. */
+static uint64_t delta_of(unsigned tid, unsigned i)
+{
+    if (i % 64 == 63)
+        return (UINT64_C(1) << 32) + tid; /* above 32 bits */
+    if (i % 8 == 7)
+        return 1000 + i % 1000;
+    return 1;
+}
+
+/* ---- validate/<impl>/<n>t ----------------------------------------------------- */
+
+struct vcase {
+    const ct_counter_ops *ops;
+    unsigned adders;
+};
+
+struct vthread {
+    uint64_t added;     /* the sum of this adder's deltas */
+    uint64_t last_read; /* the largest value it read (its reads are monotonic) */
+    uint64_t final_read; /* the reader's read after every adder finished */
+    unsigned done;      /* adds completed */
+    int stopped;        /* 1: stopped at the deadline */
+    char err[240];      /* the first check this thread saw fail */
+};
+
+struct vrun {
+    const ct_counter_ops *ops;
+    ct_counter *c;
+    unsigned adders;
+    uint64_t max_total; /* the total if every adder does all its adds */
+    double deadline;    /* CLOCK_MONOTONIC seconds */
+    ct_test_barrier start;
+    atomic_uint adders_left; /* the reader stops when it reaches 0 */
+    struct vthread th[MAX_ADDERS + 1];
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Record the first failed check of a thread; threads never exit the process
+ * themselves, so the case reports every thread's failure after the join. */
+#define VCHECK(t, cond, ...)                                                             \
+    do {                                                                                 \
+        if (!(cond) && !(t)->err[0])                                                     \
+            snprintf((t)->err, sizeof (t)->err, __VA_ARGS__);                            \
+    } while (0)
+
+static void adder(struct vrun *r, unsigned tid)
+{
+    struct vthread *t = &r->th[tid];
+    uint64_t mine = 0, last = 0;
+    unsigned i;
+
+    ct_test_barrier_wait(&r->start);
+    for (i = 0; i < OPS_PER_THREAD; i++) {
+        uint64_t d = delta_of(tid, i);
+
+        /* Outside the counter, so a deadlock still hangs (and times out). */
+        if (now_s() > r->deadline) {
+            t->stopped = 1;
+            break;
+        }
+        r->ops->add(r->c, tid, d);
+        mine += d;
+        if (i % READ_EVERY == READ_EVERY - 1) {
+            uint64_t v = r->ops->read(r->c, tid);
+
+            VCHECK(t, v >= last, "adder %u: read went back from %" PRIu64 " to %" PRIu64,
+                   tid, last, v);
+            VCHECK(t, v >= mine,
+                   "adder %u: read %" PRIu64 " misses its own adds (%" PRIu64 ")", tid, v,
+                   mine);
+            VCHECK(t, v <= r->max_total,
+                   "adder %u: read %" PRIu64 " exceeds the largest possible total %" PRIu64,
+                   tid, v, r->max_total);
+            last = v;
+        }
+    }
+    t->added = mine;
+    t->done = i;
+    t->last_read = last;
+    /* release: pairs with the reader's acquire load, so every add above
+     * happens-before the reader's final read (a release sequence: every
+     * adder's decrement is an RMW on the same word) */
+    atomic_fetch_sub_explicit(&r->adders_left, 1, memory_order_release);
+}
+
+static void reader(struct vrun *r, unsigned tid)
+{
+    struct vthread *t = &r->th[tid];
+    uint64_t last = 0, v;
+
+    ct_test_barrier_wait(&r->start);
+    /* acquire: pairs with the adders' release decrement */
+    while (atomic_load_explicit(&r->adders_left, memory_order_acquire) != 0) {
+        v = r->ops->read(r->c, tid);
+        VCHECK(t, v >= last, "reader: read went back from %" PRIu64 " to %" PRIu64, last, v);
+        VCHECK(t, v <= r->max_total,
+               "reader: read %" PRIu64 " exceeds the largest possible total %" PRIu64, v,
+               r->max_total);
+        last = v;
+        for (int k = 0; k < 32; k++) /* leave the adders some room */
+            ct_cpu_relax();
+    }
+    t->last_read = last;
+    /* Synchronized with every adder now: the read must be exact. The case
+     * compares it with the adders' sum after the join. */
+    t->final_read = r->ops->read(r->c, tid);
+}
+
+static void vthread_main(unsigned idx, void *arg)
+{
+    struct vrun *r = arg;
+
+    if (idx < r->adders)
+        adder(r, idx);
+    else
+        reader(r, idx);
+}
+
+static int test_validate(void *arg)
+{
+    const struct vcase *vc = arg;
+    unsigned nthreads = vc->adders + 1; /* adders + one reader */
+    unsigned rd = vc->adders;           /* the reader's index */
+    struct vrun *r = calloc(1, sizeof *r);
+    uint64_t total = 0, got;
+    unsigned done = 0, stopped = 0;
+    int bad = 0;
+
+    CT_CHECK(r != NULL);
+    r->ops = vc->ops;
+    r->adders = vc->adders;
+    for (unsigned tid = 0; tid < vc->adders; tid++)
+        for (unsigned i = 0; i < OPS_PER_THREAD; i++)
+            r->max_total += delta_of(tid, i);
+    atomic_init(&r->adders_left, vc->adders);
+    r->c = vc->ops->create(nthreads); /* the reader has a tid too */
+    if (!r->c)
+        ct_test_fail("%s: create(%u): %s", vc->ops->name, nthreads, strerror(errno));
+    ct_test_barrier_init(&r->start, nthreads);
+    r->deadline = now_s() + DEADLINE_S;
+
+    ct_test_run_threads(nthreads, vthread_main, r);
+
+    ct_test_barrier_destroy(&r->start);
+    for (unsigned i = 0; i < vc->adders; i++) {
+        total += r->th[i].added;
+        done += r->th[i].done;
+        stopped += (unsigned)r->th[i].stopped;
+    }
+    got = vc->ops->read(r->c, 0);
+    if (got != total) {
+        fprintf(stderr,
+                "%s, %u adders: final read %" PRIu64 ", but the adders added %" PRIu64
+                " (%" PRId64 " off)\n",
+                vc->ops->name, vc->adders, got, total, (int64_t)(got - total));
+        bad = 1;
+    }
+    if (r->th[rd].final_read != total && !r->th[rd].err[0])
+        snprintf(r->th[rd].err, sizeof r->th[rd].err,
+                 "reader: after every adder finished, read %" PRIu64 ", expected %" PRIu64,
+                 r->th[rd].final_read, total);
+    for (unsigned i = 0; i < nthreads; i++) {
+        if (r->th[i].last_read > total && !r->th[i].err[0])
+            snprintf(r->th[i].err, sizeof r->th[i].err,
+                     "thread %u read %" PRIu64 ", above the final total %" PRIu64, i,
+                     r->th[i].last_read, total);
+        if (r->th[i].err[0]) {
+            fprintf(stderr, "%s, %u adders: %s\n", vc->ops->name, vc->adders, r->th[i].err);
+            bad = 1;
+        }
+    }
+    if (stopped)
+        printf("  %s, %u adders: %u of %u adders stopped at the %.1f s deadline, after %u of "
+               "%u adds in all%s\n",
+               vc->ops->name, vc->adders, stopped, vc->adders, DEADLINE_S, done,
+               vc->adders * OPS_PER_THREAD,
+               (vc->ops->caps & CT_CAP_SPINNING) ? " (a spinning lock, oversubscribed)" : "");
+    vc->ops->destroy(r->c);
+    free(r);
+    return bad;
+}
+
+/* ---- registry, find, create/destroy ------------------------------------------- */
+
+static int test_registry(void *arg)
+{
+    const ct_counter_ops *const *impls = ct_counter_impls();
+    const unsigned known = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING |
+                           CT_CAP_MPMC | CT_CAP_SPSC | CT_CAP_PITFALL | CT_CAP_PER_THREAD;
+    const ct_counter_ops *racy;
+    size_t n = 0;
+
+    (void)arg;
+    CT_CHECK(impls != NULL);
+    for (; impls[n]; n++) {
+        const ct_counter_ops *o = impls[n];
+        unsigned progress = o->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
+        char caps[128];
+
+        if (!o->name || !o->name[0] || !o->summary || !o->summary[0])
+            ct_test_fail("impl #%zu: name and summary must be set", n);
+        printf("  %-15s %-32s %s\n", o->name, ct_caps_str(o->caps, caps, sizeof caps),
+               o->summary);
+        if (!o->create || !o->destroy || !o->add || !o->read)
+            ct_test_fail("%s: a function pointer is NULL", o->name);
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(impls[j]->name, o->name) == 0)
+                ct_test_fail("name '%s' registered twice", o->name);
+        if (ct_counter_find(o->name) != o)
+            ct_test_fail("ct_counter_find(\"%s\") does not return its entry", o->name);
+        if (o->caps & ~known)
+            ct_test_fail("%s: unknown caps bits 0x%x", o->name, o->caps & ~known);
+        /* Exactly one of exact / pitfall. */
+        if (!(o->caps & CT_CAP_EXACT) == !(o->caps & CT_CAP_PITFALL))
+            ct_test_fail("%s: must be either EXACT or a PITFALL (caps %s)", o->name, caps);
+        /* An exact design names its one progress class. */
+        if ((o->caps & CT_CAP_EXACT) && progress != CT_CAP_LOCKFREE &&
+            progress != CT_CAP_BLOCKING && progress != CT_CAP_SPINNING)
+            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)",
+                         o->name, caps);
+    }
+    CT_CHECK(n > 0);
+    racy = ct_counter_find("racy");
+    CT_CHECK(racy != NULL);
+    CT_CHECK(racy->caps & CT_CAP_PITFALL);
+    CT_CHECK(!(racy->caps & CT_CAP_EXACT));
+    return 0;
+}
+
+static int test_find_unknown(void *arg)
+{
+    const char *bad[] = {"no_such_counter", "", "mutex ", NULL};
+
+    (void)arg;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *name = bad[i];
+
+        errno = 0;
+        if (ct_counter_find(name) != NULL)
+            ct_test_fail("ct_counter_find(%s%s%s) found something", name ? "\"" : "",
+                         name ? name : "NULL", name ? "\"" : "");
+        if (errno != EINVAL)
+            ct_test_fail("ct_counter_find(%s): errno %d, expected EINVAL",
+                         name ? name : "NULL", errno);
+    }
+    return 0;
+}
+
+static int test_create_destroy(void *arg)
+{
+    static const unsigned sizes[] = {1, 64};
+
+    (void)arg;
+    for (const ct_counter_ops *const *o = ct_counter_impls(); *o; o++) {
+        const ct_counter_ops *ops = *o;
+
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+            unsigned mt = sizes[s];
+            uint64_t big = UINT64_C(1) << 40;
+            ct_counter *c = ops->create(mt);
+
+            if (!c)
+                ct_test_fail("%s: create(%u): %s", ops->name, mt, strerror(errno));
+            if ((uintptr_t)c % CT_CACHELINE)
+                ct_test_fail("%s: create(%u) is not cache-line aligned", ops->name, mt);
+            if (ops->read(c, 0) != 0)
+                ct_test_fail("%s: a new counter reads nonzero", ops->name);
+            /* Single-threaded, so `racy` may take part too. */
+            ops->add(c, mt - 1, 3); /* the last valid tid */
+            ops->add(c, 0, big);
+            if (ops->read(c, mt - 1) != big + 3)
+                ct_test_fail("%s: create(%u): read %" PRIu64 ", expected %" PRIu64,
+                             ops->name, mt, ops->read(c, mt - 1), big + 3);
+            ops->destroy(c);
+        }
+        if (ops->caps & CT_CAP_PER_THREAD) {
+            errno = 0;
+            if (ops->create(0) != NULL || errno != EINVAL)
+                ct_test_fail("%s: create(0) must fail with EINVAL", ops->name);
+        }
+    }
+    return 0;
+}
+
+/* The per-thread designs abort on a tid >= max_threads (a contract
+ * violation) instead of writing out of bounds: check that in a child. */
+static int test_bad_tid_aborts(void *arg)
+{
+    (void)arg;
+    for (const ct_counter_ops *const *o = ct_counter_impls(); *o; o++) {
+        const ct_counter_ops *ops = *o;
+        int status;
+        pid_t pid;
+
+        if (!(ops->caps & CT_CAP_PER_THREAD))
+            continue;
+        printf("  %s: add with tid 2 on create(2); an abort message is expected:\n",
+               ops->name);
+        fflush(NULL);
+        pid = fork();
+        if (pid < 0)
+            ct_test_fail("fork: %s", strerror(errno));
+        if (pid == 0) {
+            ct_counter *c = ops->create(2);
+
+            if (c)
+                ops->add(c, 2, 1);
+            _exit(c ? 0 : 3); /* 0: it did not abort */
+        }
+        while (waitpid(pid, &status, 0) < 0)
+            if (errno != EINTR)
+                ct_test_fail("waitpid: %s", strerror(errno));
+        if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
+            ct_test_fail("%s: add with tid == max_threads did not abort (status 0x%x)",
+                         ops->name, (unsigned)status);
+    }
+    return 0;
+}
+
+/* ---- the spin locks the counters use (ct_spinlock.h) ------------------------- */
+
+/* One lock of each kind behind the same four calls. */
+union anylock {
+    ct_spin_tas tas;
+    ct_spin_ttas ttas;
+    ct_ticket ticket;
+};
+
+struct lockops {
+    const char *name;
+    void (*init)(union anylock *l);
+    bool (*trylock)(union anylock *l);
+    void (*lock)(union anylock *l);
+    void (*unlock)(union anylock *l);
+};
+
+#define LOCKOPS(kind, pre)                                                               \
+    static void kind##_init(union anylock *l) { pre##_init(&l->kind); }                  \
+    static bool kind##_trylock(union anylock *l) { return pre##_trylock(&l->kind); }     \
+    static void kind##_lock(union anylock *l) { pre##_lock(&l->kind); }                  \
+    static void kind##_unlock(union anylock *l) { pre##_unlock(&l->kind); }
+LOCKOPS(tas, ct_spin_tas)
+LOCKOPS(ttas, ct_spin_ttas)
+LOCKOPS(ticket, ct_ticket)
+#undef LOCKOPS
+
+static const struct lockops locks[] = {
+    {"tas", tas_init, tas_trylock, tas_lock, tas_unlock},
+    {"ttas", ttas_init, ttas_trylock, ttas_lock, ttas_unlock},
+    {"ticket", ticket_init, ticket_trylock, ticket_lock, ticket_unlock},
+};
+#define NLOCKS (sizeof locks / sizeof locks[0])
+
+static int test_spin_trylock(void *arg)
+{
+    (void)arg;
+    for (size_t i = 0; i < NLOCKS; i++) {
+        const struct lockops *k = &locks[i];
+        union anylock l;
+
+        k->init(&l);
+        if (!k->trylock(&l))
+            ct_test_fail("%s: trylock on a free lock failed", k->name);
+        if (k->trylock(&l))
+            ct_test_fail("%s: trylock on a held lock succeeded", k->name);
+        k->unlock(&l);
+        k->lock(&l);
+        if (k->trylock(&l))
+            ct_test_fail("%s: trylock after lock succeeded", k->name);
+        k->unlock(&l);
+        if (!k->trylock(&l))
+            ct_test_fail("%s: trylock after unlock failed", k->name);
+        k->unlock(&l);
+    }
+    return 0;
+}
+
+#define EXCL_THREADS 4u
+#define EXCL_ITERS 5000u
+
+struct excl {
+    const struct lockops *k;
+    union anylock l;
+    ct_test_barrier start;
+    double deadline;            /* as in validate: spinning locks collapse */
+    uint64_t plain;             /* guarded by l: a plain word, so TSan checks the lock */
+    unsigned done[EXCL_THREADS]; /* increments per thread */
+};
+
+static void excl_thread(unsigned idx, void *arg)
+{
+    struct excl *e = arg;
+    unsigned i;
+
+    ct_test_barrier_wait(&e->start);
+    for (i = 0; i < EXCL_ITERS && now_s() <= e->deadline; i++) {
+        /* Half the threads take the lock with trylock, so its acquire is
+         * exercised against lock/unlock too. */
+        if (idx % 2)
+            while (!e->k->trylock(&e->l))
+                ct_cpu_relax();
+        else
+            e->k->lock(&e->l);
+        e->plain++;
+        e->k->unlock(&e->l);
+    }
+    e->done[idx] = i;
+}
+
+/* Mutual exclusion with a mix of lock and trylock; the counters only use
+ * lock. */
+static int test_spin_exclusion(void *arg)
+{
+    (void)arg;
+    for (size_t i = 0; i < NLOCKS; i++) {
+        struct excl e = {.k = &locks[i]};
+        uint64_t want = 0;
+
+        e.k->init(&e.l);
+        ct_test_barrier_init(&e.start, EXCL_THREADS);
+        e.deadline = now_s() + DEADLINE_S;
+        ct_test_run_threads(EXCL_THREADS, excl_thread, &e);
+        ct_test_barrier_destroy(&e.start);
+        for (unsigned t = 0; t < EXCL_THREADS; t++)
+            want += e.done[t];
+        if (e.plain != want)
+            ct_test_fail("%s: %" PRIu64 " increments under the lock, expected %" PRIu64,
+                         e.k->name, e.plain, want);
+        if (want < (uint64_t)EXCL_THREADS * EXCL_ITERS)
+            printf("  %s: stopped at the %.1f s deadline after %" PRIu64 " of %u increments\n",
+                   e.k->name, DEADLINE_S, want, EXCL_THREADS * EXCL_ITERS);
+    }
+    return 0;
+}
+
+/* ---- the table ---------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+    const ct_counter_ops *const *impls = ct_counter_impls();
+    size_t nimpl = 0, n = 0, nv = 0;
+    ct_test_case *cases;
+    struct vcase *vcases;
+    char (*names)[64];
+    int rc;
+
+    while (impls[nimpl])
+        nimpl++;
+    cases = calloc(NFIXED + nimpl * NCOUNTS, sizeof *cases);
+    vcases = calloc(nimpl * NCOUNTS, sizeof *vcases);
+    names = calloc(nimpl * NCOUNTS, sizeof *names);
+    if (!cases || !vcases || !names) {
+        fprintf(stderr, "out of memory\n");
+        return 2;
+    }
+
+    cases[n++] = (ct_test_case){.name = "registry", .fn = test_registry};
+    cases[n++] = (ct_test_case){.name = "find_unknown", .fn = test_find_unknown};
+    cases[n++] = (ct_test_case){.name = "create_destroy", .fn = test_create_destroy};
+    cases[n++] = (ct_test_case){.name = "per_thread/bad_tid_aborts", .fn = test_bad_tid_aborts};
+    cases[n++] = (ct_test_case){.name = "spinlock/trylock", .fn = test_spin_trylock};
+    cases[n++] = (ct_test_case){.name = "spinlock/exclusion", .fn = test_spin_exclusion,
+                                .timeout_s = VALIDATE_TIMEOUT_S};
+
+    for (size_t i = 0; i < nimpl; i++) {
+        const ct_counter_ops *ops = impls[i];
+
+        if (!(ops->caps & CT_CAP_EXACT)) {
+            snprintf(names[nv], sizeof names[nv], "validate/%s", ops->name);
+            cases[n++] = (ct_test_case){
+                .name = names[nv++],
+                .skip = (ops->caps & CT_CAP_PITFALL)
+                            ? "not CT_CAP_EXACT: a pitfall that loses updates by design"
+                            : "not CT_CAP_EXACT: does not promise an exact total"};
+            continue;
+        }
+        for (size_t k = 0; k < NCOUNTS; k++) {
+            vcases[nv] = (struct vcase){.ops = ops, .adders = thread_counts[k]};
+            snprintf(names[nv], sizeof names[nv], "validate/%s/%ut", ops->name,
+                     thread_counts[k]);
+            cases[n++] = (ct_test_case){.name = names[nv], .fn = test_validate,
+                                        .arg = &vcases[nv], .timeout_s = VALIDATE_TIMEOUT_S};
+            nv++;
+        }
+    }
+
+    rc = ct_test_main(argc, argv, cases, n);
+    free(names);
+    free(vcases);
+    free(cases);
+    return rc;
+}
