@@ -35,6 +35,11 @@
  *
  * Threading contract: setup happens-before every thread's run; every thread's
  * run (including what it writes after its loop) happens-before teardown.
+ *
+ * Time: a thread that finishes its loop waits for the others before its timer
+ * stops, so the real time reported is the makespan of the whole run (Google
+ * Benchmark alone would average the threads' own times, which flatters an
+ * unfair design whose favoured threads finish first).
  */
 #ifndef CT_BENCH_H
 #define CT_BENCH_H
@@ -57,6 +62,10 @@ typedef struct ct_bench_def {
     /* optional; thread 0, after every run (even one whose setup failed),
      * with what setup returned: verify here, then free. */
     void (*teardown)(ct_bench_state *st, void *shared);
+    /* optional; every thread, as its loop ends and before it waits for the
+     * others (who may still be running): e.g. the first one snapshots how far
+     * everyone has got, for a fairness figure. */
+    void (*loop_done)(ct_bench_state *st, void *shared);
     void *user;                                     /* ct_bench_user() */
 } ct_bench_def;
 
@@ -72,6 +81,14 @@ void ct_bench_thread_counts(ct_bench *b, const int *counts, size_t n);
 void ct_bench_cpu_time(ct_bench *b);
 /* Fix the iteration count instead of letting Google Benchmark pick it. */
 void ct_bench_fixed_iterations(ct_bench *b, uint64_t iters);
+/* Cut a run short once it has run this long: the remaining iterations are
+ * skipped (so count items yourself: what was done, not what was asked), and
+ * the counter budget_hit says how many threads were cut. For designs that can
+ * collapse by orders of magnitude (a FIFO spin lock with more threads than
+ * cores), whose iteration count, estimated from a lucky fast trial, would
+ * otherwise take hours. Checked at batch boundaries: batches adapt to about
+ * 100 us each, so the clock is read rarely for fast operations. */
+void ct_bench_time_budget(ct_bench *b, double seconds);
 
 /* ---- inside a run ---- */
 
@@ -120,6 +137,8 @@ void ct_bench_error(ct_bench_state *st, const char *fmt, ...)
 void ct_bench_skip(ct_bench_state *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 bool ct_bench_failed(const ct_bench_state *st);
+/* The time budget cut this thread's loop short. */
+bool ct_bench_truncated(const ct_bench_state *st);
 
 /* ---- running ---- */
 

@@ -1,0 +1,86 @@
+/*
+ * bench_main.c: contend_bench, the one benchmark binary.
+ *
+ *   contend_bench [--family=counter[,harness...]] [--quick] [--benchmark_*...]
+ *   contend_bench --list-families
+ *
+ * Our flags choose what to register; every other flag is Google Benchmark's
+ * own (--benchmark_filter, --benchmark_repetitions, --benchmark_out, ...).
+ * Exit status: 0 ok, 1 a run failed its verification, 2 bad usage.
+ */
+#include "ct_bench.h"
+#include "ct_env.h"
+#include "ct_work.h"
+#include "workloads.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: contend_bench [--family=NAME[,NAME...]] [--quick] [--benchmark_*=...]\n"
+               "       contend_bench --list-families\n"
+               "Every --benchmark_* flag is Google Benchmark's (see --help of any of them).\n"
+               "Families:\n");
+    for (const ct_family *f2 = ct_families; f2->name; f2++)
+        fprintf(f, "  %-10s %s\n", f2->name, f2->summary);
+}
+
+static const ct_family *find_family(const char *name, size_t len)
+{
+    for (const ct_family *f = ct_families; f->name; f++)
+        if (strlen(f->name) == len && strncmp(f->name, name, len) == 0) return f;
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    ct_bench_config cfg = {.quick = false};
+    const char *families = NULL;
+    int out = 1;
+
+    /* Take our flags out of argv; pass the rest to Google Benchmark. */
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--family=", 9) == 0) {
+            families = argv[i] + 9;
+        } else if (strcmp(argv[i], "--quick") == 0) {
+            cfg.quick = true;
+        } else if (strcmp(argv[i], "--list-families") == 0) {
+            for (const ct_family *f = ct_families; f->name; f++) printf("%s\n", f->name);
+            return 0;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else {
+            argv[out++] = argv[i];
+        }
+    }
+    argc = out;
+    argv[argc] = NULL;
+
+    if (!families || !*families || strcmp(families, "all") == 0) {
+        for (const ct_family *f = ct_families; f->name; f++) f->register_all(&cfg);
+        families = "all";
+    } else {
+        for (const char *p = families; *p;) {
+            size_t len = strcspn(p, ",");
+            const ct_family *f = find_family(p, len);
+            if (!f) {
+                fprintf(stderr, "contend_bench: unknown family '%.*s'\n", (int)len, p);
+                usage(stderr);
+                return 2;
+            }
+            f->register_all(&cfg);
+            p += len + (p[len] == ',');
+        }
+    }
+
+    char loops[32];
+    snprintf(loops, sizeof loops, "%.1f", ct_work_calibrate());
+    ct_env_add_context();
+    ct_bench_context("ct_family", families);
+    ct_bench_context("ct_quick", cfg.quick ? "1" : "0");
+    ct_bench_context("ct_work_loops_per_us", loops);
+    return ct_bench_main(argc, argv);
+}

@@ -1,0 +1,17 @@
+/* families.c: the registry of families that contend_bench runs. */
+#include "ct_bench.h"
+#include "workloads.h"
+
+void ct_workload_harness_register(const ct_bench_config *cfg)
+{
+    (void)cfg;
+    ct_bench_register_overhead();
+}
+
+const ct_family ct_families[] = {
+    {"counter", "mutex vs atomic vs sharded counters: increment workload",
+     ct_workload_counter_register},
+    {"harness", "the C API's own cost: an empty loop through ct_bench.h vs native C++",
+     ct_workload_harness_register},
+    {0, 0, 0},
+};
