@@ -1,0 +1,322 @@
+#!/usr/bin/python3
+"""test_report.py: scripts/report.py end to end, on hand-written fixtures.
+
+    /usr/bin/python3 tests/test_report.py        (ctest: the "report" test)
+
+tests/data/counter_small.json is Google Benchmark 1.7.1's JSON, byte for byte
+in its format: counter/incr with competitors mutex, racy (loses updates) and
+broken (fails verification at 2 threads, skips 4 threads at work:100),
+work:0/100 x reads:0, threads 1/2/4, 3 repetitions each plus the aggregates,
+shuffled as --benchmark_enable_random_interleaving leaves them, num_cpus 2.
+mutex at work:0, 4 threads is noisy (CV ~17%). tests/data/probe_changed.json
+is a probe whose round trip went from 54 to 332 ns.
+
+The expected figures are computed here from the fixture's iteration runs,
+independently of report.py. Every run writes into a temporary --out.
+Exits non-zero when a check fails (unittest).
+"""
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "scripts" / "report.py"
+DATA = Path(__file__).resolve().parent / "data"
+FIXTURE = DATA / "counter_small.json"
+PROBE = DATA / "probe_changed.json"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run_report(out, *args, env=None):
+    """Runs report.py as a user would; returns the CompletedProcess."""
+    if env is None:
+        env = dict(os.environ)
+        env.pop("CT_GNUPLOT", None)
+    return subprocess.run([sys.executable, str(REPORT), "--out", str(out), *args],
+                          capture_output=True, text=True, timeout=100, env=env)
+
+
+def fixture_expectations():
+    """{(impl, work, reads, threads): {...}} from the fixture's iteration runs:
+    the median and CV of items_per_second in Mops/s, or the error message."""
+    with open(FIXTURE, encoding="utf-8") as f:
+        data = json.load(f)
+    runs = {}
+    for b in data["benchmarks"]:
+        if b["run_type"] == "iteration":
+            runs.setdefault(b["run_name"], []).append(b)
+    expected = {}
+    pattern = re.compile(r"counter/incr/(\w+)/work:(\d+)/reads:(\d+)/real_time/threads:(\d+)$")
+    for name, reps in runs.items():
+        m = pattern.match(name)
+        assert m, name
+        key = (m[1], int(m[2]), int(m[3]), int(m[4]))
+        errors = [r["error_message"] for r in reps if r.get("error_occurred")]
+        if errors:
+            expected[key] = {"error": errors[0]}
+            continue
+        mops = [r["items_per_second"] / 1e6 for r in reps]
+        expected[key] = {"median": statistics.median(mops),
+                         "cv": statistics.stdev(mops) / statistics.mean(mops) * 100,
+                         "reps": len(mops)}
+    return expected
+
+
+def read_dat(path):
+    """{(impl, panel, threads): median} from the data rows of a .dat file,
+    plus the number of gnuplot blocks (separated by two blank lines)."""
+    text = path.read_text(encoding="utf-8")
+    rows = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split()
+        rows[(cols[8], cols[9], int(float(cols[0])))] = float(cols[1])
+    blocks = len(re.findall(r"\n\n\n", text)) + 1
+    return rows, blocks
+
+
+class ReportOnFixture(unittest.TestCase):
+    """One report.py run over the fixture and the probe; many checks."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = Path(tempfile.mkdtemp(prefix="ct_report_"))
+        cls.out = cls.tmp / "out"
+        (cls.out / "json").mkdir(parents=True)
+        shutil.copy(FIXTURE, cls.out / "json" / "counter.json")
+        shutil.copy(PROBE, cls.out / "json" / "probe.json")
+        cls.res = run_report(cls.out)
+        cls.expected = fixture_expectations()
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.assertEqual(self.res.returncode, 0, f"report.py failed:\n{self.res.stderr}")
+
+    def test_fixture_is_what_the_tests_assume(self):
+        self.assertEqual(len(self.expected), 3 * 2 * 3)
+        self.assertAlmostEqual(self.expected[("mutex", 0, 0, 4)]["median"], 16.2)
+        self.assertGreater(self.expected[("mutex", 0, 0, 4)]["cv"], 5)
+        noisy = [k for k, v in self.expected.items() if v.get("cv", 0) > 5]
+        self.assertEqual(noisy, [("mutex", 0, 0, 4)])
+
+    def test_prints_the_paths_it_wrote(self):
+        printed = set(self.res.stdout.split())
+        for rel in ("counter/incr.dat", "counter/incr.png", "counter/incr.svg",
+                    "index.html", "summary.json"):
+            path = self.out / rel
+            self.assertIn(str(path), printed)
+            self.assertTrue(path.is_file(), path)
+
+    def test_dat_holds_the_medians(self):
+        rows, blocks = read_dat(self.out / "counter" / "incr.dat")
+        want = {(impl, f"work:{w},reads:{r}", t): e["median"]
+                for (impl, w, r, t), e in self.expected.items()
+                if impl != "broken"}   # broken failed: left out of the chart
+        self.assertEqual(set(rows), set(want))
+        for key, median in want.items():
+            self.assertAlmostEqual(rows[key], median, places=6, msg=str(key))
+        self.assertEqual(blocks, 4)   # (mutex, racy) x (work:0, work:100)
+        header = (self.out / "counter" / "incr.dat").read_text(encoding="utf-8")
+        self.assertTrue(header.startswith("# "))
+        self.assertIn("# columns: 1 threads  2 median", header)
+        self.assertIn("# left out: broken", header)
+
+    def test_charts_exist(self):
+        png = self.out / "counter" / "incr.png"
+        self.assertEqual(png.read_bytes()[:8], PNG_MAGIC)
+        self.assertGreater(png.stat().st_size, 8000)
+        svg = (self.out / "counter" / "incr.svg").read_text(encoding="utf-8")
+        self.assertTrue(svg.startswith("<?xml"))
+        self.assertIn("<svg", svg)
+        self.assertIn("mutex", svg)        # the key names the competitors
+        self.assertNotIn(">broken<", svg)  # the failed one is not drawn
+
+    def html(self):
+        return (self.out / "index.html").read_text(encoding="utf-8")
+
+    def test_html_references_the_chart(self):
+        page = self.html()
+        self.assertRegex(page, r"<img src='counter/incr\.png'")
+        self.assertIn("href='counter/incr.svg'", page)
+        self.assertIn("href='counter/incr.dat'", page)
+        self.assertNotRegex(page, r"(src|href)=['\"]?(https?:)?//")   # nothing external
+
+    def test_html_lists_the_errored_impl_escaped(self):
+        page = self.html()
+        failures = page[page.index("errors and skips"):]
+        self.assertIn("counter/incr/broken/work:0/reads:0/threads:2", failures)
+        self.assertIn("verification failed: counter 1188 &lt; 1200 (12 updates lost)", failures)
+        self.assertNotIn("1188 < 1200", page)
+        self.assertIn("skipped: needs at most 2 threads", failures)
+        self.assertRegex(failures, r"Left out of the charts[^<]*</strong> broken")
+
+    def test_html_flags_the_noisy_row(self):
+        rows = re.findall(r"<tr class='([^']*)' title='([^']*)'>", self.html())
+        noisy = [title for cls, title in rows if "noisy" in cls.split()]
+        self.assertEqual(noisy, ["counter/incr/mutex/work:0/reads:0/threads:4"])
+        self.assertIn("⚠ noisy", self.html())
+        incorrect = {title for cls, title in rows if "incorrect" in cls.split()}
+        self.assertIn("counter/incr/racy/work:0/reads:0/threads:2", incorrect)
+
+    def test_html_environment_and_probe(self):
+        page = self.html()
+        for text in ("AMD EPYC 7B13 64-Core Processor", "GNU 12.2.0", "-O2 -g -DNDEBUG",
+                     "f824ee9", "Linux 6.1.0-27-cloud-amd64", "debug", "0.41, 0.22, 0.08"):
+            self.assertIn(text, page)
+        self.assertIn("the machine changed under the measurement", page)
+        self.assertIn("54.2", page)
+        self.assertIn("331.7", page)
+
+    def test_summary_has_the_rows(self):
+        with open(self.out / "summary.json", encoding="utf-8") as f:
+            summary = json.load(f)
+        rows = summary["families"]["counter"]["rows"]
+        got = {(r["impl"], r["params"]["work"], r["params"]["reads"], r["threads"]): r
+               for r in rows}
+        self.assertEqual(set(got), set(self.expected))
+        self.assertEqual(len(rows), len(self.expected))
+        for key, e in self.expected.items():
+            r = got[key]
+            if "error" in e:
+                self.assertIn(r["status"], ("error", "skipped"))
+                self.assertEqual(r["messages"], [e["error"]])
+                self.assertIsNone(r["median_mops"])
+                continue
+            self.assertEqual(r["status"], "ok")
+            self.assertAlmostEqual(r["median_mops"], e["median"], places=9)
+            self.assertAlmostEqual(r["cv_pct"], e["cv"], places=9)
+            self.assertEqual(r["repetitions"], e["reps"])
+            self.assertEqual(r["noisy"], e["cv"] > 5)
+            self.assertIn("fairness_cv", r["counters"])
+        self.assertEqual(got[("broken", 100, 0, 4)]["status"], "skipped")
+        self.assertEqual(got[("racy", 0, 0, 2)]["counters"]["lost_updates"], 130500)
+        self.assertTrue(got[("racy", 0, 0, 2)]["incorrect"])
+        self.assertTrue(summary["probe"]["changed"])
+
+
+class BadInput(unittest.TestCase):
+    """Missing or broken input exits non-zero and says what to do."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_bad_"))
+        self.json_dir = self.tmp / "out" / "json"
+        self.json_dir.mkdir(parents=True)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def assert_fails(self, res, *texts):
+        self.assertNotEqual(res.returncode, 0, res.stdout)
+        for text in texts:
+            self.assertIn(text, res.stderr)
+
+    def test_missing_directory(self):
+        self.assert_fails(run_report(self.tmp / "nowhere"), "run make bench first")
+
+    def test_no_json_files(self):
+        self.assert_fails(run_report(self.tmp / "out"), "run make bench first")
+
+    def test_invalid_json_names_the_file(self):
+        text = FIXTURE.read_text(encoding="utf-8")
+        (self.json_dir / "counter.json").write_text(text[: len(text) // 2], encoding="utf-8")
+        self.assert_fails(run_report(self.tmp / "out"), "counter.json", "not valid JSON")
+
+    def test_not_google_benchmark_format_names_the_file(self):
+        (self.json_dir / "stack.json").write_text('{"results": []}', encoding="utf-8")
+        self.assert_fails(run_report(self.tmp / "out"), "stack.json", "Google Benchmark")
+
+    def test_unknown_family_requested(self):
+        shutil.copy(FIXTURE, self.json_dir / "counter.json")
+        self.assert_fails(run_report(self.tmp / "out", "--families", "counter,pool"),
+                          "pool.json")
+
+    def test_gnuplot_missing(self):
+        shutil.copy(FIXTURE, self.json_dir / "counter.json")
+        env = {k: v for k, v in os.environ.items() if k != "CT_GNUPLOT"}
+        env["PATH"] = str(self.tmp / "empty-bin")
+        self.assert_fails(run_report(self.tmp / "out", env=env),
+                          "install gnuplot-nox: run scripts/deps.sh")
+
+    def test_gnuplot_failure_shows_its_stderr(self):
+        shutil.copy(FIXTURE, self.json_dir / "counter.json")
+        fake = self.tmp / "fake-gnuplot"
+        fake.write_text("#!/bin/sh\n"
+                        "[ \"$1\" = -e ] && { echo pngcairo; exit 0; }\n"
+                        "echo 'incr.gp line 7: fake gnuplot says no' >&2\nexit 1\n")
+        fake.chmod(0o755)
+        env = dict(os.environ, CT_GNUPLOT=str(fake))
+        self.assert_fails(run_report(self.tmp / "out", env=env),
+                          "gnuplot failed", "fake gnuplot says no")
+
+
+class OddInput(unittest.TestCase):
+    """Shapes the report must survive: reported, not crashed on."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_odd_"))
+        self.out = self.tmp / "out"
+        (self.out / "json").mkdir(parents=True)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_unknown_names_are_reported(self):
+        with open(FIXTURE, encoding="utf-8") as f:
+            data = json.load(f)
+        odd = dict(data["benchmarks"][-1], name="BM_Plain", run_name="BM_Plain")
+        odd2 = dict(odd, name="counter/work:1/x", run_name="counter/work:1/x")
+        data["benchmarks"] += [odd, odd2]
+        (self.out / "json" / "counter.json").write_text(json.dumps(data), encoding="utf-8")
+        res = run_report(self.out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertIn("BM_Plain", res.stderr)
+        page = (self.out / "index.html").read_text(encoding="utf-8")
+        self.assertIn("BM_Plain", page)
+        self.assertIn("counter/work:1/x", page)
+
+    def test_no_charts_needs_no_gnuplot(self):
+        shutil.copy(FIXTURE, self.out / "json" / "counter.json")
+        env = {k: v for k, v in os.environ.items() if k != "CT_GNUPLOT"}
+        env["PATH"] = str(self.tmp / "empty-bin")
+        res = run_report(self.out, "--no-charts", "--families", "counter", env=env)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertTrue((self.out / "counter" / "incr.dat").is_file())
+        self.assertFalse((self.out / "counter" / "incr.png").exists())
+        page = (self.out / "index.html").read_text(encoding="utf-8")
+        self.assertIn("--no-charts", page)
+        self.assertIn("No <code>json/probe.json</code>", page)
+
+    def test_aggregates_only(self):
+        """--benchmark_report_aggregates_only: medians from the aggregates."""
+        with open(FIXTURE, encoding="utf-8") as f:
+            data = json.load(f)
+        data["benchmarks"] = [b for b in data["benchmarks"]
+                              if b["run_type"] == "aggregate" or b.get("error_occurred")]
+        (self.out / "json" / "counter.json").write_text(json.dumps(data), encoding="utf-8")
+        res = run_report(self.out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(self.out / "summary.json", encoding="utf-8") as f:
+            rows = json.load(f)["families"]["counter"]["rows"]
+        want = fixture_expectations()
+        for r in rows:
+            e = want[(r["impl"], r["params"]["work"], r["params"]["reads"], r["threads"])]
+            if "median" in e:
+                self.assertAlmostEqual(r["median_mops"], e["median"], places=6)
+                self.assertAlmostEqual(r["cv_pct"], e["cv"], places=6)
+                self.assertEqual(r["cv_source"], "cv aggregate")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
