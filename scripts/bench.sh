@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# bench.sh: run the benchmarks family by family, then draw the report.
+#
+#   scripts/bench.sh [--quick] [--family F[,F...]] [--filter REGEX] [--reps N]
+#                    [--min-time S] [--build DIR] [--out DIR] [-- extra GB flags]
+#
+# Writes reports/out/json/<family>.json (Google Benchmark JSON with context,
+# readable by compare.py), reports/out/json/probe.json (cache-line ping-pong
+# before and after), then runs scripts/report.py for the charts and
+# reports/out/index.html. Exit: 0 ok, 1 a run failed verification or the
+# report failed, 2 bad usage.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0 family=all filter="" reps="" min_time="" build=build/release out=reports/out
+extra=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --family) family="${2:?--family needs a value}"; shift ;;
+    --filter) filter="${2:?--filter needs a value}"; shift ;;
+    --reps) reps="${2:?--reps needs a value}"; shift ;;
+    --min-time) min_time="${2:?--min-time needs a value}"; shift ;;
+    --build) build="${2:?}"; shift ;;
+    --out) out="${2:?}"; shift ;;
+    --) shift; extra=("$@"); break ;;
+    *) echo "bench.sh: unknown argument '$1' (see the header of scripts/bench.sh)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [[ $quick == 1 ]]; then reps=${reps:-3} min_time=${min_time:-0.01}
+else reps=${reps:-5} min_time=${min_time:-0.1}; fi
+[[ "$reps" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: REPS must be a positive integer, not '$reps'" >&2; exit 2; }
+[[ "$min_time" =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "bench.sh: bad --min-time '$min_time'" >&2; exit 2; }
+
+qflag=() fflag=()
+[[ $quick == 1 ]] && qflag=(--quick)
+[[ -n $filter ]] && fflag=(--benchmark_filter="$filter")
+
+bin=$build/contend_bench probe=$build/contend_probe
+[[ -x $bin && -x $probe ]] || { echo "bench.sh: $bin not built: run 'make bench'" >&2; exit 2; }
+
+all_families=$("$bin" --list-families) || exit 2
+if [[ $family == all ]]; then families=$all_families
+else
+  families=$(tr ',' ' ' <<<"$family")
+  for f in $families; do
+    grep -qx "$f" <<<"$all_families" || {
+      echo "bench.sh: unknown FAMILY '$f'; known: $(echo $all_families)" >&2; exit 2; }
+  done
+fi
+
+# Which families have a benchmark matching FILTER? (contend_bench exits 2 when none.)
+selected=()
+for f in $families; do
+  if "$bin" --family="$f" "${qflag[@]}" "${fflag[@]}" --benchmark_list_tests=true >/dev/null 2>&1; then
+    selected+=("$f")
+  fi
+done
+if [[ ${#selected[@]} -eq 0 ]]; then
+  echo "bench.sh: FILTER '$filter' matches no benchmark in: $(echo $families)" >&2
+  echo "  names read <family>/<workload>/<impl>/<param>:<value>.../threads:N, e.g. counter/incr/mutex" >&2
+  exit 2
+fi
+
+mkdir -p "$out/json"
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] && commit="$commit-dirty"
+
+"$probe" > "$out/json/probe.before" || echo '{"error": "probe failed"}' > "$out/json/probe.before"
+status=0 t0=$SECONDS
+for f in "${selected[@]}"; do
+  echo "== $f (reps $reps, min_time ${min_time}s${filter:+, filter '$filter'})" >&2
+  "$bin" --family="$f" "${qflag[@]}" "${fflag[@]}" \
+    --benchmark_repetitions="$reps" --benchmark_min_time="$min_time" \
+    --benchmark_display_aggregates_only=true \
+    --benchmark_out="$out/json/$f.json" --benchmark_out_format=json \
+    --benchmark_context=git_commit="$commit" "${extra[@]}"
+  rc=$?
+  if [[ $rc -ne 0 ]]; then
+    echo "bench.sh: family $f exited $rc" >&2
+    [[ $rc -eq 2 ]] && exit 2
+    status=1
+  fi
+done
+"$probe" > "$out/json/probe.after" || echo '{"error": "probe failed"}' > "$out/json/probe.after"
+/usr/bin/python3 - "$out/json" <<'PY'
+import json, sys, pathlib
+d = pathlib.Path(sys.argv[1])
+probe = {k: json.loads((d / f"probe.{k}").read_text()) for k in ("before", "after")}
+(d / "probe.json").write_text(json.dumps(probe, indent=2) + "\n")
+for k in ("before", "after"):
+    (d / f"probe.{k}").unlink()
+PY
+echo "== benchmarks done in $((SECONDS - t0)) s; drawing the report" >&2
+fams=$(IFS=,; echo "${selected[*]}")
+/usr/bin/python3 scripts/report.py --out "$out" --families "$fams" || status=1
+exit $status
