@@ -17,6 +17,7 @@ PACKAGES=(
   python3-scipy         # compare.py's Mann-Whitney U test
   gnuplot-nox           # every chart (PNG and SVG)
   pkg-config            # checks the installed contend.pc
+  libck-dev             # Concurrency Kit: ck_stack, an outside peer in the stack charts
 )
 
 missing=()

@@ -11,6 +11,10 @@ void ct_workload_harness_register(const ct_bench_config *cfg)
 const ct_family ct_families[] = {
     {"counter", "mutex vs atomic vs sharded counters: increment workload",
      ct_workload_counter_register},
+    {"stack", "locked vs lock-free stacks (ABA-safe, safe reclamation) and ck_stack",
+     ct_workload_stack_register},
+    {"chan", "Go channel designs: mutex_cond, go_like, ring_futex, spin_park (and Go)",
+     ct_workload_chan_register},
     {"harness", "the C API's own cost: an empty loop through ct_bench.h vs native C++",
      ct_workload_harness_register},
     {0, 0, 0},
