@@ -1,6 +1,9 @@
 # contend: a thin wrapper over CMake, ctest and scripts/.
 #   make bench [QUICK=1] [FAMILY=counter] [FILTER=regex] [REPS=5]
 #   make test            build plain, TSan and ASan+UBSan trees; run ctest in each
+#   make pitfalls        the pitfall catalog: bad diagnosed, fixed clean (reports/out/pitfalls/)
+#   make pitfall NAME=racy_counter     one pitfall, with its diagnosis
+#   make diagnose FILE=prog.c [ARGS="..."]  TSan + ASan builds of any C program, classified
 #   make compare A=regex B=regex [FAMILY=counter]   Google Benchmark's compare.py
 #   make install PREFIX=/usr/local
 #   make clean
@@ -16,7 +19,9 @@ RELEASE := $(BUILD)/release
 TSAN    := $(BUILD)/tsan
 ASAN    := $(BUILD)/asan
 
-.PHONY: all deps release tsan asan bench test test-release test-tsan test-asan compare install clean
+.PHONY: all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall \
+        diagnose \
+        compare install clean
 
 all: release
 
@@ -51,8 +56,22 @@ test-asan: asan
 	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS)
 
 # The trees build one after another (2 cores); any failure stops make.
-test: test-release test-tsan test-asan
-	@echo "make test: plain, TSan and ASan+UBSan all passed"
+test: test-release test-tsan test-asan pitfalls
+	@/usr/bin/python3 tests/test_diagnose.py $(BUILD)
+	@echo "make test: plain, TSan and ASan+UBSan trees, the pitfall catalog and diagnose all passed"
+
+# Fails when a bad version stops being diagnosed or a fixed one is not clean.
+pitfalls: release tsan asan
+	@/usr/bin/python3 scripts/pitfalls.py --build $(BUILD)
+
+pitfall: release tsan asan
+	@test -n "$(NAME)" || { echo "usage: make pitfall NAME=<name>; names: make pitfall NAME=list" >&2; exit 2; }
+	@if [ "$(NAME)" = list ]; then /usr/bin/python3 scripts/pitfalls.py --list; \
+	 else /usr/bin/python3 scripts/pitfalls.py --build $(BUILD) --name $(NAME); fi
+
+diagnose: tsan asan
+	@test -n "$(FILE)" || { echo "usage: make diagnose FILE=prog.c [ARGS=...]" >&2; exit 2; }
+	@scripts/diagnose.sh --build $(BUILD) $(FILE) $(ARGS)
 
 compare: deps
 	@scripts/compare.sh $(if $(filter-out all,$(FAMILY)),$(FAMILY),counter) '$(A)' '$(B)'

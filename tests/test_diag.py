@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""test_diag.py: the classifier of scripts/ct_diag.py on canned runs (the
+shapes of real TSan, ASan, LSan and UBSan reports, a timeout, a signal,
+figures), and the pitfall catalog's consistency with its sources."""
+import glob
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import ct_diag  # noqa: E402
+
+FAILURES = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILURES.append(what)
+        print("FAIL:", what)
+
+
+def run(logs="", rc=0, timed_out=False, figures=None, stacks=None, stderr="", states=""):
+    return ct_diag.Run(["x"], rc, timed_out, 1.0, logs, figures or {}, stacks or [], stderr, states)
+
+
+def kinds(r):
+    return [f["kind"] for f in ct_diag.classify(r)]
+
+
+TSAN_RACE = """==================
+WARNING: ThreadSanitizer: data race (pid=1234)
+  Write of size 8 at 0x55d0 by thread T2:
+    #0 bad_worker /src/racy_counter.c:26 (pitfall_racy_counter+0x1234)
+SUMMARY: ThreadSanitizer: data race /src/racy_counter.c:26 in bad_worker
+=================="""
+TSAN_LEAK = """WARNING: ThreadSanitizer: thread leak (pid=99)
+  Thread T1 (tid=100, finished) created by main thread at:
+SUMMARY: ThreadSanitizer: thread leak /src/forgotten_join.c:34 in bad"""
+TSAN_LOI = """WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock) (pid=7)
+SUMMARY: ThreadSanitizer: lock-order-inversion (potential deadlock) /src/l.c:24 in a_then_b"""
+ASAN_UAF = """==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x6020 at pc 0x1 bp 0x2
+SUMMARY: AddressSanitizer: heap-use-after-free /src/stack_naive.c:40 in pop"""
+LSAN = """==1==ERROR: LeakSanitizer: detected memory leaks
+Direct leak of 40 byte(s) in 1 object(s) allocated from:
+SUMMARY: AddressSanitizer: 40 byte(s) leaked in 1 allocation(s)."""
+UBSAN = "/src/x.c:12:5: runtime error: signed integer overflow: 2147483647 + 1 cannot be represented"
+
+check(kinds(run()) == [], "a clean run has no findings")
+f = ct_diag.classify(run(TSAN_RACE, rc=66))
+check([x["kind"] for x in f] == ["data race"], f"data race: {f}")
+check(f and f[0]["frame"] == "racy_counter.c:26 in bad_worker", f"data race frame: {f}")
+check(kinds(run(TSAN_RACE + "\n" + TSAN_RACE, rc=66)) == ["data race"], "one finding per kind")
+check(kinds(run(TSAN_LEAK, rc=66)) == ["thread leak"], "thread leak")
+f = ct_diag.classify(run(TSAN_LOI, rc=66))
+check([x["kind"] for x in f] == ["lock-order inversion"] and "l.c:24" in f[0]["frame"], f"LOI: {f}")
+check(kinds(run(ASAN_UAF, rc=1)) == ["heap-use-after-free"], "heap-use-after-free")
+check(kinds(run(LSAN, rc=23)) == ["memory leak"], "memory leak")
+check(kinds(run(UBSAN)) == ["undefined behaviour"], "UBSan runtime error")
+check(kinds(run(TSAN_RACE + "\n" + TSAN_LEAK, rc=66)) == ["data race", "thread leak"], "two kinds")
+f = ct_diag.classify(run(timed_out=True, rc=-9, states="SS",
+                         stacks=["__futex_abstimed_wait_common (no frame in the program's source)",
+                                 "pthread_cond_wait <- bad_consumer at cond.c:28"]))
+check([x["kind"] for x in f] == ["deadlock"] and f[0]["frame"] == "cond.c:28", f"deadlock: {f}")
+check(kinds(run(timed_out=True, rc=-9, states="SR")) == ["hang"], "a running thread: a hang")
+check(kinds(run(rc=-11, stderr="Segmentation fault")) == ["crash by SIGSEGV"], "crash by signal")
+check(kinds(run(rc=3, stderr="boom")) == ["exit 3"], "unexplained exit status")
+check(kinds(run(figures={"lost_updates": 12})) == ["lost updates"], "lost updates figure")
+check(kinds(run(figures={"lost_updates": 0, "peak_threads": 9})) == [], "zero figures are clean")
+check(kinds(run(figures={"spawn_failed_at": 127})) == ["spawn failure"], "spawn failure figure")
+
+BT = """Thread 2 (Thread 0x7f (LWP 11) "deadlock"):
+#0  futex_wait (private=0, expected=2, futex_word=0x55 <a>) at ../sysdeps/nptl/futex-internal.h:146
+#1  __GI___lll_lock_wait (futex=0x55 <a>, private=0) at ./nptl/lowlevellock.c:49
+#3  ___pthread_mutex_lock (mutex=0x55 <a>) at ./nptl/pthread_mutex_lock.c:93
+#5  0x000055c9555241ea in ba (x=<optimized out>) at /work/t/deadlock.c:6
+#7  0x00007f9d457c71f5 in start_thread (arg=<optimized out>) at ./nptl/pthread_create.c:442
+Thread 1 (Thread 0x7e (LWP 10) "deadlock"):
+#0  __futex_abstimed_wait_common64 (private=128) at ./nptl/futex-internal.c:57
+#4  0x000055d1fe0b8312 in main () at /work/t/deadlock.c:13
+Thread 3 (Thread 0x7d (LWP 12) "tsan"):
+#0  0x00007f in __sanitizer::internal_usleep (useconds=100000) at ../../../../src/libsanitizer/x.cpp:460
+"""
+st = ct_diag._summarize_threads(BT)
+check(st == ["futex_wait <- ba at deadlock.c:6", "__futex_abstimed_wait_common64 <- main at deadlock.c:13",
+             "__sanitizer::internal_usleep (no frame in the program's source)"], f"gdb summary: {st}")
+
+# The catalog: one source per entry and one entry per source, known tools.
+cat = json.load(open(os.path.join(ROOT, "workloads", "pitfalls", "catalog.json")))["pitfalls"]
+names = [p["name"] for p in cat]
+srcs = {os.path.basename(s)[:-2] for s in glob.glob(os.path.join(ROOT, "workloads", "pitfalls", "*.c"))}
+srcs.discard("pitfall")
+check(sorted(names) == sorted(srcs), f"catalog entries {sorted(names)} == sources {sorted(srcs)}")
+check(len(set(names)) == len(names), "unique names")
+for p in cat:
+    for key in ("title", "go", "c", "runs"):
+        check(p.get(key), f"{p['name']}: has {key}")
+    for r in p["runs"]:
+        check(r["tool"] in ct_diag.TOOLS and r["expect"], f"{p['name']}: tool and expectation")
+
+print("test_diag:", "FAILED" if FAILURES else "ok", f"({len(FAILURES)} failures)")
+sys.exit(1 if FAILURES else 0)

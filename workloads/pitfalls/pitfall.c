@@ -1,0 +1,54 @@
+/* pitfall.c: the shared main of the pitfall programs (see pitfall.h). */
+#include "pitfall.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_FIGURES = 16 };
+struct figure {
+    const char *name;
+    double value;
+};
+static struct figure figures[MAX_FIGURES];
+static int nfigures;
+
+void ct_pitfall_figure(const char *name, double value)
+{
+    for (int i = 0; i < nfigures; i++)
+        if (strcmp(figures[i].name, name) == 0) {
+            figures[i].value = value;
+            return;
+        }
+    if (nfigures < MAX_FIGURES) figures[nfigures++] = (struct figure){name, value};
+}
+
+static void write_figures(void)
+{
+    const char *path = getenv("CT_PITFALL_OUT");
+    if (!path || !*path) {
+        for (int i = 0; i < nfigures; i++) printf("%s = %g\n", figures[i].name, figures[i].value);
+        return;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        return;
+    }
+    fputs("{", f);
+    for (int i = 0; i < nfigures; i++)
+        fprintf(f, "%s\"%s\": %.17g", i ? ", " : "", figures[i].name, figures[i].value);
+    fputs("}\n", f);
+    fclose(f);
+}
+
+int ct_pitfall_main(int argc, char **argv, ct_pitfall_fn bad, ct_pitfall_fn fixed)
+{
+    if (argc != 2 || (strcmp(argv[1], "bad") != 0 && strcmp(argv[1], "fixed") != 0)) {
+        fprintf(stderr, "usage: %s bad|fixed\n", argv[0]);
+        return 2;
+    }
+    int rc = strcmp(argv[1], "bad") == 0 ? bad() : fixed();
+    write_figures();
+    return rc;
+}

@@ -1,0 +1,22 @@
+/*
+ * pitfall.h: what every pitfall program shares.
+ *
+ * A pitfall program runs its bad or its fixed version (argv[1]: "bad" or
+ * "fixed") and may record figures for the runner (scripts/pitfalls.py) with
+ * ct_pitfall_figure(): they are written as one JSON object to the file named
+ * by the environment variable CT_PITFALL_OUT, so the runner never has to
+ * scrape the program's console. The sanitizer's own diagnosis is read from its
+ * log (log_path), by the runner.
+ */
+#ifndef CT_PITFALL_H
+#define CT_PITFALL_H
+
+typedef int (*ct_pitfall_fn)(void);
+
+/* Runs bad or fixed by argv[1]; returns the process exit status. */
+int ct_pitfall_main(int argc, char **argv, ct_pitfall_fn bad, ct_pitfall_fn fixed);
+
+/* Record a named figure (lost_updates, peak_threads, ...). At most 16. */
+void ct_pitfall_figure(const char *name, double value);
+
+#endif /* CT_PITFALL_H */
