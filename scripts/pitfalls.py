@@ -17,6 +17,7 @@ import argparse
 import html
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -67,7 +68,37 @@ def describe(findings):
     return "; ".join(f"{f['kind']} ({f['frame'] or f['detail']})" for f in findings)
 
 
-def write_html(rows, path):
+def run_litmus(build, out):
+    """The memory-model litmus tests: tallies per test and memory order."""
+    exe = os.path.join(build, "release", "contend_litmus")
+    path = os.path.join(out, "litmus.json")
+    if not os.path.exists(exe):
+        return None
+    p = subprocess.run([exe, "--json", path], capture_output=True, text=True, timeout=600)
+    with open(path) as f:
+        result = json.load(f)
+    result["exit"] = p.returncode
+    return result
+
+
+def litmus_html(lit):
+    if not lit:
+        return []
+    out = [f"<h2>Litmus tests</h2><p>{lit['instances_per_test']} instances of each test, two "
+           "actors on two CPUs (after jcstress). INTERESTING outcomes are allowed by C11 for that "
+           "memory order; a FORBIDDEN one observed fails the run. On x86, store buffering (SB "
+           "(0,0)) shows up with relaxed and acquire/release, never with seq_cst.</p>",
+           "<table><tr><th>test</th><th>order</th><th>outcomes (count, grade)</th></tr>"]
+    for t in lit["tests"]:
+        cells = ", ".join(f"{html.escape(o['outcome'])}: {o['count']} "
+                          f"<small>{o['grade']}</small>" for o in t["outcomes"])
+        out.append(f"<tr><td>{t['test']}</td><td>{t['order']}</td><td>{cells}<br><small>"
+                   f"{html.escape(t['what'])}</small></td></tr>")
+    out.append("</table>")
+    return out
+
+
+def write_html(rows, path, lit=None):
     def cell(s):
         return html.escape(str(s))
     out = ["<!doctype html><meta charset=utf-8><title>contend: pitfalls</title>",
@@ -91,6 +122,7 @@ def write_html(rows, path):
                    f"{info}</td><td>{cell(describe(r['fixed']['findings']))}</td>"
                    f"<td class={cls}>{cell(r['verdict'])}</td></tr>")
     out.append("</table>")
+    out += litmus_html(lit)
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
 
@@ -129,14 +161,22 @@ def main():
             for k, v in r["informational"].items():
                 print(f"{'':24}   {k}: bad {v['bad']}, fixed {v['fixed']}")
             print(f"{'':24}   -> {r['verdict']}")
-    summary = {"elapsed_s": round(time.monotonic() - t0, 1), "pitfalls": rows}
+    lit = None if a.name else run_litmus(a.build, a.out)
+    if lit:
+        interesting = [f"{t['test']} {t['order']} {o['outcome']}: {o['count']}" for t in lit["tests"]
+                       for o in t["outcomes"] if o["grade"] != "ACCEPTABLE"]
+        print("litmus (INTERESTING/FORBIDDEN tallies): " + "; ".join(interesting))
+    summary = {"elapsed_s": round(time.monotonic() - t0, 1), "pitfalls": rows, "litmus": lit}
     with open(os.path.join(a.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
-    write_html(rows, os.path.join(a.out, "index.html"))
+    write_html(rows, os.path.join(a.out, "index.html"), lit)
     bad = [r for r in rows if r["verdict"] != "ok"]
+    forbidden = bool(lit and lit["forbidden_observed"])
+    if forbidden:
+        print("pitfalls: a FORBIDDEN litmus outcome was observed", file=sys.stderr)
     print(f"pitfalls: {len(rows) - len(bad)}/{len(rows)} as expected in {summary['elapsed_s']} s; "
           f"report in {os.path.relpath(a.out, ROOT)}/index.html")
-    return 1 if bad else 0
+    return 1 if bad or forbidden else 0
 
 
 if __name__ == "__main__":
