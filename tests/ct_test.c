@@ -9,6 +9,7 @@
  * running case's process group first and then dies of the same signal.
  */
 #include "ct_test.h"
+#include "ct_leakcheck.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -131,13 +132,33 @@ static double ct__now(void)
 /* The child: its own process group (so a timeout kills what it forked too),
  * the caller's signal mask back, and an exit status that says pass or fail.
  * exit(), not _exit(): the sanitizers report leaks and races at exit. */
+/* The case, then the thread-leak check (goleak's idea): a thread the case
+ * started and did not stop fails it, with what the thread is blocked on. */
+static int ct__run_checked(const ct_test_case *tc)
+{
+    ct_leakcheck lc;
+    int rc, leaked;
+
+    if (ct_leakcheck_begin(&lc) < 0) {
+        fprintf(stderr, "ct_test: cannot list this process's threads\n");
+        return 1;
+    }
+    rc = tc->fn(tc->arg);
+    leaked = ct_leakcheck_end(&lc, NULL, 1000, stderr);
+    if (leaked != 0) {
+        fprintf(stderr, "ct_test: %s: %d thread(s) leaked\n", tc->name, leaked);
+        return rc ? rc : CT_TEST_LEAK_EXIT;
+    }
+    return rc;
+}
+
 _Noreturn static void ct__child(const ct_test_case *tc, const sigset_t *oldmask)
 {
     int rc;
 
     setpgid(0, 0);
     sigprocmask(SIG_SETMASK, oldmask, NULL);
-    rc = tc->fn(tc->arg);
+    rc = ct__run_checked(tc);
     fflush(NULL);
     exit(rc == 0 ? 0 : (rc > 0 && rc < 256) ? rc : 1);
 }
@@ -243,7 +264,7 @@ static int ct__run_forked(const ct_test_case *tc, double mult, const sigset_t *w
 static int ct__run_inline(const ct_test_case *tc)
 {
     double start = ct__now();
-    int rc = tc->fn(tc->arg);
+    int rc = ct__run_checked(tc);
     long ms = (long)((ct__now() - start) * 1000 + 0.5);
 
     printf("%s %-36s %6ld ms", rc ? "FAIL" : "PASS", tc->name, ms);

@@ -17,7 +17,9 @@
  * environment variable CT_TIMEOUT_MULT (default 1; sanitizer trees set more).
  * A case fails if it returns nonzero, calls ct_test_fail, exits nonzero
  * (a TSan report makes the exit 66, an LSan leak 23), dies of a signal, or
- * outlives its timeout (the group then gets SIGKILL). One line per case:
+ * outlives its timeout (the group then gets SIGKILL), or leaves a thread
+ * running behind it (ct_leakcheck.h: the leaked thread is named, with the
+ * contend primitive it is blocked in; exit CT_TEST_LEAK_EXIT). One line per case:
  * PASS/FAIL/SKIP, name, elapsed ms; the binary exits 1 if any case failed.
  *
  *     test_x                  run every case
@@ -31,6 +33,8 @@
  */
 #ifndef CT_TEST_H
 #define CT_TEST_H
+
+#define CT_TEST_LEAK_EXIT 3 /* the exit status of a case that leaked a thread */
 
 #include <pthread.h>
 #include <stddef.h>

@@ -1,0 +1,114 @@
+/* ct_waitreg.c: the registry of blocked waiters (see ct_waitreg.h). */
+#include "ct_waitreg.h"
+#include "ct_common.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+typedef struct waiter {
+    _Atomic pid_t tid;               /* owner; 0: free for reuse */
+    _Atomic(const char *) op;        /* NULL: not waiting */
+    _Atomic(const void *) obj;
+    struct waiter *next;             /* immutable once published */
+} waiter;
+
+static _Atomic(waiter *) head;       /* push-only list of every record */
+static _Atomic uint64_t progress CT_CACHE_ALIGNED;
+static pthread_key_t release_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static _Thread_local waiter *mine;
+
+static void release(void *p)
+{
+    waiter *w = p;
+    /* relaxed: the record holds nothing another thread must see first */
+    atomic_store_explicit(&w->op, NULL, memory_order_relaxed);
+    /* release: pairs with the acquire CAS of the next claimant */
+    atomic_store_explicit(&w->tid, 0, memory_order_release);
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&release_key, release);
+}
+
+static waiter *claim(void)
+{
+    pid_t me = gettid();
+    pthread_once(&key_once, make_key);
+    /* acquire: pairs with the release CAS that published each record */
+    for (waiter *w = atomic_load_explicit(&head, memory_order_acquire); w; w = w->next) {
+        pid_t free_tid = 0;
+        /* acquire: pairs with release() of the record's last owner */
+        if (atomic_compare_exchange_strong_explicit(&w->tid, &free_tid, me, memory_order_acquire,
+                                                    memory_order_relaxed))
+            return w;
+    }
+    waiter *w = calloc(1, sizeof *w);
+    if (!w) return NULL;
+    atomic_init(&w->tid, me);
+    w->next = atomic_load_explicit(&head, memory_order_relaxed);
+    /* release: publishes the record's fields with it; pairs with the
+     * acquire loads of head in claim and snapshot */
+    while (!atomic_compare_exchange_weak_explicit(&head, &w->next, w, memory_order_release,
+                                                  memory_order_relaxed)) {
+    }
+    return w;
+}
+
+int ct_wait_enter(const char *op, const void *obj)
+{
+    if (!mine) {
+        mine = claim();
+        if (!mine) return -ENOMEM;
+        pthread_setspecific(release_key, mine);
+    }
+    /* relaxed: a report only; snapshot tolerates a torn (op, obj) pair in
+     * time, and obj is stored first so a visible op has its object */
+    atomic_store_explicit(&mine->obj, obj, memory_order_relaxed);
+    atomic_store_explicit(&mine->op, op, memory_order_relaxed);
+    return 0;
+}
+
+void ct_wait_exit(void)
+{
+    if (!mine) return;
+    /* relaxed: see ct_wait_enter */
+    atomic_store_explicit(&mine->op, NULL, memory_order_relaxed);
+    /* relaxed: a counter that only has to move; read by ct_wait_progress */
+    atomic_fetch_add_explicit(&progress, 1, memory_order_relaxed);
+}
+
+size_t ct_wait_snapshot(ct_wait_info *out, size_t n)
+{
+    size_t k = 0;
+    /* acquire: pairs with the release CAS in claim */
+    for (waiter *w = atomic_load_explicit(&head, memory_order_acquire); w && k < n; w = w->next) {
+        /* relaxed: a best-effort picture (see the synchronization table) */
+        const char *op = atomic_load_explicit(&w->op, memory_order_relaxed);
+        pid_t tid = atomic_load_explicit(&w->tid, memory_order_relaxed);
+        if (!op || !tid) continue;
+        out[k++] = (ct_wait_info){tid, op, atomic_load_explicit(&w->obj, memory_order_relaxed)};
+    }
+    return k;
+}
+
+int ct_wait_of(pid_t tid, ct_wait_info *out)
+{
+    ct_wait_info all[256];
+    size_t n = ct_wait_snapshot(all, sizeof all / sizeof all[0]);
+    for (size_t i = 0; i < n; i++)
+        if (all[i].tid == tid) {
+            *out = all[i];
+            return 1;
+        }
+    return 0;
+}
+
+uint64_t ct_wait_progress(void)
+{
+    return atomic_load_explicit(&progress, memory_order_relaxed); /* relaxed: see exit */
+}
