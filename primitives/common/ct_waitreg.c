@@ -12,6 +12,7 @@ typedef struct waiter {
     _Atomic pid_t tid;               /* owner; 0: free for reuse */
     _Atomic(const char *) op;        /* NULL: not waiting */
     _Atomic(const void *) obj;
+    _Atomic int watched;             /* the deadlock detector counts this thread */
     struct waiter *next;             /* immutable once published */
 } waiter;
 
@@ -26,6 +27,7 @@ static void release(void *p)
     waiter *w = p;
     /* relaxed: the record holds nothing another thread must see first */
     atomic_store_explicit(&w->op, NULL, memory_order_relaxed);
+    atomic_store_explicit(&w->watched, 0, memory_order_relaxed);
     /* release: pairs with the acquire CAS of the next claimant */
     atomic_store_explicit(&w->tid, 0, memory_order_release);
 }
@@ -59,13 +61,41 @@ static waiter *claim(void)
     return w;
 }
 
-int ct_wait_enter(const char *op, const void *obj)
+static int ensure_mine(void)
 {
     if (!mine) {
         mine = claim();
         if (!mine) return -ENOMEM;
         pthread_setspecific(release_key, mine);
     }
+    return 0;
+}
+
+int ct_wait_watch_self(int watched)
+{
+    if (ensure_mine() < 0) return -ENOMEM;
+    /* relaxed: read by the detector, which confirms over several looks */
+    atomic_store_explicit(&mine->watched, watched != 0, memory_order_relaxed);
+    return 0;
+}
+
+void ct_wait_watched(size_t *alive, size_t *waiting)
+{
+    *alive = *waiting = 0;
+    /* acquire: pairs with the release CAS in claim */
+    for (waiter *w = atomic_load_explicit(&head, memory_order_acquire); w; w = w->next) {
+        /* relaxed: a best-effort picture (see the synchronization table) */
+        if (!atomic_load_explicit(&w->tid, memory_order_relaxed) ||
+            !atomic_load_explicit(&w->watched, memory_order_relaxed))
+            continue;
+        ++*alive;
+        *waiting += atomic_load_explicit(&w->op, memory_order_relaxed) != NULL;
+    }
+}
+
+int ct_wait_enter(const char *op, const void *obj)
+{
+    if (ensure_mine() < 0) return -ENOMEM;
     /* relaxed: a report only; snapshot tolerates a torn (op, obj) pair in
      * time, and obj is stored first so a visible op has its object */
     atomic_store_explicit(&mine->obj, obj, memory_order_relaxed);

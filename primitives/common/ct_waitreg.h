@@ -46,6 +46,12 @@ int ct_wait_enter(const char *op, const void *obj);
 /* The calling thread's wait has ended. */
 void ct_wait_exit(void);
 
+/* Mark the calling thread as one the deadlock detector watches (the threads
+ * "known to the harness"), or no longer. -ENOMEM if no record can be made. */
+int ct_wait_watch_self(int watched);
+/* Watched threads alive, and how many of them are now in an announced wait. */
+void ct_wait_watched(size_t *alive, size_t *waiting);
+
 /* Threads now announced as waiting: fills at most n, returns how many. */
 size_t ct_wait_snapshot(ct_wait_info *out, size_t n);
 /* The wait announced by thread tid, if any: 1 and *out filled, else 0. */

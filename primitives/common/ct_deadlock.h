@@ -1,0 +1,50 @@
+/*
+ * ct_deadlock.h: Go's "all goroutines are asleep - deadlock!" for C threads.
+ *
+ * Threads known to the harness mark themselves watched (ct_wait_watch_self,
+ * ct_waitreg.h). A watchdog thread looks every period_ms: when every watched
+ * thread is blocked in an announced wait of a contend primitive (a channel
+ * send or receive, a pool submit...) and no wait has ended since its last
+ * look, three looks in a row, nothing can ever wake them: it reports the
+ * threads, the operations and the objects, and calls the handler. The
+ * default handler prints
+ *
+ *     all threads are asleep - deadlock!
+ *
+ *     thread 4242 [chan send]: on 0x55d0c0a2b2a0
+ *
+ * to stderr and ends the process with exit status CT_DEADLOCK_EXIT, instead
+ * of hanging. Cost off the blocking path: none (the primitives announce
+ * waits only when they are about to sleep); the watchdog wakes every
+ * period_ms.
+ *
+ * Synchronization: start/stop from one controlling thread; watched threads
+ * come and go freely.
+ */
+#ifndef CT_DEADLOCK_H
+#define CT_DEADLOCK_H
+
+#include "ct_waitreg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { CT_DEADLOCK_EXIT = 86 };
+
+/* Called by the watchdog with the waits of the deadlocked threads. */
+typedef void (*ct_deadlock_handler)(const ct_wait_info *waits, size_t n);
+
+/* Start watching (handler NULL: print and exit CT_DEADLOCK_EXIT). 0, -EBUSY
+ * if already started, or -errno from pthread_create. */
+int ct_deadlock_watch_start(int period_ms, ct_deadlock_handler handler);
+/* Stop and join the watchdog. */
+void ct_deadlock_watch_stop(void);
+
+/* The default report, to stderr (for handlers that add to it). */
+void ct_deadlock_report(const ct_wait_info *waits, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CT_DEADLOCK_H */
