@@ -214,6 +214,11 @@ def classify(r):
     if fig.get("wrong_ids", 0) > 0:
         findings.append({"kind": "wrong values", "frame": "",
                          "detail": f"{fig['wrong_ids']:.0f} threads saw a wrong id"})
+    # A writer that waited most of the readers' stream: starved, not merely slow.
+    if fig.get("reader_phase_ms") and fig.get("writer_wait_ms", 0) >= 0.5 * fig["reader_phase_ms"]:
+        findings.append({"kind": "writer starvation", "frame": "",
+                         "detail": f"the writer waited {fig['writer_wait_ms']:.0f} ms of a "
+                                   f"{fig['reader_phase_ms']:.0f} ms reader stream"})
     if fig.get("spawn_failed_at", 0) > 0:
         findings.append({"kind": "spawn failure", "frame": "",
                          "detail": f"pthread_create failed at thread {fig['spawn_failed_at']:.0f}"})

@@ -51,14 +51,23 @@ def run_one(p, spec, build, logdir):
                         "seconds": round(r.elapsed, 2)}
     seen_bad = {f["kind"] for f in row["bad"]["findings"]}
     missing = [k for k in spec["expect"] if k not in seen_bad]
-    row["verdict"] = "ok"
+    row["verdict"] = "ok" if spec["expect"] else "measured"
     if missing:
         row["verdict"] = "NOT DIAGNOSED: " + ", ".join(missing)
     elif row["fixed"]["findings"]:
         row["verdict"] = "FIXED NOT CLEAN: " + ", ".join(f["kind"] for f in row["fixed"]["findings"])
-    row["informational"] = {k: {v: row[v]["figures"].get(k) for v in ("bad", "fixed")}
+    row["informational"] = {k: {v: _num(row[v]["figures"].get(k)) for v in ("bad", "fixed")}
                             for k in spec.get("informational", [])}
+    secs = row["informational"].get("seconds")
+    if secs and secs["bad"] and secs["fixed"]:
+        row["informational"]["slowdown"] = {"bad": round(secs["bad"] / secs["fixed"], 2),
+                                            "fixed": 1.0}
     return row
+
+
+def _num(x):
+    """A figure for display: three significant digits."""
+    return float(f"{x:.3g}") if isinstance(x, (int, float)) else x
 
 
 def describe(findings):
@@ -115,7 +124,7 @@ def write_html(rows, path, lit=None):
     for r in rows:
         info = "".join(f"<br><small>{cell(k)}: bad {cell(v['bad'])}, fixed {cell(v['fixed'])}</small>"
                        for k, v in r["informational"].items())
-        cls = "ok" if r["verdict"] == "ok" else "bad"
+        cls = "ok" if r["verdict"] in ("ok", "measured") else "bad"
         out.append(f"<tr><td><b>{cell(r['name'])}</b><br>{cell(r['title'])}<br><small>Go: "
                    f"{cell(r['go'])}<br>C: {cell(r['c'])}</small></td><td>{cell(r['tool'])}</td>"
                    f"<td>{cell(', '.join(r['expected']))}</td><td>{cell(describe(r['bad']['findings']))}"
@@ -155,7 +164,7 @@ def main():
         for spec in p["runs"]:
             r = run_one(p, spec, a.build, os.path.join(a.out, "logs"))
             rows.append(r)
-            print(f"{r['name']:24} [{r['tool']:5}] expected: {', '.join(r['expected'])}")
+            print(f"{r['name']:24} [{r['tool']:5}] expected: {', '.join(r['expected']) or '(figures only)'}")
             print(f"{'':24}   bad:   {describe(r['bad']['findings'])}")
             print(f"{'':24}   fixed: {describe(r['fixed']['findings'])}")
             for k, v in r["informational"].items():
@@ -170,7 +179,7 @@ def main():
     with open(os.path.join(a.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     write_html(rows, os.path.join(a.out, "index.html"), lit)
-    bad = [r for r in rows if r["verdict"] != "ok"]
+    bad = [r for r in rows if r["verdict"] not in ("ok", "measured")]
     forbidden = bool(lit and lit["forbidden_observed"])
     if forbidden:
         print("pitfalls: a FORBIDDEN litmus outcome was observed", file=sys.stderr)

@@ -68,6 +68,9 @@ check(kinds(run(rc=3, stderr="boom")) == ["exit 3"], "unexplained exit status")
 check(kinds(run(figures={"lost_updates": 12})) == ["lost updates"], "lost updates figure")
 check(kinds(run(figures={"lost_updates": 0, "peak_threads": 9})) == [], "zero figures are clean")
 check(kinds(run(figures={"spawn_failed_at": 127})) == ["spawn failure"], "spawn failure figure")
+check(kinds(run(figures={"writer_wait_ms": 299, "reader_phase_ms": 300})) == ["writer starvation"],
+      "writer starvation figure")
+check(kinds(run(figures={"writer_wait_ms": 0.2, "reader_phase_ms": 300})) == [], "a prompt writer")
 
 BT = """Thread 2 (Thread 0x7f (LWP 11) "deadlock"):
 #0  futex_wait (private=0, expected=2, futex_word=0x55 <a>) at ../sysdeps/nptl/futex-internal.h:146
@@ -96,7 +99,8 @@ for p in cat:
     for key in ("title", "go", "c", "runs"):
         check(p.get(key), f"{p['name']}: has {key}")
     for r in p["runs"]:
-        check(r["tool"] in ct_diag.TOOLS and r["expect"], f"{p['name']}: tool and expectation")
+        check(r["tool"] in ct_diag.TOOLS and (r["expect"] or r.get("informational")),
+              f"{p['name']}: a tool, and an expectation or figures to measure")
 
 print("test_diag:", "FAILED" if FAILURES else "ok", f"({len(FAILURES)} failures)")
 sys.exit(1 if FAILURES else 0)

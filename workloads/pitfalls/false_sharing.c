@@ -1,0 +1,53 @@
+/*
+ * false_sharing: per-thread counters packed into one cache line.
+ *
+ * Go (seed 004's "lock contention" and sharded counters): per-goroutine
+ * slots in one []int64 still share cache lines. C: the counter family's
+ * `false_shared` (slots in adjacent words) against `sharded` (a line per
+ * slot): the very same code, no two threads touching the same word, and yet
+ * every add has to pull the line away from the other core. No tool flags
+ * it; the runner reports the time of each version and the slowdown.
+ */
+#include "pitfall.h"
+
+#include <contend/counter.h>
+#include <pthread.h>
+#include <time.h>
+
+enum { THREADS = 2, ADDS = 20000000 };
+
+static const ct_counter_ops *ops;
+static ct_counter *counter;
+static pthread_barrier_t start;
+
+static void *adder(void *arg)
+{
+    unsigned tid = (unsigned)(long)arg;
+    pthread_barrier_wait(&start);
+    for (int i = 0; i < ADDS; i++) ops->add(counter, tid, 1);
+    return NULL;
+}
+
+static int run(const char *impl)
+{
+    pthread_t t[THREADS];
+    struct timespec t0, t1;
+    ops = ct_counter_find(impl);
+    counter = ops->create(THREADS);
+    pthread_barrier_init(&start, NULL, THREADS + 1);
+    for (long i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, adder, (void *)i);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pthread_barrier_wait(&start);
+    for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int exact = ops->read(counter, 0) == (uint64_t)THREADS * ADDS;
+    ops->destroy(counter);
+    pthread_barrier_destroy(&start);
+    ct_pitfall_figure("seconds", (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    return exact ? 0 : 1;
+}
+
+static int bad(void) { return run("false_shared"); }
+static int fixed(void) { return run("sharded"); }
+
+int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
