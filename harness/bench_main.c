@@ -1,7 +1,7 @@
 /*
  * bench_main.c: contend_bench, the one benchmark binary.
  *
- *   contend_bench [--family=counter[,harness...]] [--quick] [--benchmark_*...]
+ *   contend_bench [--family=counter[,harness...]] [--quick] [--perf=off] [--benchmark_*...]
  *   contend_bench --list-families
  *
  * Our flags choose what to register; every other flag is Google Benchmark's
@@ -10,6 +10,7 @@
  */
 #include "ct_bench.h"
 #include "ct_env.h"
+#include "ct_perf.h"
 #include "ct_work.h"
 #include "workloads.h"
 
@@ -19,8 +20,9 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: contend_bench [--family=NAME[,NAME...]] [--quick] [--benchmark_*=...]\n"
+    fprintf(f, "usage: contend_bench [--family=NAME[,NAME...]] [--quick] [--perf=off] [--benchmark_*=...]\n"
                "       contend_bench --list-families\n"
+               "--perf=off: no per-thread perf counters (ctx_switches, page_faults, ...)\n"
                "Every --benchmark_* flag is Google Benchmark's (see --help of any of them).\n"
                "Families:\n");
     for (const ct_family *f2 = ct_families; f2->name; f2++)
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
             families = argv[i] + 9;
         } else if (strcmp(argv[i], "--quick") == 0) {
             cfg.quick = true;
+        } else if (strcmp(argv[i], "--perf=off") == 0) {
+            ct_perf_enable(0);
         } else if (strcmp(argv[i], "--list-families") == 0) {
             for (const ct_family *f = ct_families; f->name; f++) printf("%s\n", f->name);
             return 0;
@@ -82,5 +86,6 @@ int main(int argc, char **argv)
     ct_bench_context("ct_family", families);
     ct_bench_context("ct_quick", cfg.quick ? "1" : "0");
     ct_bench_context("ct_work_loops_per_us", loops);
+    ct_bench_context("ct_perf", ct_perf_status());
     return ct_bench_main(argc, argv);
 }

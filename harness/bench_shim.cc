@@ -7,6 +7,7 @@
 // batch hand-out that keeps the timed loop in C, errors that change the exit
 // status, and a progress line on long runs.
 #include "ct_bench.h"
+#include "ct_perf.h"
 
 #include <benchmark/benchmark.h>
 
@@ -36,19 +37,21 @@ struct ct_bench {
 };
 
 struct ct_bench_state {
-    benchmark::State *gb;
-    ct_bench *b;
-    void *shared;
-    uint64_t remaining;   // iterations not yet handed out
-    uint64_t batch_cap;   // 0: everything in one batch
-    uint64_t deadline_ns; // when the time budget runs out (0: none)
-    uint64_t batch_ns;    // with a budget: when the current batch started
-    uint64_t adaptive;    // with a budget: the batch size, adapted to ~100 us
-    bool started;         // the loop has begun (Google Benchmark's start barrier passed)
-    bool truncated;       // the time budget cut the loop short
-    bool failed;          // ct_bench_error/skip was called by this thread
-    bool in_run;          // inside def.run (not setup or teardown)
+    benchmark::State *gb = nullptr;
+    ct_bench *b = nullptr;
+    void *shared = nullptr;
+    uint64_t remaining = 0;   // iterations not yet handed out
+    uint64_t batch_cap = 0;   // 0: everything in one batch
+    uint64_t deadline_ns = 0; // when the time budget runs out (0: none)
+    uint64_t batch_ns = 0;    // with a budget: when the current batch started
+    uint64_t adaptive = 16;   // with a budget: the batch size, adapted to ~100 us
+    bool started = false;     // the loop has begun (Google Benchmark's start barrier passed)
+    bool truncated = false;   // the time budget cut the loop short
+    bool failed = false;      // ct_bench_error/skip was called by this thread
+    bool in_run = false;      // inside def.run (not setup or teardown)
     std::string pending_error; // an error raised before the loop started
+    ct_perf perf{};            // this thread's counters, around its loop
+    int64_t perf_value[CT_PERF_MAX] = {-1, -1, -1, -1, -1};
 };
 
 namespace {
@@ -169,7 +172,10 @@ void progress_note(const std::string &name, uint64_t iters)
 
 void run_thread(ct_bench *b, benchmark::State &gb)
 {
-    ct_bench_state st{&gb, b, nullptr, (uint64_t)gb.max_iterations, 0, 0, 0, 16, false, false, false, false, {}};
+    ct_bench_state st;
+    st.gb = &gb;
+    st.b = b;
+    st.remaining = (uint64_t)gb.max_iterations;
     const int n = gb.threads();
     if (gb.thread_index() == 0) {
         std::vector<int64_t> args;
@@ -193,6 +199,8 @@ void run_thread(ct_bench *b, benchmark::State &gb)
     barrier_wait(n); // every thread's run happens-before teardown
     if (b->budget_s > 0)
         gb.counters["budget_hit"] = benchmark::Counter(st.truncated ? 1.0 : 0.0);
+    for (int i = 0; i < CT_PERF_MAX; i++) // summed over the threads by Google Benchmark
+        if (st.perf_value[i] >= 0) gb.counters[ct_perf_names[i]] = benchmark::Counter((double)st.perf_value[i]);
     if (gb.thread_index() == 0 && b->def.teardown) b->def.teardown(&st, st.shared);
 }
 
@@ -325,6 +333,7 @@ extern "C" uint64_t ct_bench_next_batch(ct_bench_state *st)
         uint64_t n = cap && st->remaining > cap ? cap : st->remaining;
         st->started = true;
         if (!gb.KeepRunningBatch((benchmark::IterationCount)n)) return 0; // not reached: no error yet
+        ct_perf_start(&st->perf); // a few syscalls, once per thread per run
         if (budget) {
             st->batch_ns = ct__now_ns();
             st->deadline_ns = st->batch_ns + (uint64_t)(st->b->budget_s * 1e9);
@@ -347,6 +356,7 @@ extern "C" uint64_t ct_bench_next_batch(ct_bench_state *st)
         st->remaining -= n;
         return n;
     }
+    if (st->started) ct_perf_stop(&st->perf, st->perf_value);
     if (st->b->def.loop_done) st->b->def.loop_done(st, st->shared);
     barrier_wait(gb.threads());
     while (gb.KeepRunningBatch(1)) {

@@ -1,0 +1,44 @@
+/*
+ * ct_perf.h: per-thread perf counters around a benchmark's timed loop.
+ *
+ * Each thread of a run opens its own counters (perf_event_open on itself)
+ * just before its loop and reads them as the loop ends; the harness adds
+ * them to the run's counters, summed over the threads: ctx_switches,
+ * cpu_migrations, page_faults, and cycles and instructions where the
+ * machine exposes hardware events (many VMs do not: those are left out, and
+ * ct_perf_status() says why). Software events cost nothing measurable: the
+ * kernel keeps those counts anyway.
+ */
+#ifndef CT_PERF_H
+#define CT_PERF_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { CT_PERF_MAX = 5 };
+
+typedef struct ct_perf {
+    int fd[CT_PERF_MAX]; /* -1: not open */
+} ct_perf;
+
+/* Names of the counters, in order; NULL-terminated. */
+extern const char *const ct_perf_names[];
+
+/* Turn the counters on or off for the whole process (default on). */
+void ct_perf_enable(int on);
+/* "software events", "software and hardware events", or why none. */
+const char *ct_perf_status(void);
+
+/* Open and start this thread's counters (those that fail are skipped; after
+ * ct_perf_status() has probed, events the machine lacks are not tried). */
+void ct_perf_start(ct_perf *p);
+/* Read and close them: value[i] for ct_perf_names[i], or -1 if not counted. */
+void ct_perf_stop(ct_perf *p, int64_t value[CT_PERF_MAX]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CT_PERF_H */
