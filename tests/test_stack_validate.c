@@ -1,0 +1,519 @@
+/*
+ * test_stack_validate.c: the stack family's validate driver.
+ *
+ * Every registered competitor with CT_CAP_EXACT (ck included when it is
+ * built; the treiber_naive pitfall and unavailable ones are listed as SKIP
+ * with the reason) is run by 1, 2, 4 and 8 threads (8 is 4x
+ * oversubscription on the 2-core reference machine), released together by a
+ * start barrier. One case per (competitor, thread count): validate/<impl>/<n>t.
+ * The competitors come from ct_stack_impls(), never from a list here.
+ *
+ * What validate checks:
+ *  - each thread runs a fixed pseudo-random mix of pushes and pops (runs of
+ *    up to 8 of the same, so the stack both grows and empties); its values
+ *    are unique by construction (a range per thread);
+ *  - a value is the address of a payload word the pusher wrote just before
+ *    the push; the popper reads it and checks it: a missing release/acquire
+ *    in a stack shows up as a wrong payload, and under TSan as a data race;
+ *  - every popped value and every value left (drained after the join) is
+ *    marked in a bitmap: a duplicate, or a value never pushed, fails; at the
+ *    end the bitmap must hold exactly the values pushed (none lost);
+ *  - with one thread, pops must come out in LIFO order (a shadow stack);
+ *  - pop on an empty stack returns CT_WOULDBLOCK (the threads count those).
+ * Spinning designs oversubscribed can slow to a crawl: threads stop at
+ * DEADLINE_S (checked between operations, outside the stack), and the
+ * checks use what was done.
+ * Plus: registry sanity, ct_stack_find's errors, single-threaded semantics
+ * (empty pop, LIFO, extreme values, destroy with values left, capacity
+ * hints), and the abort on a bad tid of the per-thread designs.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ct_test.h"
+#include "stack.h"
+
+#define OPS_PER_THREAD 50000u /* small enough to be quick under TSan (~5 s for all) */
+#define DEADLINE_S 0.5
+#define VALIDATE_TIMEOUT_S 30u
+#define NFIXED 4u
+
+static const unsigned thread_counts[] = {1, 2, 4, 8};
+#define NCOUNTS (sizeof thread_counts / sizeof thread_counts[0])
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- validate/<impl>/<n>t ------------------------------------------------------ */
+
+struct vcase {
+    const ct_stack_ops *ops;
+    unsigned threads;
+};
+
+struct vthread {
+    uint64_t pushed;   /* its values 0..pushed-1 went in */
+    uint64_t npopped;  /* entries in log */
+    uint64_t empty;    /* pops that found the stack empty */
+    uint64_t *log;     /* the payload indices it popped */
+    int stopped;       /* stopped at the deadline */
+    char err[240];     /* the first check this thread saw fail */
+};
+
+struct vrun {
+    const ct_stack_ops *ops;
+    ct_stack *s;
+    unsigned threads;
+    uint64_t total;     /* threads * OPS_PER_THREAD payload words */
+    uint64_t *payload;  /* payload[i] == i * MAGIC + 1 once pushed */
+    uint64_t *seen;     /* bitmap over payload indices */
+    uint64_t *shadow;   /* one thread only: the expected stack */
+    ct_test_barrier start;
+    double deadline;
+    struct vthread *th;
+};
+
+#define MAGIC UINT64_C(0x9E3779B97F4A7C15)
+
+#define VCHECK(t, cond, ...)                                                             \
+    do {                                                                                 \
+        if (!(cond) && !(t)->err[0])                                                     \
+            snprintf((t)->err, sizeof (t)->err, __VA_ARGS__);                            \
+    } while (0)
+
+/* The index of the payload word v points to, or total if v is not one. */
+static uint64_t index_of(const struct vrun *r, uintptr_t v)
+{
+    uintptr_t base = (uintptr_t)r->payload;
+
+    if (v < base || (v - base) % sizeof(uint64_t) || (v - base) / sizeof(uint64_t) >= r->total)
+        return r->total;
+    return (v - base) / sizeof(uint64_t);
+}
+
+static void vthread_main(unsigned tid, void *arg)
+{
+    struct vrun *r = arg;
+    struct vthread *t = &r->th[tid];
+    uint64_t rng = MAGIC * (tid + 1), depth = 0;
+    unsigned run = 0;
+    bool pushing = true;
+
+    ct_test_barrier_wait(&r->start);
+    for (unsigned i = 0; i < OPS_PER_THREAD; i++) {
+        if (now_s() > r->deadline) {
+            t->stopped = 1;
+            break;
+        }
+        if (run == 0) { /* a run of 1..8 pushes or pops: the size walks, often to 0 */
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            pushing = rng % 2 == 0;
+            run = 1 + (unsigned)(rng >> 32) % 8;
+        }
+        run--;
+        if (pushing) {
+            uint64_t idx = (uint64_t)tid * OPS_PER_THREAD + t->pushed;
+            int rc;
+
+            r->payload[idx] = idx * MAGIC + 1; /* plain: the push must publish it */
+            rc = r->ops->push(r->s, tid, (uintptr_t)&r->payload[idx]);
+            VCHECK(t, rc == 0, "push returned %d (%s)", rc, ct_strstatus(rc));
+            if (rc)
+                break;
+            t->pushed++;
+            if (r->shadow)
+                r->shadow[depth++] = idx;
+        } else {
+            uintptr_t v = 0;
+            int rc = r->ops->pop(r->s, tid, &v);
+
+            if (rc == CT_WOULDBLOCK) {
+                t->empty++;
+                VCHECK(t, !r->shadow || depth == 0,
+                       "pop said empty with %" PRIu64 " values on the stack", depth);
+                continue;
+            }
+            VCHECK(t, rc == 0, "pop returned %d (%s)", rc, ct_strstatus(rc));
+            if (rc)
+                break;
+            uint64_t idx = index_of(r, v);
+
+            VCHECK(t, idx < r->total, "popped 0x%" PRIxPTR ", which was never pushed", v);
+            if (idx >= r->total)
+                break;
+            VCHECK(t, r->payload[idx] == idx * MAGIC + 1,
+                   "payload %" PRIu64 " reads 0x%" PRIx64 ": the push did not publish it", idx,
+                   r->payload[idx]);
+            if (r->shadow) {
+                VCHECK(t, depth > 0 && r->shadow[depth - 1] == idx,
+                       "LIFO: popped %" PRIu64 ", expected %" PRIu64, idx,
+                       depth ? r->shadow[depth - 1] : UINT64_MAX);
+                if (depth)
+                    depth--;
+            }
+            t->log[t->npopped++] = idx;
+        }
+    }
+}
+
+/* Mark idx seen; returns a complaint or NULL. */
+static const char *mark(struct vrun *r, uint64_t idx)
+{
+    uint64_t owner, j;
+
+    if (idx >= r->total)
+        return "a value that was never pushed";
+    owner = idx / OPS_PER_THREAD;
+    j = idx % OPS_PER_THREAD;
+    if (j >= r->th[owner].pushed)
+        return "a value its thread never pushed";
+    if (r->seen[idx / 64] & (UINT64_C(1) << (idx % 64)))
+        return "a duplicate";
+    r->seen[idx / 64] |= UINT64_C(1) << (idx % 64);
+    return NULL;
+}
+
+static int test_validate(void *arg)
+{
+    const struct vcase *vc = arg;
+    struct vrun r = {.ops = vc->ops, .threads = vc->threads};
+    uint64_t pushed = 0, popped = 0, left = 0, count = 0, empty = 0;
+    unsigned stopped = 0;
+    const char *why;
+    uintptr_t v;
+    int bad = 0;
+
+    r.total = (uint64_t)vc->threads * OPS_PER_THREAD;
+    r.payload = calloc(r.total, sizeof *r.payload);
+    r.seen = calloc((r.total + 63) / 64, sizeof *r.seen);
+    r.th = calloc(vc->threads, sizeof *r.th);
+    CT_CHECK(r.payload && r.seen && r.th);
+    for (unsigned t = 0; t < vc->threads; t++)
+        CT_CHECK((r.th[t].log = calloc(OPS_PER_THREAD, sizeof *r.th[t].log)) != NULL);
+    if (vc->threads == 1)
+        CT_CHECK((r.shadow = calloc(OPS_PER_THREAD, sizeof *r.shadow)) != NULL);
+    r.s = vc->ops->create(64, vc->threads);
+    if (!r.s)
+        ct_test_fail("%s: create(64, %u): %s", vc->ops->name, vc->threads, strerror(errno));
+    ct_test_barrier_init(&r.start, vc->threads);
+    r.deadline = now_s() + DEADLINE_S;
+
+    ct_test_run_threads(vc->threads, vthread_main, &r);
+    ct_test_barrier_destroy(&r.start);
+
+    for (unsigned t = 0; t < vc->threads; t++) {
+        struct vthread *th = &r.th[t];
+
+        pushed += th->pushed;
+        popped += th->npopped;
+        empty += th->empty;
+        stopped += (unsigned)th->stopped;
+        if (th->err[0]) {
+            fprintf(stderr, "%s, %u threads: thread %u: %s\n", vc->ops->name, vc->threads, t,
+                    th->err);
+            bad = 1;
+        }
+        for (uint64_t i = 0; i < th->npopped; i++)
+            if ((why = mark(&r, th->log[i])) != NULL) {
+                fprintf(stderr, "%s, %u threads: thread %u popped %s (index %" PRIu64 ")\n",
+                        vc->ops->name, vc->threads, t, why, th->log[i]);
+                bad = 1;
+                break;
+            }
+    }
+    /* Drain after the join (tid 0): what is left must complete the set. A
+     * corrupted stack could cycle: stop after more pops than values exist. */
+    while (left <= r.total && vc->ops->pop(r.s, 0, &v) == 0) {
+        uint64_t idx = index_of(&r, v);
+
+        left++;
+        if ((why = mark(&r, idx)) != NULL) {
+            fprintf(stderr, "%s, %u threads: the drain found %s (0x%" PRIxPTR ")\n",
+                    vc->ops->name, vc->threads, why, v);
+            bad = 1;
+            break;
+        }
+        if (idx < r.total && r.payload[idx] != idx * MAGIC + 1) {
+            fprintf(stderr, "%s: drained payload %" PRIu64 " is wrong\n", vc->ops->name, idx);
+            bad = 1;
+        }
+    }
+    for (uint64_t i = 0; i < (r.total + 63) / 64; i++)
+        count += (uint64_t)__builtin_popcountll(r.seen[i]);
+    if (!bad && (count != pushed || popped + left != pushed)) {
+        fprintf(stderr,
+                "%s, %u threads: %" PRIu64 " pushed, %" PRIu64 " popped + %" PRIu64
+                " left, %" PRIu64 " distinct: %" PRId64 " lost\n",
+                vc->ops->name, vc->threads, pushed, popped, left, count,
+                (int64_t)(pushed - count));
+        bad = 1;
+    }
+    /* The drain emptied it: pop must say so, again and again. */
+    for (int i = 0; i < 3 && !bad; i++)
+        if (vc->ops->pop(r.s, 0, &v) != CT_WOULDBLOCK) {
+            fprintf(stderr, "%s: pop on the drained stack did not return CT_WOULDBLOCK\n",
+                    vc->ops->name);
+            bad = 1;
+        }
+    printf("  %s, %u threads: %" PRIu64 " pushed, %" PRIu64 " popped, %" PRIu64
+           " left, %" PRIu64 " empty pops%s\n",
+           vc->ops->name, vc->threads, pushed, popped, left, empty,
+           stopped ? " (some threads stopped at the deadline)" : "");
+    vc->ops->destroy(r.s);
+    for (unsigned t = 0; t < vc->threads; t++)
+        free(r.th[t].log);
+    free(r.th);
+    free(r.shadow);
+    free(r.seen);
+    free(r.payload);
+    return bad;
+}
+
+/* ---- registry, find, single-threaded semantics, bad tid ------------------------ */
+
+static int test_registry(void *arg)
+{
+    const ct_stack_ops *const *impls = ct_stack_impls();
+    const unsigned known = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING |
+                           CT_CAP_MPMC | CT_CAP_SPSC | CT_CAP_PITFALL | CT_CAP_PER_THREAD;
+    const ct_stack_ops *naive;
+    size_t n = 0;
+
+    (void)arg;
+    CT_CHECK(impls != NULL);
+    for (; impls[n]; n++) {
+        const ct_stack_ops *o = impls[n];
+        unsigned progress = o->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
+        char caps[128];
+
+        if (!o->name || !o->name[0] || !o->summary || !o->summary[0])
+            ct_test_fail("impl #%zu: name and summary must be set", n);
+        printf("  %-18s %-36s %s%s%s\n", o->name, ct_caps_str(o->caps, caps, sizeof caps),
+               o->summary, o->unavailable ? " -- " : "", o->unavailable ? o->unavailable : "");
+        if (!o->create || !o->destroy || !o->push || !o->pop)
+            ct_test_fail("%s: a function pointer is NULL", o->name);
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(impls[j]->name, o->name) == 0)
+                ct_test_fail("name '%s' registered twice", o->name);
+        if (ct_stack_find(o->name) != o)
+            ct_test_fail("ct_stack_find(\"%s\") does not return its entry", o->name);
+        if (o->caps & ~known)
+            ct_test_fail("%s: unknown caps bits 0x%x", o->name, o->caps & ~known);
+        if (!(o->caps & CT_CAP_EXACT) == !(o->caps & CT_CAP_PITFALL))
+            ct_test_fail("%s: must be either EXACT or a PITFALL (caps %s)", o->name, caps);
+        if (progress != CT_CAP_LOCKFREE && progress != CT_CAP_BLOCKING &&
+            progress != CT_CAP_SPINNING)
+            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)",
+                         o->name, caps);
+        if (!(o->caps & CT_CAP_MPMC))
+            ct_test_fail("%s: every stack is MPMC", o->name);
+        if (o->unavailable) {
+            errno = 0;
+            if (o->create(0, 1) != NULL || errno != ENOSYS)
+                ct_test_fail("%s: unavailable, but create did not fail with ENOSYS", o->name);
+        }
+    }
+    CT_CHECK(n >= 8);
+    naive = ct_stack_find("treiber_naive");
+    CT_CHECK(naive && (naive->caps & CT_CAP_PITFALL) && !(naive->caps & CT_CAP_EXACT));
+    CT_CHECK(ct_stack_find("ck") != NULL); /* listed even when not built */
+    return 0;
+}
+
+static int test_find_unknown(void *arg)
+{
+    const char *bad[] = {"no_such_stack", "", "mutex ", "Treiber", NULL};
+
+    (void)arg;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        errno = 0;
+        if (ct_stack_find(bad[i]) != NULL)
+            ct_test_fail("ct_stack_find(\"%s\") found something", bad[i] ? bad[i] : "(null)");
+        if (errno != EINVAL)
+            ct_test_fail("ct_stack_find(\"%s\"): errno %d, expected EINVAL",
+                         bad[i] ? bad[i] : "(null)", errno);
+    }
+    return 0;
+}
+
+/* Single-threaded: empty pops, LIFO order across growth and recycling,
+ * extreme values, destroy with values left (LSan checks the frees), for
+ * capacity hints 0, 1 and 1000, every competitor that is built (the pitfall
+ * too: it is correct without concurrency). */
+static void lifo_pop(const ct_stack_ops *ops, ct_stack *s, unsigned tid, uintptr_t want)
+{
+    uintptr_t v = 0;
+    int rc = ops->pop(s, tid, &v);
+
+    if (rc != 0)
+        ct_test_fail("%s: pop (expecting %" PRIuPTR "): %s", ops->name, want, ct_strstatus(rc));
+    if (v != want)
+        ct_test_fail("%s: LIFO: popped %" PRIuPTR ", expected %" PRIuPTR, ops->name, v, want);
+}
+
+static int test_semantics(void *arg)
+{
+    static const size_t hints[] = {0, 1, 1000};
+    static const uintptr_t extremes[] = {0, 1, UINTPTR_MAX, UINTPTR_MAX / 2 + 1};
+
+    (void)arg;
+    for (const ct_stack_ops *const *o = ct_stack_impls(); *o; o++) {
+        const ct_stack_ops *ops = *o;
+
+        if (ops->unavailable)
+            continue;
+        for (size_t h = 0; h < sizeof hints / sizeof hints[0]; h++) {
+            ct_stack *s = ops->create(hints[h], 2);
+            uintptr_t v = 7;
+            int rc;
+
+            if (!s)
+                ct_test_fail("%s: create(%zu, 2): %s", ops->name, hints[h], strerror(errno));
+            if ((rc = ops->pop(s, 1, &v)) != CT_WOULDBLOCK)
+                ct_test_fail("%s: pop on a new stack returned %d, not CT_WOULDBLOCK", ops->name,
+                             rc);
+            if (v != 7)
+                ct_test_fail("%s: an empty pop wrote the output", ops->name);
+            /* Grow past any chunk or array size (3000), shrink to 1000, grow
+             * again over recycled nodes, then empty: LIFO throughout. */
+            for (int round = 0; round < 2; round++) {
+                for (uintptr_t i = 0; i < 3000; i++)
+                    if ((rc = ops->push(s, (unsigned)i % 2, i * 3 + 1)) != 0)
+                        ct_test_fail("%s: push: %s", ops->name, ct_strstatus(rc));
+                for (uintptr_t i = 3000; i-- > (round ? 0u : 1000u);)
+                    lifo_pop(ops, s, (unsigned)i % 2, i * 3 + 1);
+            }
+            for (uintptr_t i = 1000; i-- > 0;) /* round 0's rest, below round 1's */
+                lifo_pop(ops, s, 0, i * 3 + 1);
+            if ((rc = ops->pop(s, 0, &v)) != CT_WOULDBLOCK)
+                ct_test_fail("%s: pop on an emptied stack returned %d", ops->name, rc);
+            for (size_t i = 0; i < sizeof extremes / sizeof extremes[0]; i++)
+                if (ops->push(s, 0, extremes[i]) != 0)
+                    ct_test_fail("%s: push of an extreme value failed", ops->name);
+            for (size_t i = sizeof extremes / sizeof extremes[0]; i-- > 0;)
+                if (ops->pop(s, 1, &v) != 0 || v != extremes[i])
+                    ct_test_fail("%s: extreme value 0x%" PRIxPTR " came back as 0x%" PRIxPTR,
+                                 ops->name, extremes[i], v);
+            for (uintptr_t i = 0; i < 100; i++) /* left in the stack for destroy */
+                if (ops->push(s, 1, i) != 0)
+                    ct_test_fail("%s: push failed", ops->name);
+            ops->destroy(s);
+        }
+    }
+    return 0;
+}
+
+/* The per-thread designs abort on tid >= max_threads (a contract violation)
+ * instead of touching another thread's state: check it in a child. */
+static int test_bad_tid_aborts(void *arg)
+{
+    (void)arg;
+    for (const ct_stack_ops *const *o = ct_stack_impls(); *o; o++) {
+        const ct_stack_ops *ops = *o;
+
+        if (!(ops->caps & CT_CAP_PER_THREAD) || ops->unavailable)
+            continue;
+        for (int which = 0; which < 2; which++) {
+            int status;
+            pid_t pid;
+
+            printf("  %s: %s with tid 2 on create(.., 2); an abort message is expected:\n",
+                   ops->name, which ? "pop" : "push");
+            fflush(NULL);
+            pid = fork();
+            if (pid < 0)
+                ct_test_fail("fork: %s", strerror(errno));
+            if (pid == 0) {
+                ct_stack *s = ops->create(0, 2);
+                uintptr_t v;
+
+                if (s) {
+                    ops->push(s, 0, 1);
+                    if (which)
+                        ops->pop(s, 2, &v);
+                    else
+                        ops->push(s, 2, 1);
+                }
+                _exit(s ? 0 : 3); /* 0: it did not abort */
+            }
+            while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                    ct_test_fail("waitpid: %s", strerror(errno));
+            if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
+                ct_test_fail("%s: %s with tid == max_threads did not abort (status 0x%x)",
+                             ops->name, which ? "pop" : "push", (unsigned)status);
+        }
+    }
+    return 0;
+}
+
+/* ---- the table ------------------------------------------------------------------ */
+
+int main(int argc, char **argv)
+{
+    const ct_stack_ops *const *impls = ct_stack_impls();
+    size_t nimpl = 0, n = 0, nv = 0;
+    ct_test_case *cases;
+    struct vcase *vcases;
+    char (*names)[64];
+    int rc;
+
+    while (impls[nimpl])
+        nimpl++;
+    cases = calloc(NFIXED + nimpl * NCOUNTS, sizeof *cases);
+    vcases = calloc(nimpl * NCOUNTS, sizeof *vcases);
+    names = calloc(nimpl * NCOUNTS, sizeof *names);
+    if (!cases || !vcases || !names) {
+        fprintf(stderr, "out of memory\n");
+        return 2;
+    }
+    cases[n++] = (ct_test_case){.name = "registry", .fn = test_registry};
+    cases[n++] = (ct_test_case){.name = "find_unknown", .fn = test_find_unknown};
+    cases[n++] = (ct_test_case){.name = "semantics", .fn = test_semantics, .timeout_s = 30};
+    cases[n++] = (ct_test_case){.name = "per_thread/bad_tid_aborts", .fn = test_bad_tid_aborts,
+                                .timeout_s = 30};
+
+    for (size_t i = 0; i < nimpl; i++) {
+        const ct_stack_ops *ops = impls[i];
+        const char *skip = ops->unavailable ? ops->unavailable
+                           : !(ops->caps & CT_CAP_EXACT)
+                               ? "a pitfall (ABA, use after free): tests/test_stack_naive.c "
+                                 "reproduces its failure"
+                               : NULL;
+
+        if (skip) {
+            snprintf(names[nv], sizeof names[nv], "validate/%s", ops->name);
+            cases[n++] = (ct_test_case){.name = names[nv++], .skip = skip};
+            continue;
+        }
+        for (size_t k = 0; k < NCOUNTS; k++) {
+            vcases[nv] = (struct vcase){.ops = ops, .threads = thread_counts[k]};
+            snprintf(names[nv], sizeof names[nv], "validate/%s/%ut", ops->name,
+                     thread_counts[k]);
+            cases[n++] = (ct_test_case){.name = names[nv], .fn = test_validate,
+                                        .arg = &vcases[nv], .timeout_s = VALIDATE_TIMEOUT_S};
+            nv++;
+        }
+    }
+    rc = ct_test_main(argc, argv, cases, n);
+    free(names);
+    free(vcases);
+    free(cases);
+    return rc;
+}
