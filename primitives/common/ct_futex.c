@@ -1,0 +1,75 @@
+/* ct_futex.c: futex syscalls and the parker (see ct_futex.h). */
+#include "ct_futex.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ct_common.h"
+
+int64_t ct_mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int ct_futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns)
+{
+    struct timespec ts, *tsp = NULL;
+    long r;
+
+    if (deadline_ns >= 0) {
+        ts.tv_sec = (time_t)(deadline_ns / 1000000000);
+        ts.tv_nsec = (long)(deadline_ns % 1000000000);
+        tsp = &ts;
+    }
+    /* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline, so a
+     * retry after a spurious wake-up does not stretch the timeout. */
+    r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
+                expected, tsp, NULL, FUTEX_BITSET_MATCH_ANY);
+    return r == 0 ? 0 : -errno;
+}
+
+int ct_futex_wake(_Atomic uint32_t *addr, int n)
+{
+    long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, NULL,
+                     NULL, 0);
+    return r < 0 ? 0 : (int)r;
+}
+
+bool ct_parker_park(ct_parker *p, unsigned spins, int64_t deadline_ns)
+{
+    uint32_t s = CT_PARK_IDLE;
+
+    for (unsigned i = 0; i < spins; i++) {
+        if (ct_parker_fired(p))
+            return true;
+        ct_cpu_relax();
+    }
+    /* acquire on success or failure: on failure we read FIRED (pairs with
+     * the release exchange in unpark); on success we announce we sleep, so
+     * the waker knows to pay for a FUTEX_WAKE. */
+    if (!atomic_compare_exchange_strong_explicit(&p->state, &s, CT_PARK_SLEEPING,
+                                                 memory_order_acquire, memory_order_acquire))
+        return true; /* s == FIRED: the only other value at this point */
+    for (;;) {
+        if (ct_parker_fired(p))
+            return true;
+        if (deadline_ns >= 0 && ct_mono_ns() >= deadline_ns)
+            return false;
+        ct_futex_wait(&p->state, CT_PARK_SLEEPING, deadline_ns);
+    }
+}
+
+void ct_parker_unpark(ct_parker *p)
+{
+    /* release: pairs with the acquire loads in park/fired; the exchange tells
+     * us whether the owner sleeps (only then is a syscall needed). */
+    if (atomic_exchange_explicit(&p->state, CT_PARK_FIRED, memory_order_release) ==
+        CT_PARK_SLEEPING)
+        ct_futex_wake(&p->state, 1);
+}

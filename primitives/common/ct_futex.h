@@ -1,0 +1,81 @@
+/*
+ * ct_futex.h: Linux futex wait/wake and a one-shot parker built on them.
+ *
+ * Synchronization table:
+ *
+ *                 | futex_wait | futex_wake | parker_park | parker_unpark
+ * ----------------+------------+------------+-------------+--------------
+ *  futex_wait     | yes        | yes        | -           | -
+ *  futex_wake     | yes        | yes        | -           | -
+ *  parker_park    | -          | -          | no (owner)  | yes
+ *  parker_unpark  | -          | -          | yes         | no (once per arm)
+ *
+ *  - A parker is armed by its owner (ct_parker_arm), published to one or more
+ *    would-be wakers (typically under a lock), and fired at most once by the
+ *    waker that won the right to (the caller decides who: e.g. a CAS on its
+ *    own "done" word). ct_parker_unpark's release store pairs with the
+ *    acquire load in ct_parker_park/ct_parker_fired: whatever the waker wrote
+ *    before unpark is visible to the owner once park returns 1. TSan sees
+ *    that pairing through the C11 atomics; the futex syscall itself orders
+ *    nothing we rely on.
+ *  - The waker pays a syscall only if the owner has announced it sleeps
+ *    (state CT_PARK_SLEEPING); a waiter that is still spinning or has not yet
+ *    gone to sleep sees the state change without any syscall.
+ *  - Lifetime: the owner may return (and reuse the parker's memory) as soon as
+ *    it sees the fired state, which the waker stores before its FUTEX_WAKE.
+ *    A wake on memory that has since been reused is harmless to us: every
+ *    futex waiter in this project rechecks its condition in a loop (as do
+ *    glibc's), so a spurious wake-up costs at most a retry.
+ *
+ * C only (C11 atomics in the struct).
+ */
+#ifndef CT_FUTEX_H
+#define CT_FUTEX_H
+
+#ifdef __cplusplus
+#error "ct_futex.h uses C11 <stdatomic.h>; include it from C files only"
+#endif
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Sleep while *addr == expected, until woken or the absolute CLOCK_MONOTONIC
+ * deadline_ns passes (deadline_ns < 0: no deadline). Returns 0 (woken, maybe
+ * spuriously), -EAGAIN (*addr != expected on entry), -ETIMEDOUT or -EINTR. */
+int ct_futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns);
+/* Wake up to n sleepers on addr; returns how many were woken. */
+int ct_futex_wake(_Atomic uint32_t *addr, int n);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+int64_t ct_mono_ns(void);
+
+enum { CT_PARK_IDLE = 0, CT_PARK_SLEEPING = 1, CT_PARK_FIRED = 2 };
+
+typedef struct ct_parker {
+    _Atomic uint32_t state; /* CT_PARK_* */
+} ct_parker;
+
+/* Reset before publishing the parker to wakers (not atomic w.r.t. wakers:
+ * publish it afterwards, e.g. under a lock). */
+static inline void ct_parker_arm(ct_parker *p)
+{
+    atomic_init(&p->state, CT_PARK_IDLE);
+}
+
+/* Has it been fired? */
+static inline bool ct_parker_fired(ct_parker *p)
+{
+    /* acquire: pairs with the release exchange in ct_parker_unpark */
+    return atomic_load_explicit(&p->state, memory_order_acquire) == CT_PARK_FIRED;
+}
+
+/* Spin up to `spins` pause hints, then sleep until fired or the absolute
+ * deadline (deadline_ns < 0: none). Returns true if fired (the waker's writes
+ * are visible), false on timeout. */
+bool ct_parker_park(ct_parker *p, unsigned spins, int64_t deadline_ns);
+
+/* Fire: the owner's park returns true. Syscall only if the owner sleeps. */
+void ct_parker_unpark(ct_parker *p);
+
+#endif /* CT_FUTEX_H */

@@ -1,0 +1,374 @@
+/*
+ * chan_flow.c: the one-way channel workloads, one driver for all five:
+ *
+ *   chan/spsc/<impl>/cap:<n>/real_time/threads:2        1 producer, 1 consumer
+ *   chan/mpsc/<impl>/cap:<n>/real_time/threads:<T+1>    T producers, 1 consumer
+ *   chan/mpmc/<impl>/cap:<n>/real_time/threads:<2T>     T producers, T consumers
+ *   chan/select_rx/<impl>/cap:<n>/real_time/threads:<T+1>
+ *        T producers, each on its own channel; one consumer selects over all T
+ *   chan/select_both/<impl>/cap:<n>/real_time/threads:<2T>
+ *        T producers and T consumers over two channels, both sides selecting
+ *
+ * Google Benchmark runs the same function in every thread: thread indices
+ * below P produce, the others consume. Each producer sends one message per
+ * iteration of its loop; the last producer to finish its loop closes the
+ * channel (in the loop_done hook, before the harness's end barrier).
+ * A consumer receives everything inside its first batch (until CT_CLOSED) and
+ * then runs out its loop with empty iterations; the producers' time budget
+ * therefore bounds the whole run. Items are the messages received.
+ *
+ * A message is {producer << 40 | sequence, send timestamp}; one message in
+ * LAT_EVERY carries a timestamp (CLOCK_MONOTONIC), and its consumer records
+ * now - timestamp in its own histogram (ct_hist.h): the latency percentiles
+ * are over that sample, which keeps two clock reads per message out of the
+ * throughput figure.
+ *
+ * Verification, after the run and outside the timed region: each consumer
+ * sees every producer's sequence numbers strictly increasing (per-producer
+ * FIFO; not checked in select_both, where a producer's values take either of
+ * two channels and may overtake each other), and for each producer the counts, sums and sums of squares of the
+ * sequence numbers received by all consumers together equal those of
+ * 0..sent-1 (every value exactly once: a loss and a duplicate would have to
+ * preserve both sums, and a duplicate within one consumer breaks its order).
+ *
+ * Counters: ns_per_msg (the run's wall time, first send to last receive, per
+ * message received), lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_samples;
+ * items_per_second is messages per second.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chan.h"
+#include "ct_bench.h"
+#include "ct_hist.h"
+#include "ct_work.h"
+#include "workloads.h"
+
+#define MAXP 8
+#define LAT_EVERY 16 /* a power of two */
+
+typedef struct msg {
+    uint64_t id; /* producer << 40 | sequence */
+    uint64_t ts; /* send time (ns), or 0 when not sampled */
+} msg;
+
+enum flow_kind { FLOW_SPSC, FLOW_MPSC, FLOW_MPMC, FLOW_SELECT_RX, FLOW_SELECT_BOTH };
+
+typedef struct flow_def {
+    enum flow_kind kind;
+    const char *impl;
+} flow_def;
+
+typedef struct flow_cons {
+    uint64_t count[MAXP], sum[MAXP], sq[MAXP];
+    int64_t last[MAXP];
+    uint64_t received, bad_order, bad_id, t_end;
+    ct_hist hist;
+} flow_cons;
+
+typedef struct flow_prod {
+    uint64_t sent, t_start;
+    int send_err;
+} CT_CACHE_ALIGNED flow_prod;
+
+typedef struct flow_run {
+    ct_chan *ch[MAXP]; /* nch channels */
+    int nch;
+    bool select_send, check_order;
+    int P, C;
+    _Atomic int producers_left CT_CACHE_ALIGNED;
+    flow_prod prod[MAXP];
+    flow_cons *cons[MAXP];
+} flow_run;
+
+static void roles(enum flow_kind k, int threads, int *P, int *C)
+{
+    switch (k) {
+    case FLOW_SPSC: *P = 1; *C = 1; break;
+    case FLOW_MPSC: *P = threads - 1; *C = 1; break;
+    case FLOW_MPMC:
+    case FLOW_SELECT_BOTH: *P = threads / 2; *C = threads - threads / 2; break;
+    case FLOW_SELECT_RX: *P = threads - 1; *C = 1; break;
+    }
+}
+
+static void flow_free(flow_run *r)
+{
+    if (!r) return;
+    for (int k = 0; k < r->nch; k++)
+        if (r->ch[k]) ct_chan_free(r->ch[k]);
+    for (int k = 0; k < MAXP; k++) ct_free_aligned(r->cons[k]);
+    ct_free_aligned(r);
+}
+
+static void *flow_setup(ct_bench_state *st)
+{
+    const flow_def *d = ct_bench_user(st);
+    int64_t cap = ct_bench_arg(st, 0);
+    flow_run *r = ct_alloc_aligned(sizeof *r);
+
+    if (!r) goto oom;
+    roles(d->kind, ct_bench_threads(st), &r->P, &r->C);
+    if (r->P < 1 || r->C < 1 || r->P > MAXP || r->C > MAXP || cap < 0) {
+        ct_bench_error(st, "bad shape: %d producers, %d consumers, cap %lld", r->P, r->C,
+                       (long long)cap);
+        flow_free(r);
+        return NULL;
+    }
+    atomic_init(&r->producers_left, r->P);
+    for (int k = 0; k < r->C; k++) {
+        if (!(r->cons[k] = ct_alloc_aligned(sizeof *r->cons[k]))) goto oom;
+        for (int p = 0; p < MAXP; p++) r->cons[k]->last[p] = -1;
+    }
+    r->nch = d->kind == FLOW_SELECT_RX ? r->P : d->kind == FLOW_SELECT_BOTH ? 2 : 1;
+    r->select_send = d->kind == FLOW_SELECT_BOTH;
+    r->check_order = d->kind != FLOW_SELECT_BOTH;
+    for (int k = 0; k < r->nch; k++) {
+        r->ch[k] = ct_chan_new(d->impl, sizeof(msg), (size_t)cap);
+        if (!r->ch[k]) {
+            ct_bench_error(st, "ct_chan_new(%s, cap %lld): %s", d->impl, (long long)cap,
+                           strerror(errno));
+            flow_free(r);
+            return NULL;
+        }
+    }
+    return r;
+oom:
+    ct_bench_error(st, "out of memory");
+    flow_free(r);
+    return NULL;
+}
+
+/* me->sent is this thread's own field, kept current in the loop: flow_done
+ * (same thread) reads it. */
+/* One send: on the producer's channel, or with a select over all of them. */
+static int send_one(flow_run *r, int p, msg *m)
+{
+    if (!r->select_send)
+        return ct_chan_send(r->ch[r->nch == 1 ? 0 : p], m);
+    ct_case cs[MAXP];
+    for (int k = 0; k < r->nch; k++)
+        cs[k] = (ct_case){.chan = r->ch[k], .dir = CT_SEND, .elem = m};
+    int i = ct_select(cs, (size_t)r->nch, -1);
+    return i < 0 ? i : cs[i].status;
+}
+
+static void produce(ct_bench_state *st, flow_run *r, int p)
+{
+    flow_prod *me = &r->prod[p];
+
+    me->t_start = ct_now_ns();
+    CT_BENCH_LOOP(st, i) {
+        (void)i;
+        uint64_t n = me->sent;
+        msg m = {.id = (uint64_t)p << 40 | n, .ts = (n & (LAT_EVERY - 1)) ? 0 : ct_now_ns()};
+        if (CT_UNLIKELY(me->send_err || send_one(r, p, &m) != CT_OK)) {
+            me->send_err = 1; /* keep running out the loop, report after */
+            continue;
+        }
+        me->sent = n + 1;
+    }
+}
+
+/* As each thread's loop ends, before the harness's end barrier: the last
+ * producer closes the channel, which ends the consumers' receive loops (after
+ * the loop would be too late: the producers would wait at the barrier for
+ * consumers that wait for the close). */
+static void flow_done(ct_bench_state *st, void *shared)
+{
+    flow_run *r = shared;
+
+    if (!r || ct_bench_thread_index(st) >= r->P)
+        return;
+    /* acq_rel: the last producer closes after every producer's last send
+     * (a release sequence on this counter) */
+    if (atomic_fetch_sub_explicit(&r->producers_left, 1, memory_order_acq_rel) == 1)
+        for (int k = 0; k < r->nch; k++)
+            ct_chan_close(r->ch[k]);
+}
+
+/* One receive: plain, or a select over the channels not yet closed (a
+ * closed one becomes a NULL case). CT_CLOSED once every channel is drained. */
+static int recv_one(flow_run *r, ct_case *cs, int *open, msg *m)
+{
+    if (r->nch == 1)
+        return ct_chan_recv(r->ch[0], m);
+    while (*open > 0) {
+        int i = ct_select(cs, (size_t)r->nch, -1);
+        if (i < 0) return i;
+        if (cs[i].status == CT_OK) return CT_OK;
+        cs[i].chan = NULL;
+        --*open;
+    }
+    return CT_CLOSED;
+}
+
+static void consume(ct_bench_state *st, flow_run *r, int k)
+{
+    flow_cons *me = r->cons[k];
+    const uint64_t P = (uint64_t)r->P;
+    bool done = false;
+    msg m;
+    ct_case cs[MAXP];
+    int open = r->nch;
+
+    for (int j = 0; j < r->nch; j++)
+        cs[j] = (ct_case){.chan = r->ch[j], .dir = CT_RECV, .elem = &m};
+
+    CT_BENCH_LOOP(st, i) {
+        (void)i;
+        if (done) continue;
+        done = true;
+        while (recv_one(r, cs, &open, &m) == CT_OK) {
+            uint64_t p = m.id >> 40, s = m.id & ((UINT64_C(1) << 40) - 1);
+            if (CT_UNLIKELY(p >= P)) {
+                me->bad_id++;
+                continue;
+            }
+            if (CT_UNLIKELY((int64_t)s <= me->last[p]) && r->check_order) me->bad_order++;
+            me->last[p] = (int64_t)s;
+            me->count[p]++;
+            me->sum[p] += s;
+            me->sq[p] += s * s;
+            me->received++;
+            if (m.ts) {
+                uint64_t now = ct_now_ns();
+                ct_hist_add(&me->hist, now > m.ts ? now - m.ts : 0);
+            }
+        }
+        me->t_end = ct_now_ns();
+    }
+    ct_bench_items(st, me->received);
+}
+
+static void flow_thread(ct_bench_state *st)
+{
+    flow_run *r = ct_bench_shared(st);
+    int idx = ct_bench_thread_index(st);
+
+    if (!r) {
+        CT_BENCH_LOOP(st, i) { (void)i; }
+        return;
+    }
+    if (idx < r->P) produce(st, r, idx);
+    else consume(st, r, idx - r->P);
+}
+
+/* sum and sum of squares of 0..n-1, mod 2^64 */
+static void sums(uint64_t n, uint64_t *s, uint64_t *sq)
+{
+    unsigned __int128 N = n;
+    *s = n ? (uint64_t)(N * (N - 1) / 2) : 0;
+    *sq = n ? (uint64_t)((N - 1) * N * (2 * N - 1) / 6) : 0;
+}
+
+static void flow_teardown(ct_bench_state *st, void *shared)
+{
+    flow_run *r = shared;
+    uint64_t received = 0, t0 = UINT64_MAX, t1 = 0;
+    ct_hist *h;
+
+    if (!r) return;
+    h = ct_alloc_aligned(sizeof *h);
+    for (int p = 0; p < r->P; p++) {
+        uint64_t cnt = 0, s = 0, sq = 0, ws, wsq;
+        for (int k = 0; k < r->C; k++) {
+            cnt += r->cons[k]->count[p];
+            s += r->cons[k]->sum[p];
+            sq += r->cons[k]->sq[p];
+        }
+        sums(r->prod[p].sent, &ws, &wsq);
+        if (r->prod[p].send_err)
+            ct_bench_error(st, "producer %d: a send failed", p);
+        else if (cnt != r->prod[p].sent || s != ws || sq != wsq)
+            ct_bench_error(st, "producer %d: sent %llu, received %llu (sums %s)", p,
+                           (unsigned long long)r->prod[p].sent, (unsigned long long)cnt,
+                           s == ws && sq == wsq ? "match" : "differ: lost or duplicated");
+        if (r->prod[p].t_start < t0) t0 = r->prod[p].t_start;
+    }
+    for (int k = 0; k < r->C; k++) {
+        flow_cons *c = r->cons[k];
+        if (c->bad_order || c->bad_id)
+            ct_bench_error(st, "consumer %d: %llu out of per-producer order, %llu bad ids", k,
+                           (unsigned long long)c->bad_order, (unsigned long long)c->bad_id);
+        received += c->received;
+        if (c->t_end > t1) t1 = c->t_end;
+        if (h) ct_hist_merge(h, &c->hist);
+    }
+    if (received && t1 > t0)
+        ct_bench_counter(st, "ns_per_msg", (double)(t1 - t0) / (double)received,
+                         CT_COUNTER_TOTAL);
+    if (h) {
+        ct_bench_counter(st, "lat_p50_ns", (double)ct_hist_quantile(h, 0.50), CT_COUNTER_TOTAL);
+        ct_bench_counter(st, "lat_p99_ns", (double)ct_hist_quantile(h, 0.99), CT_COUNTER_TOTAL);
+        ct_bench_counter(st, "lat_p999_ns", (double)ct_hist_quantile(h, 0.999),
+                         CT_COUNTER_TOTAL);
+        ct_bench_counter(st, "lat_samples", (double)h->count, CT_COUNTER_TOTAL);
+        ct_free_aligned(h);
+    }
+    flow_free(r);
+}
+
+void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool general);
+
+void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool general)
+{
+    static const int64_t caps_full[] = {0, 1, 64, 1024}, caps_quick[] = {0, 64};
+    static const int spsc_t[] = {2}, mpsc_full[] = {3, 5}, mpsc_quick[] = {3};
+    static const int mpmc_full[] = {2, 4, 8}, mpmc_quick[] = {2, 4};
+    static const int64_t sel_caps[] = {0, 64};
+    static const int srx_full[] = {3, 5}, srx_quick[] = {3};
+    static const int sboth_full[] = {2, 4}, sboth_quick[] = {2};
+    static const struct {
+        enum flow_kind kind;
+        const char *name;
+    } kinds[] = {{FLOW_SPSC, "spsc"},
+                 {FLOW_MPSC, "mpsc"},
+                 {FLOW_MPMC, "mpmc"},
+                 {FLOW_SELECT_RX, "select_rx"},
+                 {FLOW_SELECT_BOTH, "select_both"}};
+    /* the registrations outlive this call: one def per (kind, impl) */
+    static flow_def defs[5 * 16];
+    static size_t ndefs;
+    char name[96];
+
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        if (!general && kinds[k].kind != FLOW_SPSC) continue; /* spsc_ring: 1 to 1 only */
+        if (ndefs == sizeof defs / sizeof defs[0]) return;
+        flow_def *d = &defs[ndefs++];
+        d->kind = kinds[k].kind;
+        d->impl = impl;
+        snprintf(name, sizeof name, "chan/%s/%s", kinds[k].name, impl);
+        ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name, .run = flow_thread,
+                                                        .setup = flow_setup,
+                                                        .teardown = flow_teardown,
+                                                        .loop_done = flow_done,
+                                                        .user = d});
+        /* a ring needs a slot: the benchmark-only designs have no cap 0 */
+        const int64_t *caps = cfg->quick ? caps_quick : caps_full;
+        size_t ncaps = cfg->quick ? 2 : 4, skip = general ? 0 : 1;
+        if (kinds[k].kind == FLOW_SELECT_RX || kinds[k].kind == FLOW_SELECT_BOTH)
+            caps = sel_caps, ncaps = 2; /* Go's select figures: unbuffered and 64 */
+        ct_bench_param(b, "cap", caps + skip, ncaps - skip);
+        switch (kinds[k].kind) {
+        case FLOW_SPSC: ct_bench_thread_counts(b, spsc_t, 1); break;
+        case FLOW_MPSC:
+            ct_bench_thread_counts(b, cfg->quick ? mpsc_quick : mpsc_full, cfg->quick ? 1 : 2);
+            break;
+        case FLOW_MPMC:
+            ct_bench_thread_counts(b, cfg->quick ? mpmc_quick : mpmc_full, cfg->quick ? 2 : 3);
+            break;
+        case FLOW_SELECT_RX:
+            ct_bench_thread_counts(b, cfg->quick ? srx_quick : srx_full, cfg->quick ? 1 : 2);
+            break;
+        case FLOW_SELECT_BOTH:
+            ct_bench_thread_counts(b, cfg->quick ? sboth_quick : sboth_full, cfg->quick ? 1 : 2);
+            break;
+        }
+        /* parking on every hand-off (cap 0, oversubscribed) can be 10^3
+         * times slower than a buffered run: bound it */
+        ct_bench_time_budget(b, cfg->quick ? 0.25 : 0.5);
+    }
+}

@@ -1,0 +1,152 @@
+/*
+ * chan_pingpong.c: the round trip.
+ *
+ *   chan/pingpong/<impl>/cap:<n>/real_time/threads:2
+ *
+ * Thread 0 sends a ping on channel a and waits for its pong on channel b;
+ * thread 1 echoes. One iteration is one round trip: items_per_second is round
+ * trips per second and ns_per_msg the wall time per round trip (Go's figure
+ * of about 260 ns for an unbuffered round trip is per round trip too). One
+ * round trip in LAT_EVERY is timed on thread 0 (the latency percentiles).
+ *
+ * Verified: every pong carries the ping's sequence number, in order. Each
+ * side closes its outgoing channel as its loop ends (loop_done): if the time
+ * budget cuts one side short, the other side's next receive returns CT_CLOSED and it runs out
+ * its loop without blocking.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chan.h"
+#include "ct_bench.h"
+#include "ct_hist.h"
+#include "ct_work.h"
+#include "workloads.h"
+
+#define LAT_EVERY 16
+
+typedef struct pp_run {
+    ct_chan *a, *b; /* ping: 0 -> 1; pong: 1 -> 0 */
+    uint64_t trips, mismatches, t0, t1;
+    int errs;
+    ct_hist hist;   /* thread 0 only */
+} pp_run;
+
+static void pp_free(pp_run *r)
+{
+    if (!r) return;
+    if (r->a) ct_chan_free(r->a);
+    if (r->b) ct_chan_free(r->b);
+    ct_free_aligned(r);
+}
+
+static void *pp_setup(ct_bench_state *st)
+{
+    const char *impl = ct_bench_user(st);
+    size_t cap = (size_t)ct_bench_arg(st, 0);
+    pp_run *r = ct_alloc_aligned(sizeof *r);
+
+    if (!r) {
+        ct_bench_error(st, "out of memory");
+        return NULL;
+    }
+    r->a = ct_chan_new(impl, sizeof(uint64_t), cap);
+    r->b = ct_chan_new(impl, sizeof(uint64_t), cap);
+    if (!r->a || !r->b) {
+        ct_bench_error(st, "ct_chan_new(%s, cap %zu): %s", impl, cap, strerror(errno));
+        pp_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void pp_thread(ct_bench_state *st)
+{
+    pp_run *r = ct_bench_shared(st);
+    bool stopped = r == NULL;
+    uint64_t n = 0, v;
+
+    if (ct_bench_thread_index(st) == 0) {
+        if (r) r->t0 = ct_now_ns();
+        CT_BENCH_LOOP(st, i) {
+            (void)i;
+            if (stopped) continue;
+            uint64_t t = (n & (LAT_EVERY - 1)) ? 0 : ct_now_ns();
+            if (ct_chan_send(r->a, &n) != CT_OK || ct_chan_recv(r->b, &v) != CT_OK) {
+                stopped = true; /* the echo was cut short (it closed b) */
+                continue;
+            }
+            if (CT_UNLIKELY(v != n)) r->mismatches++;
+            if (t) {
+                uint64_t now = ct_now_ns();
+                ct_hist_add(&r->hist, now - t);
+            }
+            n++;
+        }
+        if (r) ct_bench_items(st, r->trips = n);
+    } else {
+        CT_BENCH_LOOP(st, i) {
+            (void)i;
+            if (stopped) continue;
+            if (ct_chan_recv(r->a, &v) != CT_OK || ct_chan_send(r->b, &v) != CT_OK)
+                stopped = true; /* thread 0 was cut short (it closed a) */
+        }
+    }
+}
+
+/* As a side's loop ends (before the harness's end barrier, where it would
+ * be too late): close its outgoing channel, so a partner cut short or still
+ * waiting does not block forever. */
+static void pp_done(ct_bench_state *st, void *shared)
+{
+    pp_run *r = shared;
+
+    if (!r) return;
+    if (ct_bench_thread_index(st) == 0) {
+        r->t1 = ct_now_ns();
+        ct_chan_close(r->a);
+    } else {
+        ct_chan_close(r->b);
+    }
+}
+
+static void pp_teardown(ct_bench_state *st, void *shared)
+{
+    pp_run *r = shared;
+
+    if (!r) return;
+    if (r->mismatches)
+        ct_bench_error(st, "%llu pongs did not match their ping",
+                       (unsigned long long)r->mismatches);
+    if (r->trips && r->t1 > r->t0)
+        ct_bench_counter(st, "ns_per_msg", (double)(r->t1 - r->t0) / (double)r->trips,
+                         CT_COUNTER_TOTAL);
+    ct_bench_counter(st, "lat_p50_ns", (double)ct_hist_quantile(&r->hist, 0.50), CT_COUNTER_TOTAL);
+    ct_bench_counter(st, "lat_p99_ns", (double)ct_hist_quantile(&r->hist, 0.99), CT_COUNTER_TOTAL);
+    ct_bench_counter(st, "lat_p999_ns", (double)ct_hist_quantile(&r->hist, 0.999),
+                     CT_COUNTER_TOTAL);
+    ct_bench_counter(st, "lat_samples", (double)r->hist.count, CT_COUNTER_TOTAL);
+    pp_free(r);
+}
+
+void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bool general);
+
+void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bool general)
+{
+    static const int64_t caps[] = {0, 1};
+    static const int two[] = {2};
+    char name[96];
+
+    (void)cfg; /* the same two points in quick mode */
+    snprintf(name, sizeof name, "chan/pingpong/%s", impl);
+    ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name, .run = pp_thread,
+                                                    .setup = pp_setup,
+                                                    .teardown = pp_teardown,
+                                                    .loop_done = pp_done,
+                                                    .user = (void *)impl});
+    /* benchmark-only rings have no cap 0 */
+    ct_bench_param(b, "cap", general ? caps : caps + 1, general ? 2 : 1);
+    ct_bench_thread_counts(b, two, 1);
+    ct_bench_time_budget(b, cfg->quick ? 0.25 : 0.5);
+}

@@ -1,0 +1,179 @@
+/*
+ * chan_pipeline.c: the seeds' pipeline, generator -> square -> filter-even ->
+ * sum, one thread per stage, channels between them; and the same loop run
+ * sequentially in one thread, the baseline the pipeline has to beat.
+ *
+ *   chan/pipeline/<impl>/cap:<n>/real_time/threads:4
+ *   chan/pipeline/sequential/real_time/threads:1
+ *
+ * The generator sends one value per iteration of its loop; the other stages
+ * do all their work inside their first batch (until their input closes),
+ * close their output and run out their loops. The generator closes its
+ * output as its loop ends (loop_done), so a time budget cut cascades down the
+ * pipeline. items_per_second and ns_per_msg count generated values.
+ *
+ * Verified: the sum equals sum over even i < n of i^2 (mod 2^64), n the
+ * values generated, i.e. every value went through every stage exactly once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chan.h"
+#include "ct_bench.h"
+#include "ct_work.h"
+#include "workloads.h"
+
+enum { STAGES = 4 };
+
+typedef struct pl_run {
+    ct_chan *c[STAGES - 1]; /* c[k]: stage k -> stage k + 1 */
+    uint64_t generated, sum, t0, t1;
+    int errs;
+} pl_run;
+
+static uint64_t expected_sum(uint64_t n)
+{
+    /* even i < n: i = 2j, j < m = ceil(n / 2); sum 4 j^2 = 4 (m-1) m (2m-1) / 6 */
+    unsigned __int128 m = (n + 1) / 2;
+    return m ? (uint64_t)(4 * ((m - 1) * m * (2 * m - 1) / 6)) : 0;
+}
+
+static void pl_free(pl_run *r)
+{
+    if (!r) return;
+    for (int k = 0; k < STAGES - 1; k++)
+        if (r->c[k]) ct_chan_free(r->c[k]);
+    ct_free_aligned(r);
+}
+
+static void *pl_setup(ct_bench_state *st)
+{
+    const char *impl = ct_bench_user(st);
+    size_t cap = (size_t)ct_bench_arg(st, 0);
+    pl_run *r = ct_alloc_aligned(sizeof *r);
+
+    if (!r) {
+        ct_bench_error(st, "out of memory");
+        return NULL;
+    }
+    for (int k = 0; k < STAGES - 1; k++)
+        if (!(r->c[k] = ct_chan_new(impl, sizeof(uint64_t), cap))) {
+            ct_bench_error(st, "ct_chan_new(%s, cap %zu): %s", impl, cap, strerror(errno));
+            pl_free(r);
+            return NULL;
+        }
+    return r;
+}
+
+/* Stages 1..3: receive until closed, do the stage's step, forward, close. */
+static void stage(pl_run *r, int k)
+{
+    uint64_t v, sum = 0;
+
+    while (ct_chan_recv(r->c[k - 1], &v) == CT_OK) {
+        if (k == 1) v *= v;                 /* square */
+        else if (k == 2 && (v & 1)) continue; /* filter-even */
+        if (k == STAGES - 1) sum += v;
+        else if (ct_chan_send(r->c[k], &v) != CT_OK) r->errs++;
+    }
+    if (k < STAGES - 1) ct_chan_close(r->c[k]);
+    else { r->sum = sum; r->t1 = ct_now_ns(); }
+}
+
+static void pl_thread(ct_bench_state *st)
+{
+    pl_run *r = ct_bench_shared(st);
+    int k = ct_bench_thread_index(st);
+    bool done = r == NULL;
+
+    if (k == 0) {
+        uint64_t n = 0;
+        if (r) r->t0 = ct_now_ns();
+        CT_BENCH_LOOP(st, i) {
+            (void)i;
+            if (done) continue;
+            if (ct_chan_send(r->c[0], &n) != CT_OK) { r->errs++; done = true; continue; }
+            r->generated = ++n; /* read by pl_done on this thread */
+        }
+        if (r) ct_bench_items(st, r->generated);
+        return;
+    }
+    CT_BENCH_LOOP(st, i) {
+        (void)i;
+        if (done) continue;
+        done = true;
+        stage(r, k);
+    }
+}
+
+static void pl_done(ct_bench_state *st, void *shared)
+{
+    pl_run *r = shared;
+    if (r && ct_bench_thread_index(st) == 0)
+        ct_chan_close(r->c[0]); /* ends the stages in turn */
+}
+
+static void pl_teardown(ct_bench_state *st, void *shared)
+{
+    pl_run *r = shared;
+
+    if (!r) return;
+    if (r->errs || r->sum != expected_sum(r->generated))
+        ct_bench_error(st, "pipeline: %d failed sends, sum %llu, expected %llu for %llu values",
+                       r->errs, (unsigned long long)r->sum,
+                       (unsigned long long)expected_sum(r->generated),
+                       (unsigned long long)r->generated);
+    if (r->generated && r->t1 > r->t0)
+        ct_bench_counter(st, "ns_per_msg", (double)(r->t1 - r->t0) / (double)r->generated,
+                         CT_COUNTER_TOTAL);
+    pl_free(r);
+}
+
+/* The same computation in one thread, no channels. */
+static void seq_thread(ct_bench_state *st)
+{
+    uint64_t n = 0, sum = 0, t0 = ct_now_ns();
+
+    CT_BENCH_LOOP(st, i) {
+        (void)i;
+        uint64_t v = n * n;
+        if (!(v & 1)) sum += v;
+        n++;
+        __asm__ __volatile__("" : "+r"(sum)); /* keep the loop a loop */
+    }
+    uint64_t t1 = ct_now_ns();
+    if (sum != expected_sum(n))
+        ct_bench_error(st, "sequential: sum %llu, expected %llu", (unsigned long long)sum,
+                       (unsigned long long)expected_sum(n));
+    if (n && t1 > t0)
+        ct_bench_counter(st, "ns_per_msg", (double)(t1 - t0) / (double)n, CT_COUNTER_TOTAL);
+    ct_bench_items(st, n);
+}
+
+void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bool general);
+
+/* impl NULL: the sequential baseline (registered once). */
+void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bool general)
+{
+    static const int64_t caps_full[] = {0, 64}, caps_quick[] = {64};
+    static const int four[] = {STAGES}, one[] = {1};
+    char name[96];
+
+    if (!impl) {
+        ct_bench *b = ct_bench_register(&(ct_bench_def){.name = "chan/pipeline/sequential",
+                                                        .run = seq_thread});
+        ct_bench_thread_counts(b, one, 1);
+        return;
+    }
+    if (!general) return; /* a stage both receives and sends: general designs only */
+    snprintf(name, sizeof name, "chan/pipeline/%s", impl);
+    ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name, .run = pl_thread,
+                                                    .setup = pl_setup,
+                                                    .teardown = pl_teardown,
+                                                    .loop_done = pl_done,
+                                                    .user = (void *)impl});
+    ct_bench_param(b, "cap", cfg->quick ? caps_quick : caps_full, cfg->quick ? 1 : 2);
+    ct_bench_thread_counts(b, four, 1);
+    ct_bench_time_budget(b, cfg->quick ? 0.25 : 0.5);
+}
