@@ -67,6 +67,29 @@ mkdir -p "$out/json"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] && commit="$commit-dirty"
 
+rm -f "$out/json/chan_go.json"
+# Go as a peer of the channel family: the same workloads with Go channels,
+# in Google Benchmark's JSON (impl `go`), drawn on the same charts. It runs
+# right after the C channel benchmarks, so the machine has changed little.
+run_go_peer() {
+  if ! command -v go >/dev/null 2>&1; then
+    echo "bench.sh: go not installed: the Go peer is skipped (scripts/deps.sh installs golang-go)" >&2
+    return 0
+  fi
+  echo "== chan: the Go peer (workloads/go/chanbench.go, $(go version | cut -d' ' -f3))" >&2
+  local goflags=(-reps "$reps" -min_time "$min_time" -out "$out/json/chan_go.json")
+  [[ $quick == 1 ]] && goflags+=(-quick)
+  [[ -n $filter ]] && goflags+=(-filter "$filter")
+  GOCACHE="${GOCACHE:-$PWD/build/gocache}" go run workloads/go/chanbench.go "${goflags[@]}"
+  local rc=$?
+  if [[ $rc -ne 0 ]]; then
+    echo "bench.sh: the Go peer exited $rc" >&2
+    rm -f "$out/json/chan_go.json"
+    [[ $rc -eq 1 ]] && status=1
+  fi
+  return 0
+}
+
 "$probe" > "$out/json/probe.before" || echo '{"error": "probe failed"}' > "$out/json/probe.before"
 status=0 t0=$SECONDS
 for f in "${selected[@]}"; do
@@ -82,6 +105,7 @@ for f in "${selected[@]}"; do
     [[ $rc -eq 2 ]] && exit 2
     status=1
   fi
+  [[ $f == chan ]] && run_go_peer
 done
 "$probe" > "$out/json/probe.after" || echo '{"error": "probe failed"}' > "$out/json/probe.after"
 /usr/bin/python3 - "$out/json" <<'PY'
@@ -94,5 +118,6 @@ for k in ("before", "after"):
 PY
 echo "== benchmarks done in $((SECONDS - t0)) s; drawing the report" >&2
 fams=$(IFS=,; echo "${selected[*]}")
+[[ -f "$out/json/chan_go.json" ]] && fams="$fams,chan_go"
 /usr/bin/python3 scripts/report.py --out "$out" --families "$fams" || status=1
 exit $status

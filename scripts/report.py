@@ -74,6 +74,14 @@ COUNTER_LABELS = {"fairness_cv": "fairness CV", "lost_updates": "lost updates (m
 CORRECTNESS_COUNTERS = {"lost_updates"}
 
 
+# Outside peers drawn beside our competitors, and what the page says when one
+# is missing from a family's results.
+OUTSIDE_PEERS = {
+    "chan": ("go", "Go peer not measured: `go` is not installed (scripts/deps.sh installs "
+                   "golang-go), or FILTER left it out: the charts show C designs only."),
+}
+
+
 class ReportError(Exception):
     """A problem the user must fix; main() prints it and exits 1."""
 
@@ -92,6 +100,8 @@ class ChartKind:
     x_log2: bool = True           # log2 x axis (else linear)
     mark_cores: bool = True       # core-count line and oversubscribed shading (x is threads)
     linear_reference: bool = True  # dashed line: best throughput at x=1, times x
+    x_categorical: bool = False   # x values evenly spaced and labelled (e.g. capacities 0..1024)
+    y_label: str = "Mops/s"
 
 
 THROUGHPUT_VS_THREADS = ChartKind()
@@ -101,7 +111,22 @@ THROUGHPUT_VS_THREADS = ChartKind()
 #   ("chan", "capacity", ChartKind(title="throughput vs capacity", x="cap",
 #        x_label="capacity", mark_cores=False, linear_reference=False)),
 # and its panels are then split by threads and the remaining parameters.
+# Channels: workloads with a fixed thread count are drawn against capacity;
+# the fan-in/fan-out ones against threads, one panel per capacity. Linear
+# scaling is no reference for message passing.
+CHAN_VS_CAP = ChartKind(title="throughput vs capacity", x="cap", x_label="capacity (0 = unbuffered)",
+                        x_log2=False, mark_cores=False, linear_reference=False, x_categorical=True,
+                        y_label="M messages/s")
+CHAN_VS_THREADS = ChartKind(linear_reference=False, y_label="M messages/s")
 CHART_KINDS = [
+    ("chan", "pingpong", ChartKind(title="round trips vs capacity", x="cap",
+                                   x_label="capacity (0 = unbuffered)", x_log2=False,
+                                   mark_cores=False, linear_reference=False, x_categorical=True,
+                                   y_label="M round trips/s")),
+    ("chan", "seq", CHAN_VS_CAP),
+    ("chan", "spsc", CHAN_VS_CAP),
+    ("chan", "pipeline", CHAN_VS_CAP),
+    ("chan", "*", CHAN_VS_THREADS),
     ("*", "*", THROUGHPUT_VS_THREADS),
 ]
 
@@ -430,6 +455,9 @@ def build_families(paths):
                 fam.warnings.append(f"benchmark '{row.run_name}' reported no items_per_second: "
                                     f"it is in no chart or table (the workload should call "
                                     f"ct_bench_items)")
+        peer = OUTSIDE_PEERS.get(fam.name)
+        if peer and not any(r.name.impl == peer[0] for r in fam.rows):
+            fam.warnings.append(peer[1])
         rank = {impl: i for i, impl in enumerate(fam.impls())}
         fam.rows.sort(key=lambda r: row_sort_key(r, rank))
     return [families[k] for k in sorted(families)]
@@ -580,16 +608,30 @@ def write_dat(chart, path, source):
             lines.append(f"# left out: {impl} [{panel.title or 'all'}] {status} at {kind.x} "
                          f"{','.join(map(str, xs))}: {msg}")
     panel_tag = lambda p: ",".join(f"{k}:{v}" for k, v in p.key) or "-"
+    if kind.x_categorical:
+        lines.append(f"# column 1 is the position of {kind.x} among "
+                     f"{', '.join(map(str, chart_xs(chart)))} (evenly spaced)")
     for i, (panel, s) in enumerate(blocks):
         lines += ["", ""] if i else [""]
         lines.append(f"# [{i}] {s.impl} {panel_tag(panel)}")
         for r in s.rows:
             lines.append(" ".join([
-                fmt_num(r.name.param(kind.x)), fmt_num(r.median), fmt_num(r.lo), fmt_num(r.hi),
+                fmt_num(x_position(chart, r.name.param(kind.x))), fmt_num(r.median), fmt_num(r.lo), fmt_num(r.hi),
                 fmt_num(r.q1), fmt_num(r.q3), str(r.reps), fmt_num(r.cv_pct),
                 s.impl, panel_tag(panel)]))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return {id(s): i for i, (_, s) in enumerate(blocks)}
+
+
+def chart_xs(chart):
+    """Every x value of a chart, sorted (a categorical axis spaces them evenly)."""
+    return sorted({r.name.param(chart.kind.x) for p in chart.panels for s in p.series
+                   for r in s.rows}, key=sort_key)
+
+
+def x_position(chart, x):
+    """Where x is drawn: itself, or its rank on a categorical axis."""
+    return chart_xs(chart).index(x) if chart.kind.x_categorical else x
 
 
 def gp_str(text):
@@ -632,7 +674,9 @@ def panel_ranges(chart, panel):
     ref = reference_value(chart, panel)
     if ref:
         highs.append(ref * max(xs))
-    if chart.kind.x_log2:
+    if chart.kind.x_categorical:
+        xr = (-0.5, len(chart_xs(chart)) - 0.5)
+    elif chart.kind.x_log2:
         xr = (min(xs) / 1.3, max(xs) * 1.3)
     else:
         pad = (max(xs) - min(xs)) * 0.06 or 1
@@ -670,11 +714,12 @@ def panel_commands(chart, panel, blocks, dat_name, jitter_step):
         "set logscale y 10",
         f"set xrange [{x0!r}:{x1!r}]",
         f"set yrange [{y0!r}:{y1!r}]",
-        "set xtics (" + ", ".join(f"{gp_str(f'{x:g}')} {x!r}" for x in xs) + ")",
+        "set xtics (" + ", ".join(f"{gp_str(f'{x:g}')} {x_position(chart, x)!r}"
+                                  for x in (chart_xs(chart) if kind.x_categorical else xs)) + ")",
         "set ytics (" + ", ".join(f"{gp_str(f'{t:g}')} {t!r}" for t in nice_ticks(y0, y1)) + ")",
         "set mytics 10" if y1 / y0 > 20 else "unset mytics",
         f"set xlabel {gp_str(kind.x_label)}",
-        "set ylabel 'Mops/s'",
+        f"set ylabel {gp_str(kind.y_label)}",
         "unset key",
         "unset object; unset arrow; unset label",
     ]
@@ -695,8 +740,10 @@ def panel_commands(chart, panel, blocks, dat_name, jitter_step):
     for i, s in enumerate(panel.series):
         # Competitors are spread a little along x so error bars at the same
         # thread count do not hide one another.
-        shift = 2 ** ((i - (n - 1) / 2) * jitter_step) if kind.x_log2 else 0
-        xexpr = f"($1*{shift!r})" if kind.x_log2 else "1"
+        if kind.x_log2:
+            xexpr = f"($1*{2 ** ((i - (n - 1) / 2) * jitter_step)!r})"
+        else:  # a categorical or linear axis: an additive spread
+            xexpr = f"($1+{(i - (n - 1) / 2) * 0.05!r})" if kind.x_categorical else "1"
         plots.append(f"{gp_str(dat_name)} index {blocks[id(s)]} using {xexpr}:2:3:4 "
                      f"with yerrorlines ls {s.style}")
     cmds.append("plot " + ", \\\n     ".join(plots))
