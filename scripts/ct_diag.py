@@ -214,6 +214,19 @@ def classify(r):
     if fig.get("wrong_ids", 0) > 0:
         findings.append({"kind": "wrong values", "frame": "",
                          "detail": f"{fig['wrong_ids']:.0f} threads saw a wrong id"})
+    notes = fig.get("notes") or []
+    # contend's own detectors, as the pitfall programs record them.
+    if fig.get("leaked_threads", 0) > 0:
+        findings.append({"kind": "thread leak", "frame": "",
+                         "detail": notes[0] if notes else f"{fig['leaked_threads']:.0f} threads"})
+    if fig.get("deadlock_threads", 0) > 0:
+        findings.append({"kind": "deadlock detected", "frame": "",
+                         "detail": "all threads are asleep: " + "; ".join(notes)})
+    if fig.get("failed_sends", 0) > 0 or fig.get("second_close_status", 0) < 0:
+        findings.append({"kind": "closed-channel misuse", "frame": "", "detail": "; ".join(notes)})
+    if fig.get("values_lost", 0) > 0:
+        findings.append({"kind": "values lost", "frame": "",
+                         "detail": f"{fig['values_lost']:.0f} values sent were never received"})
     # A writer that waited most of the readers' stream: starved, not merely slow.
     if fig.get("reader_phase_ms") and fig.get("writer_wait_ms", 0) >= 0.5 * fig["reader_phase_ms"]:
         findings.append({"kind": "writer starvation", "frame": "",

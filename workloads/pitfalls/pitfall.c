@@ -1,6 +1,7 @@
 /* pitfall.c: the shared main of the pitfall programs (see pitfall.h). */
 #include "pitfall.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +24,38 @@ void ct_pitfall_figure(const char *name, double value)
     if (nfigures < MAX_FIGURES) figures[nfigures++] = (struct figure){name, value};
 }
 
+enum { MAX_NOTES = 8, NOTE_LEN = 240 };
+static char notes[MAX_NOTES][NOTE_LEN];
+static int nnotes;
+
+void ct_pitfall_note(const char *fmt, ...)
+{
+    va_list ap;
+    if (nnotes == MAX_NOTES) return;
+    va_start(ap, fmt);
+    vsnprintf(notes[nnotes++], NOTE_LEN, fmt, ap);
+    va_end(ap);
+}
+
+/* A JSON string: our notes are plain text, but quote what must be. */
+static void put_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
+        else fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 static void write_figures(void)
 {
     const char *path = getenv("CT_PITFALL_OUT");
     if (!path || !*path) {
         for (int i = 0; i < nfigures; i++) printf("%s = %g\n", figures[i].name, figures[i].value);
+        for (int i = 0; i < nnotes; i++) printf("note: %s\n", notes[i]);
+        fflush(stdout);
         return;
     }
     FILE *f = fopen(path, "w");
@@ -38,8 +66,18 @@ static void write_figures(void)
     fputs("{", f);
     for (int i = 0; i < nfigures; i++)
         fprintf(f, "%s\"%s\": %.17g", i ? ", " : "", figures[i].name, figures[i].value);
-    fputs("}\n", f);
+    fprintf(f, "%s\"notes\": [", nfigures ? ", " : "");
+    for (int i = 0; i < nnotes; i++) {
+        if (i) fputs(", ", f);
+        put_json_string(f, notes[i]);
+    }
+    fputs("]}\n", f);
     fclose(f);
+}
+
+void ct_pitfall_write(void)
+{
+    write_figures();
 }
 
 int ct_pitfall_main(int argc, char **argv, ct_pitfall_fn bad, ct_pitfall_fn fixed)
