@@ -11,6 +11,7 @@
 #include "ct_test.h"
 #include "ct_leakcheck.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -385,4 +386,97 @@ int ct_test_main(int argc, char **argv, const ct_test_case *cases, size_t n)
     printf("%zu passed, %zu failed, %zu skipped (timeouts x%g)\n", passed, failed, skipped,
            mult);
     return failed ? 1 : 0;
+}
+
+/* ---- a sanitizer report that must reproduce ------------------------------------ */
+
+static void ct__rm_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[4096];
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* 0 if the log has a line starting with summary that names file. */
+static int ct__check_log(const char *logfile, const char *summary, const char *file)
+{
+    FILE *f = fopen(logfile, "r");
+    char line[4096];
+    int found = 0, named = 0;
+
+    if (!f) {
+        fprintf(stderr, "no sanitizer log at %s: %s\n", logfile, strerror(errno));
+        return 1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, summary, strlen(summary)) != 0)
+            continue;
+        found = 1;
+        printf("  %s", line);
+        if (strstr(line, file))
+            named = 1;
+    }
+    if (!found || !named) {
+        fprintf(stderr, "%s '%s'%s%s; the log was:\n", found ? "the line" : "no line", summary,
+                found ? " does not name " : "", found ? file : "");
+        rewind(f);
+        while (fgets(line, sizeof line, f))
+            fputs(line, stderr);
+    }
+    fclose(f);
+    return !(found && named);
+}
+
+int ct_test_expect_sanitizer(const char *child_arg, const char *env_var, char sep, int exitcode,
+                             const char *summary, const char *file)
+{
+    const char *tmp = getenv("TMPDIR");
+    const char *inherited = getenv(env_var);
+    char dir[1024], opts[4096], logfile[1200];
+    int status, bad;
+    pid_t pid;
+
+    snprintf(dir, sizeof dir, "%s/ct-san-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        ct_test_fail("mkdtemp(%s): %s", dir, strerror(errno));
+    /* Later options win, so ours override the inherited ones; those still
+     * apply (a suppression that hid the bug would fail the test, rightly). */
+    snprintf(opts, sizeof opts, "%s%clog_path=%s/log%cexitcode=%d%chalt_on_error=0",
+             inherited && *inherited ? inherited : "", inherited && *inherited ? sep : ' ', dir,
+             sep, exitcode, sep);
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0)
+        ct_test_fail("fork: %s", strerror(errno));
+    if (pid == 0) {
+        if (setenv(env_var, opts, 1) == 0)
+            execl("/proc/self/exe", "ct_test_child", child_arg, (char *)NULL);
+        fprintf(stderr, "exec /proc/self/exe: %s\n", strerror(errno));
+        _exit(127);
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            ct_test_fail("waitpid: %s", strerror(errno));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != exitcode) {
+        fprintf(stderr, "the child should exit %d (the sanitizer reported): status 0x%x%s\n",
+                exitcode, (unsigned)status,
+                WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ", i.e. no report" : "");
+        ct__rm_dir(dir);
+        return 1;
+    }
+    snprintf(logfile, sizeof logfile, "%s/log.%ld", dir, (long)pid); /* log_path=P: P.<pid> */
+    bad = ct__check_log(logfile, summary, file);
+    ct__rm_dir(dir);
+    return bad;
 }

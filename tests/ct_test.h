@@ -87,6 +87,15 @@ void ct_test_barrier_destroy(ct_test_barrier *b);
 /* Start n threads running fn(0, arg) ... fn(n - 1, arg) and join them all.
  * Every pthread error is a ct_test_fail. Whatever the threads wrote
  * happens-before the return (join). */
+/* A bug that must keep being reported: re-execute this test binary with
+ * child_arg as its only argument, its sanitizer options (env_var, e.g.
+ * "TSAN_OPTIONS"; sep ' ' for TSan, ':' for ASan) extended with a log_path
+ * and exitcode; require that the child exits with exitcode and that its log
+ * holds a line starting with summary (e.g. "SUMMARY: ThreadSanitizer: data
+ * race") that names file. Returns 0, or 1 after printing why and the log. */
+int ct_test_expect_sanitizer(const char *child_arg, const char *env_var, char sep, int exitcode,
+                             const char *summary, const char *file);
+
 typedef void (*ct_test_thread_fn)(unsigned idx, void *arg);
 void ct_test_run_threads(unsigned n, ct_test_thread_fn fn, void *arg);
 

@@ -13,7 +13,6 @@
  * Built and registered only in the TSan tree (CT_SANITIZE=thread); compiled
  * elsewhere, the case is a SKIP.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
@@ -21,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "counter.h"
@@ -92,101 +90,11 @@ static int racy_child(void)
 
 /* ---- the case: run the child, read its TSan log ------------------------------ */
 
-static const char *self_argv0 = "test_counter_racy";
-
-/* Remove the temporary directory and the logs in it. */
-static void rm_logdir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4096];
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static int check_log(const char *logfile)
-{
-    FILE *f = fopen(logfile, "r");
-    char line[4096];
-    int found = 0, named = 0;
-
-    if (!f) {
-        fprintf(stderr, "no TSan log at %s: %s\n", logfile, strerror(errno));
-        return 1;
-    }
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "SUMMARY: ThreadSanitizer: data race", 35) != 0)
-            continue;
-        found = 1;
-        printf("  %s", line);
-        if (strstr(line, "counter_racy.c"))
-            named = 1;
-    }
-    if (!found || !named) {
-        fprintf(stderr, "%s; the log was:\n",
-                found ? "the data race SUMMARY does not name counter_racy.c"
-                      : "no 'SUMMARY: ThreadSanitizer: data race' line");
-        rewind(f);
-        while (fgets(line, sizeof line, f))
-            fputs(line, stderr);
-    }
-    fclose(f);
-    return !(found && named);
-}
-
 static int test_tsan_reports_race(void *arg)
 {
-    const char *tmp = getenv("TMPDIR");
-    const char *inherited = getenv("TSAN_OPTIONS");
-    char dir[1024], opts[4096], logfile[1200];
-    int status, bad;
-    pid_t pid;
-
     (void)arg;
-    snprintf(dir, sizeof dir, "%s/ct-racy-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        ct_test_fail("mkdtemp(%s): %s", dir, strerror(errno));
-    /* Later options win, so ours override anything inherited; the inherited
-     * ones (the suppressions file among them) still apply: a suppression
-     * that hid this race would fail the test, as it should. */
-    snprintf(opts, sizeof opts, "%s%slog_path=%s/racy exitcode=%d halt_on_error=0",
-             inherited ? inherited : "", inherited ? " " : "", dir, RACY_EXIT);
-
-    fflush(NULL);
-    pid = fork();
-    if (pid < 0)
-        ct_test_fail("fork: %s", strerror(errno));
-    if (pid == 0) {
-        if (setenv("TSAN_OPTIONS", opts, 1) == 0)
-            execl("/proc/self/exe", self_argv0, "--racy-child", (char *)NULL);
-        fprintf(stderr, "exec /proc/self/exe: %s\n", strerror(errno));
-        _exit(127);
-    }
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            ct_test_fail("waitpid: %s", strerror(errno));
-
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != RACY_EXIT) {
-        fprintf(stderr, "the racy child should exit %d (TSan reported): status 0x%x%s\n",
-                RACY_EXIT, (unsigned)status,
-                WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ", i.e. no report" : "");
-        rm_logdir(dir);
-        return 1;
-    }
-    /* log_path=P makes TSan write P.<pid>. */
-    snprintf(logfile, sizeof logfile, "%s/racy.%ld", dir, (long)pid);
-    bad = check_log(logfile);
-    rm_logdir(dir);
-    return bad;
+    return ct_test_expect_sanitizer("--racy-child", "TSAN_OPTIONS", ' ', RACY_EXIT,
+                                    "SUMMARY: ThreadSanitizer: data race", "counter_racy.c");
 }
 
 int main(int argc, char **argv)
@@ -200,7 +108,5 @@ int main(int argc, char **argv)
 #endif
     if (argc == 2 && strcmp(argv[1], "--racy-child") == 0)
         return racy_child();
-    if (argc > 0)
-        self_argv0 = argv[0];
     return ct_test_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
 }

@@ -27,15 +27,12 @@
  *                         "SUMMARY: AddressSanitizer: heap-use-after-free"
  *                         in stack_treiber_naive.c.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "ct_test.h"
 #include "stack.h"
@@ -282,96 +279,12 @@ static int uaf_child(void)
     return 0; /* 0: ASan said nothing */
 }
 
-static const char *self_argv0 = "test_stack_naive";
-
-static void rm_logdir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4096];
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static int check_log(const char *logfile)
-{
-    static const char want[] = "SUMMARY: AddressSanitizer: heap-use-after-free";
-    FILE *f = fopen(logfile, "r");
-    char line[4096];
-    int found = 0, named = 0;
-
-    if (!f) {
-        fprintf(stderr, "no ASan log at %s: %s\n", logfile, strerror(errno));
-        return 1;
-    }
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, want, sizeof want - 1) != 0)
-            continue;
-        found = 1;
-        printf("  %s", line);
-        if (strstr(line, "stack_treiber_naive.c"))
-            named = 1;
-    }
-    if (!found || !named) {
-        fprintf(stderr, "%s; the log was:\n",
-                found ? "the SUMMARY does not name stack_treiber_naive.c"
-                      : "no 'SUMMARY: AddressSanitizer: heap-use-after-free' line");
-        rewind(f);
-        while (fgets(line, sizeof line, f))
-            fputs(line, stderr);
-    }
-    fclose(f);
-    return !(found && named);
-}
-
 static int test_uaf_reported(void *arg)
 {
-    const char *tmp = getenv("TMPDIR");
-    const char *inherited = getenv("ASAN_OPTIONS");
-    char dir[1024], opts[4096], logfile[1200];
-    int status, bad;
-    pid_t pid;
-
     (void)arg;
-    snprintf(dir, sizeof dir, "%s/ct-naive-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        ct_test_fail("mkdtemp(%s): %s", dir, strerror(errno));
-    /* Later options win: ours override the inherited ones. */
-    snprintf(opts, sizeof opts, "%s%slog_path=%s/uaf:exitcode=%d:abort_on_error=0",
-             inherited ? inherited : "", inherited && *inherited ? ":" : "", dir, UAF_EXIT);
-    fflush(NULL);
-    pid = fork();
-    if (pid < 0)
-        ct_test_fail("fork: %s", strerror(errno));
-    if (pid == 0) {
-        if (setenv("ASAN_OPTIONS", opts, 1) == 0)
-            execl("/proc/self/exe", self_argv0, "--uaf-child", (char *)NULL);
-        fprintf(stderr, "exec /proc/self/exe: %s\n", strerror(errno));
-        _exit(127);
-    }
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            ct_test_fail("waitpid: %s", strerror(errno));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != UAF_EXIT) {
-        fprintf(stderr, "the child should exit %d (ASan reported): status 0x%x%s\n", UAF_EXIT,
-                (unsigned)status,
-                WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ", i.e. no report" : "");
-        rm_logdir(dir);
-        return 1;
-    }
-    snprintf(logfile, sizeof logfile, "%s/uaf.%ld", dir, (long)pid); /* log_path=P: P.<pid> */
-    bad = check_log(logfile);
-    rm_logdir(dir);
-    return bad;
+    return ct_test_expect_sanitizer("--uaf-child", "ASAN_OPTIONS", ':', UAF_EXIT,
+                                    "SUMMARY: AddressSanitizer: heap-use-after-free",
+                                    "stack_treiber_naive.c");
 }
 
 int main(int argc, char **argv)
@@ -387,7 +300,5 @@ int main(int argc, char **argv)
 #endif
     if (argc == 2 && strcmp(argv[1], "--uaf-child") == 0)
         return uaf_child();
-    if (argc > 0)
-        self_argv0 = argv[0];
     return ct_test_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
 }
