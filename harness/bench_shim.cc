@@ -50,7 +50,7 @@ struct ct_bench_state {
     bool failed = false;      // ct_bench_error/skip was called by this thread
     bool in_run = false;      // inside def.run (not setup or teardown)
     std::string pending_error; // an error raised before the loop started
-    ct_perf perf{};            // this thread's counters, around its loop
+    ct_perf perf{{-1, -1, -1, -1, -1}}; // this thread's counters, around its loop
     int64_t perf_value[CT_PERF_MAX] = {-1, -1, -1, -1, -1};
 };
 
@@ -197,6 +197,7 @@ void run_thread(ct_bench *b, benchmark::State &gb)
         st.in_run = false;
     }
     barrier_wait(n); // every thread's run happens-before teardown
+    ct_perf_read(&st.perf, st.perf_value);
     if (b->budget_s > 0)
         gb.counters["budget_hit"] = benchmark::Counter(st.truncated ? 1.0 : 0.0);
     for (int i = 0; i < CT_PERF_MAX; i++) // summed over the threads by Google Benchmark
@@ -332,8 +333,9 @@ extern "C" uint64_t ct_bench_next_batch(ct_bench_state *st)
     if (!st->started) {
         uint64_t n = cap && st->remaining > cap ? cap : st->remaining;
         st->started = true;
+        ct_perf_open(&st->perf); // outside the timed region
         if (!gb.KeepRunningBatch((benchmark::IterationCount)n)) return 0; // not reached: no error yet
-        ct_perf_start(&st->perf); // a few syscalls, once per thread per run
+        ct_perf_start(&st->perf); // one syscall
         if (budget) {
             st->batch_ns = ct__now_ns();
             st->deadline_ns = st->batch_ns + (uint64_t)(st->b->budget_s * 1e9);
@@ -356,7 +358,7 @@ extern "C" uint64_t ct_bench_next_batch(ct_bench_state *st)
         st->remaining -= n;
         return n;
     }
-    if (st->started) ct_perf_stop(&st->perf, st->perf_value);
+    if (st->started) ct_perf_stop(&st->perf);
     if (st->b->def.loop_done) st->b->def.loop_done(st, st->shared);
     barrier_wait(gb.threads());
     while (gb.KeepRunningBatch(1)) {

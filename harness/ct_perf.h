@@ -1,8 +1,9 @@
 /*
  * ct_perf.h: per-thread perf counters around a benchmark's timed loop.
  *
- * Each thread of a run opens its own counters (perf_event_open on itself)
- * just before its loop and reads them as the loop ends; the harness adds
+ * Each thread of a run opens its own counters (perf_event_open on itself, one
+ * group) before its loop, starts and stops the group with one syscall each
+ * around the loop, and reads them after; the harness adds
  * them to the run's counters, summed over the threads: ctx_switches,
  * cpu_migrations, page_faults, and cycles and instructions where the
  * machine exposes hardware events (many VMs do not: those are left out, and
@@ -32,11 +33,17 @@ void ct_perf_enable(int on);
 /* "software events", "software and hardware events", or why none. */
 const char *ct_perf_status(void);
 
-/* Open and start this thread's counters (those that fail are skipped; after
- * ct_perf_status() has probed, events the machine lacks are not tried). */
+/* Open this thread's counters, stopped (those that fail are skipped; after
+ * ct_perf_status() has probed, events the machine lacks are not tried):
+ * before the timed region. */
+void ct_perf_open(ct_perf *p);
+/* Start them all: one syscall, as the timed region begins. */
 void ct_perf_start(ct_perf *p);
-/* Read and close them: value[i] for ct_perf_names[i], or -1 if not counted. */
-void ct_perf_stop(ct_perf *p, int64_t value[CT_PERF_MAX]);
+/* Stop them all: one syscall, as the timed region ends. */
+void ct_perf_stop(ct_perf *p);
+/* Read and close them, outside the timed region: value[i] for
+ * ct_perf_names[i], or -1 if not counted. */
+void ct_perf_read(ct_perf *p, int64_t value[CT_PERF_MAX]);
 
 #ifdef __cplusplus
 }
