@@ -13,6 +13,8 @@ const char *ct_strstatus(int status)
     case CT_CLOSED: return "closed";
     case CT_WOULDBLOCK: return "would block";
     case CT_TIMEOUT: return "timeout";
+    case CT_CANCELED: return "context canceled";
+    case CT_DEADLINE_EXCEEDED: return "context deadline exceeded";
     default: return status < 0 ? strerror(-status) : "unknown status";
     }
 }

@@ -3,9 +3,9 @@
  * cache-line padding and the CPU pause hint.
  *
  * Functions across contend return int: 0 (CT_OK) or a negative status. The
- * first three negative values are contend's own (Go's channel outcomes); a
- * failure from the system is returned as -errno (-ENOMEM, -EINVAL), whose
- * values lie below -3 for every errno that contend returns.
+ * values -1 to -5 are contend's own (Go's channel outcomes and a context's
+ * errors); a failure from the system is returned as -errno (-ENOMEM,
+ * -EINVAL, -EAGAIN, -EBUSY, -ENOSYS), all below -5.
  */
 #ifndef CT_COMMON_H
 #define CT_COMMON_H
@@ -21,7 +21,9 @@ enum {
     CT_OK = 0,
     CT_CLOSED = -1,      /* the object was closed (Go: closed channel) */
     CT_WOULDBLOCK = -2,  /* a try_ operation found the object not ready */
-    CT_TIMEOUT = -3      /* a _timeout operation ran out of time */
+    CT_TIMEOUT = -3,     /* a _timeout operation ran out of time */
+    CT_CANCELED = -4,    /* a context was cancelled (Go: context.Canceled) */
+    CT_DEADLINE_EXCEEDED = -5 /* a context's deadline passed (Go: context.DeadlineExceeded) */
 };
 
 /* A short name for a status: "ok", "closed", ..., or strerror(-st). */
