@@ -227,6 +227,14 @@ def classify(r):
     if fig.get("values_lost", 0) > 0:
         findings.append({"kind": "values lost", "frame": "",
                          "detail": f"{fig['values_lost']:.0f} values sent were never received"})
+    if fig.get("errors_dropped", 0) > 0:
+        findings.append({"kind": "errors dropped", "frame": "",
+                         "detail": f"{fig['errors_dropped']:.0f} task errors never reported"})
+    # Work started after the cancel, beyond one unit per worker in flight.
+    if fig.get("units_after_cancel", 0) > fig.get("workers", 0):
+        findings.append({"kind": "ignored cancellation", "frame": "",
+                         "detail": f"{fig['units_after_cancel']:.0f} of {fig.get('units_total', 0):.0f} "
+                                   f"units of work done after the context was cancelled"})
     # A writer that waited most of the readers' stream: starved, not merely slow.
     if fig.get("reader_phase_ms") and fig.get("writer_wait_ms", 0) >= 0.5 * fig["reader_phase_ms"]:
         findings.append({"kind": "writer starvation", "frame": "",

@@ -1,0 +1,54 @@
+/*
+ * dropped_errors: workers fail and nobody hears about it.
+ *
+ * Go (seeds 000, 002): `for _, u := range urls { go fetch(u) }` with fetch's
+ * error thrown away, or a WaitGroup that waits but collects nothing: the
+ * program reports success. Fixed with errgroup: the first error comes back
+ * from Wait and cancels the others. C: threads whose return values are
+ * joined and ignored, against contend's errgroup (ct_group), whose wait
+ * returns the first error and counts them all.
+ */
+#include "pitfall.h"
+
+#include <contend/group.h>
+#include <pthread.h>
+#include <stdint.h>
+
+enum { TASKS = 8, FAILING = 3 }; /* tasks 0, 3 and 6 fail */
+
+/* Task i fails (returns its number) when i % 3 == 0. */
+static int task(ct_ctx *ctx, void *arg)
+{
+    (void)ctx;
+    intptr_t i = (intptr_t)arg;
+    return i % 3 == 0 ? (int)i + 100 : 0;
+}
+
+static void *as_thread(void *arg)
+{
+    (void)task(NULL, arg); /* bad: the error is computed and dropped */
+    return NULL;
+}
+
+static int bad(void)
+{
+    pthread_t t[TASKS];
+    for (intptr_t i = 0; i < TASKS; i++) pthread_create(&t[i], NULL, as_thread, (void *)i);
+    for (int i = 0; i < TASKS; i++) pthread_join(t[i], NULL);
+    int reported = 0; /* what the program learns: nothing */
+    ct_pitfall_figure("errors_dropped", FAILING - reported);
+    return 0; /* "success" */
+}
+
+static int fixed(void)
+{
+    ct_group *g = ct_group_new(ct_ctx_background());
+    for (intptr_t i = 0; i < TASKS; i++) ct_group_go(g, task, (void *)i);
+    int first = ct_group_wait(g), reported = ct_group_errors(g);
+    ct_group_free(g);
+    ct_pitfall_figure("errors_dropped", FAILING - reported);
+    ct_pitfall_figure("first_error", first);
+    return 0; /* the program reports first, not silence */
+}
+
+int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
