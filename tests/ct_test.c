@@ -480,3 +480,43 @@ int ct_test_expect_sanitizer(const char *child_arg, const char *env_var, char se
     ct__rm_dir(dir);
     return bad;
 }
+
+/* ---- the validate matrix -------------------------------------------------------- */
+
+int ct_test_main_matrix(int argc, char **argv, const ct_test_case *fixed, size_t nfixed,
+                        const ct_test_competitor *comps, size_t ncomps, const unsigned *threads,
+                        size_t nthreads, ct_test_fn fn, unsigned timeout_s)
+{
+    size_t max = nfixed + ncomps * (nthreads ? nthreads : 1), n = 0, nc = 0;
+    ct_test_case *cases = calloc(max, sizeof *cases);
+    ct_test_cell *cells = calloc(ncomps * nthreads + 1, sizeof *cells);
+    char (*names)[80] = calloc(max, sizeof *names);
+    int rc;
+
+    if (!cases || !cells || !names) {
+        fprintf(stderr, "ct_test: out of memory\n");
+        return 2;
+    }
+    for (size_t i = 0; i < nfixed; i++)
+        cases[n++] = fixed[i];
+    for (size_t i = 0; i < ncomps; i++) {
+        if (comps[i].skip) {
+            snprintf(names[n], sizeof names[n], "validate/%s", comps[i].name);
+            cases[n] = (ct_test_case){.name = names[n], .skip = comps[i].skip};
+            n++;
+            continue;
+        }
+        for (size_t k = 0; k < nthreads; k++) {
+            cells[nc] = (ct_test_cell){comps[i].impl, threads[k]};
+            snprintf(names[n], sizeof names[n], "validate/%s/%ut", comps[i].name, threads[k]);
+            cases[n] = (ct_test_case){.name = names[n], .fn = fn, .arg = &cells[nc++],
+                                      .timeout_s = timeout_s};
+            n++;
+        }
+    }
+    rc = ct_test_main(argc, argv, cases, n);
+    free(names);
+    free(cells);
+    free(cases);
+    return rc;
+}

@@ -87,6 +87,25 @@ void ct_test_barrier_destroy(ct_test_barrier *b);
 /* Start n threads running fn(0, arg) ... fn(n - 1, arg) and join them all.
  * Every pthread error is a ct_test_fail. Whatever the threads wrote
  * happens-before the return (join). */
+/* The validate matrix of a family: every competitor at every thread count. */
+typedef struct ct_test_competitor {
+    const void *impl; /* the family's ops */
+    const char *name;
+    const char *skip; /* non-NULL: not validated, and why (one SKIP case) */
+} ct_test_competitor;
+
+typedef struct ct_test_cell {
+    const void *impl; /* a ct_test_competitor's impl */
+    unsigned threads;
+} ct_test_cell;
+
+/* ct_test_main over the fixed cases plus, for each competitor, one case
+ * "validate/<name>/<T>t" per thread count T, calling fn with a const
+ * ct_test_cell * (timeout timeout_s), or one SKIP case "validate/<name>". */
+int ct_test_main_matrix(int argc, char **argv, const ct_test_case *fixed, size_t nfixed,
+                        const ct_test_competitor *comps, size_t ncomps, const unsigned *threads,
+                        size_t nthreads, ct_test_fn fn, unsigned timeout_s);
+
 /* A bug that must keep being reported: re-execute this test binary with
  * child_arg as its only argument, its sanitizer options (env_var, e.g.
  * "TSAN_OPTIONS"; sep ' ' for TSan, ':' for ASan) extended with a log_path

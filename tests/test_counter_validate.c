@@ -56,7 +56,6 @@
 #define MAX_ADDERS 8u /* the largest of thread_counts */
 #define VALIDATE_TIMEOUT_S 30u
 
-#define NFIXED 6u /* the cases that are not validate/<impl>/<n>t */
 
 static const unsigned thread_counts[] = {1, 2, 4, 8};
 #define NCOUNTS (sizeof thread_counts / sizeof thread_counts[0])
@@ -190,7 +189,8 @@ static void vthread_main(unsigned idx, void *arg)
 
 static int test_validate(void *arg)
 {
-    const struct vcase *vc = arg;
+    const ct_test_cell *cell = arg;
+    const struct vcase vcase = {cell->impl, cell->threads}, *vc = &vcase;
     unsigned nthreads = vc->adders + 1; /* adders + one reader */
     unsigned rd = vc->adders;           /* the reader's index */
     struct vrun *r = calloc(1, sizeof *r);
@@ -509,56 +509,24 @@ static int test_spin_exclusion(void *arg)
 
 int main(int argc, char **argv)
 {
-    const ct_counter_ops *const *impls = ct_counter_impls();
-    size_t nimpl = 0, n = 0, nv = 0;
-    ct_test_case *cases;
-    struct vcase *vcases;
-    char (*names)[64];
-    int rc;
+    static const ct_test_case fixed[] = {
+        {.name = "registry", .fn = test_registry},
+        {.name = "find_unknown", .fn = test_find_unknown},
+        {.name = "create_destroy", .fn = test_create_destroy},
+        {.name = "per_thread/bad_tid_aborts", .fn = test_bad_tid_aborts},
+        {.name = "spinlock/trylock", .fn = test_spin_trylock},
+        {.name = "spinlock/exclusion", .fn = test_spin_exclusion, .timeout_s = VALIDATE_TIMEOUT_S},
+    };
+    ct_test_competitor comps[64];
+    size_t n = 0;
 
-    while (impls[nimpl])
-        nimpl++;
-    cases = calloc(NFIXED + nimpl * NCOUNTS, sizeof *cases);
-    vcases = calloc(nimpl * NCOUNTS, sizeof *vcases);
-    names = calloc(nimpl * NCOUNTS, sizeof *names);
-    if (!cases || !vcases || !names) {
-        fprintf(stderr, "out of memory\n");
-        return 2;
-    }
-
-    cases[n++] = (ct_test_case){.name = "registry", .fn = test_registry};
-    cases[n++] = (ct_test_case){.name = "find_unknown", .fn = test_find_unknown};
-    cases[n++] = (ct_test_case){.name = "create_destroy", .fn = test_create_destroy};
-    cases[n++] = (ct_test_case){.name = "per_thread/bad_tid_aborts", .fn = test_bad_tid_aborts};
-    cases[n++] = (ct_test_case){.name = "spinlock/trylock", .fn = test_spin_trylock};
-    cases[n++] = (ct_test_case){.name = "spinlock/exclusion", .fn = test_spin_exclusion,
-                                .timeout_s = VALIDATE_TIMEOUT_S};
-
-    for (size_t i = 0; i < nimpl; i++) {
-        const ct_counter_ops *ops = impls[i];
-
-        if (!(ops->caps & CT_CAP_EXACT)) {
-            snprintf(names[nv], sizeof names[nv], "validate/%s", ops->name);
-            cases[n++] = (ct_test_case){
-                .name = names[nv++],
-                .skip = (ops->caps & CT_CAP_PITFALL)
-                            ? "not CT_CAP_EXACT: a pitfall that loses updates by design"
-                            : "not CT_CAP_EXACT: does not promise an exact total"};
-            continue;
-        }
-        for (size_t k = 0; k < NCOUNTS; k++) {
-            vcases[nv] = (struct vcase){.ops = ops, .adders = thread_counts[k]};
-            snprintf(names[nv], sizeof names[nv], "validate/%s/%ut", ops->name,
-                     thread_counts[k]);
-            cases[n++] = (ct_test_case){.name = names[nv], .fn = test_validate,
-                                        .arg = &vcases[nv], .timeout_s = VALIDATE_TIMEOUT_S};
-            nv++;
-        }
-    }
-
-    rc = ct_test_main(argc, argv, cases, n);
-    free(names);
-    free(vcases);
-    free(cases);
-    return rc;
+    for (const ct_counter_ops *const *ops = ct_counter_impls(); *ops && n < 64; ops++)
+        comps[n++] = (ct_test_competitor){
+            *ops, (*ops)->name,
+            (*ops)->caps & CT_CAP_EXACT ? NULL
+            : (*ops)->caps & CT_CAP_PITFALL
+                ? "not CT_CAP_EXACT: a pitfall that loses updates by design"
+                : "not CT_CAP_EXACT: does not promise an exact total"};
+    return ct_test_main_matrix(argc, argv, fixed, sizeof fixed / sizeof fixed[0], comps, n,
+                               thread_counts, NCOUNTS, test_validate, VALIDATE_TIMEOUT_S);
 }

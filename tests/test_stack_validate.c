@@ -45,7 +45,6 @@
 #define OPS_PER_THREAD 50000u /* small enough to be quick under TSan (~5 s for all) */
 #define DEADLINE_S 0.5
 #define VALIDATE_TIMEOUT_S 30u
-#define NFIXED 4u
 
 static const unsigned thread_counts[] = {1, 2, 4, 8};
 #define NCOUNTS (sizeof thread_counts / sizeof thread_counts[0])
@@ -191,7 +190,8 @@ static const char *mark(struct vrun *r, uint64_t idx)
 
 static int test_validate(void *arg)
 {
-    const struct vcase *vc = arg;
+    const ct_test_cell *cell = arg;
+    const struct vcase vcase = {cell->impl, cell->threads}, *vc = &vcase;
     struct vrun r = {.ops = vc->ops, .threads = vc->threads};
     uint64_t pushed = 0, popped = 0, left = 0, count = 0, empty = 0;
     unsigned stopped = 0;
@@ -467,53 +467,22 @@ static int test_bad_tid_aborts(void *arg)
 
 int main(int argc, char **argv)
 {
-    const ct_stack_ops *const *impls = ct_stack_impls();
-    size_t nimpl = 0, n = 0, nv = 0;
-    ct_test_case *cases;
-    struct vcase *vcases;
-    char (*names)[64];
-    int rc;
+    static const ct_test_case fixed[] = {
+        {.name = "registry", .fn = test_registry},
+        {.name = "find_unknown", .fn = test_find_unknown},
+        {.name = "semantics", .fn = test_semantics, .timeout_s = 30},
+        {.name = "per_thread/bad_tid_aborts", .fn = test_bad_tid_aborts, .timeout_s = 30},
+    };
+    ct_test_competitor comps[64];
+    size_t n = 0;
 
-    while (impls[nimpl])
-        nimpl++;
-    cases = calloc(NFIXED + nimpl * NCOUNTS, sizeof *cases);
-    vcases = calloc(nimpl * NCOUNTS, sizeof *vcases);
-    names = calloc(nimpl * NCOUNTS, sizeof *names);
-    if (!cases || !vcases || !names) {
-        fprintf(stderr, "out of memory\n");
-        return 2;
-    }
-    cases[n++] = (ct_test_case){.name = "registry", .fn = test_registry};
-    cases[n++] = (ct_test_case){.name = "find_unknown", .fn = test_find_unknown};
-    cases[n++] = (ct_test_case){.name = "semantics", .fn = test_semantics, .timeout_s = 30};
-    cases[n++] = (ct_test_case){.name = "per_thread/bad_tid_aborts", .fn = test_bad_tid_aborts,
-                                .timeout_s = 30};
-
-    for (size_t i = 0; i < nimpl; i++) {
-        const ct_stack_ops *ops = impls[i];
-        const char *skip = ops->unavailable ? ops->unavailable
-                           : !(ops->caps & CT_CAP_EXACT)
-                               ? "a pitfall (ABA, use after free): tests/test_stack_naive.c "
-                                 "reproduces its failure"
-                               : NULL;
-
-        if (skip) {
-            snprintf(names[nv], sizeof names[nv], "validate/%s", ops->name);
-            cases[n++] = (ct_test_case){.name = names[nv++], .skip = skip};
-            continue;
-        }
-        for (size_t k = 0; k < NCOUNTS; k++) {
-            vcases[nv] = (struct vcase){.ops = ops, .threads = thread_counts[k]};
-            snprintf(names[nv], sizeof names[nv], "validate/%s/%ut", ops->name,
-                     thread_counts[k]);
-            cases[n++] = (ct_test_case){.name = names[nv], .fn = test_validate,
-                                        .arg = &vcases[nv], .timeout_s = VALIDATE_TIMEOUT_S};
-            nv++;
-        }
-    }
-    rc = ct_test_main(argc, argv, cases, n);
-    free(names);
-    free(vcases);
-    free(cases);
-    return rc;
+    for (const ct_stack_ops *const *ops = ct_stack_impls(); *ops && n < 64; ops++)
+        comps[n++] = (ct_test_competitor){
+            *ops, (*ops)->name,
+            (*ops)->unavailable ? (*ops)->unavailable
+            : !((*ops)->caps & CT_CAP_EXACT)
+                ? "a pitfall (ABA, use after free): tests/test_stack_naive.c reproduces its failure"
+                : NULL};
+    return ct_test_main_matrix(argc, argv, fixed, sizeof fixed / sizeof fixed[0], comps, n,
+                               thread_counts, NCOUNTS, test_validate, VALIDATE_TIMEOUT_S);
 }
