@@ -125,7 +125,8 @@ CHART_KINDS = [
                                    y_label="M round trips/s")),
     ("chan", "seq", CHAN_VS_CAP),
     ("chan", "spsc", CHAN_VS_CAP),
-    ("chan", "pipeline", CHAN_VS_CAP),
+    ("chan", "pipeline", ChartKind(title="throughput vs stages", x_label="stages (a thread each)",
+                                   linear_reference=False, y_label="M values/s")),
     ("chan", "*", CHAN_VS_THREADS),
     ("*", "*", THROUGHPUT_VS_THREADS),
 ]

@@ -1,10 +1,14 @@
 /*
  * chan_pipeline.c: the seeds' pipeline, generator -> square -> filter-even ->
- * sum, one thread per stage, channels between them; and the same loop run
- * sequentially in one thread, the baseline the pipeline has to beat.
+ * sum, one thread per stage, channels between them, over K stages; and the
+ * same loop run sequentially in one thread, the baseline it has to beat.
  *
- *   chan/pipeline/<impl>/cap:<n>/real_time/threads:4
+ *   chan/pipeline/<impl>/cap:<n>/real_time/threads:<K>   (K = 4, 6, 8 stages)
  *   chan/pipeline/sequential/real_time/threads:1
+ *
+ * K = 4 is the seeds' pipeline; each further stage forwards its input
+ * unchanged (standing for one more step of processing), so K is the number
+ * of hops every value makes, and the number of threads.
  *
  * The generator sends one value per iteration of its loop; the other stages
  * do all their work inside their first batch (until their input closes),
@@ -24,10 +28,11 @@
 #include "ct_work.h"
 #include "workloads.h"
 
-enum { STAGES = 4 };
+enum { MAX_STAGES = 8 };
 
 typedef struct pl_run {
-    ct_chan *c[STAGES - 1]; /* c[k]: stage k -> stage k + 1 */
+    ct_chan *c[MAX_STAGES - 1]; /* c[k]: stage k -> stage k + 1 */
+    int stages;
     uint64_t generated, sum, t0, t1;
     int errs;
 } pl_run;
@@ -42,7 +47,7 @@ static uint64_t expected_sum(uint64_t n)
 static void pl_free(pl_run *r)
 {
     if (!r) return;
-    for (int k = 0; k < STAGES - 1; k++)
+    for (int k = 0; k < r->stages - 1; k++)
         if (r->c[k]) ct_chan_free(r->c[k]);
     ct_free_aligned(r);
 }
@@ -57,7 +62,14 @@ static void *pl_setup(ct_bench_state *st)
         ct_bench_error(st, "out of memory");
         return NULL;
     }
-    for (int k = 0; k < STAGES - 1; k++)
+    r->stages = ct_bench_threads(st);
+    if (r->stages < 4 || r->stages > MAX_STAGES) {
+        ct_bench_error(st, "pipeline: %d stages, must be 4..%d", r->stages, MAX_STAGES);
+        r->stages = 0;
+        pl_free(r);
+        return NULL;
+    }
+    for (int k = 0; k < r->stages - 1; k++)
         if (!(r->c[k] = ct_chan_new(impl, sizeof(uint64_t), cap))) {
             ct_bench_error(st, "ct_chan_new(%s, cap %zu): %s", impl, cap, strerror(errno));
             pl_free(r);
@@ -66,18 +78,20 @@ static void *pl_setup(ct_bench_state *st)
     return r;
 }
 
-/* Stages 1..3: receive until closed, do the stage's step, forward, close. */
+/* Stages 1..K-1: receive until closed, do the stage's step (square,
+ * filter-even, forward, ..., sum), pass it on, close. */
 static void stage(pl_run *r, int k)
 {
+    const int last = r->stages - 1;
     uint64_t v, sum = 0;
 
     while (ct_chan_recv(r->c[k - 1], &v) == CT_OK) {
         if (k == 1) v *= v;                 /* square */
         else if (k == 2 && (v & 1)) continue; /* filter-even */
-        if (k == STAGES - 1) sum += v;
+        if (k == last) sum += v;
         else if (ct_chan_send(r->c[k], &v) != CT_OK) r->errs++;
     }
-    if (k < STAGES - 1) ct_chan_close(r->c[k]);
+    if (k < last) ct_chan_close(r->c[k]);
     else { r->sum = sum; r->t1 = ct_now_ns(); }
 }
 
@@ -157,7 +171,7 @@ void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bo
 void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bool general)
 {
     static const int64_t caps_full[] = {0, 64}, caps_quick[] = {64};
-    static const int four[] = {STAGES}, one[] = {1};
+    static const int stages[] = {4, 6, 8}, one[] = {1};
     char name[96];
 
     if (!impl) {
@@ -174,6 +188,6 @@ void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bo
                                                     .loop_done = pl_done,
                                                     .user = (void *)impl});
     ct_bench_param(b, "cap", cfg->quick ? caps_quick : caps_full, cfg->quick ? 1 : 2);
-    ct_bench_thread_counts(b, four, 1);
+    ct_bench_thread_counts(b, stages, cfg->quick ? 1 : 3);
     ct_bench_time_budget(b, cfg->quick ? 0.25 : 0.5);
 }

@@ -309,35 +309,46 @@ func seq(n uint64, capacity int) result {
 	return r
 }
 
-func pipeline(n uint64, capacity int) result {
-	c0, c1, c2 := make(chan uint64, capacity), make(chan uint64, capacity), make(chan uint64, capacity)
+// pipeline: generator -> square -> filter-even -> (stages-4 forwarding
+// stages) -> sum, one goroutine per stage, as chan_pipeline.c does.
+func pipeline(n uint64, capacity, stages int) result {
+	chans := make([]chan uint64, stages-1)
+	for k := range chans {
+		chans[k] = make(chan uint64, capacity)
+	}
 	sum := make(chan uint64)
 	start := time.Now()
-	go func() {
-		for v := range c0 {
-			c1 <- v * v
-		}
-		close(c1)
-	}()
-	go func() {
-		for v := range c1 {
-			if v&1 == 0 {
-				c2 <- v
+	for k := 1; k < stages; k++ {
+		go func(k int) {
+			in := chans[k-1]
+			if k == stages-1 {
+				var s uint64
+				for v := range in {
+					s += v
+				}
+				sum <- s
+				return
 			}
-		}
-		close(c2)
-	}()
-	go func() {
-		var s uint64
-		for v := range c2 {
-			s += v
-		}
-		sum <- s
-	}()
-	for i := uint64(0); i < n; i++ {
-		c0 <- i
+			out := chans[k]
+			for v := range in {
+				switch {
+				case k == 1:
+					out <- v * v
+				case k == 2:
+					if v&1 == 0 {
+						out <- v
+					}
+				default:
+					out <- v
+				}
+			}
+			close(out)
+		}(k)
 	}
-	close(c0)
+	for i := uint64(0); i < n; i++ {
+		chans[0] <- i
+	}
+	close(chans[0])
 	got := <-sum
 	r := result{elapsed: time.Since(start), items: n}
 	var want uint64
@@ -402,8 +413,10 @@ func benches(quick bool) []bench {
 		add("pingpong", c, 2, func(n uint64) result { return pingpong(n, c) })
 	}
 	for _, c := range pick([]int{0, 64}, []int{64}) {
-		c := c
-		add("pipeline", c, 4, func(n uint64) result { return pipeline(n, c) })
+		for _, k := range pick([]int{4, 6, 8}, []int{4}) {
+			c, k := c, k
+			add("pipeline", c, k, func(n uint64) result { return pipeline(n, c, k) })
+		}
 	}
 	return bs
 }
