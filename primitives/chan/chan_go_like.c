@@ -59,7 +59,8 @@ typedef struct gl_queue {
 
 typedef struct gl_chan {
     ct_chan hdr;
-    unsigned spins; /* pause hints before parking: 0 for go_like */
+    unsigned spins;  /* pause hints before parking: 0 for go_like */
+    unsigned yields; /* sched_yield calls after the spin, before parking */
     CT_CACHE_ALIGNED pthread_mutex_t lock;
     size_t count, recvx, sendx; /* guarded by lock */
     bool closed;
@@ -197,7 +198,7 @@ static int try_recv_locked(gl_chan *g, void *out)
 static int wait_one(gl_chan *g, gl_sel *s, gl_waiter *me, gl_queue *q, int64_t deadline)
 {
     ct__wait_begin(q == &g->sendq ? "chan send" : "chan recv", g, deadline);
-    bool fired = ct_parker_park(&s->park, g->spins, deadline);
+    bool fired = ct_parker_park_yield(&s->park, g->spins, g->yields, deadline);
     ct__wait_end(deadline);
     if (!fired) {
         lock(g);
@@ -355,7 +356,7 @@ static int gl_select(ct_case *cases, const uint32_t *order, size_t m, int64_t de
     }
     unlock_all(locks, k);
     ct__wait_begin("chan select", cases[order[0]].chan, deadline);
-    bool fired = ct_parker_park(&s.park, gl(locks[0])->spins, deadline);
+    bool fired = ct_parker_park_yield(&s.park, gl(locks[0])->spins, gl(locks[0])->yields, deadline);
     ct__wait_end(deadline);
 
     /* Pass 3: relock, take our other waiters off their queues. */
@@ -384,7 +385,7 @@ out:
 
 /* ---- create / destroy ---------------------------------------------------------- */
 
-static ct_chan *create(size_t elem_size, size_t cap, unsigned spins)
+static ct_chan *create(size_t elem_size, size_t cap, unsigned spins, unsigned yields)
 {
     size_t head = (sizeof(gl_chan) + CT_CACHELINE - 1) / CT_CACHELINE * CT_CACHELINE;
     gl_chan *g = ct_alloc_aligned(head + cap * elem_size);
@@ -394,6 +395,7 @@ static ct_chan *create(size_t elem_size, size_t cap, unsigned spins)
     if (!g)
         return NULL;
     g->spins = spins;
+    g->yields = yields;
     g->buf = (unsigned char *)g + head;
     pthread_mutexattr_init(&a);
     /* glibc's adaptive mutex spins a little before sleeping, like Go's lock */
@@ -411,10 +413,20 @@ static ct_chan *create(size_t elem_size, size_t cap, unsigned spins)
 /* Spin about as long as a futex wake-up costs on this VM (see spin_park). */
 #define GO_SPIN_SPINS 800u
 
-static ct_chan *gl_create(size_t elem_size, size_t cap) { return create(elem_size, cap, 0); }
+/* go_yield: Go's own lock strategy (runtime lock2: a short spin, then
+ * yield, then sleep): a little spinning for a partner running on the other
+ * core, then a few yields for one waiting for this core. */
+#define GO_YIELD_SPINS 100u
+#define GO_YIELD_YIELDS 16u
+
+static ct_chan *gl_create(size_t elem_size, size_t cap) { return create(elem_size, cap, 0, 0); }
 static ct_chan *gs_create(size_t elem_size, size_t cap)
 {
-    return create(elem_size, cap, GO_SPIN_SPINS);
+    return create(elem_size, cap, GO_SPIN_SPINS, 0);
+}
+static ct_chan *gy_create(size_t elem_size, size_t cap)
+{
+    return create(elem_size, cap, GO_YIELD_SPINS, GO_YIELD_YIELDS);
 }
 
 static void gl_destroy(ct_chan *c)
@@ -448,6 +460,23 @@ const ct__chan_ops ct__chan_go_spin = {
     .caps = CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING,
     .general = true,
     .create = gs_create,
+    .destroy = gl_destroy,
+    .send = gl_send,
+    .recv = gl_recv,
+    .close = gl_close,
+    .len = gl_len,
+    .select = gl_select,
+};
+
+/* go_like whose waiters spin a little, then yield the CPU a few times, then
+ * park: with more threads than cores, the thread that will wake us is often
+ * runnable on this very CPU, and yielding lets it run without a wake-up. */
+const ct__chan_ops ct__chan_go_yield = {
+    .name = "go_yield",
+    .summary = "go_like whose waiters spin briefly, then yield, then park (Go's lock strategy)",
+    .caps = CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING,
+    .general = true,
+    .create = gy_create,
     .destroy = gl_destroy,
     .send = gl_send,
     .recv = gl_recv,

@@ -53,9 +53,11 @@ const ct__chan_ops *ct__chan_find(const char *name);
 /* Registered designs (chan_registry.c lists them in this order). */
 extern const ct__chan_ops ct__chan_mutex_cond;
 extern const ct__chan_ops ct__chan_go_like;
-extern const ct__chan_ops ct__chan_go_spin; /* in chan_go_like.c: one knob apart */
+extern const ct__chan_ops ct__chan_go_spin;  /* in chan_go_like.c: one knob apart */
+extern const ct__chan_ops ct__chan_go_yield; /* in chan_go_like.c: two knobs apart */
 extern const ct__chan_ops ct__chan_ring_futex;
 extern const ct__chan_ops ct__chan_spin_park; /* in chan_ring_futex.c: one knob apart */
+extern const ct__chan_ops ct__chan_ring_yield; /* in chan_ring_futex.c: two knobs apart */
 extern const ct__chan_ops ct__chan_spsc_ring;
 
 /* The distinct channels of cases[order[0..m-1]] in ascending address order

@@ -12,9 +12,11 @@
 static const ct__chan_ops *const registry[] = {
     &ct__chan_go_like,
     &ct__chan_go_spin,
+    &ct__chan_go_yield,
     &ct__chan_mutex_cond,
     &ct__chan_ring_futex,
     &ct__chan_spin_park,
+    &ct__chan_ring_yield,
     &ct__chan_spsc_ring,
     NULL,
 };

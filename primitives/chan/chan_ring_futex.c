@@ -96,6 +96,7 @@ typedef struct rf_watch {
 typedef struct rf_chan {
     ct_chan hdr;
     unsigned spins;  /* before parking: 0 for ring_futex */
+    unsigned yields; /* sched_yield calls after the spin (ring_yield) */
     size_t stride;   /* slot size: seq + element, 8-byte aligned */
     unsigned char *slots;
     CT_CACHE_ALIGNED _Atomic uint64_t enq; /* next enqueue position | ENQ_CLOSED */
@@ -349,6 +350,10 @@ static bool x_wait(rf_chan *r, uint32_t v, int64_t deadline, const char *op)
         if (x_changed(r, &v)) return true;
         ct_cpu_relax();
     }
+    for (unsigned i = 0; i < r->yields; i++) {
+        if (x_changed(r, &v)) return true;
+        sched_yield(); /* the partner may be waiting for this CPU */
+    }
     if (ct__deadline_passed(deadline)) return false;
     sleep_on(&r->x, v, &r->x_sleepers, x_changed, r, &v, deadline, op);
     return true;
@@ -479,6 +484,10 @@ static bool ring_wait(rf_chan *r, bool recv, int64_t deadline)
     for (unsigned i = 0; i < r->spins; i++) {
         if (ready(r, NULL)) return true;
         ct_cpu_relax();
+    }
+    for (unsigned i = 0; i < r->yields; i++) {
+        if (ready(r, NULL)) return true;
+        sched_yield(); /* the partner may be waiting for this CPU */
     }
     if (ct__deadline_passed(deadline)) return false;
     /* acquire: the value the futex compares against; read before the re-check */
@@ -669,7 +678,7 @@ static int rf_select(ct_case *cases, const uint32_t *order, size_t m, int64_t de
             ready |= watch(rf(cs[j]), &ws[j]);
         if (!ready) {
             ct__wait_begin("chan select", cs[0], deadline);
-            ct_parker_park(&park, rf(cs[0])->spins, deadline);
+            ct_parker_park_yield(&park, rf(cs[0])->spins, rf(cs[0])->yields, deadline);
             ct__wait_end(deadline);
         }
         /* receive cases first, still counted (see the header) */
@@ -693,7 +702,7 @@ static int rf_select(ct_case *cases, const uint32_t *order, size_t m, int64_t de
 
 /* ---- create / destroy ---------------------------------------------------------- */
 
-static ct_chan *create(size_t elem_size, size_t cap, unsigned spins)
+static ct_chan *create(size_t elem_size, size_t cap, unsigned spins, unsigned yields)
 {
     size_t head = (sizeof(rf_chan) + CT_CACHELINE - 1) / CT_CACHELINE * CT_CACHELINE;
     size_t stride = (sizeof(uint64_t) + elem_size + 7) / 8 * 8;
@@ -702,6 +711,7 @@ static ct_chan *create(size_t elem_size, size_t cap, unsigned spins)
     if (!r)
         return NULL;
     r->spins = spins;
+    r->yields = yields;
     r->stride = stride;
     r->slots = (unsigned char *)r + head;
     /* not atomic: published by whatever hands the channel to other threads */
@@ -723,10 +733,18 @@ static ct_chan *create(size_t elem_size, size_t cap, unsigned spins)
     return &r->hdr;
 }
 
-static ct_chan *rf_create(size_t elem_size, size_t cap) { return create(elem_size, cap, 0); }
+/* ring_yield: a short spin, a few yields, then the futex (Go's lock strategy). */
+#define RING_YIELD_SPINS 100u
+#define RING_YIELD_YIELDS 16u
+
+static ct_chan *rf_create(size_t elem_size, size_t cap) { return create(elem_size, cap, 0, 0); }
 static ct_chan *sp_create(size_t elem_size, size_t cap)
 {
-    return create(elem_size, cap, SPIN_PARK_SPINS);
+    return create(elem_size, cap, SPIN_PARK_SPINS, 0);
+}
+static ct_chan *ry_create(size_t elem_size, size_t cap)
+{
+    return create(elem_size, cap, RING_YIELD_SPINS, RING_YIELD_YIELDS);
 }
 
 static void rf_destroy(ct_chan *c) { ct_free_aligned(c); }
@@ -752,6 +770,22 @@ const ct__chan_ops ct__chan_spin_park = {
     .caps = CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING,
     .general = true,
     .create = sp_create,
+    .destroy = rf_destroy,
+    .send = rf_send,
+    .recv = rf_recv,
+    .close = rf_close,
+    .len = rf_len,
+    .select = rf_select,
+};
+
+/* The same design whose waiters spin briefly, then yield, then park: with
+ * more threads than cores the partner is often runnable on this CPU. */
+const ct__chan_ops ct__chan_ring_yield = {
+    .name = "ring_yield",
+    .summary = "ring_futex whose waiters spin briefly, then yield, then park",
+    .caps = CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING,
+    .general = true,
+    .create = ry_create,
     .destroy = rf_destroy,
     .send = rf_send,
     .recv = rf_recv,

@@ -1,6 +1,8 @@
 /* ct_futex.c: futex syscalls and the parker (see ct_futex.h). */
 #include "ct_futex.h"
 
+#include <sched.h>
+
 #include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -43,12 +45,24 @@ int ct_futex_wake(_Atomic uint32_t *addr, int n)
 
 bool ct_parker_park(ct_parker *p, unsigned spins, int64_t deadline_ns)
 {
+    return ct_parker_park_yield(p, spins, 0, deadline_ns);
+}
+
+bool ct_parker_park_yield(ct_parker *p, unsigned spins, unsigned yields, int64_t deadline_ns)
+{
     uint32_t s = CT_PARK_IDLE;
 
     for (unsigned i = 0; i < spins; i++) {
         if (ct_parker_fired(p))
             return true;
         ct_cpu_relax();
+    }
+    for (unsigned i = 0; i < yields; i++) {
+        if (ct_parker_fired(p))
+            return true;
+        if (deadline_ns >= 0 && ct_mono_ns() >= deadline_ns)
+            break; /* the sleep below reports the timeout */
+        sched_yield();
     }
     /* acquire on success or failure: on failure we read FIRED (pairs with
      * the release exchange in unpark); on success we announce we sleep, so

@@ -74,6 +74,11 @@ static inline bool ct_parker_fired(ct_parker *p)
  * deadline (deadline_ns < 0: none). Returns true if fired (the waker's writes
  * are visible), false on timeout. */
 bool ct_parker_park(ct_parker *p, unsigned spins, int64_t deadline_ns);
+/* The same with a yield phase between the spin and the sleep: up to `yields`
+ * sched_yield calls, each followed by a look. With more runnable threads
+ * than cores, the thread that will fire us may be waiting for this very CPU:
+ * yielding lets it run now, where a sleep would cost a wake-up. */
+bool ct_parker_park_yield(ct_parker *p, unsigned spins, unsigned yields, int64_t deadline_ns);
 
 /* Fire: the owner's park returns true. Syscall only if the owner sleeps. */
 void ct_parker_unpark(ct_parker *p);
