@@ -13,7 +13,7 @@ const ct_family ct_families[] = {
      ct_workload_counter_register},
     {"stack", "locked vs lock-free stacks (ABA-safe, safe reclamation) and ck_stack",
      ct_workload_stack_register},
-    {"chan", "Go's channels in C: go_like, go_spin, mutex_cond, ring_futex, spin_park, spsc_ring (and Go)",
+    {"chan", "Go's channels in C: go_like, go_spin, go_yield, mutex_cond, ring_futex, spin_park, ring_yield, spsc_ring (and Go)",
      ct_workload_chan_register},
     {"harness", "the C API's own cost: an empty loop through ct_bench.h vs native C++",
      ct_workload_harness_register},
