@@ -15,6 +15,8 @@ const ct_family ct_families[] = {
      ct_workload_stack_register},
     {"chan", "Go's channels in C: go_like, go_spin, go_yield, mutex_cond, ring_futex, spin_park, ring_yield, spsc_ring (and Go)",
      ct_workload_chan_register},
+    {"pool", "worker pools: fixed, dynamic, work-stealing, thread per task (bounded or not)",
+     ct_workload_pool_register},
     {"harness", "the C API's own cost: an empty loop through ct_bench.h vs native C++",
      ct_workload_harness_register},
     {0, 0, 0},

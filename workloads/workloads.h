@@ -25,6 +25,7 @@ extern const ct_family ct_families[];
 void ct_workload_counter_register(const ct_bench_config *cfg);
 void ct_workload_stack_register(const ct_bench_config *cfg);
 void ct_workload_chan_register(const ct_bench_config *cfg);
+void ct_workload_pool_register(const ct_bench_config *cfg);
 void ct_workload_harness_register(const ct_bench_config *cfg);
 
 #endif /* CT_WORKLOADS_H */

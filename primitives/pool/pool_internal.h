@@ -1,0 +1,188 @@
+/*
+ * pool_internal.h: what the pool designs share (not installed).
+ *
+ * pool.c is the core: it owns the accounting every design needs the same
+ * way (pending tasks for wait, errors, statistics, the trace), blocking
+ * submit over the design's try_submit, and the idle/wake protocol below. A
+ * design supplies a vt: start its threads, try to queue a task, close, join.
+ *
+ * Synchronization of the core's fields: see each field. The two futex
+ * protocols (blocked submitters on `space`, waiters on `idle`) are the same
+ * Dekker pattern: the sleeper increments its waiter count and then rechecks
+ * the condition; the waker changes the condition and then reads the waiter
+ * count, all seq_cst, so at least one of them sees the other. The sleeper
+ * loads the futex word before announcing itself, and the waker bumps it
+ * before FUTEX_WAKE, so a wake between the recheck and the sleep turns the
+ * sleep into an immediate -EAGAIN.
+ *
+ * C only (C11 atomics).
+ */
+#ifndef CT_POOL_INTERNAL_H
+#define CT_POOL_INTERNAL_H
+
+#ifdef __cplusplus
+#error "pool_internal.h uses C11 atomics; C only"
+#endif
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "ct_common.h"
+#include "pool.h"
+
+typedef struct ct__task {
+    ct_pool_fn fn;
+    void *arg;
+} ct__task;
+
+/* Idle workers: the wake-up policy shared by every design with workers.
+ * A worker that finds nothing spins a while (counted in `spinning`), then
+ * sleeps on `seq` (counted in `sleeping`). Whoever makes work visible calls
+ * ct__pool_idle_notify: it wakes one sleeper only when no worker is
+ * spinning, since a spinner will take the work without a syscall; a worker
+ * that takes a task and sees more work behind it notifies too, so sleepers
+ * are woken one at a time as long as the backlog lasts (Go's scheduler does
+ * the same with its spinning Ms). At saturation no one sleeps and no one is
+ * woken: the ~20 us cross-core wake-up is paid once per burst, not per task. */
+typedef struct ct__pool_idle {
+    _Atomic uint32_t seq CT_CACHE_ALIGNED; /* futex word: bumped per wake */
+    _Atomic uint32_t spinning;             /* workers spinning for work */
+    _Atomic uint32_t sleeping;             /* workers asleep on seq */
+    uint32_t max_spinners;                 /* at most this many spin at once */
+} ct__pool_idle;
+
+typedef struct ct__pool_vt {
+    /* Start the design's threads; p->params is validated. 0 or -errno. */
+    int (*start)(ct_pool *p);
+    /* Queue t: 0, CT_WOULDBLOCK (full), CT_CLOSED or -errno. Never blocks. */
+    int (*try_submit)(ct_pool *p, ct__task t);
+    /* Stop accepting (try_submit returns CT_CLOSED from now on); if abort,
+     * drop what is queued through ct__pool_drop. Wake every thread. */
+    void (*close)(ct_pool *p, bool abort);
+    /* Join every thread (after close). */
+    void (*join)(ct_pool *p);
+    /* Free the design's memory (after join, or after a failed start). */
+    void (*destroy)(ct_pool *p);
+} ct__pool_vt;
+
+#define CT__POOL_TRACE_MAX 4096
+
+struct ct_pool {
+    const ct_pool_ops *ops;
+    ct_pool_params params; /* validated, defaults filled in; read-only */
+    void *impl;            /* the design's state */
+
+    /* Submitted and neither finished nor dropped. seq_cst: the Dekker pair
+     * with wait_waiters (see above); its decrement releases the task's
+     * writes to the wait that reads zero. */
+    _Atomic int64_t pending CT_CACHE_ALIGNED;
+    _Atomic uint32_t wait_seq;     /* futex word of wait */
+    _Atomic uint32_t wait_waiters; /* threads in wait */
+
+    /* Blocked submitters: they sleep on space_seq; a design calls
+     * ct__pool_space_notify whenever it frees room. */
+    _Atomic uint32_t space_seq CT_CACHE_ALIGNED;
+    _Atomic uint32_t space_waiters;
+
+    _Atomic bool closed CT_CACHE_ALIGNED; /* shutdown has begun (seq_cst) */
+    _Atomic bool aborting;                /* ...in abort mode: drop, do not run */
+
+    /* Statistics: relaxed counters, exact once the pool is joined. */
+    _Atomic uint64_t done CT_CACHE_ALIGNED;
+    _Atomic uint64_t dropped;
+    _Atomic uint64_t nerr;
+    _Atomic int first_err; /* written once, by the task that made nerr 1 */
+    _Atomic unsigned workers, workers_peak;
+    _Atomic uint64_t started, retired;
+
+    ct__pool_idle idle;
+
+    pthread_mutex_t shut_mu; /* serializes shutdown */
+    bool shut;               /* guarded by shut_mu */
+
+    pthread_mutex_t trace_mu; /* guards the trace */
+    size_t ntrace;
+    ct_pool_sample *trace;    /* CT_POOL_CAP_TRACE designs only */
+};
+
+/* Run one task and account for it (done, errors, pending, wait). */
+void ct__pool_run(ct_pool *p, ct__task t);
+/* n tasks were dropped (abort): account for them. */
+void ct__pool_drop(ct_pool *p, uint64_t n);
+/* A thread of the pool started / ended (statistics and trace). */
+void ct__pool_thread_started(ct_pool *p);
+void ct__pool_thread_ended(ct_pool *p);
+/* Room was freed: `room` slots are free out of `cap`. Wakes one blocked
+ * submitter, if any, once at least half the room is free: a woken
+ * submitter then has a burst of submits before it blocks again, instead of
+ * paying a cross-core wake-up per task. Call it after every freeing (the
+ * room only grows until a submitter runs, so the threshold is crossed). */
+void ct__pool_space_notify(ct_pool *p, size_t room, size_t cap);
+/* Shutdown began: wake every blocked submitter. */
+void ct__pool_space_wake_all(ct_pool *p);
+
+/* The idle protocol. has_work(p) must read the design's work state with
+ * seq_cst loads (it is the recheck of the Dekker pair); it should also be
+ * true once p->closed is set, so sleepers leave at shutdown. Returns true if
+ * it saw work or was woken, false when deadline_ns (absolute, < 0: none)
+ * passed while asleep. */
+bool ct__pool_idle_wait(ct_pool *p, bool (*has_work)(ct_pool *p), int64_t deadline_ns);
+/* Work was made visible (after a seq_cst store that has_work reads). */
+void ct__pool_idle_notify(ct_pool *p);
+/* Wake every idle worker (shutdown). */
+void ct__pool_idle_wake_all(ct_pool *p);
+
+/* Start a thread of the pool: -errno on failure. Signals are blocked in it
+ * (a pool thread never handles the process's signals). */
+int ct__pool_spawn_thread(pthread_t *t, void *(*fn)(void *), void *arg);
+
+/* The bounded MPMC ring under a mutex that fixed, dynamic and stealing's
+ * injection queue share. `count` mirrors the size for lock-free peeks. */
+typedef struct ct__ring {
+    pthread_mutex_t mu;
+    ct__task *slot;
+    size_t cap, head, size; /* guarded by mu */
+    _Atomic size_t count;   /* == size; stored seq_cst under mu, read without it */
+} ct__ring;
+
+int ct__ring_init(ct__ring *r, size_t cap);
+void ct__ring_destroy(ct__ring *r);
+/* Under r->mu. */
+static inline bool ct__ring_push_locked(ct__ring *r, ct__task t)
+{
+    if (r->size == r->cap)
+        return false;
+    r->slot[(r->head + r->size) % r->cap] = t;
+    r->size++;
+    /* seq_cst: the waker's side of the idle Dekker pair (has_work reads it) */
+    atomic_store_explicit(&r->count, r->size, memory_order_seq_cst);
+    return true;
+}
+/* Under r->mu: push, growing the ring past its cap if needed (-ENOMEM). */
+int ct__ring_push_grow(ct__ring *r, ct__task t);
+static inline bool ct__ring_pop_locked(ct__ring *r, ct__task *t)
+{
+    if (r->size == 0)
+        return false;
+    *t = r->slot[r->head];
+    r->head = (r->head + 1) % r->cap;
+    r->size--;
+    /* seq_cst: read by ct__ring_peek; in the same total order as the idle
+     * counters */
+    atomic_store_explicit(&r->count, r->size, memory_order_seq_cst);
+    return true;
+}
+static inline size_t ct__ring_peek(ct__ring *r)
+{
+    /* seq_cst: the sleeper's recheck of the idle Dekker pair; pairs with the
+     * seq_cst stores in push/pop */
+    return atomic_load_explicit(&r->count, memory_order_seq_cst);
+}
+
+/* The queue engine (pool_queue.c) behind fixed and dynamic. */
+extern const ct__pool_vt ct__pool_queue_vt;
+/* The spawn engine (pool_spawn.c) behind spawn and spawn_sem. */
+extern const ct__pool_vt ct__pool_spawn_vt;
+
+#endif /* CT_POOL_INTERNAL_H */

@@ -1,0 +1,352 @@
+/*
+ * pool_stealing.c: `stealing`: max_workers workers, each with a Chase-Lev
+ * deque (fixed capacity DEQUE_CAP), and a bounded injection queue (the
+ * shared ring, queue_cap) for submissions from outside the pool.
+ *
+ * A worker takes from the bottom of its own deque; when that is empty it
+ * moves a batch from the injection queue into its deque (one lock per
+ * batch, not per task), else steals from the top of another worker's
+ * deque, starting at a random victim. A task submitted by a worker of this
+ * pool goes to the bottom of that worker's deque (spilling to the injection
+ * queue, past its cap, when the deque is full). Idle workers spin, then
+ * sleep (ct__pool_idle_*).
+ *
+ * The deque follows Le, Pop, Cohen and Zappa Nardelli, "Correct and
+ * efficient work-stealing for weak memory models" (PPoPP 2013), with two
+ * changes: slots are pairs of relaxed atomic words (a thief may read a slot
+ * the owner is rewriting; it then loses its CAS and drops what it read), and
+ * the fences become seq_cst loads and stores of top and bottom (TSan does
+ * not model fences; on x86 the cost is the same mfence/xchg).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "pool_internal.h"
+
+#define DEQUE_CAP 1024 /* a power of two */
+#define BATCH_MAX 32   /* tasks moved from the injection queue at once */
+
+typedef struct dslot {
+    _Atomic(ct_pool_fn) fn;
+    _Atomic(void *) arg;
+} dslot;
+
+typedef struct worker {
+    _Atomic int64_t top CT_CACHE_ALIGNED;    /* thieves CAS it */
+    _Atomic int64_t bottom CT_CACHE_ALIGNED; /* the owner writes it */
+    dslot slot[DEQUE_CAP];
+    pthread_t thread;
+    struct wpool *w;
+    unsigned id;
+    uint64_t rng;
+} worker;
+
+typedef struct wpool {
+    ct__ring inj;
+    ct_pool *p;
+    unsigned n, started;
+    worker **workers;
+} wpool;
+
+static _Thread_local worker *self; /* the worker this thread is, if any */
+
+/* ---- the deque ------------------------------------------------------------- */
+
+/* Owner only. false if full. */
+static bool dq_push(worker *k, ct__task t)
+{
+    /* relaxed: only the owner writes bottom */
+    int64_t b = atomic_load_explicit(&k->bottom, memory_order_relaxed);
+    /* acquire: pairs with the thieves' CAS on top, so their reads of the
+     * slots we are about to reuse are done */
+    int64_t top = atomic_load_explicit(&k->top, memory_order_acquire);
+    dslot *s;
+
+    if (b - top >= DEQUE_CAP)
+        return false;
+    s = &k->slot[b & (DEQUE_CAP - 1)];
+    /* relaxed: published by the release store of bottom below */
+    atomic_store_explicit(&s->fn, t.fn, memory_order_relaxed);
+    atomic_store_explicit(&s->arg, t.arg, memory_order_relaxed);
+    /* seq_cst (a release at least): pairs with steal's acquire load of
+     * bottom, and is the waker's store that has_work reads */
+    atomic_store_explicit(&k->bottom, b + 1, memory_order_seq_cst);
+    return true;
+}
+
+/* Owner only. */
+static bool dq_take(worker *k, ct__task *t)
+{
+    int64_t b = atomic_load_explicit(&k->bottom, memory_order_relaxed) - 1; /* owner's own */
+    int64_t top;
+    bool got = true;
+    dslot *s;
+
+    /* seq_cst store then seq_cst load: the store of bottom is ordered
+     * before the load of top, against a thief's seq_cst loads of top then
+     * bottom (Le et al. use a fence; TSan does not model fences) */
+    atomic_store_explicit(&k->bottom, b, memory_order_seq_cst);
+    top = atomic_load_explicit(&k->top, memory_order_seq_cst);
+    if (top > b) { /* empty */
+        atomic_store_explicit(&k->bottom, b + 1, memory_order_relaxed);
+        return false;
+    }
+    s = &k->slot[b & (DEQUE_CAP - 1)];
+    /* relaxed: our own writes, or a thief's never (it only reads) */
+    t->fn = atomic_load_explicit(&s->fn, memory_order_relaxed);
+    t->arg = atomic_load_explicit(&s->arg, memory_order_relaxed);
+    if (top == b) { /* the last one: race the thieves for it */
+        /* seq_cst: against the thieves' CAS on top */
+        got = atomic_compare_exchange_strong_explicit(&k->top, &top, top + 1,
+                                                      memory_order_seq_cst,
+                                                      memory_order_relaxed);
+        atomic_store_explicit(&k->bottom, b + 1, memory_order_relaxed);
+    }
+    return got;
+}
+
+/* Any thread. */
+static bool dq_steal(worker *k, ct__task *t)
+{
+    /* seq_cst, both: pairs with dq_take's seq_cst store of bottom then load
+     * of top; bottom's load also acquires dq_push's store: the slot is written */
+    int64_t top = atomic_load_explicit(&k->top, memory_order_seq_cst);
+    int64_t b = atomic_load_explicit(&k->bottom, memory_order_seq_cst);
+    dslot *s;
+
+    if (top >= b)
+        return false;
+    s = &k->slot[top & (DEQUE_CAP - 1)];
+    /* relaxed: valid only if the CAS below succeeds (the owner cannot reuse
+     * the slot before top moves past it) */
+    t->fn = atomic_load_explicit(&s->fn, memory_order_relaxed);
+    t->arg = atomic_load_explicit(&s->arg, memory_order_relaxed);
+    /* seq_cst: the race with other thieves and the owner's last take */
+    return atomic_compare_exchange_strong_explicit(&k->top, &top, top + 1, memory_order_seq_cst,
+                                                   memory_order_relaxed);
+}
+
+static bool dq_nonempty(worker *k)
+{
+    /* seq_cst: the recheck of the idle Dekker pair (dq_push's store) */
+    return atomic_load_explicit(&k->bottom, memory_order_seq_cst) >
+           atomic_load_explicit(&k->top, memory_order_seq_cst);
+}
+
+/* ---- workers ----------------------------------------------------------------- */
+
+static bool has_work(ct_pool *p)
+{
+    wpool *w = p->impl;
+
+    /* seq_cst: shutdown's store (and the ring's count, the deques' bottoms) */
+    if (ct__ring_peek(&w->inj) > 0 || atomic_load_explicit(&p->closed, memory_order_seq_cst))
+        return true;
+    for (unsigned i = 0; i < w->n; i++) /* all made before any thread starts */
+        if (dq_nonempty(w->workers[i]))
+            return true;
+    return false;
+}
+
+/* Move up to a fair share of the injection queue into k's deque, and take
+ * one. */
+static bool grab(wpool *w, worker *k, ct__task *t)
+{
+    ct__task batch[BATCH_MAX];
+    size_t moved = 0, want, room, cap;
+
+    if (ct__ring_peek(&w->inj) == 0)
+        return false;
+    pthread_mutex_lock(&w->inj.mu);
+    want = w->inj.size / w->n + 1;
+    if (want > BATCH_MAX)
+        want = BATCH_MAX;
+    while (moved < want && ct__ring_pop_locked(&w->inj, &batch[moved]))
+        moved++;
+    cap = w->inj.cap;
+    room = cap - w->inj.size;
+    pthread_mutex_unlock(&w->inj.mu);
+    if (!moved)
+        return false;
+    for (size_t i = 0; i < moved; i++)
+        ct__pool_space_notify(w->p, room, cap);
+    /* The oldest is ours to run now; the rest go in newest first, so the
+     * owner (taking from the bottom) runs them in submission order and
+     * thieves (taking from the top) get the newest. The deque is empty
+     * (only its owner fills it, and it found nothing): they fit. */
+    *t = batch[0];
+    for (size_t i = moved; i-- > 1;)
+        (void)dq_push(k, batch[i]);
+    return true;
+}
+
+static bool find(wpool *w, worker *k, ct__task *t)
+{
+    if (dq_take(k, t) || grab(w, k, t))
+        return true;
+    k->rng = k->rng * 6364136223846793005u + 1442695040888963407u; /* an LCG */
+    for (unsigned i = 0, v = (unsigned)(k->rng >> 33) % w->n; i < w->n; i++, v = (v + 1) % w->n)
+        if (v != k->id && dq_steal(w->workers[v], t))
+            return true;
+    return false;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *k = arg;
+    wpool *w = k->w;
+    ct_pool *p = w->p;
+
+    self = k;
+    for (;;) {
+        ct__task t;
+
+        if (find(w, k, &t)) {
+            /* seq_cst, then relaxed: aborting is stored before closed */
+            if (atomic_load_explicit(&p->closed, memory_order_seq_cst) &&
+                atomic_load_explicit(&p->aborting, memory_order_relaxed)) {
+                ct__pool_drop(p, 1);
+                continue;
+            }
+            if (dq_nonempty(k) || ct__ring_peek(&w->inj) > 0)
+                ct__pool_idle_notify(p); /* more work: keep someone awake */
+            ct__pool_run(p, t);
+            continue;
+        }
+        /* seq_cst: shutdown's store. Closed and nothing found: the injection
+         * queue takes no more, our deque is empty (only we fill it), and the
+         * other deques are their owners' to drain. */
+        if (atomic_load_explicit(&p->closed, memory_order_seq_cst) &&
+            ct__ring_peek(&w->inj) == 0 && !dq_nonempty(k))
+            break;
+        ct__pool_idle_wait(p, has_work, -1);
+    }
+    self = NULL;
+    ct__pool_thread_ended(p);
+    return NULL;
+}
+
+/* ---- the vt ------------------------------------------------------------------ */
+
+static int w_try_submit(ct_pool *p, ct__task t)
+{
+    wpool *w = p->impl;
+    int rc = 0;
+
+    if (self && self->w == w) { /* from one of our tasks */
+        if (!dq_push(self, t)) {
+            pthread_mutex_lock(&w->inj.mu);
+            rc = ct__ring_push_grow(&w->inj, t); /* never block a worker */
+            pthread_mutex_unlock(&w->inj.mu);
+        }
+    } else {
+        pthread_mutex_lock(&w->inj.mu);
+        /* seq_cst: shutdown stores closed before close() takes this mutex */
+        if (atomic_load_explicit(&p->closed, memory_order_seq_cst))
+            rc = CT_CLOSED;
+        else if (!ct__ring_push_locked(&w->inj, t))
+            rc = CT_WOULDBLOCK;
+        pthread_mutex_unlock(&w->inj.mu);
+    }
+    if (rc == 0)
+        ct__pool_idle_notify(p);
+    return rc;
+}
+
+static int w_start(ct_pool *p)
+{
+    wpool *w = calloc(1, sizeof *w);
+    int rc;
+
+    if (!w)
+        return -ENOMEM;
+    p->impl = w;
+    w->p = p;
+    w->n = p->params.max_workers;
+    w->workers = calloc(w->n, sizeof *w->workers);
+    if (!w->workers)
+        return -ENOMEM;
+    if ((rc = ct__ring_init(&w->inj, p->params.queue_cap)) != 0) {
+        free(w->workers);
+        w->workers = NULL;
+        return rc;
+    }
+    for (unsigned i = 0; i < w->n; i++) {
+        worker *k = ct_alloc_aligned(sizeof *k);
+
+        if (!k)
+            return -ENOMEM; /* destroy frees what was made */
+        k->w = w;
+        k->id = i;
+        k->rng = i * 0x9E3779B97F4A7C15u + 1;
+        w->workers[i] = k;
+    }
+    /* Every deque exists before any worker looks at the others. */
+    for (unsigned i = 0; i < w->n && rc == 0; i++) {
+        ct__pool_thread_started(p);
+        rc = ct__pool_spawn_thread(&w->workers[i]->thread, worker_main, w->workers[i]);
+        if (rc)
+            ct__pool_thread_ended(p);
+        else
+            w->started++;
+    }
+    if (rc) {
+        atomic_store_explicit(&p->closed, true, memory_order_seq_cst); /* has_work reads it */
+        ct__pool_idle_wake_all(p);
+        for (unsigned i = 0; i < w->started; i++)
+            pthread_join(w->workers[i]->thread, NULL);
+    }
+    return rc;
+}
+
+static void w_close(ct_pool *p, bool abort)
+{
+    wpool *w = p->impl;
+    uint64_t n = 0;
+    ct__task t;
+
+    pthread_mutex_lock(&w->inj.mu);
+    while (abort && ct__ring_pop_locked(&w->inj, &t))
+        n++;
+    pthread_mutex_unlock(&w->inj.mu);
+    ct__pool_drop(p, n); /* the deques' tasks are dropped by their workers */
+}
+
+static void w_join(ct_pool *p)
+{
+    wpool *w = p->impl;
+
+    for (unsigned i = 0; i < w->started; i++)
+        pthread_join(w->workers[i]->thread, NULL);
+    w->started = 0;
+}
+
+static void w_destroy(ct_pool *p)
+{
+    wpool *w = p->impl;
+
+    if (!w)
+        return;
+    if (w->workers) {
+        for (unsigned i = 0; i < w->n; i++)
+            ct_free_aligned(w->workers[i]);
+        ct__ring_destroy(&w->inj);
+        free(w->workers);
+    }
+    free(w);
+}
+
+static const ct__pool_vt vt = {
+    .start = w_start,
+    .try_submit = w_try_submit,
+    .close = w_close,
+    .join = w_join,
+    .destroy = w_destroy,
+};
+
+const ct_pool_ops ct_pool_stealing = {
+    .name = "stealing",
+    .summary = "N workers, a Chase-Lev deque each, an injection queue; idle workers steal",
+    .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED,
+    .vt = &vt,
+};

@@ -1,0 +1,462 @@
+/*
+ * pool_tasks.c: the pool family's task workloads, over every competitor:
+ *
+ *   pool/busy/<impl>/cost_ns:<c>/workers:<w>/real_time/threads:<T>
+ *       tasks of c ns of calibrated busy work (0: an empty task)
+ *   pool/sleep/<impl>/cost_ns:<c>/workers:<w>/real_time/threads:<T>
+ *       tasks asleep for c ns (standing for I/O)
+ *   pool/burst/<impl>/rate_per_ms:<r>/real_time/threads:1
+ *       open loop: one arrival process submits r tasks per ms during 2 ms
+ *       "on" periods separated by 8 ms "off" periods (on/off bursts, a
+ *       fifth of the time on), tasks of 10 us busy work; the latency is
+ *       measured from each task's scheduled arrival (so a submitter held up
+ *       by a full pool does not hide the delay: no coordinated omission).
+ *       dynamic runs min 1, max 8, idle timeout 2 ms: it grows in each
+ *       burst and retires in each gap (threads_started counts the churn).
+ *       With CT_POOL_TRACE=<file> in the environment, a pool that records
+ *       its worker count (dynamic) writes it there after each burst run:
+ *       "<ms since the pool was made> <workers>" per line, the last run's.
+ *   pool/many/<impl>/iterations:10000/real_time/threads:1
+ *       10 000 tasks asleep for 1 ms each, from one submitter, 64 workers
+ *       (spawn: a thread each; spawn_sem: at most 64 at once): the seeds'
+ *       "a goroutine per job" at scale. peak_workers is the most threads
+ *       at once; peak_rss_kb the process's resident set, sampled every 64
+ *       submits (the harness's own memory included, the same for all).
+ *
+ * busy and sleep are closed loops (saturated):
+ * T threads submit as fast as the pool takes tasks (blocking submit); one
+ * iteration is one task; each submitter's last iteration waits for the pool
+ * to finish every task, so the real time is the makespan of all of them.
+ * workers is max_workers (dynamic: min 1; spawn: unused, no bound) and the
+ * queue holds 128 (room to batch, and a bound on the queueing delay that a
+ * saturated closed loop adds to every latency figure).
+ *
+ * Counters: items_per_second (tasks/s); lat_p50_ns, lat_p99_ns,
+ * lat_p999_ns: submit-to-start latency (the submitter stamps the task just
+ * before submit, the task stamps itself as it starts; ct_hist in teardown);
+ * cpu_ns_per_task: process CPU time (submitters, workers, spinning, thread
+ * creation) over the run, per task, so idle spinning shows; peak_workers;
+ * threads_started.
+ *
+ * Verification after every run, outside the timed region: every submitted
+ * task ran exactly once (a counter per task), none failed to submit, and
+ * after shutdown the pool reports no thread and every started thread ended,
+ * and no thread started by the pool is alive (ct_leakcheck). Any mismatch
+ * is a ct_bench_error. spawn at 1 ms tasks and 8 submitters can start
+ * thousands of threads at once: every run has a time budget.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ct_bench.h"
+#include "ct_common.h"
+#include "ct_hist.h"
+#include "ct_leakcheck.h"
+#include "ct_work.h"
+#include "pool.h"
+#include "workloads.h"
+
+#define RING (UINT64_C(1) << 16) /* task records per submitter, reused in turn */
+#define QUEUE_CAP 128
+/* A run is cut at this wall time: a safety net for runs that collapse
+ * (spawn starting thousands of threads). Above Google Benchmark's default
+ * min_time (0.5 s), so a healthy run is never cut merely for being asked
+ * to run long, which would make Google Benchmark ask for ever more. */
+#define TIME_BUDGET_S 1.0
+
+enum { W_BUSY, W_SLEEP, W_BURST, W_MANY };
+
+typedef struct pdef {
+    const ct_pool_ops *ops;
+    int kind; /* W_* */
+} pdef;
+
+/* The burst pattern of pool/burst. */
+#define BURST_ON_NS 2000000u
+#define BURST_OFF_NS 8000000u
+#define BURST_COST_NS 10000
+#define BURST_WORKERS 8
+#define MANY_TASKS 10000
+#define MANY_WORKERS 64
+#define MANY_COST_NS 1000000
+
+/* A task record is reused every RING tasks of its submitter: `uses` counts
+ * the submits (the submitter's), `runs` the starts (the tasks'): they must
+ * agree whenever the submitter looks, so a task run twice or never shows. */
+typedef struct ptask {
+    struct prun *r;
+    uint64_t t_submit, t_start;
+    uint64_t uses;
+    _Atomic uint64_t runs;
+} ptask;
+
+typedef struct pslot {
+    ptask *tasks CT_CACHE_ALIGNED; /* min(iterations, RING) records */
+    uint64_t ntasks, submitted, failed, wrong;
+    uint64_t peak_rss_pages; /* W_MANY: sampled while submitting */
+    ct_hist *hist; /* submit-to-start latency, this submitter's tasks */
+} pslot;
+
+typedef struct prun {
+    ct_pool *p;
+    bool sleep, sample_rss, burst;
+    uint64_t per_burst, gap_ns; /* open loop: tasks per on period, ns apart */
+    uint64_t loops, cost_ns;
+    int threads;
+    uint64_t cpu0, cpu1; /* thread 0 */
+    pslot *slots;
+    ct_leakcheck lc;
+    bool lc_ok;
+} prun;
+
+/* Resident pages now (0 if /proc is not readable). */
+static uint64_t rss_pages(void)
+{
+    unsigned long size = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (f) {
+        if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    return resident;
+}
+
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int task_fn(void *arg)
+{
+    ptask *t = arg;
+    const prun *r = t->r;
+
+    t->t_start = ct_now_ns();
+    /* release: publishes t_start to the submitter's acquire load of runs */
+    atomic_fetch_add_explicit(&t->runs, 1, memory_order_release);
+    if (r->sleep) {
+        struct timespec ts = {(time_t)(r->cost_ns / 1000000000u),
+                              (long)(r->cost_ns % 1000000000u)};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
+    } else if (r->loops) {
+        ct_work_spin(r->loops);
+    }
+    return 0;
+}
+
+static void prun_free(prun *r)
+{
+    if (!r)
+        return;
+    ct_pool_free(r->p);
+    if (r->slots)
+        for (int t = 0; t < r->threads; t++) {
+            ct_free_aligned(r->slots[t].tasks);
+            ct_free_aligned(r->slots[t].hist);
+        }
+    ct_free_aligned(r->slots);
+    ct_free_aligned(r);
+}
+
+static void *task_setup(ct_bench_state *st)
+{
+    const pdef *d = ct_bench_user(st);
+    const ct_pool_ops *ops = d->ops;
+    const bool many = d->kind == W_MANY, burst = d->kind == W_BURST;
+    const bool sleep = d->kind == W_SLEEP || many;
+    const int64_t rate = burst ? ct_bench_arg(st, 0) : 0;
+    const int64_t cost = burst ? BURST_COST_NS : many ? MANY_COST_NS : ct_bench_arg(st, 0);
+    const int64_t workers = burst  ? BURST_WORKERS
+                            : many ? MANY_WORKERS
+                                   : ct_bench_arg(st, 1);
+    const uint64_t iters = ct_bench_iterations(st);
+    prun *r;
+
+    if (cost < 0 || workers < 1 || (burst && (rate < 1 || rate > 1000000))) {
+        ct_bench_error(st, "bad parameters cost_ns:%lld workers:%lld rate_per_ms:%lld",
+                       (long long)cost, (long long)workers, (long long)rate);
+        return NULL;
+    }
+    r = ct_alloc_aligned(sizeof *r);
+    if (!r)
+        goto oom;
+    r->sleep = sleep;
+    r->sample_rss = many;
+    r->burst = burst;
+    r->cost_ns = (uint64_t)cost;
+    r->loops = sleep ? 0 : ct_work_loops((uint64_t)cost);
+    if (burst) {
+        r->gap_ns = 1000000u / (uint64_t)rate;
+        r->per_burst = BURST_ON_NS / r->gap_ns;
+        if (!r->per_burst)
+            r->per_burst = 1;
+    }
+    r->threads = ct_bench_threads(st);
+    r->slots = ct_alloc_aligned(sizeof *r->slots * (size_t)r->threads);
+    if (!r->slots)
+        goto oom;
+    for (int t = 0; t < r->threads; t++) { /* zeroed, so pre-faulted */
+        pslot *s = &r->slots[t];
+
+        s->ntasks = iters < RING ? (iters ? iters : 1) : RING;
+        s->tasks = ct_alloc_aligned(sizeof(ptask) * (size_t)s->ntasks);
+        s->hist = ct_alloc_aligned(sizeof *s->hist);
+        if (!s->tasks || !s->hist)
+            goto oom;
+    }
+    r->lc_ok = ct_leakcheck_begin(&r->lc) == 0;
+    r->p = ct_pool_new(ops->name, &(ct_pool_params){.min_workers = 1,
+                                                    .max_workers = (unsigned)workers,
+                                                    .queue_cap = QUEUE_CAP,
+                                                    .idle_timeout_ns = burst ? 2000000
+                                                                             : 100000000});
+    if (!r->p)
+        goto oom;
+    return r;
+oom:
+    ct_bench_error(st, "%s: setup failed (%s)", ops->name, strerror(errno));
+    prun_free(r);
+    return NULL;
+}
+
+/* Account for record t's last task (it has run): latency, exactly once. */
+static inline void settle(pslot *s, ptask *t)
+{
+    /* acquire: pairs with task_fn's release increment (t_start is written) */
+    uint64_t runs = atomic_load_explicit(&t->runs, memory_order_acquire);
+
+    if (CT_UNLIKELY(runs != t->uses))
+        s->wrong++;
+    else if (t->uses)
+        ct_hist_add(s->hist, t->t_start > t->t_submit ? t->t_start - t->t_submit : 0);
+}
+
+static void task_thread(ct_bench_state *st)
+{
+    prun *r = ct_bench_shared(st);
+    const int me = ct_bench_thread_index(st);
+    const uint64_t iters = ct_bench_iterations(st);
+    pslot *s;
+    uint64_t n = 0, t0;
+
+    if (!r) {
+        CT_BENCH_LOOP(st, i) { (void)i; }
+        return;
+    }
+    s = &r->slots[me];
+    if (me == 0)
+        r->cpu0 = cpu_ns();
+    t0 = ct_now_ns();
+    CT_BENCH_LOOP(st, i) {
+        ptask *t = &s->tasks[n % s->ntasks];
+
+        (void)i;
+        if (t->uses) {
+            /* acquire: as in settle. Its last task not started yet (spawn
+             * with RING tasks in flight): let the pool catch up. */
+            if (CT_UNLIKELY(atomic_load_explicit(&t->runs, memory_order_acquire) != t->uses))
+                ct_pool_wait(r->p);
+            settle(s, t);
+        }
+        t->r = r;
+        if (r->per_burst) { /* open loop: wait for its scheduled arrival */
+            uint64_t at = t0 + (n / r->per_burst) * (BURST_ON_NS + BURST_OFF_NS) +
+                          (n % r->per_burst) * r->gap_ns;
+            uint64_t now;
+
+            while ((now = ct_now_ns()) < at)
+                if (at - now > 200000) { /* a gap: sleep most of it */
+                    struct timespec ts = {0, (long)(at - now - 100000)};
+                    nanosleep(&ts, NULL);
+                }
+            t->t_submit = at;
+        } else {
+            t->t_submit = ct_now_ns();
+        }
+        t->uses++;
+        if (CT_LIKELY(ct_pool_submit(r->p, task_fn, t) == 0)) {
+            n++;
+        } else {
+            t->uses--;
+            s->failed++;
+        }
+        if (r->sample_rss && n % 64 == 0) {
+            uint64_t rss = rss_pages();
+
+            if (rss > s->peak_rss_pages)
+                s->peak_rss_pages = rss;
+        }
+        if (n == iters) /* the last task: the makespan includes the backlog */
+            ct_pool_wait(r->p);
+    }
+    if (n != iters) /* cut by the time budget: still count the backlog */
+        ct_pool_wait(r->p);
+    if (me == 0)
+        r->cpu1 = cpu_ns();
+    s->submitted = n;
+    ct_bench_items(st, n);
+}
+
+/* The worker-count trace, for a chart of workers against time. */
+static void write_trace(ct_bench_state *st, const ct_pool *p)
+{
+    const char *path = getenv("CT_POOL_TRACE");
+    ct_pool_sample *tr;
+    size_t n;
+    FILE *f;
+
+    if (!path || !*path || !(ct_pool_impl(p)->caps & CT_POOL_CAP_TRACE))
+        return;
+    tr = malloc(4096 * sizeof *tr);
+    n = tr ? ct_pool_trace(p, tr, 4096) : 0;
+    if (n > 4096)
+        n = 4096;
+    if (!tr || !(f = fopen(path, "w"))) {
+        ct_bench_error(st, "CT_POOL_TRACE=%s: %s", path, strerror(errno));
+        free(tr);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%.3f %u\n", (double)(tr[i].t_ns - tr[0].t_ns) / 1e6, tr[i].workers);
+    fclose(f);
+    free(tr);
+}
+
+static void task_teardown(ct_bench_state *st, void *shared)
+{
+    prun *r = shared;
+    uint64_t tasks = 0, wrong = 0, failed = 0;
+    ct_pool_stats ps;
+    ct_hist *h;
+
+    if (!r)
+        return;
+    /* CT_BENCH_LOOP ran iterations() times unless cut: `submitted` is what
+     * each thread did */
+    ct_pool_wait(r->p);
+    ct_pool_shutdown(r->p, CT_POOL_DRAIN);
+    ct_pool_get_stats(r->p, &ps);
+    if (r->burst)
+        write_trace(st, r->p);
+    h = ct_alloc_aligned(sizeof *h);
+    for (int t = 0; t < r->threads; t++) {
+        pslot *s = &r->slots[t];
+
+        for (uint64_t i = 0; i < s->ntasks && s->submitted; i++)
+            settle(s, &s->tasks[i]); /* the pool is joined */
+        failed += s->failed;
+        wrong += s->wrong;
+        tasks += s->submitted;
+        if (h)
+            ct_hist_merge(h, s->hist);
+    }
+    if (failed || wrong)
+        ct_bench_error(st, "%s: %llu submits failed, %llu of %llu tasks did not run exactly once",
+                       ct_pool_impl(r->p)->name, (unsigned long long)failed,
+                       (unsigned long long)wrong, (unsigned long long)tasks);
+    if (ps.tasks_done != tasks || ps.workers != 0 || ps.threads_started != ps.threads_retired)
+        ct_bench_error(st, "%s: after shutdown: %llu done of %llu, %u workers left, "
+                           "%llu threads started, %llu ended",
+                       ct_pool_impl(r->p)->name, (unsigned long long)ps.tasks_done,
+                       (unsigned long long)tasks, ps.workers,
+                       (unsigned long long)ps.threads_started,
+                       (unsigned long long)ps.threads_retired);
+    if (r->lc_ok && ct_leakcheck_end(&r->lc, NULL, 1000, stderr) > 0)
+        ct_bench_error(st, "%s: threads of the pool left after shutdown", ct_pool_impl(r->p)->name);
+    if (tasks && r->cpu1 > r->cpu0)
+        ct_bench_counter(st, "cpu_ns_per_task", (double)(r->cpu1 - r->cpu0) / (double)tasks,
+                         CT_COUNTER_TOTAL);
+    ct_bench_counter(st, "peak_workers", ps.workers_peak, CT_COUNTER_TOTAL);
+    ct_bench_counter(st, "threads_started", (double)ps.threads_started, CT_COUNTER_TOTAL);
+    if (r->sample_rss)
+        ct_bench_counter(st, "peak_rss_kb",
+                         (double)r->slots[0].peak_rss_pages * (double)sysconf(_SC_PAGESIZE) / 1024,
+                         CT_COUNTER_TOTAL);
+    if (h && h->count) {
+        ct_bench_counter(st, "lat_p50_ns", (double)ct_hist_quantile(h, 0.50), CT_COUNTER_TOTAL);
+        ct_bench_counter(st, "lat_p99_ns", (double)ct_hist_quantile(h, 0.99), CT_COUNTER_TOTAL);
+        ct_bench_counter(st, "lat_p999_ns", (double)ct_hist_quantile(h, 0.999),
+                         CT_COUNTER_TOTAL);
+    }
+    ct_free_aligned(h);
+    prun_free(r);
+}
+
+void ct_workload_pool_register(const ct_bench_config *cfg)
+{
+    static const int64_t busy_full[] = {0, 1000, 10000, 100000}, busy_quick[] = {0, 10000};
+    static const int64_t sleep_cost[] = {1000000};
+    static const int64_t w_busy[] = {2}, w_sleep_full[] = {8, 64}, w_sleep_quick[] = {8};
+    static const int submitters[] = {2, 8};
+
+    static const int64_t rates_full[] = {50, 150}, rates_quick[] = {150};
+    static const int one[] = {1};
+    static pdef defs[4 * 16]; /* the registrations outlive this call */
+    size_t nd = 0;
+
+    ct_work_calibrate();
+    for (const ct_pool_ops *const *o = ct_pool_impls(); *o && nd + 4 <= 64; o++) {
+        pdef *busy = &defs[nd++], *slp = &defs[nd++], *bur = &defs[nd++], *many = &defs[nd++];
+        char name[96];
+        ct_bench *b;
+
+        *busy = (pdef){*o, W_BUSY};
+        *slp = (pdef){*o, W_SLEEP};
+        *bur = (pdef){*o, W_BURST};
+        *many = (pdef){*o, W_MANY};
+        snprintf(name, sizeof name, "pool/busy/%s", (*o)->name);
+        b = ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
+                                              .setup = task_setup,
+                                              .teardown = task_teardown,
+                                              .user = busy});
+        ct_bench_param(b, "cost_ns", cfg->quick ? busy_quick : busy_full, cfg->quick ? 2 : 4);
+        ct_bench_param(b, "workers", w_busy, 1);
+        ct_bench_thread_counts(b, submitters, 2);
+        ct_bench_time_budget(b, cfg->quick ? 0.25 : TIME_BUDGET_S);
+
+        snprintf(name, sizeof name, "pool/sleep/%s", (*o)->name);
+        b = ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
+                                              .setup = task_setup,
+                                              .teardown = task_teardown,
+                                              .user = slp});
+        ct_bench_param(b, "cost_ns", sleep_cost, 1);
+        ct_bench_param(b, "workers", cfg->quick ? w_sleep_quick : w_sleep_full,
+                       cfg->quick ? 1 : 2);
+        ct_bench_thread_counts(b, submitters, 2);
+        ct_bench_time_budget(b, cfg->quick ? 0.25 : TIME_BUDGET_S);
+
+        /* paced by its schedule: a run lasts as long as its arrivals do */
+        snprintf(name, sizeof name, "pool/burst/%s", (*o)->name);
+        b = ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
+                                              .setup = task_setup,
+                                              .teardown = task_teardown,
+                                              .user = bur});
+        ct_bench_param(b, "rate_per_ms", cfg->quick ? rates_quick : rates_full,
+                       cfg->quick ? 1 : 2);
+        ct_bench_thread_counts(b, one, 1);
+        ct_bench_time_budget(b, cfg->quick ? 0.25 : TIME_BUDGET_S);
+
+        /* exactly 10 000 tasks per run; --quick keeps the two it is about */
+        if (cfg->quick && strncmp((*o)->name, "spawn", 5) != 0)
+            continue;
+        snprintf(name, sizeof name, "pool/many/%s", (*o)->name);
+        b = ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
+                                              .setup = task_setup,
+                                              .teardown = task_teardown,
+                                              .user = many});
+        ct_bench_thread_counts(b, one, 1);
+        ct_bench_fixed_iterations(b, MANY_TASKS);
+        ct_bench_time_budget(b, TIME_BUDGET_S);
+    }
+}
