@@ -749,47 +749,34 @@ static ct_chan *ry_create(size_t elem_size, size_t cap)
 
 static void rf_destroy(ct_chan *c) { ct_free_aligned(c); }
 
-const ct__chan_ops ct__chan_ring_futex = {
-    .name = "ring_futex",
-    .summary = "lock-free Vyukov ring (cap 0: lock-free exchanger); parks on a futex at once",
-    .caps = CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING,
-    .general = true,
-    .create = rf_create,
-    .destroy = rf_destroy,
-    .send = rf_send,
-    .recv = rf_recv,
-    .close = rf_close,
-    .len = rf_len,
-    .select = rf_select,
-};
+/* The designs of this file differ only in name, capabilities and create
+ * (their waiting knobs): one ops table each, from one macro. */
+#define RF_OPS(ident, name_str, summary_str, caps_v, create_fn)                         \
+    const ct__chan_ops ident = {                                                        \
+        .name = name_str,                                                               \
+        .summary = summary_str,                                                         \
+        .caps = caps_v,                                                                 \
+        .general = true,                                                                \
+        .create = create_fn,                                                            \
+        .destroy = rf_destroy,                                                          \
+        .send = rf_send,                                                                \
+        .recv = rf_recv,                                                                \
+        .close = rf_close,                                                              \
+        .len = rf_len,                                                                  \
+        .select = rf_select,                                                            \
+    }
+
+RF_OPS(ct__chan_ring_futex, "ring_futex",
+       "lock-free Vyukov ring (cap 0: lock-free exchanger); parks on a futex at once",
+       CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, rf_create);
 
 /* The same design with a bounded spin before parking (see the header). */
-const ct__chan_ops ct__chan_spin_park = {
-    .name = "spin_park",
-    .summary = "ring_futex that spins (bounded, pause) before it parks",
-    .caps = CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING,
-    .general = true,
-    .create = sp_create,
-    .destroy = rf_destroy,
-    .send = rf_send,
-    .recv = rf_recv,
-    .close = rf_close,
-    .len = rf_len,
-    .select = rf_select,
-};
+RF_OPS(ct__chan_spin_park, "spin_park",
+       "ring_futex that spins (bounded, pause) before it parks",
+       CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING, sp_create);
 
 /* The same design whose waiters spin briefly, then yield, then park: with
  * more threads than cores the partner is often runnable on this CPU. */
-const ct__chan_ops ct__chan_ring_yield = {
-    .name = "ring_yield",
-    .summary = "ring_futex whose waiters spin briefly, then yield, then park",
-    .caps = CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING,
-    .general = true,
-    .create = ry_create,
-    .destroy = rf_destroy,
-    .send = rf_send,
-    .recv = rf_recv,
-    .close = rf_close,
-    .len = rf_len,
-    .select = rf_select,
-};
+RF_OPS(ct__chan_ring_yield, "ring_yield",
+       "ring_futex whose waiters spin briefly, then yield, then park",
+       CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, ry_create);
