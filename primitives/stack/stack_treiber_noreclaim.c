@@ -40,9 +40,7 @@
 #include "stack.h"
 #include "stack_hooks_internal.h"
 
-#if !defined(__x86_64__)
-#error "treiber_noreclaim needs a double-width CAS; only x86-64 is implemented"
-#endif
+#if defined(__x86_64__) /* a 16-byte CAS (cmpxchg16b); elsewhere: unavailable */
 
 #define CX16 __attribute__((target("cx16")))
 
@@ -177,8 +175,36 @@ void *ct_stack_treiber_noreclaim_top_hooked(ct_stack *s)
 }
 #endif
 
+#define NR_UNAVAILABLE NULL
+#else
+/* Not built here: the registry keeps the entry, tests and benchmarks skip it. */
+static ct_stack *nr_create(size_t capacity_hint, unsigned max_threads)
+{
+    (void)capacity_hint;
+    (void)max_threads;
+    errno = ENOSYS;
+    return NULL;
+}
+static void nr_destroy(ct_stack *s) { (void)s; }
+static int nr_push(ct_stack *s, unsigned tid, uintptr_t value)
+{
+    (void)s, (void)tid, (void)value;
+    return -ENOSYS;
+}
+static int nr_pop(ct_stack *s, unsigned tid, uintptr_t *value)
+{
+    (void)s, (void)tid, (void)value;
+    return -ENOSYS;
+}
+#ifdef CT_STACK_TEST_HOOKS
+void *ct_stack_treiber_noreclaim_top_hooked(ct_stack *s) { (void)s; return NULL; }
+#endif
+#define NR_UNAVAILABLE "treiber_noreclaim: needs a 16-byte CAS, implemented for x86-64 only"
+#endif
+
 const ct_stack_ops CT__STACK_OPS(ct_stack_treiber_noreclaim) = {
     .name = "treiber_noreclaim",
+    .unavailable = NR_UNAVAILABLE,
     .summary = "Treiber with a tagged head (cmpxchg16b) over type-stable nodes: no "
                "reclamation, the benchmark's reference for what it costs",
     .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD,
