@@ -67,24 +67,26 @@ mkdir -p "$out/json"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] && commit="$commit-dirty"
 
-rm -f "$out/json/chan_go.json"
-# Go as a peer of the channel family: the same workloads with Go channels,
-# in Google Benchmark's JSON (impl `go`), drawn on the same charts. It runs
-# right after the C channel benchmarks, so the machine has changed little.
+rm -f "$out/json/chan_go.json" "$out/json/pool_go.json"
+# Go as a peer of the channel and pool families: the same workloads with Go's
+# channels and goroutines, in Google Benchmark's JSON (impls go, go_pool,
+# go_spawn), drawn on the same charts. Each runs right after its C family,
+# so the machine has changed little.
 run_go_peer() {
+  local fam=$1
   if ! command -v go >/dev/null 2>&1; then
-    echo "bench.sh: go not installed: the Go peer is skipped (scripts/deps.sh installs golang-go)" >&2
+    echo "bench.sh: go not installed: the Go peer of $fam is skipped (scripts/deps.sh installs golang-go)" >&2
     return 0
   fi
-  echo "== chan: the Go peer (workloads/go/chanbench.go, $(go version | cut -d' ' -f3))" >&2
-  local goflags=(-reps "$reps" -min_time "$min_time" -out "$out/json/chan_go.json")
+  echo "== $fam: the Go peer (workloads/go/chanbench.go, $(go version | cut -d' ' -f3))" >&2
+  local goflags=(-family "$fam" -reps "$reps" -min_time "$min_time" -out "$out/json/${fam}_go.json")
   [[ $quick == 1 ]] && goflags+=(-quick)
   [[ -n $filter ]] && goflags+=(-filter "$filter")
   GOCACHE="${GOCACHE:-$PWD/build/gocache}" go run workloads/go/chanbench.go "${goflags[@]}"
   local rc=$?
   if [[ $rc -ne 0 ]]; then
-    echo "bench.sh: the Go peer exited $rc" >&2
-    rm -f "$out/json/chan_go.json"
+    echo "bench.sh: the Go peer of $fam exited $rc" >&2
+    rm -f "$out/json/${fam}_go.json"
     [[ $rc -eq 1 ]] && status=1
   fi
   return 0
@@ -105,7 +107,7 @@ for f in "${selected[@]}"; do
     [[ $rc -eq 2 ]] && exit 2
     status=1
   fi
-  [[ $f == chan ]] && run_go_peer
+  [[ $f == chan || $f == pool ]] && run_go_peer "$f"
 done
 "$probe" > "$out/json/probe.after" || echo '{"error": "probe failed"}' > "$out/json/probe.after"
 /usr/bin/python3 - "$out/json" <<'PY'
@@ -118,6 +120,6 @@ for k in ("before", "after"):
 PY
 echo "== benchmarks done in $((SECONDS - t0)) s; drawing the report" >&2
 fams=$(IFS=,; echo "${selected[*]}")
-[[ -f "$out/json/chan_go.json" ]] && fams="$fams,chan_go"
+for g in chan_go pool_go; do [[ -f "$out/json/$g.json" ]] && fams="$fams,$g"; done
 /usr/bin/python3 scripts/report.py --out "$out" --families "$fams" || status=1
 exit $status

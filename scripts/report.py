@@ -79,6 +79,8 @@ CORRECTNESS_COUNTERS = {"lost_updates"}
 OUTSIDE_PEERS = {
     "chan": ("go", "Go peer not measured: `go` is not installed (scripts/deps.sh installs "
                    "golang-go), or FILTER left it out: the charts show C designs only."),
+    "pool": ("go_pool", "Go peer not measured: `go` is not installed (scripts/deps.sh installs "
+                        "golang-go), or FILTER left it out: the charts show C pools only."),
 }
 
 

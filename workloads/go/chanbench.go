@@ -20,8 +20,17 @@
 // A failed check is printed to stderr, marked as an error in the JSON, and
 // makes the exit status 1.
 //
-// Flags: -quick (the smaller sweep of contend_bench --quick), -reps N,
-// -min_time seconds, -filter regexp, -out file (default stdout).
+// Flags: -family chan|pool, -quick (the smaller sweep of contend_bench
+// --quick), -reps N, -min_time seconds, -filter regexp, -out file (default
+// stdout).
+//
+// -family pool runs the pool family's empty and 10 us busy workloads as a Go
+// worker pool (impl go_pool: `workers` goroutines on a channel of QUEUE_CAP
+// jobs, as contend's pools) and as a goroutine per task (impl go_spawn):
+//
+//	pool/busy/<impl>/cost_ns:<c>/workers:2/real_time/threads:<submitters>
+//
+// with ns_per_task; every task must run exactly once.
 package main
 
 import (
@@ -33,6 +42,8 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -367,6 +378,92 @@ type bench struct {
 	run     func(n uint64) result
 }
 
+// ---- the pool family's peers --------------------------------------------
+
+const poolQueueCap = 128 // QUEUE_CAP of workloads/pool_tasks.c
+
+// spinFor busies the goroutine for about d, as ct_work_spin does in C.
+func spinFor(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	for end := time.Now().Add(d); time.Now().Before(end); {
+	}
+}
+
+// poolRun: submitters goroutines submit n tasks each; workers goroutines (or
+// one goroutine per task, if spawn) run them; each task marks its slot, and
+// every slot must be marked exactly once.
+func poolRun(n uint64, cost time.Duration, workers, submitters int, spawn bool) result {
+	total := n * uint64(submitters)
+	ran := make([]uint32, total)
+	jobs := make(chan uint64, poolQueueCap)
+	var wg sync.WaitGroup
+	task := func(id uint64) {
+		spinFor(cost)
+		atomic.AddUint32(&ran[id], 1)
+	}
+	start := time.Now()
+	if !spawn {
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for id := range jobs {
+					task(id)
+				}
+			}()
+		}
+	}
+	var subs sync.WaitGroup
+	for s := 0; s < submitters; s++ {
+		subs.Add(1)
+		go func(s int) {
+			defer subs.Done()
+			for i := uint64(0); i < n; i++ {
+				id := uint64(s)*n + i
+				if spawn {
+					wg.Add(1)
+					go func() { defer wg.Done(); task(id) }()
+				} else {
+					jobs <- id
+				}
+			}
+		}(s)
+	}
+	subs.Wait()
+	close(jobs)
+	wg.Wait()
+	r := result{elapsed: time.Since(start), items: total}
+	for id, c := range ran {
+		if c != 1 {
+			r.err = fmt.Sprintf("task %d ran %d times", id, c)
+			break
+		}
+	}
+	return r
+}
+
+func poolBenches(quick bool) []bench {
+	var bs []bench
+	subs := []int{2, 8}
+	if quick {
+		subs = []int{2}
+	}
+	for _, impl := range []string{"go_pool", "go_spawn"} {
+		for _, cost := range []int{0, 10000} {
+			for _, t := range subs {
+				impl, cost, t := impl, cost, t
+				name := fmt.Sprintf("pool/busy/%s/cost_ns:%d/workers:2/real_time/threads:%d", impl, cost, t)
+				bs = append(bs, bench{name, t, func(n uint64) result {
+					return poolRun(n, time.Duration(cost), 2, t, impl == "go_spawn")
+				}})
+			}
+		}
+	}
+	return bs
+}
+
 func benches(quick bool) []bench {
 	var bs []bench
 	pick := func(full, q []int) []int {
@@ -435,12 +532,22 @@ func percentile(v []int64, q float64) float64 {
 type entry map[string]interface{}
 
 func main() {
+	family := flag.String("family", "chan", "chan or pool")
 	quick := flag.Bool("quick", false, "the smaller sweep")
 	reps := flag.Int("reps", 5, "repetitions")
 	minTime := flag.Float64("min_time", 0.1, "seconds each repetition runs at least")
 	filter := flag.String("filter", "", "regexp on benchmark names")
 	out := flag.String("out", "", "output file (default stdout)")
 	flag.Parse()
+	list0, perItem := benches(*quick), "ns_per_msg"
+	switch *family {
+	case "chan":
+	case "pool":
+		list0, perItem = poolBenches(*quick), "ns_per_task"
+	default:
+		fmt.Fprintln(os.Stderr, "chanbench: -family must be chan or pool, not", *family)
+		os.Exit(2)
+	}
 	re, err := regexp.Compile(*filter)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "chanbench: bad -filter:", err)
@@ -450,14 +557,14 @@ func main() {
 	doc := entry{
 		"context": entry{
 			"date": time.Now().Format(time.RFC3339), "host_name": host, "executable": os.Args[0],
-			"num_cpus": runtime.NumCPU(), "library_build_type": "release", "ct_family": "chan",
+			"num_cpus": runtime.NumCPU(), "library_build_type": "release", "ct_family": *family,
 			"ct_impl": "go", "go_version": runtime.Version(), "gomaxprocs": runtime.GOMAXPROCS(0),
 			"ct_quick": map[bool]string{true: "1", false: "0"}[*quick],
 		},
 	}
 	var list []entry
 	failed := false
-	for fi, b := range benches(*quick) {
+	for fi, b := range list0 {
 		if !re.MatchString(b.name) {
 			continue
 		}
@@ -485,7 +592,7 @@ func main() {
 				"repetition_index": k, "threads": b.threads, "iterations": n,
 				"real_time": float64(r.elapsed.Nanoseconds()) / float64(n), "cpu_time": 0.0,
 				"time_unit": "ns", "items_per_second": float64(r.items) / r.elapsed.Seconds(),
-				"ns_per_msg": ns, "budget_hit": 0,
+				perItem: ns, "budget_hit": 0,
 			}
 			if len(r.lat) > 0 {
 				e["lat_p50_ns"], e["lat_p99_ns"] = percentile(r.lat, 0.5), percentile(r.lat, 0.99)
@@ -498,7 +605,7 @@ func main() {
 			}
 			list = append(list, e)
 		}
-		fmt.Fprintf(os.Stderr, "%-55s %10.1f ns/msg (median of %d)\n", b.name, median(nsPer), len(nsPer))
+		fmt.Fprintf(os.Stderr, "%-55s %10.1f %s (median of %d)\n", b.name, median(nsPer), perItem, len(nsPer))
 		for _, agg := range []string{"mean", "median", "stddev", "cv"} {
 			list = append(list, entry{
 				"name": b.name + "_" + agg, "family_index": fi, "per_family_instance_index": 0,
