@@ -437,37 +437,20 @@ static void gl_destroy(ct_chan *c)
     ct_free_aligned(g);
 }
 
-/* The designs of this file differ only in name, capabilities and create
- * (their waiting knobs): one ops table each, from one macro. */
-#define GL_OPS(ident, name_str, summary_str, caps_v, create_fn)                         \
-    const ct__chan_ops ident = {                                                        \
-        .name = name_str,                                                               \
-        .summary = summary_str,                                                         \
-        .caps = caps_v,                                                                 \
-        .general = true,                                                                \
-        .create = create_fn,                                                            \
-        .destroy = gl_destroy,                                                          \
-        .send = gl_send,                                                                \
-        .recv = gl_recv,                                                                \
-        .close = gl_close,                                                              \
-        .len = gl_len,                                                                  \
-        .select = gl_select,                                                            \
-    }
-
-GL_OPS(ct__chan_go_like, "go_like",
-       "Go's runtime design: one lock, waiter queues, direct hand-off, select on all",
-       CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, gl_create);
+CT__CHAN_GENERAL_OPS(ct__chan_go_like, gl, "go_like",
+                     "Go's runtime design: one lock, waiter queues, direct hand-off, select on all",
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, gl_create);
 
 /* go_like whose parked threads spin first (bounded), standing in for what Go
  * gets from its scheduler: a hand-off to a receiver that is still spinning
  * costs no wake-up system call. */
-GL_OPS(ct__chan_go_spin, "go_spin",
-       "go_like whose waiters spin (bounded, pause) before they park",
-       CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING, gs_create);
+CT__CHAN_GENERAL_OPS(ct__chan_go_spin, gl, "go_spin",
+                     "go_like whose waiters spin (bounded, pause) before they park",
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING, gs_create);
 
 /* go_like whose waiters spin a little, then yield the CPU a few times, then
  * park: with more threads than cores, the thread that will wake us is often
  * runnable on this very CPU, and yielding lets it run without a wake-up. */
-GL_OPS(ct__chan_go_yield, "go_yield",
-       "go_like whose waiters spin briefly, then yield, then park (Go's lock strategy)",
-       CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, gy_create);
+CT__CHAN_GENERAL_OPS(ct__chan_go_yield, gl, "go_yield",
+                     "go_like whose waiters spin briefly, then yield, then park (Go's lock strategy)",
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, gy_create);

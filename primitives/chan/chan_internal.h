@@ -52,6 +52,24 @@ const ct__chan_ops *ct__chan_find(const char *name);
 
 /* Registered designs (chan_registry.c lists them in this order). */
 extern const ct__chan_ops ct__chan_mutex_cond;
+/* The ops table of a general design whose functions are named <prefix>_send,
+ * <prefix>_recv, ...: designs that differ only in their waiting knobs (and so
+ * in create) share one set of functions and get one table each from this. */
+#define CT__CHAN_GENERAL_OPS(ident, prefix, name_str, summary_str, caps_v, create_fn)      \
+    const ct__chan_ops ident = {                                                        \
+        .name = name_str,                                                               \
+        .summary = summary_str,                                                         \
+        .caps = caps_v,                                                                 \
+        .general = true,                                                                \
+        .create = create_fn,                                                            \
+        .destroy = prefix##_destroy,                                                    \
+        .send = prefix##_send,                                                          \
+        .recv = prefix##_recv,                                                          \
+        .close = prefix##_close,                                                        \
+        .len = prefix##_len,                                                            \
+        .select = prefix##_select,                                                      \
+    }
+
 extern const ct__chan_ops ct__chan_go_like;
 extern const ct__chan_ops ct__chan_go_spin;  /* in chan_go_like.c: one knob apart */
 extern const ct__chan_ops ct__chan_go_yield; /* in chan_go_like.c: two knobs apart */

@@ -749,34 +749,17 @@ static ct_chan *ry_create(size_t elem_size, size_t cap)
 
 static void rf_destroy(ct_chan *c) { ct_free_aligned(c); }
 
-/* The designs of this file differ only in name, capabilities and create
- * (their waiting knobs): one ops table each, from one macro. */
-#define RF_OPS(ident, name_str, summary_str, caps_v, create_fn)                         \
-    const ct__chan_ops ident = {                                                        \
-        .name = name_str,                                                               \
-        .summary = summary_str,                                                         \
-        .caps = caps_v,                                                                 \
-        .general = true,                                                                \
-        .create = create_fn,                                                            \
-        .destroy = rf_destroy,                                                          \
-        .send = rf_send,                                                                \
-        .recv = rf_recv,                                                                \
-        .close = rf_close,                                                              \
-        .len = rf_len,                                                                  \
-        .select = rf_select,                                                            \
-    }
-
-RF_OPS(ct__chan_ring_futex, "ring_futex",
-       "lock-free Vyukov ring (cap 0: lock-free exchanger); parks on a futex at once",
-       CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, rf_create);
+CT__CHAN_GENERAL_OPS(ct__chan_ring_futex, rf, "ring_futex",
+                     "lock-free Vyukov ring (cap 0: lock-free exchanger); parks on a futex at once",
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, rf_create);
 
 /* The same design with a bounded spin before parking (see the header). */
-RF_OPS(ct__chan_spin_park, "spin_park",
-       "ring_futex that spins (bounded, pause) before it parks",
-       CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING, sp_create);
+CT__CHAN_GENERAL_OPS(ct__chan_spin_park, rf, "spin_park",
+                     "ring_futex that spins (bounded, pause) before it parks",
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING, sp_create);
 
 /* The same design whose waiters spin briefly, then yield, then park: with
  * more threads than cores the partner is often runnable on this CPU. */
-RF_OPS(ct__chan_ring_yield, "ring_yield",
-       "ring_futex whose waiters spin briefly, then yield, then park",
-       CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, ry_create);
+CT__CHAN_GENERAL_OPS(ct__chan_ring_yield, rf, "ring_yield",
+                     "ring_futex whose waiters spin briefly, then yield, then park",
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, ry_create);
