@@ -275,6 +275,99 @@ static int test_validate(void *arg)
     return 0;
 }
 
+/* More submitting threads than `sharded` has private queues (the rest share
+ * one under a lock), on small queues: every task exactly once. */
+static int test_many_threads(void *arg)
+{
+    const ct_pool_ops *ops = arg;
+    enum { THREADS = 80, PER = 40 };
+    vrun r = {.per_thread = PER};
+
+    r.tasks = calloc(THREADS * PER, sizeof *r.tasks);
+    CT_CHECK(r.tasks != NULL);
+    r.p = make(ops, 1, 3, 4, 1 * MS);
+    ct_test_barrier_init(&r.start, THREADS);
+    ct_test_run_threads(THREADS, vsubmitter, &r);
+    ct_test_barrier_destroy(&r.start);
+    CT_CHECK(ct_pool_wait(r.p) == 0);
+    for (size_t i = 0; i < THREADS * PER; i++)
+        if (atomic_load(&r.tasks[i].runs) != 1 || r.tasks[i].bad)
+            ct_test_fail("%s: task %zu ran %u times", ops->name, i,
+                         atomic_load(&r.tasks[i].runs));
+    ct_pool_free(r.p);
+    free(r.tasks);
+    return 0;
+}
+
+/* One task at a time, the submitter waiting for each, and idle gaps long
+ * enough for the workers to fall asleep (the sleep only makes gaps; nothing
+ * is synchronized by it): a lost wake-up, of a worker or of the waiter,
+ * leaves a task queued and this case hangs, which its timeout reports. */
+static int count_task(void *arg)
+{
+    atomic_fetch_add((_Atomic unsigned *)arg, 1);
+    return 0;
+}
+
+static int test_wakeups(void *arg)
+{
+    const ct_pool_ops *ops = arg;
+    enum { ROUNDS = 2000 };
+    _Atomic unsigned ran = 0;
+    ct_pool *p = make(ops, 1, 2, 16, 100 * MS);
+    struct timespec gap = {0, 200000};
+
+    for (unsigned i = 0; i < ROUNDS; i++) {
+        if (i % 8 == 0)
+            nanosleep(&gap, NULL);
+        CT_CHECK(ct_pool_submit(p, count_task, &ran) == 0);
+        CT_CHECK(ct_pool_wait(p) == 0);
+        CT_CHECK(atomic_load(&ran) == i + 1);
+    }
+    ct_pool_free(p);
+    return 0;
+}
+
+/* Tasks that submit tasks (a tree, 4 children each, 5 levels: 341 tasks):
+ * wait covers what is submitted while it waits. */
+typedef struct tnode {
+    ct_pool *p;
+    _Atomic unsigned *ran;
+    unsigned depth;
+} tnode;
+
+static int tree_task(void *arg)
+{
+    tnode *n = arg;
+
+    atomic_fetch_add(n->ran, 1);
+    for (unsigned i = 0; n->depth > 0 && i < 4; i++) {
+        tnode *c = malloc(sizeof *c);
+
+        CT_CHECK(c != NULL);
+        *c = (tnode){n->p, n->ran, n->depth - 1};
+        CT_CHECK(ct_pool_submit(n->p, tree_task, c) == 0);
+    }
+    free(n);
+    return 0;
+}
+
+static int test_nested(void *arg)
+{
+    const ct_pool_ops *ops = arg;
+    _Atomic unsigned ran = 0;
+    ct_pool *p = make(ops, 2, 2, 1024, 100 * MS);
+    tnode *root = malloc(sizeof *root); /* the task frees it */
+
+    CT_CHECK(root != NULL);
+    *root = (tnode){p, &ran, 4};
+    CT_CHECK(ct_pool_submit(p, tree_task, root) == 0);
+    CT_CHECK(ct_pool_wait(p) == 0);
+    CT_CHECK(atomic_load(&ran) == 341);
+    ct_pool_free(p);
+    return 0;
+}
+
 /* ---- shutdown while running; while blocked; abort counts ---------------------- */
 
 /* Probe until shutdown has begun; returns how many probes got in. */
@@ -445,6 +538,10 @@ static void csubmitter(unsigned idx, void *arg)
     int rc;
 
     (void)idx;
+    /* Fill whatever queue is this thread's: sharded gives each submitting
+     * thread its own (the others' one queue is full already) */
+    while (ct_pool_try_submit(c->p, gated_task, c->g) == 0) {
+    }
     atomic_fetch_add(&c->entered, 1);
     rc = ct_pool_submit_ctx(c->p, c->ctx, never_task, NULL);
     if (rc == CT_CANCELED)
@@ -591,7 +688,7 @@ static int test_dynamic_bounds(void *arg)
 
 static int test_registry(void *arg)
 {
-    static const char *const want[] = {"fixed", "dynamic", "stealing", "spawn", "spawn_sem"};
+    static const char *const want[] = {"fixed", "dynamic", "stealing", "sharded", "spawn", "spawn_sem"};
     const ct_pool_ops *const *impls = ct_pool_impls();
     size_t n = 0;
 
@@ -643,7 +740,7 @@ static int test_params(void *arg)
 
 /* ---- the table ------------------------------------------------------------------ */
 
-#define PER_IMPL 5
+#define PER_IMPL 8
 
 int main(int argc, char **argv)
 {
@@ -667,6 +764,9 @@ int main(int argc, char **argv)
             {"abort_count", test_abort_count, true},
             {"ctx_cancel", test_ctx_cancel, true},
             {"errors", test_errors, false},
+            {"many_threads", test_many_threads, true},
+            {"nested", test_nested, true},
+            {"wakeups", test_wakeups, true},
         };
         bool bounded = (*o)->caps & CT_POOL_CAP_BOUNDED;
         bool queued = bounded && *o != ct_pool_find("spawn_sem");
@@ -675,8 +775,9 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < PER_IMPL; i++) {
             if (per[i].bounded_only && !bounded)
                 continue;
-            if (per[i].fn == test_abort_count && !queued)
-                continue; /* spawn_sem queues nothing */
+            if ((per[i].fn == test_abort_count || per[i].fn == test_many_threads ||
+                 per[i].fn == test_nested || per[i].fn == test_wakeups) && !queued)
+                continue; /* spawn_sem queues nothing (and starts a thread per task) */
             snprintf(names[nn], sizeof names[nn], "%s/%s", per[i].what, (*o)->name);
             fixed[nf++] = (ct_test_case){.name = names[nn++], .fn = per[i].fn,
                                          .arg = (void *)*o, .timeout_s = 20};

@@ -32,8 +32,10 @@
  * saturated closed loop adds to every latency figure).
  *
  * Counters: items_per_second (tasks/s); lat_p50_ns, lat_p99_ns,
- * lat_p999_ns: submit-to-start latency (the submitter stamps the task just
- * before submit, the task stamps itself as it starts; ct_hist in teardown);
+ * lat_p999_ns: submit-to-start latency of every 16th task (the submitter
+ * stamps it just before submit, the task stamps itself as it starts;
+ * ct_hist in teardown): two clock reads per task would cost more than an
+ * empty task, and Go's peer stamps none;
  * cpu_ns_per_task: process CPU time (submitters, workers, spinning, thread
  * creation) over the run, per task, so idle spinning shows; peak_workers;
  * threads_started.
@@ -85,21 +87,33 @@ typedef struct pdef {
 #define MANY_WORKERS 64
 #define MANY_COST_NS 1000000
 
-/* A task record is reused every RING tasks of its submitter: `uses` counts
- * the submits (the submitter's), `runs` the starts (the tasks'): they must
- * agree whenever the submitter looks, so a task run twice or never shows. */
-typedef struct ptask {
-    struct prun *r;
+/* A task's record is one counter of its starts, reused every RING tasks of
+ * its submitter, who knows how often it submitted it (from its own count):
+ * a task run twice or never shows whenever the submitter looks. 4 bytes,
+ * written per task by the worker only, as Go's peer marks a 4-byte slot:
+ * the instrumentation stays small next to an empty task. The task finds
+ * its submitter's slot from the counter's address: the counters sit in a
+ * block aligned to its power-of-two size, the slot's address at its start.
+ * Every SAMPLE-th record also has a latency sample. */
+typedef _Atomic uint32_t ptask;
+#define TASK_BLOCK (UINT64_C(1) << 19) /* >= CT_CACHELINE + RING * sizeof(ptask) */
+
+_Static_assert(CT_CACHELINE + RING * sizeof(ptask) <= TASK_BLOCK, "TASK_BLOCK");
+
+#define SAMPLE 16 /* submit-to-start latency of every 16th task */
+
+typedef struct psample {
     uint64_t t_submit, t_start;
-    uint64_t uses;
-    _Atomic uint64_t runs;
-} ptask;
+} psample;
 
 typedef struct pslot {
-    ptask *tasks CT_CACHE_ALIGNED; /* min(iterations, RING) records */
+    ptask *tasks CT_CACHE_ALIGNED; /* min(iterations, RING) records, in block */
+    void *block;                   /* TASK_BLOCK aligned: this slot's address, then tasks */
+    psample *samples;              /* one per SAMPLE records */
+    struct prun *r;
     uint64_t ntasks, submitted, failed, wrong;
     uint64_t peak_rss_pages; /* W_MANY: sampled while submitting */
-    ct_hist *hist; /* submit-to-start latency, this submitter's tasks */
+    ct_hist *hist; /* submit-to-start latency, this submitter's sampled tasks */
 } pslot;
 
 typedef struct prun {
@@ -139,11 +153,14 @@ static uint64_t cpu_ns(void)
 static int task_fn(void *arg)
 {
     ptask *t = arg;
-    const prun *r = t->r;
+    pslot *s = *(pslot **)((uintptr_t)arg & ~(uintptr_t)(TASK_BLOCK - 1));
+    const prun *r = s->r;
+    const size_t idx = (size_t)(t - s->tasks);
 
-    t->t_start = ct_now_ns();
-    /* release: publishes t_start to the submitter's acquire load of runs */
-    atomic_fetch_add_explicit(&t->runs, 1, memory_order_release);
+    if (idx % SAMPLE == 0)
+        s->samples[idx / SAMPLE].t_start = ct_now_ns();
+    /* release: publishes t_start to the submitter's acquire load */
+    atomic_fetch_add_explicit(t, 1, memory_order_release);
     if (r->sleep) {
         struct timespec ts = {(time_t)(r->cost_ns / 1000000000u),
                               (long)(r->cost_ns % 1000000000u)};
@@ -162,7 +179,8 @@ static void prun_free(prun *r)
     ct_pool_free(r->p);
     if (r->slots)
         for (int t = 0; t < r->threads; t++) {
-            ct_free_aligned(r->slots[t].tasks);
+            free(r->slots[t].block);
+            ct_free_aligned(r->slots[t].samples);
             ct_free_aligned(r->slots[t].hist);
         }
     ct_free_aligned(r->slots);
@@ -209,10 +227,17 @@ static void *task_setup(ct_bench_state *st)
     for (int t = 0; t < r->threads; t++) { /* zeroed, so pre-faulted */
         pslot *s = &r->slots[t];
 
+        s->r = r;
         s->ntasks = iters < RING ? (iters ? iters : 1) : RING;
-        s->tasks = ct_alloc_aligned(sizeof(ptask) * (size_t)s->ntasks);
+        s->block = aligned_alloc(TASK_BLOCK, TASK_BLOCK);
+        if (!s->block)
+            goto oom;
+        memset(s->block, 0, TASK_BLOCK); /* pre-faulted */
+        *(pslot **)s->block = s;
+        s->tasks = (ptask *)((char *)s->block + CT_CACHELINE);
+        s->samples = ct_alloc_aligned(sizeof(psample) * (size_t)(s->ntasks / SAMPLE + 1));
         s->hist = ct_alloc_aligned(sizeof *s->hist);
-        if (!s->tasks || !s->hist)
+        if (!s->samples || !s->hist)
             goto oom;
     }
     r->lc_ok = ct_leakcheck_begin(&r->lc) == 0;
@@ -230,16 +255,27 @@ oom:
     return NULL;
 }
 
-/* Account for record t's last task (it has run): latency, exactly once. */
-static inline void settle(pslot *s, ptask *t)
+/* How often record j of s was submitted once n tasks were. */
+static inline uint64_t uses_of(const pslot *s, uint64_t j, uint64_t n)
 {
-    /* acquire: pairs with task_fn's release increment (t_start is written) */
-    uint64_t runs = atomic_load_explicit(&t->runs, memory_order_acquire);
+    return n / s->ntasks + (j < n % s->ntasks);
+}
 
-    if (CT_UNLIKELY(runs != t->uses))
+/* Account for record j's last task, after n submits of s: it ran as often
+ * as it was submitted (else `wrong`); its latency, if it is a sample. */
+static inline void settle(pslot *s, uint64_t j, uint64_t n)
+{
+    uint64_t uses = uses_of(s, j, n);
+    /* acquire: pairs with task_fn's release increment (t_start is written) */
+    uint64_t runs = atomic_load_explicit(&s->tasks[j], memory_order_acquire);
+
+    if (CT_UNLIKELY(runs != uses)) {
         s->wrong++;
-    else if (t->uses)
-        ct_hist_add(s->hist, t->t_start > t->t_submit ? t->t_start - t->t_submit : 0);
+    } else if (uses && j % SAMPLE == 0) {
+        const psample *ps = &s->samples[j / SAMPLE];
+
+        ct_hist_add(s->hist, ps->t_start > ps->t_submit ? ps->t_start - ps->t_submit : 0);
+    }
 }
 
 static void task_thread(ct_bench_state *st)
@@ -259,17 +295,18 @@ static void task_thread(ct_bench_state *st)
         r->cpu0 = cpu_ns();
     t0 = ct_now_ns();
     CT_BENCH_LOOP(st, i) {
-        ptask *t = &s->tasks[n % s->ntasks];
+        const uint64_t j = n % s->ntasks;
+        ptask *t = &s->tasks[j];
 
         (void)i;
-        if (t->uses) {
-            /* acquire: as in settle. Its last task not started yet (spawn
-             * with RING tasks in flight): let the pool catch up. */
-            if (CT_UNLIKELY(atomic_load_explicit(&t->runs, memory_order_acquire) != t->uses))
+        if (n >= s->ntasks) { /* reused: its last task must have run */
+            /* acquire: as in settle. Not started yet (spawn with RING tasks
+             * in flight): let the pool catch up. */
+            if (CT_UNLIKELY(atomic_load_explicit(t, memory_order_acquire) !=
+                            uses_of(s, j, n)))
                 ct_pool_wait(r->p);
-            settle(s, t);
+            settle(s, j, n);
         }
-        t->r = r;
         if (r->per_burst) { /* open loop: wait for its scheduled arrival */
             uint64_t at = t0 + (n / r->per_burst) * (BURST_ON_NS + BURST_OFF_NS) +
                           (n % r->per_burst) * r->gap_ns;
@@ -280,17 +317,15 @@ static void task_thread(ct_bench_state *st)
                     struct timespec ts = {0, (long)(at - now - 100000)};
                     nanosleep(&ts, NULL);
                 }
-            t->t_submit = at;
-        } else {
-            t->t_submit = ct_now_ns();
+            if (j % SAMPLE == 0)
+                s->samples[j / SAMPLE].t_submit = at;
+        } else if (j % SAMPLE == 0) {
+            s->samples[j / SAMPLE].t_submit = ct_now_ns();
         }
-        t->uses++;
-        if (CT_LIKELY(ct_pool_submit(r->p, task_fn, t) == 0)) {
+        if (CT_LIKELY(ct_pool_submit(r->p, task_fn, t) == 0))
             n++;
-        } else {
-            t->uses--;
+        else
             s->failed++;
-        }
         if (r->sample_rss && n % 64 == 0) {
             uint64_t rss = rss_pages();
 
@@ -353,8 +388,8 @@ static void task_teardown(ct_bench_state *st, void *shared)
     for (int t = 0; t < r->threads; t++) {
         pslot *s = &r->slots[t];
 
-        for (uint64_t i = 0; i < s->ntasks && s->submitted; i++)
-            settle(s, &s->tasks[i]); /* the pool is joined */
+        for (uint64_t j = 0; j < s->ntasks && s->submitted; j++)
+            settle(s, j, s->submitted); /* the pool is joined */
         failed += s->failed;
         wrong += s->wrong;
         tasks += s->submitted;

@@ -4,17 +4,20 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ct_asymfence.h"
 #include "ct_futex.h"
 #include "ct_waitreg.h"
 #include "pool_internal.h"
 
 static const ct_pool_ops *const registry[] = {
-    &ct_pool_fixed, &ct_pool_dynamic, &ct_pool_stealing, &ct_pool_spawn, &ct_pool_spawn_sem,
+    &ct_pool_fixed, &ct_pool_dynamic, &ct_pool_stealing, &ct_pool_sharded, &ct_pool_spawn,
+    &ct_pool_spawn_sem,
     NULL,
 };
 
@@ -89,16 +92,54 @@ static void pending_sub(ct_pool *p, int64_t n)
     }
 }
 
-void ct__pool_run(ct_pool *p, ct__task t)
+void ct__pool_exec(ct_pool *p, ct__task t)
 {
     int rc = t.fn(t.arg);
 
     if (rc != 0 && atomic_fetch_add_explicit(&p->nerr, 1, memory_order_relaxed) == 0)
-        /* relaxed: published by pending_sub's seq_cst decrement below, which
-         * the last task's decrement follows in pending's modification order */
+        /* relaxed: published by the seq_cst RMW that accounts for the task
+         * afterwards (pending_sub, ct__pool_finish), which the last task's
+         * RMW follows in the counter's modification order */
         atomic_store_explicit(&p->first_err, rc, memory_order_relaxed);
+}
+
+void ct__pool_run(ct_pool *p, ct__task t)
+{
+    ct__pool_exec(p, t);
     atomic_fetch_add_explicit(&p->done, 1, memory_order_relaxed); /* a statistic */
     pending_sub(p, 1);
+}
+
+/* Every task accepted so far has finished or been dropped (vt->submitted
+ * designs). finished is read first: it never exceeds the submitted count,
+ * and both only grow, so if the later sum of submissions equals it, the
+ * two were equal at the instant finished was read. */
+static bool quiescent(ct_pool *p, uint64_t finished)
+{
+    return p->ops->vt->submitted(p) == finished;
+}
+
+void ct__pool_finish(ct_pool *p, uint64_t ran, uint64_t dropped)
+{
+    uint64_t f;
+
+    if (!ran && !dropped)
+        return;
+    /* relaxed: statistics */
+    if (ran)
+        atomic_fetch_add_explicit(&p->done, ran, memory_order_relaxed);
+    if (dropped)
+        atomic_fetch_add_explicit(&p->dropped, dropped, memory_order_relaxed);
+    /* seq_cst: releases the tasks' writes to wait's load; Dekker pair with
+     * wait_waiters (wait increments it, then rereads finished) */
+    f = atomic_fetch_add_explicit(&p->finished, ran + dropped, memory_order_seq_cst) + ran +
+        dropped;
+    if (atomic_load_explicit(&p->wait_waiters, memory_order_seq_cst) > 0 && quiescent(p, f)) {
+        /* release: the waiter's acquire load of wait_seq sees the bump or
+         * its futex_wait fails with EAGAIN */
+        atomic_fetch_add_explicit(&p->wait_seq, 1, memory_order_release);
+        ct_futex_wake(&p->wait_seq, INT_MAX);
+    }
 }
 
 void ct__pool_drop(ct_pool *p, uint64_t n)
@@ -159,6 +200,21 @@ int ct__pool_spawn_thread(pthread_t *t, void *(*fn)(void *), void *arg)
 /* About 20-60 us of pause hints: the order of one cross-core wake-up, so a
  * worker that would be woken within that time never sleeps. */
 #define IDLE_SPINS 1024u
+/* A spinner looks for work after 1, 2, 4 ... up to this many pause hints:
+ * each look pulls the queue's lines into its cache, so a submitter pushing
+ * meanwhile would pay a cache miss per task; backing off lets a few tasks
+ * pile up between looks (at most about 2 us at this cap). */
+#define IDLE_POLL_MIN 16u
+#define IDLE_POLL_MAX 64u
+/* Then it yields its core this many times, looking for work in between,
+ * before it sleeps: with more threads than cores (submitters and workers
+ * on 2 cores) the thread that would make work is often waiting for this
+ * very core, and a yield hands it over for a fraction of a sleep and a
+ * wake-up (Go's locks spin, yield, then sleep the same way). On an idle
+ * machine a yield returns at once: a slower spin. */
+#define IDLE_YIELDS 16u
+/* A submitter facing a full queue does the same. */
+#define SUBMIT_YIELDS 16u
 
 bool ct__pool_idle_wait(ct_pool *p, bool (*has_work)(ct_pool *p), int64_t deadline_ns)
 {
@@ -168,12 +224,22 @@ bool ct__pool_idle_wait(ct_pool *p, bool (*has_work)(ct_pool *p), int64_t deadli
 
     /* seq_cst: Dekker pair with ct__pool_idle_notify's read of spinning */
     if (atomic_fetch_add_explicit(&id->spinning, 1, memory_order_seq_cst) < id->max_spinners) {
-        for (unsigned i = 0; i < IDLE_SPINS; i++) {
+        for (unsigned spent = 0, d = IDLE_POLL_MIN; spent < IDLE_SPINS; spent += d) {
             if (has_work(p)) {
                 atomic_fetch_sub_explicit(&id->spinning, 1, memory_order_seq_cst);
                 return true;
             }
-            ct_cpu_relax();
+            for (unsigned i = 0; i < d; i++)
+                ct_cpu_relax();
+            if (d < IDLE_POLL_MAX)
+                d *= 2;
+        }
+        for (unsigned y = 0; y < IDLE_YIELDS; y++) {
+            if (has_work(p)) {
+                atomic_fetch_sub_explicit(&id->spinning, 1, memory_order_seq_cst);
+                return true;
+            }
+            sched_yield();
         }
     }
     /* acquire: pairs with the waker's release bump; loaded before we
@@ -183,6 +249,8 @@ bool ct__pool_idle_wait(ct_pool *p, bool (*has_work)(ct_pool *p), int64_t deadli
      * notifier would see neither */
     atomic_fetch_add_explicit(&id->sleeping, 1, memory_order_seq_cst);
     atomic_fetch_sub_explicit(&id->spinning, 1, memory_order_seq_cst);
+    if (id->asym) /* the heavy side of notify_light's pair */
+        ct_asymfence_heavy();
     if (has_work(p)) {
         atomic_fetch_sub_explicit(&id->sleeping, 1, memory_order_seq_cst);
         return true;
@@ -208,6 +276,20 @@ void ct__pool_idle_notify(ct_pool *p)
     }
 }
 
+void ct__pool_idle_notify_light(ct_pool *p)
+{
+    ct__pool_idle *id = &p->idle;
+
+    ct_asymfence_light(); /* pairs with ct_asymfence_heavy in idle_wait */
+    /* relaxed: ordered by the fences (their Dekker pair) */
+    if (atomic_load_explicit(&id->spinning, memory_order_relaxed) == 0 &&
+        atomic_load_explicit(&id->sleeping, memory_order_relaxed) > 0) {
+        /* release: pairs with the sleeper's acquire load of seq */
+        atomic_fetch_add_explicit(&id->seq, 1, memory_order_release);
+        ct_futex_wake(&id->seq, 1);
+    }
+}
+
 void ct__pool_idle_wake_all(ct_pool *p)
 {
     /* release: pairs with the sleeper's acquire load of seq */
@@ -217,27 +299,29 @@ void ct__pool_idle_wake_all(ct_pool *p)
 
 /* ---- blocked submitters ----------------------------------------------------- */
 
-void ct__pool_space_notify(ct_pool *p, size_t room, size_t cap)
+void ct__pool_space_notify(ct__pool_space *sp, size_t room, size_t cap)
 {
     /* seq_cst: Dekker pair with the submitter's increment then retry */
-    if (2 * room >= cap && atomic_load_explicit(&p->space_waiters, memory_order_seq_cst) > 0) {
-        /* release: pairs with the submitter's acquire load of space_seq */
-        atomic_fetch_add_explicit(&p->space_seq, 1, memory_order_release);
-        ct_futex_wake(&p->space_seq, 1);
+    if (2 * room >= cap && atomic_load_explicit(&sp->waiters, memory_order_seq_cst) > 0) {
+        /* release: pairs with the submitter's acquire load of seq */
+        atomic_fetch_add_explicit(&sp->seq, 1, memory_order_release);
+        ct_futex_wake(&sp->seq, 1);
     }
 }
 
-void ct__pool_space_wake_all(ct_pool *p)
+void ct__pool_space_wake_all(ct__pool_space *sp)
 {
-    /* release: pairs with the submitter's acquire load of space_seq */
-    atomic_fetch_add_explicit(&p->space_seq, 1, memory_order_release);
-    ct_futex_wake(&p->space_seq, INT_MAX);
+    /* release: pairs with the submitter's acquire load of seq */
+    atomic_fetch_add_explicit(&sp->seq, 1, memory_order_release);
+    ct_futex_wake(&sp->seq, INT_MAX);
 }
 
 static int try_once(ct_pool *p, ct__task t)
 {
     int rc;
 
+    if (p->ops->vt->submitted) /* the design counts its own */
+        return p->ops->vt->try_submit(p, t);
     /* seq_cst: counted before it can run, so pending never goes below zero */
     atomic_fetch_add_explicit(&p->pending, 1, memory_order_seq_cst);
     rc = p->ops->vt->try_submit(p, t);
@@ -253,6 +337,8 @@ static int try_once(ct_pool *p, ct__task t)
 
 static int submit(ct_pool *p, ct_ctx *ctx, ct__task t, bool block)
 {
+    ct__pool_space *sp = NULL;
+
     for (;;) {
         int rc, err;
         uint32_t seq;
@@ -269,21 +355,27 @@ static int submit(ct_pool *p, ct_ctx *ctx, ct__task t, bool block)
                 ct_cpu_relax();
             rc = try_once(p, t);
         }
+        for (unsigned i = 0; i < SUBMIT_YIELDS && rc == CT_WOULDBLOCK; i++) {
+            sched_yield();
+            rc = try_once(p, t);
+        }
         if (rc != CT_WOULDBLOCK)
             return rc;
+        if (!sp)
+            sp = p->ops->vt->space ? p->ops->vt->space(p) : &p->space;
         /* acquire: pairs with the release bump in space_notify */
-        seq = atomic_load_explicit(&p->space_seq, memory_order_acquire);
+        seq = atomic_load_explicit(&sp->seq, memory_order_acquire);
         /* seq_cst: Dekker pair with space_notify's read */
-        atomic_fetch_add_explicit(&p->space_waiters, 1, memory_order_seq_cst);
+        atomic_fetch_add_explicit(&sp->waiters, 1, memory_order_seq_cst);
         rc = try_once(p, t);
         if (rc == CT_WOULDBLOCK) {
             int64_t deadline = ctx ? ct_mono_ns() + CTX_POLL_NS : -1;
 
             ct_wait_enter("pool submit", p);
-            ct_futex_wait(&p->space_seq, seq, deadline);
+            ct_futex_wait(&sp->seq, seq, deadline);
             ct_wait_exit();
         }
-        atomic_fetch_sub_explicit(&p->space_waiters, 1, memory_order_seq_cst);
+        atomic_fetch_sub_explicit(&sp->waiters, 1, memory_order_seq_cst);
         if (rc != CT_WOULDBLOCK)
             return rc;
     }
@@ -304,26 +396,35 @@ int ct_pool_submit_ctx(ct_pool *p, ct_ctx *ctx, ct_pool_fn fn, void *arg)
     return submit(p, ctx, (ct__task){fn, arg}, true);
 }
 
+/* Nothing submitted is unfinished. seq_cst loads: they acquire the finished
+ * tasks' writes (pending_sub, ct__pool_finish) and are the rechecks of the
+ * Dekker pair with wait_waiters. */
+static bool all_done(ct_pool *p)
+{
+    if (p->ops->vt->submitted)
+        return quiescent(p, atomic_load_explicit(&p->finished, memory_order_seq_cst));
+    return atomic_load_explicit(&p->pending, memory_order_seq_cst) == 0;
+}
+
 int ct_pool_wait(ct_pool *p)
 {
     for (;;) {
         uint32_t seq;
 
-        /* seq_cst: acquires the finished tasks' writes (pending_sub) */
-        if (atomic_load_explicit(&p->pending, memory_order_seq_cst) == 0)
+        if (all_done(p))
             break;
-        /* acquire: pairs with the release bump in pending_sub */
+        /* acquire: pairs with the release bump in pending_sub / finish */
         seq = atomic_load_explicit(&p->wait_seq, memory_order_acquire);
-        /* seq_cst: Dekker pair with pending_sub's decrement then read */
+        /* seq_cst: Dekker pair with the decrement (or increment) then read */
         atomic_fetch_add_explicit(&p->wait_waiters, 1, memory_order_seq_cst);
-        if (atomic_load_explicit(&p->pending, memory_order_seq_cst) != 0) {
+        if (!all_done(p)) {
             ct_wait_enter("pool wait", p);
             ct_futex_wait(&p->wait_seq, seq, -1);
             ct_wait_exit();
         }
         atomic_fetch_sub_explicit(&p->wait_waiters, 1, memory_order_seq_cst);
     }
-    /* relaxed: ordered by the seq_cst load of pending above */
+    /* relaxed: ordered by the seq_cst load of pending (finished) above */
     return atomic_load_explicit(&p->nerr, memory_order_relaxed)
                ? atomic_load_explicit(&p->first_err, memory_order_relaxed)
                : 0;
@@ -407,7 +508,7 @@ uint64_t ct_pool_shutdown(ct_pool *p, int mode)
         /* seq_cst: has_work reads it in the idle Dekker pair */
         atomic_store_explicit(&p->closed, true, memory_order_seq_cst);
         p->ops->vt->close(p, mode == CT_POOL_ABORT);
-        ct__pool_space_wake_all(p);
+        ct__pool_space_wake_all(&p->space);
         ct__pool_idle_wake_all(p);
         p->ops->vt->join(p);
     }

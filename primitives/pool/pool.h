@@ -8,6 +8,9 @@
  *              idle_timeout_ns down to min; records its worker count over time
  *   stealing   N workers, a Chase-Lev deque each, a bounded injection queue
  *              for outside submissions; idle workers steal
+ *   sharded    N workers, a bounded queue per submitting thread (queue_cap
+ *              each); workers take batches; accounting per batch, so no
+ *              submit writes a line shared with another submitter
  *   spawn      one thread per task (the seeds' naive `go f()`), no bound
  *   spawn_sem  one thread per task, at most max_workers at once (the seeds'
  *              semaphore pattern)
@@ -77,7 +80,8 @@ typedef struct ct_pool_params {
     unsigned min_workers;    /* dynamic: the floor it retires down to (may be 0) */
     unsigned max_workers;    /* workers (fixed, stealing), the ceiling (dynamic),
                                 tasks at once (spawn_sem); ignored by spawn. >= 1 */
-    size_t queue_cap;        /* the bounded queue (injection queue for stealing);
+    size_t queue_cap;        /* the bounded queue (injection queue for stealing,
+                                each submitting thread's queue for sharded);
                                 0: 1024; ignored by spawn and spawn_sem */
     int64_t idle_timeout_ns; /* dynamic: retire after this long idle; 0: 100 ms */
 } ct_pool_params;
@@ -148,6 +152,7 @@ size_t ct_pool_trace(const ct_pool *p, ct_pool_sample *out, size_t n);
 extern const ct_pool_ops ct_pool_fixed;
 extern const ct_pool_ops ct_pool_dynamic;
 extern const ct_pool_ops ct_pool_stealing;
+extern const ct_pool_ops ct_pool_sharded;
 extern const ct_pool_ops ct_pool_spawn;
 extern const ct_pool_ops ct_pool_spawn_sem;
 

@@ -50,7 +50,16 @@ typedef struct ct__pool_idle {
     _Atomic uint32_t spinning;             /* workers spinning for work */
     _Atomic uint32_t sleeping;             /* workers asleep on seq */
     uint32_t max_spinners;                 /* at most this many spin at once */
+    bool asym; /* notifiers may use ct__pool_idle_notify_light: sleepers pay
+                  ct_asymfence_heavy before their recheck (set before start) */
 } ct__pool_idle;
+
+/* Blocked submitters sleep on a space word: the pool's own, or one per queue
+ * for a design with several (vt->space). */
+typedef struct ct__pool_space {
+    _Atomic uint32_t seq;     /* futex word: bumped per wake */
+    _Atomic uint32_t waiters; /* submitters asleep on seq, or about to be */
+} ct__pool_space;
 
 typedef struct ct__pool_vt {
     /* Start the design's threads; p->params is validated. 0 or -errno. */
@@ -64,6 +73,15 @@ typedef struct ct__pool_vt {
     void (*join)(ct_pool *p);
     /* Free the design's memory (after join, or after a failed start). */
     void (*destroy)(ct_pool *p);
+    /* Optional. A design that counts the tasks it accepted itself (per
+     * submitting thread, so no submit writes a shared line) returns their
+     * sum here, read seq_cst and only ever growing; it then reports
+     * finished tasks in batches through ct__pool_finish, runs them with
+     * ct__pool_exec, and the core keeps no per-task shared counter. */
+    uint64_t (*submitted)(ct_pool *p);
+    /* Optional: the space word the calling thread sleeps on after its
+     * try_submit said CT_WOULDBLOCK (default: the pool's). */
+    ct__pool_space *(*space)(ct_pool *p);
 } ct__pool_vt;
 
 #define CT__POOL_TRACE_MAX 4096
@@ -80,10 +98,14 @@ struct ct_pool {
     _Atomic uint32_t wait_seq;     /* futex word of wait */
     _Atomic uint32_t wait_waiters; /* threads in wait */
 
-    /* Blocked submitters: they sleep on space_seq; a design calls
-     * ct__pool_space_notify whenever it frees room. */
-    _Atomic uint32_t space_seq CT_CACHE_ALIGNED;
-    _Atomic uint32_t space_waiters;
+    /* Designs with vt->submitted: tasks finished or dropped. seq_cst: wait
+     * reads it, then the design's submitted count; its increments release
+     * the tasks' writes to that wait (a release sequence of RMWs). */
+    _Atomic uint64_t finished;
+
+    /* Blocked submitters (unless vt->space gives them their own word): a
+     * design calls ct__pool_space_notify whenever it frees room. */
+    ct__pool_space space CT_CACHE_ALIGNED;
 
     _Atomic bool closed CT_CACHE_ALIGNED; /* shutdown has begun (seq_cst) */
     _Atomic bool aborting;                /* ...in abort mode: drop, do not run */
@@ -108,6 +130,11 @@ struct ct_pool {
 
 /* Run one task and account for it (done, errors, pending, wait). */
 void ct__pool_run(ct_pool *p, ct__task t);
+/* Designs with vt->submitted: run one task, recording only its error; and
+ * account for `ran` tasks run and `dropped` dropped since the last call
+ * (statistics, wait). */
+void ct__pool_exec(ct_pool *p, ct__task t);
+void ct__pool_finish(ct_pool *p, uint64_t ran, uint64_t dropped);
 /* n tasks were dropped (abort): account for them. */
 void ct__pool_drop(ct_pool *p, uint64_t n);
 /* A thread of the pool started / ended (statistics and trace). */
@@ -118,9 +145,9 @@ void ct__pool_thread_ended(ct_pool *p);
  * submitter then has a burst of submits before it blocks again, instead of
  * paying a cross-core wake-up per task. Call it after every freeing (the
  * room only grows until a submitter runs, so the threshold is crossed). */
-void ct__pool_space_notify(ct_pool *p, size_t room, size_t cap);
-/* Shutdown began: wake every blocked submitter. */
-void ct__pool_space_wake_all(ct_pool *p);
+void ct__pool_space_notify(ct__pool_space *sp, size_t room, size_t cap);
+/* Shutdown began: wake every submitter blocked on sp. */
+void ct__pool_space_wake_all(ct__pool_space *sp);
 
 /* The idle protocol. has_work(p) must read the design's work state with
  * seq_cst loads (it is the recheck of the Dekker pair); it should also be
@@ -130,6 +157,9 @@ void ct__pool_space_wake_all(ct_pool *p);
 bool ct__pool_idle_wait(ct_pool *p, bool (*has_work)(ct_pool *p), int64_t deadline_ns);
 /* Work was made visible (after a seq_cst store that has_work reads). */
 void ct__pool_idle_notify(ct_pool *p);
+/* The same after a release store, for a pool with idle.asym set: the
+ * notifier's fence is ct_asymfence_light, the sleeper's the heavy one. */
+void ct__pool_idle_notify_light(ct_pool *p);
 /* Wake every idle worker (shutdown). */
 void ct__pool_idle_wake_all(ct_pool *p);
 

@@ -87,7 +87,7 @@ static void *worker(void *arg)
             size_t room = q->ring.cap - q->ring.size;
 
             pthread_mutex_unlock(&q->ring.mu);
-            ct__pool_space_notify(p, room, q->ring.cap);
+            ct__pool_space_notify(&p->space, room, q->ring.cap);
             if (more) /* keep a worker awake while the backlog lasts */
                 ct__pool_idle_notify(p);
             ct__pool_run(p, t);

@@ -82,7 +82,7 @@ static void *task_thread(void *arg)
         pthread_cond_broadcast(&s->settled); /* s_join's fallback waits for it */
     room = s->limit ? s->limit - s->running : 1;
     pthread_mutex_unlock(&s->mu);
-    ct__pool_space_notify(p, room, s->limit ? s->limit : 1);
+    ct__pool_space_notify(&p->space, room, s->limit ? s->limit : 1);
     return NULL;
 }
 

@@ -169,7 +169,7 @@ static bool grab(wpool *w, worker *k, ct__task *t)
     if (!moved)
         return false;
     for (size_t i = 0; i < moved; i++)
-        ct__pool_space_notify(w->p, room, cap);
+        ct__pool_space_notify(&w->p->space, room, cap);
     /* The oldest is ours to run now; the rest go in newest first, so the
      * owner (taking from the bottom) runs them in submission order and
      * thieves (taking from the top) get the newest. The deque is empty
