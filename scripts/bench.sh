@@ -67,7 +67,7 @@ mkdir -p "$out/json"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] && commit="$commit-dirty"
 
-rm -f "$out/json/chan_go.json" "$out/json/pool_go.json"
+rm -f "$out/json/chan_go.json" "$out/json/pool_go.json" "$out/json/pool_trace.txt"
 # Go as a peer of the channel and pool families: the same workloads with Go's
 # channels and goroutines, in Google Benchmark's JSON (impls go, go_pool,
 # go_spawn), drawn on the same charts. Each runs right after its C family,
@@ -96,6 +96,7 @@ run_go_peer() {
 status=0 t0=$SECONDS
 for f in "${selected[@]}"; do
   echo "== $f (reps $reps, min_time ${min_time}s${filter:+, filter '$filter'})" >&2
+  CT_POOL_TRACE="$out/json/pool_trace.txt" \
   "$bin" --family="$f" "${qflag[@]}" "${fflag[@]}" \
     --benchmark_repetitions="$reps" --benchmark_min_time="$min_time" \
     --benchmark_display_aggregates_only=true \

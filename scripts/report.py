@@ -134,6 +134,11 @@ CHART_KINDS = [
 ]
 
 
+# Workloads drawn as a table elsewhere, not as a chart (the seeds' claims:
+# single configurations, reported by report_pool.py).
+NO_CHART = [("pool", "claim_*")]
+
+
 def chart_kind(family, workload):
     for fam_glob, wl_glob, kind in CHART_KINDS:
         if fnmatch.fnmatchcase(family, fam_glob) and fnmatch.fnmatchcase(workload, wl_glob):
@@ -304,6 +309,8 @@ class Family:
     rows: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     charts: list = field(default_factory=list)
+    # Family-specific sections (report_pool.py): {"key", "html", "json"} each
+    extras: list = field(default_factory=list)
 
     @property
     def context(self):
@@ -538,6 +545,9 @@ def build_charts(fam):
     ncpus = fam.context.get("num_cpus")
     charts = []
     for workload in sorted({r.name.workload for r in fam.rows}):
+        if any(fnmatch.fnmatchcase(fam.name, f) and fnmatch.fnmatchcase(workload, w)
+               for f, w in NO_CHART):
+            continue
         kind = chart_kind(fam.name, workload)
         rows = [r for r in fam.rows if r.name.workload == workload]
         panels = {}
@@ -1237,6 +1247,7 @@ def write_html(path, families, probe, out_dir):
         for w in fam.warnings:
             parts.append(f"<div class='warning'>{esc(w)}</div>")
         parts += [html_chart(c, out_dir) for c in fam.charts]
+        parts += [x["html"] for x in fam.extras]
         parts += [f"<h3>{esc(fam.name)}: medians</h3>", html_results(fam),
                   f"<h3>{esc(fam.name)}: errors and skips</h3>", html_failures(fam)]
     parts.append("</body></html>")
@@ -1278,6 +1289,7 @@ def write_summary(path, families, probe, out_dir):
                             "png": rel(c.png, out_dir) if c.drawn else None,
                             "svg": rel(c.svg, out_dir) if c.drawn else None} for c in fam.charts],
                 "rows": [summary_row(r) for r in fam.rows],
+                **{x["key"]: x["json"] for x in fam.extras},
             } for fam in families
         },
     }
@@ -1316,6 +1328,11 @@ def run(args):
         fam.charts = build_charts(fam)
         for chart in fam.charts:
             written += draw_chart(chart, out_dir / fam.name, ", ".join(fam.sources), gnuplot, terms)
+        if fam.name == "pool":
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            import report_pool  # the pool family's claims table and worker trace
+            fam.extras, more = report_pool.extras(fam, out_dir, gnuplot, terms)
+            written += more
     index, summary = out_dir / "index.html", out_dir / "summary.json"
     write_html(index, families, probe, out_dir)
     write_summary(summary, families, probe, out_dir)

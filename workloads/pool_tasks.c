@@ -23,6 +23,9 @@
  *       at once; peak_rss_kb the process's resident set, sampled every 64
  *       submits (the harness's own memory included, the same for all).
  *
+ *   pool/claim_dynamic/..., pool/claim_io/...
+ *       the seeds' claims on their own workloads, scaled down (below)
+ *
  * busy and sleep are closed loops (saturated):
  * T threads submit as fast as the pool takes tasks (blocking submit); one
  * iteration is one task; each submitter's last iteration waits for the pool
@@ -71,12 +74,27 @@
  * to run long, which would make Google Benchmark ask for ever more. */
 #define TIME_BUDGET_S 1.0
 
-enum { W_BUSY, W_SLEEP, W_BURST, W_MANY };
+enum { W_BUSY, W_SLEEP, W_BURST, W_MANY, W_CLAIM };
 
 typedef struct pdef {
     const ct_pool_ops *ops;
-    int kind; /* W_* */
+    int kind;     /* W_* */
+    int64_t cost; /* W_CLAIM: ns asleep per task */
 } pdef;
+
+/* The seeds' claims, on their own workloads scaled down (report_pool.py
+ * turns them into the claims table):
+ *  - seed 003: a dynamic pool (2..16 workers) against a fixed one (8), on
+ *    tasks asleep 10 ms: "30% faster on average"; also 2..8, the same
+ *    ceiling as the fixed pool, to tell growth from a higher ceiling;
+ *  - seed 003: 10 000 tasks of 200 ms on 8 workers, 250 s instead of
+ *    2000 s sequentially (8x): here 800 tasks of 2 ms, against the same
+ *    tasks run one after another on one thread (100 of them). */
+#define CLAIM_DYN_COST 10000000
+#define CLAIM_DYN_TASKS 400
+#define CLAIM_IO_COST 2000000
+#define CLAIM_IO_TASKS 800
+#define CLAIM_SEQ_TASKS 100
 
 /* The burst pattern of pool/burst. */
 #define BURST_ON_NS 2000000u
@@ -191,19 +209,26 @@ static void *task_setup(ct_bench_state *st)
 {
     const pdef *d = ct_bench_user(st);
     const ct_pool_ops *ops = d->ops;
-    const bool many = d->kind == W_MANY, burst = d->kind == W_BURST;
-    const bool sleep = d->kind == W_SLEEP || many;
+    const bool many = d->kind == W_MANY, burst = d->kind == W_BURST, claim = d->kind == W_CLAIM;
+    const bool sleep = d->kind == W_SLEEP || many || claim;
     const int64_t rate = burst ? ct_bench_arg(st, 0) : 0;
-    const int64_t cost = burst ? BURST_COST_NS : many ? MANY_COST_NS : ct_bench_arg(st, 0);
+    const int64_t cost = burst   ? BURST_COST_NS
+                         : many  ? MANY_COST_NS
+                         : claim ? d->cost
+                                 : ct_bench_arg(st, 0);
     const int64_t workers = burst  ? BURST_WORKERS
                             : many ? MANY_WORKERS
                                    : ct_bench_arg(st, 1);
+    const int64_t min_workers = claim ? ct_bench_arg(st, 0) : 1;
     const uint64_t iters = ct_bench_iterations(st);
     prun *r;
 
-    if (cost < 0 || workers < 1 || (burst && (rate < 1 || rate > 1000000))) {
-        ct_bench_error(st, "bad parameters cost_ns:%lld workers:%lld rate_per_ms:%lld",
-                       (long long)cost, (long long)workers, (long long)rate);
+    if (cost < 0 || workers < 1 || min_workers < 0 || min_workers > workers ||
+        (burst && (rate < 1 || rate > 1000000))) {
+        ct_bench_error(st, "bad parameters cost_ns:%lld workers:%lld min_workers:%lld "
+                           "rate_per_ms:%lld",
+                       (long long)cost, (long long)workers, (long long)min_workers,
+                       (long long)rate);
         return NULL;
     }
     r = ct_alloc_aligned(sizeof *r);
@@ -241,7 +266,7 @@ static void *task_setup(ct_bench_state *st)
             goto oom;
     }
     r->lc_ok = ct_leakcheck_begin(&r->lc) == 0;
-    r->p = ct_pool_new(ops->name, &(ct_pool_params){.min_workers = 1,
+    r->p = ct_pool_new(ops->name, &(ct_pool_params){.min_workers = (unsigned)min_workers,
                                                     .max_workers = (unsigned)workers,
                                                     .queue_cap = QUEUE_CAP,
                                                     .idle_timeout_ns = burst ? 2000000
@@ -344,7 +369,7 @@ static void task_thread(ct_bench_state *st)
 }
 
 /* The worker-count trace, for a chart of workers against time. */
-static void write_trace(ct_bench_state *st, const ct_pool *p)
+static void write_trace(ct_bench_state *st, const prun *r, const ct_pool *p)
 {
     const char *path = getenv("CT_POOL_TRACE");
     ct_pool_sample *tr;
@@ -362,6 +387,10 @@ static void write_trace(ct_bench_state *st, const ct_pool *p)
         free(tr);
         return;
     }
+ fprintf(f, "# pool/burst/%s: %llu tasks of %u us every %u ms on, %u ms off; "
+               "min 1, max %u workers, idle timeout 2 ms.\n",
+            ct_pool_impl(p)->name, (unsigned long long)r->per_burst, BURST_COST_NS / 1000,
+            BURST_ON_NS / 1000000, BURST_OFF_NS / 1000000, BURST_WORKERS);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%.3f %u\n", (double)(tr[i].t_ns - tr[0].t_ns) / 1e6, tr[i].workers);
     fclose(f);
@@ -383,7 +412,7 @@ static void task_teardown(ct_bench_state *st, void *shared)
     ct_pool_shutdown(r->p, CT_POOL_DRAIN);
     ct_pool_get_stats(r->p, &ps);
     if (r->burst)
-        write_trace(st, r->p);
+        write_trace(st, r, r->p);
     h = ct_alloc_aligned(sizeof *h);
     for (int t = 0; t < r->threads; t++) {
         pslot *s = &r->slots[t];
@@ -428,6 +457,60 @@ static void task_teardown(ct_bench_state *st, void *shared)
     prun_free(r);
 }
 
+/* pool/claim_io/sequential: the claim's tasks run one after another on the
+ * benchmark's thread, no pool: the baseline of the speed-up. */
+static void seq_thread(ct_bench_state *st)
+{
+    const struct timespec cost = {0, CLAIM_IO_COST};
+    uint64_t n = 0;
+
+    CT_BENCH_LOOP(st, i) {
+        struct timespec ts = cost;
+
+        (void)i;
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
+        n++;
+    }
+    ct_bench_items(st, n);
+}
+
+static void register_claims(void)
+{
+    static const pdef fixed_dyn = {&ct_pool_fixed, W_CLAIM, CLAIM_DYN_COST},
+                      dynamic_dyn = {&ct_pool_dynamic, W_CLAIM, CLAIM_DYN_COST},
+                      fixed_io = {&ct_pool_fixed, W_CLAIM, CLAIM_IO_COST};
+    static const int64_t eight[] = {8}, two[] = {2}, dyn_max[] = {16, 8};
+    static const int one[] = {1};
+    static const struct {
+        const char *name;
+        const pdef *d;
+        const int64_t *min, *max;
+        size_t nmax;
+        uint64_t tasks;
+    } runs[] = {
+        {"pool/claim_dynamic/fixed", &fixed_dyn, eight, eight, 1, CLAIM_DYN_TASKS},
+        {"pool/claim_dynamic/dynamic", &dynamic_dyn, two, dyn_max, 2, CLAIM_DYN_TASKS},
+        {"pool/claim_io/fixed", &fixed_io, eight, eight, 1, CLAIM_IO_TASKS},
+    };
+    ct_bench *b;
+
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        b = ct_bench_register(&(ct_bench_def){.name = runs[i].name, .run = task_thread,
+                                              .setup = task_setup,
+                                              .teardown = task_teardown,
+                                              .user = (void *)runs[i].d});
+        ct_bench_param(b, "min_workers", runs[i].min, 1);
+        ct_bench_param(b, "workers", runs[i].max, runs[i].nmax);
+        ct_bench_thread_counts(b, one, 1);
+        ct_bench_fixed_iterations(b, runs[i].tasks);
+        ct_bench_time_budget(b, 10.0);
+    }
+    b = ct_bench_register(&(ct_bench_def){.name = "pool/claim_io/sequential", .run = seq_thread});
+    ct_bench_thread_counts(b, one, 1);
+    ct_bench_fixed_iterations(b, CLAIM_SEQ_TASKS);
+}
+
 void ct_workload_pool_register(const ct_bench_config *cfg)
 {
     static const int64_t busy_full[] = {0, 1000, 10000, 100000}, busy_quick[] = {0, 10000};
@@ -441,15 +524,16 @@ void ct_workload_pool_register(const ct_bench_config *cfg)
     size_t nd = 0;
 
     ct_work_calibrate();
+    register_claims();
     for (const ct_pool_ops *const *o = ct_pool_impls(); *o && nd + 4 <= 64; o++) {
         pdef *busy = &defs[nd++], *slp = &defs[nd++], *bur = &defs[nd++], *many = &defs[nd++];
         char name[96];
         ct_bench *b;
 
-        *busy = (pdef){*o, W_BUSY};
-        *slp = (pdef){*o, W_SLEEP};
-        *bur = (pdef){*o, W_BURST};
-        *many = (pdef){*o, W_MANY};
+        *busy = (pdef){*o, W_BUSY, 0};
+        *slp = (pdef){*o, W_SLEEP, 0};
+        *bur = (pdef){*o, W_BURST, 0};
+        *many = (pdef){*o, W_MANY, 0};
         snprintf(name, sizeof name, "pool/busy/%s", (*o)->name);
         b = ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
                                               .setup = task_setup,
