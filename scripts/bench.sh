@@ -67,7 +67,6 @@ mkdir -p "$out/json"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] && commit="$commit-dirty"
 
-rm -f "$out/json/chan_go.json" "$out/json/pool_go.json" "$out/json/pool_trace.txt"
 # Go as a peer of the channel and pool families: the same workloads with Go's
 # channels and goroutines, in Google Benchmark's JSON (impls go, go_pool,
 # go_spawn), drawn on the same charts. Each runs right after its C family,
@@ -94,6 +93,10 @@ run_go_peer() {
 
 "$probe" > "$out/json/probe.before" || echo '{"error": "probe failed"}' > "$out/json/probe.before"
 status=0 t0=$SECONDS
+for f in "${selected[@]}"; do   # results of this run only: no stale peer or trace
+  rm -f "$out/json/${f}_go.json"
+  [[ $f == pool ]] && rm -f "$out/json/pool_trace.txt"
+done
 for f in "${selected[@]}"; do
   echo "== $f (reps $reps, min_time ${min_time}s${filter:+, filter '$filter'})" >&2
   CT_POOL_TRACE="$out/json/pool_trace.txt" \

@@ -25,7 +25,9 @@
  *   deadlock_named  threads stuck in recv, send and select are reported by
  *                   the deadlock watchdog with the channel operation
  * and spsc_ring (the benchmark-only design: its restrictions fail cleanly,
- * and within them it is a FIFO channel with close).
+ * and within them it is a FIFO channel with close: a producer and a consumer
+ * thread at caps 1, 2, 16, every value once and in order, the last cap
+ * values drained after close; close wakes a blocked sender and receiver).
  *
  * No sleep is used as synchronization. Where a check wants threads to be
  * blocked before it acts (close waking blocked receivers), it waits until
@@ -828,24 +830,89 @@ static int t_deadlock_named(void *arg)
  * select), so it gets its own case: its restrictions fail cleanly, and within
  * them it is a channel. */
 #define SPSC_N 20000
+#define SPSC_TMO_NS ((int64_t)60 * 1000000000) /* a timeout that must not expire */
+
+/* A stream through one spsc_ring: every value once and in order, through the
+ * blocking, try and timeout calls; then the last cap values are received only
+ * after the producer has closed (it says so in closed), so they must drain. */
+typedef struct {
+    ct_chan *c;
+    size_t cap;
+    _Atomic bool closed;
+} spsc_run;
 
 static void spsc_thread(unsigned idx, void *arg)
 {
-    ct_chan *c = arg;
+    spsc_run *r = arg;
+    ct_chan *c = r->c;
     uint32_t v;
+    int rc;
 
     if (idx == 0) {
-        for (v = 0; v < SPSC_N; v++)
-            EXPECT(ct_chan_send(c, &v), CT_OK);
+        for (v = 0; v < SPSC_N; v++) {
+            switch (v % 3) {
+            case 0: EXPECT(ct_chan_send(c, &v), CT_OK); break;
+            case 1:
+                while ((rc = ct_chan_try_send(c, &v)) == CT_WOULDBLOCK) sched_yield();
+                EXPECT(rc, CT_OK);
+                break;
+            default: EXPECT(ct_chan_send_timeout(c, &v, SPSC_TMO_NS), CT_OK); break;
+            }
+        }
         EXPECT(ct_chan_close(c), CT_OK);
+        /* release: pairs with the consumer's acquire load below */
+        atomic_store_explicit(&r->closed, true, memory_order_release);
+        EXPECT(ct_chan_send(c, &v), CT_CLOSED);
         return;
     }
     for (uint32_t want = 0; want < SPSC_N; want++) {
-        EXPECT(ct_chan_recv(c, &v), CT_OK);
+        if (want == SPSC_N - r->cap) /* acquire: pairs with the store above */
+            while (!atomic_load_explicit(&r->closed, memory_order_acquire)) sched_yield();
+        switch (want % 3) {
+        case 0: EXPECT(ct_chan_recv(c, &v), CT_OK); break;
+        case 1:
+            while ((rc = ct_chan_try_recv(c, &v)) == CT_WOULDBLOCK) sched_yield();
+            EXPECT(rc, CT_OK);
+            break;
+        default: EXPECT(ct_chan_recv_timeout(c, &v, SPSC_TMO_NS), CT_OK); break;
+        }
         if (v != want)
-            ct_test_fail("spsc_ring: got %u, expected %u", v, want);
+            ct_test_fail("spsc_ring cap %zu: got %u, expected %u", r->cap, v, want);
     }
-    EXPECT(ct_chan_recv(c, &v), CT_CLOSED);
+    for (int i = 0; i < 2; i++) { /* CT_CLOSED, zero-filled, every time */
+        v = 7;
+        EXPECT(ct_chan_recv(c, &v), CT_CLOSED);
+        CT_CHECK(v == 0);
+    }
+}
+
+/* A side blocked in send (idx 0, cap 1 full) or recv (idx 1, empty) wakes
+ * with CT_CLOSED when thread 2 closes the channels. */
+typedef struct {
+    ct_chan *full, *empty;
+    atomic_uint about_to_block;
+} spsc_wake;
+
+static void spsc_wake_thread(unsigned idx, void *arg)
+{
+    spsc_wake *w = arg;
+    uint32_t v = 1;
+
+    if (idx == 2) { /* the closer */
+        /* acquire: pairs with the increments below */
+        while (atomic_load_explicit(&w->about_to_block, memory_order_acquire) < 2)
+            sched_yield();
+        settle();
+        EXPECT(ct_chan_close(w->full), CT_OK);
+        EXPECT(ct_chan_close(w->empty), CT_OK);
+        return;
+    }
+    /* release: pairs with the closer's acquire load */
+    atomic_fetch_add_explicit(&w->about_to_block, 1, memory_order_release);
+    if (idx == 0)
+        EXPECT(ct_chan_send(w->full, &v), CT_CLOSED);
+    else
+        EXPECT(ct_chan_recv(w->empty, &v), CT_CLOSED);
 }
 
 static int t_spsc_ring(void *arg)
@@ -878,9 +945,20 @@ static int t_spsc_ring(void *arg)
     EXPECT(ct_chan_recv(c, &out), CT_CLOSED);
     CT_CHECK(out == 0);
     ct_chan_free(c);
-    c = mk("spsc_ring", sizeof(uint32_t), 16);
-    ct_test_run_threads(2, spsc_thread, c);
-    ct_chan_free(c);
+    static const size_t caps[] = {1, 2, 16};
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        spsc_run r = {.c = mk("spsc_ring", sizeof(uint32_t), caps[i]), .cap = caps[i]};
+        ct_test_run_threads(2, spsc_thread, &r);
+        ct_chan_free(r.c);
+    }
+    spsc_wake w = {.full = mk("spsc_ring", sizeof(uint32_t), 1),
+                   .empty = mk("spsc_ring", sizeof(uint32_t), 1)};
+    EXPECT(ct_chan_send(w.full, &v), CT_OK);
+    ct_test_run_threads(3, spsc_wake_thread, &w);
+    EXPECT(ct_chan_recv(w.full, &out), CT_OK); /* the value sent before close drains */
+    CT_CHECK(out == v);
+    ct_chan_free(w.full);
+    ct_chan_free(w.empty);
     return 0;
 }
 

@@ -1,17 +1,29 @@
 /*
  * chan_spsc_ring.c: `spsc_ring`, benchmark-only (not in ct_chan_impls()):
- * one producer thread and one consumer thread, a Lamport ring with cached
- * indices (FastForward's trick): each side keeps its own index on its own
- * cache line and a private copy of the other side's, re-reading the shared
- * one only when the copy says full (producer) or empty (consumer). In steady
- * state a message costs one slot write, one release store and no shared-line
- * read at all most of the time.
+ * one producer thread and one consumer thread, a ring of slots that each
+ * carry a sequence word (FastForward's full/empty in the slot, Vyukov's
+ * sequence numbers): the word sits right before the element bytes, so a
+ * small element shares its line (always up to 8 bytes: stride 16). The
+ * producer waits until its slot says "empty for this lap", copies the
+ * element in and marks it "full for this lap" (release); the consumer waits
+ * for "full", copies out and marks it "empty for the next lap" (release).
+ * Each side keeps its position on its own line and never reads the other's,
+ * so in steady state a message moves the slot's line only, even at cap 1
+ * where a Lamport ring moves three or four.
+ *
+ * The word is lap << 1 | full (lap = pos / cap, counted by each side): the
+ * plain pos + 1 / pos + cap of Vyukov's queue coincide at cap 1. All zeros
+ * is "empty for lap 0", so the zeroed allocation needs no init loop. Slots
+ * are 8 + elem_size bytes rounded up to 8 (the word's alignment), not padded
+ * to a line, which would multiply a large ring's footprint; the array starts
+ * on a line boundary.
  *
  * Restrictions: at most one thread sends and one receives at a time; cap
  * must be > 0 (EINVAL otherwise); no select. Waiting spins (pause) and then
  * yields the CPU: it never sleeps in the kernel, so it declares SPINNING and
  * collapses when oversubscribed. close is safe from any thread; values sent
- * before close are drained first.
+ * before close are drained first. len reads two counters the sides keep on
+ * their own lines (nobody else reads them per message).
  */
 #include <errno.h>
 #include <sched.h>
@@ -19,17 +31,43 @@
 
 #include "chan_internal.h"
 
+typedef struct sp_slot {
+    _Atomic uint64_t seq; /* lap << 1 | full */
+    unsigned char data[]; /* elem_size bytes */
+} sp_slot;
+
+/* One side's state: written by its owner only; len reads pos. */
+typedef struct sp_side {
+    _Atomic uint64_t pos; /* messages this side has completed */
+    size_t idx;           /* pos % cap, kept to avoid a division */
+    uint64_t lap;         /* pos / cap */
+} sp_side;
+
 typedef struct sp_chan {
     ct_chan hdr;
-    CT_CACHE_ALIGNED _Atomic uint64_t tail; /* next slot to write: the producer's */
-    uint64_t head_cache;                    /* the producer's copy of head */
-    CT_CACHE_ALIGNED _Atomic uint64_t head; /* next slot to read: the consumer's */
-    uint64_t tail_cache;                    /* the consumer's copy of tail */
-    CT_CACHE_ALIGNED _Atomic bool closed;
-    unsigned char *buf;
+    /* read-mostly, beside hdr: checking it on each send adds no line */
+    _Atomic bool closed;
+    size_t stride; /* bytes per slot */
+    unsigned char *slots;
+    CT_CACHE_ALIGNED sp_side tx; /* the producer's */
+    CT_CACHE_ALIGNED sp_side rx; /* the consumer's */
 } sp_chan;
 
 static inline sp_chan *sp(ct_chan *c) { return (sp_chan *)(void *)c; }
+
+static inline sp_slot *slot_at(sp_chan *s, size_t i)
+{
+    return (sp_slot *)(void *)(s->slots + i * s->stride);
+}
+
+/* Move a side on by one message. */
+static inline void advance(sp_side *d, size_t cap)
+{
+    if (++d->idx == cap) {
+        d->idx = 0;
+        d->lap++;
+    }
+}
 
 #define SPINS 128
 
@@ -49,55 +87,60 @@ static bool backoff(unsigned *n, int64_t deadline)
 static int sp_send(ct_chan *c, const void *elem, int64_t deadline)
 {
     sp_chan *s = sp(c);
-    /* relaxed: only this thread writes tail */
-    uint64_t t = atomic_load_explicit(&s->tail, memory_order_relaxed);
+    sp_slot *sl = slot_at(s, s->tx.idx);
+    uint64_t empty = s->tx.lap << 1;
     unsigned n = 0;
 
     /* acquire: pairs with the release exchange in sp_close */
     if (atomic_load_explicit(&s->closed, memory_order_acquire))
         return CT_CLOSED;
-    while (t - s->head_cache == c->cap) {
-        /* acquire: pairs with the consumer's release store of head, so its
-         * read of the slot is done before we overwrite it */
-        s->head_cache = atomic_load_explicit(&s->head, memory_order_acquire);
-        if (t - s->head_cache < c->cap) break;
+    /* acquire: pairs with the consumer's release store of seq, so its copy
+     * out of the slot is done before we overwrite it */
+    while (atomic_load_explicit(&sl->seq, memory_order_acquire) != empty) {
         if (atomic_load_explicit(&s->closed, memory_order_acquire)) /* as above */
             return CT_CLOSED;
         if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
         if (!backoff(&n, deadline)) return CT_TIMEOUT;
     }
-    memcpy(s->buf + (t % c->cap) * c->elem_size, elem, c->elem_size);
-    /* release: pairs with the consumer's acquire load of tail */
-    atomic_store_explicit(&s->tail, t + 1, memory_order_release);
+    memcpy(sl->data, elem, c->elem_size);
+    /* relaxed: only this thread writes tx.pos; the release below orders it
+     * for sp_len */
+    atomic_store_explicit(&s->tx.pos, atomic_load_explicit(&s->tx.pos, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+    /* release: pairs with the consumer's acquire load of seq */
+    atomic_store_explicit(&sl->seq, empty | 1, memory_order_release);
+    advance(&s->tx, c->cap);
     return CT_OK;
 }
 
 static int sp_recv(ct_chan *c, void *out, int64_t deadline)
 {
     sp_chan *s = sp(c);
-    /* relaxed: only this thread writes head */
-    uint64_t h = atomic_load_explicit(&s->head, memory_order_relaxed);
+    sp_slot *sl = slot_at(s, s->rx.idx);
+    uint64_t full = s->rx.lap << 1 | 1;
     unsigned n = 0;
 
-    while (h == s->tail_cache) {
-        /* acquire: pairs with the producer's release store of tail */
-        s->tail_cache = atomic_load_explicit(&s->tail, memory_order_acquire);
-        if (h != s->tail_cache) break;
-        /* acquire: pairs with sp_close; then re-read tail, since what was
+    /* acquire: pairs with the producer's release store of seq */
+    while (atomic_load_explicit(&sl->seq, memory_order_acquire) != full) {
+        /* acquire: pairs with sp_close; then re-read seq, since what was
          * sent before close must still be drained */
         if (atomic_load_explicit(&s->closed, memory_order_acquire)) {
-            /* acquire: as above (the producer's release store of tail) */
-            s->tail_cache = atomic_load_explicit(&s->tail, memory_order_acquire);
-            if (h != s->tail_cache) break;
+            /* acquire: as above (the producer's release store of seq) */
+            if (atomic_load_explicit(&sl->seq, memory_order_acquire) == full) break;
             ct__zero(out, c->elem_size);
             return CT_CLOSED;
         }
         if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
         if (!backoff(&n, deadline)) return CT_TIMEOUT;
     }
-    memcpy(out, s->buf + (h % c->cap) * c->elem_size, c->elem_size);
-    /* release: pairs with the producer's acquire load of head */
-    atomic_store_explicit(&s->head, h + 1, memory_order_release);
+    memcpy(out, sl->data, c->elem_size);
+    /* release: pairs with the producer's acquire load of seq (next lap) */
+    atomic_store_explicit(&sl->seq, (s->rx.lap + 1) << 1, memory_order_release);
+    /* release: pairs with sp_len's acquire load of rx.pos, so tx.pos read
+     * after it is never behind */
+    atomic_store_explicit(&s->rx.pos, atomic_load_explicit(&s->rx.pos, memory_order_relaxed) + 1,
+                          memory_order_release);
+    advance(&s->rx, c->cap);
     return CT_OK;
 }
 
@@ -112,29 +155,40 @@ static int sp_close(ct_chan *c)
 static size_t sp_len(ct_chan *c)
 {
     sp_chan *s = sp(c);
-    /* acquire both: a snapshot; head first so the difference never underflows */
-    uint64_t h = atomic_load_explicit(&s->head, memory_order_acquire);
-    uint64_t t = atomic_load_explicit(&s->tail, memory_order_acquire);
-    return (size_t)(t - h);
+    /* acquire: pairs with the consumer's release store of rx.pos, which
+     * follows its acquire of the producer's seq store, itself after the
+     * producer's tx.pos store: so t >= h below */
+    uint64_t h = atomic_load_explicit(&s->rx.pos, memory_order_acquire);
+    /* relaxed: ordered after h by the chain above */
+    uint64_t t = atomic_load_explicit(&s->tx.pos, memory_order_relaxed);
+    /* both sides may move between the loads: clamp the snapshot to cap */
+    return t - h > c->cap ? c->cap : (size_t)(t - h);
 }
 
 static ct_chan *sp_create(size_t elem_size, size_t cap)
 {
-    size_t head = (sizeof(sp_chan) + CT_CACHELINE - 1) / CT_CACHELINE * CT_CACHELINE;
+    /* two lines' worth: x86's adjacent-line prefetch pairs lines by 128
+     * bytes, so slot 0 does not pair with the consumer's line */
+    size_t head = (sizeof(sp_chan) + 2 * CT_CACHELINE - 1) / (2 * CT_CACHELINE) *
+                  (2 * CT_CACHELINE);
+    size_t stride = (sizeof(sp_slot) + elem_size + 7) & ~(size_t)7;
     sp_chan *s;
 
     if (cap == 0) {
         errno = EINVAL;
         return NULL;
     }
-    s = ct_alloc_aligned(head + cap * elem_size);
+    /* no overflow: chan.c caps cap * elem_size at 2^40, stride <= 16 * elem_size */
+    s = ct_alloc_aligned(head + cap * stride);
     if (!s)
         return NULL;
-    s->buf = (unsigned char *)s + head;
-    /* not atomic: published by whatever hands the channel to other threads */
-    atomic_init(&s->tail, 0);
-    atomic_init(&s->head, 0);
+    s->stride = stride;
+    s->slots = (unsigned char *)s + head;
+    /* not atomic: published by whatever hands the channel to other threads;
+     * every slot's seq is 0 (empty for lap 0) from the zeroed allocation */
     atomic_init(&s->closed, false);
+    atomic_init(&s->tx.pos, 0);
+    atomic_init(&s->rx.pos, 0);
     return &s->hdr;
 }
 
@@ -142,7 +196,7 @@ static void sp_destroy(ct_chan *c) { ct_free_aligned(c); }
 
 const ct__chan_ops ct__chan_spsc_ring = {
     .name = "spsc_ring",
-    .summary = "benchmark-only: one producer, one consumer, Lamport ring with cached indices",
+    .summary = "benchmark-only: one producer, one consumer, ring of slots with sequence words",
     .caps = CT_CAP_EXACT | CT_CAP_SPSC | CT_CAP_SPINNING,
     .general = false,
     .create = sp_create,
