@@ -22,7 +22,12 @@
  * must be > 0 (EINVAL otherwise); no select. Waiting spins (pause) and then
  * yields the CPU: it never sleeps in the kernel, so it declares SPINNING and
  * collapses when oversubscribed. close is safe from any thread; values sent
- * before close are drained first. len reads two counters the sides keep on
+ * before close are drained first; a send that races with close (checks
+ * closed before close, publishes after the receiver saw the channel closed
+ * and empty) returns CT_OK and its value is never received: closing a
+ * channel while a send may still be under way is a program error in Go too
+ * (it panics), and ruling it out here would put a store-load fence in every
+ * send. The general designs do not have this window. len reads two counters the sides keep on
  * their own lines (nobody else reads them per message).
  */
 #include <errno.h>
