@@ -10,9 +10,9 @@
  * round trip in LAT_EVERY is timed on thread 0 (the latency percentiles).
  *
  * Verified: every pong carries the ping's sequence number, in order. Each
- * side closes its outgoing channel as its loop ends (loop_done): if the time
- * budget cuts one side short, the other side's next receive returns CT_CLOSED and it runs out
- * its loop without blocking.
+ * side closes both channels as its loop ends (loop_done): if the time budget
+ * cuts one side short, the other side's pending or next send or receive
+ * returns CT_CLOSED and it runs out its loop without blocking.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -96,19 +96,20 @@ static void pp_thread(ct_bench_state *st)
 }
 
 /* As a side's loop ends (before the harness's end barrier, where it would
- * be too late): close its outgoing channel, so a partner cut short or still
- * waiting does not block forever. */
+ * be too late): close both channels, so a partner cut short or still
+ * waiting, in either its send or its receive, does not block forever (the
+ * time budget can end one side's loop while the other is mid-trip; closing
+ * only the outgoing channel once left a sender on the other one asleep). A
+ * second close of a channel just returns CT_CLOSED. */
 static void pp_done(ct_bench_state *st, void *shared)
 {
     pp_run *r = shared;
 
     if (!r) return;
-    if (ct_bench_thread_index(st) == 0) {
+    if (ct_bench_thread_index(st) == 0)
         r->t1 = ct_now_ns();
-        ct_chan_close(r->a);
-    } else {
-        ct_chan_close(r->b);
-    }
+    ct_chan_close(r->a);
+    ct_chan_close(r->b);
 }
 
 static void pp_teardown(ct_bench_state *st, void *shared)
