@@ -2,7 +2,7 @@
  * pool_tasks.c: the pool family's task workloads, over every competitor:
  *
  *   pool/busy/<impl>/cost_ns:<c>/workers:<w>/real_time/threads:<T>
- *       tasks of c ns of calibrated busy work (0: an empty task)
+ *       tasks busy for c ns, timed on the clock as Go's peer does (0: empty)
  *   pool/sleep/<impl>/cost_ns:<c>/workers:<w>/real_time/threads:<T>
  *       tasks asleep for c ns (standing for I/O)
  *   pool/burst/<impl>/rate_per_ms:<r>/real_time/threads:1
@@ -62,7 +62,7 @@
 #include "ct_common.h"
 #include "ct_hist.h"
 #include "ct_leakcheck.h"
-#include "ct_work.h"
+#include "ct_work.h" /* ct_now_ns */
 #include "pool.h"
 #include "workloads.h"
 
@@ -138,7 +138,7 @@ typedef struct prun {
     ct_pool *p;
     bool sleep, sample_rss, burst;
     uint64_t per_burst, gap_ns; /* open loop: tasks per on period, ns apart */
-    uint64_t loops, cost_ns;
+    uint64_t cost_ns;
     int threads;
     uint64_t cpu0, cpu1; /* thread 0 */
     pslot *slots;
@@ -184,8 +184,14 @@ static int task_fn(void *arg)
                               (long)(r->cost_ns % 1000000000u)};
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
         }
-    } else if (r->loops) {
-        ct_work_spin(r->loops);
+    } else if (r->cost_ns) {
+        /* Busy on the clock, not a calibrated loop count: this host's speed
+         * changes by up to 2x between phases, which would stretch a counted
+         * loop (Go's peer spins on time.Now the same way). */
+        const uint64_t end = ct_now_ns() + r->cost_ns;
+
+        while (ct_now_ns() < end)
+            ct_cpu_relax();
     }
     return 0;
 }
@@ -238,7 +244,6 @@ static void *task_setup(ct_bench_state *st)
     r->sample_rss = many;
     r->burst = burst;
     r->cost_ns = (uint64_t)cost;
-    r->loops = sleep ? 0 : ct_work_loops((uint64_t)cost);
     if (burst) {
         r->gap_ns = 1000000u / (uint64_t)rate;
         r->per_burst = BURST_ON_NS / r->gap_ns;
@@ -523,7 +528,6 @@ void ct_workload_pool_register(const ct_bench_config *cfg)
     static pdef defs[4 * 16]; /* the registrations outlive this call */
     size_t nd = 0;
 
-    ct_work_calibrate();
     register_claims();
     for (const ct_pool_ops *const *o = ct_pool_impls(); *o && nd + 4 <= 64; o++) {
         pdef *busy = &defs[nd++], *slp = &defs[nd++], *bur = &defs[nd++], *many = &defs[nd++];

@@ -335,6 +335,33 @@ static int try_once(ct_pool *p, ct__task t)
 /* How long a submit_ctx sleeps before looking at its context again. */
 #define CTX_POLL_NS 1000000
 
+/* Spinning on a full queue pays when a slot frees within the first
+ * retries (short tasks). With long tasks a spinning submitter finds room
+ * only as each task ends, pushes one task and spins again, for ever: it
+ * never sleeps and takes a core from the workers (measured: `fixed`, 10 us
+ * tasks, 2 submitters on 2 cores: a third of the CPU in this loop, half the
+ * workers' throughput). So a thread stops spinning after SPIN_MISSES
+ * blocked submits in a row where the spin did not pay (no room within
+ * SPIN_PAID_TRIES tries), sleeping at once instead (woken with half the
+ * queue free: a burst of submits), and tries spinning again every
+ * SPIN_RETRY_EVERY blocked submits in case the tasks got shorter. */
+#define SPIN_PAID_TRIES 2u
+#define SPIN_MISSES 4u
+#define SPIN_RETRY_EVERY 16u
+static _Thread_local unsigned tl_spin_misses, tl_spin_skipped;
+
+static bool spin_allowed(void)
+{
+    if (tl_spin_misses < SPIN_MISSES)
+        return true;
+    return ++tl_spin_skipped % SPIN_RETRY_EVERY == 0;
+}
+
+static void spin_outcome(bool paid)
+{
+    tl_spin_misses = paid ? 0 : tl_spin_misses + 1;
+}
+
 static int submit(ct_pool *p, ct_ctx *ctx, ct__task t, bool block)
 {
     ct__pool_space *sp = NULL;
@@ -349,15 +376,21 @@ static int submit(ct_pool *p, ct_ctx *ctx, ct__task t, bool block)
         if (rc != CT_WOULDBLOCK || !block)
             return rc;
         /* Full: retry a few times before sleeping, as idle workers spin
-         * (a slot frees within a task's time when the tasks are short) */
-        for (unsigned i = 0; i < SUBMIT_RETRIES && rc == CT_WOULDBLOCK; i++) {
-            for (unsigned j = 0; j < IDLE_SPINS / SUBMIT_RETRIES; j++)
-                ct_cpu_relax();
-            rc = try_once(p, t);
-        }
-        for (unsigned i = 0; i < SUBMIT_YIELDS && rc == CT_WOULDBLOCK; i++) {
-            sched_yield();
-            rc = try_once(p, t);
+         * (a slot frees within a task's time when the tasks are short),
+         * unless spinning has stopped paying for this thread */
+        if (spin_allowed()) {
+            unsigned tries = 0;
+
+            for (unsigned i = 0; i < SUBMIT_RETRIES && rc == CT_WOULDBLOCK; i++, tries++) {
+                for (unsigned j = 0; j < IDLE_SPINS / SUBMIT_RETRIES; j++)
+                    ct_cpu_relax();
+                rc = try_once(p, t);
+            }
+            for (unsigned i = 0; i < SUBMIT_YIELDS && rc == CT_WOULDBLOCK; i++, tries++) {
+                sched_yield();
+                rc = try_once(p, t);
+            }
+            spin_outcome(rc != CT_WOULDBLOCK && tries < SPIN_PAID_TRIES);
         }
         if (rc != CT_WOULDBLOCK)
             return rc;
