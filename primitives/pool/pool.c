@@ -195,6 +195,17 @@ int ct__pool_spawn_thread(pthread_t *t, void *(*fn)(void *), void *arg)
     return -err;
 }
 
+int ct__pool_start_worker(ct_pool *p, pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    int rc;
+
+    ct__pool_thread_started(p); /* counted before it can count its end */
+    rc = ct__pool_spawn_thread(t, fn, arg);
+    if (rc)
+        ct__pool_thread_ended(p);
+    return rc;
+}
+
 /* ---- the idle protocol ------------------------------------------------------ */
 
 /* About 20-60 us of pause hints: the order of one cross-core wake-up, so a

@@ -36,6 +36,30 @@ typedef struct ct__task {
     void *arg;
 } ct__task;
 
+/* A task in a lock-free queue's slot: a thief or a stale consumer may read
+ * a slot while its owner rewrites it (and then loses its CAS and drops what
+ * it read), so both words are relaxed atomics; the queue's release/acquire
+ * on its indices publishes them. */
+typedef struct ct__aslot {
+    _Atomic(ct_pool_fn) fn;
+    _Atomic(void *) arg;
+} ct__aslot;
+
+static inline void ct__aslot_put(ct__aslot *s, ct__task t)
+{
+    /* relaxed: published by the caller's release store of its index */
+    atomic_store_explicit(&s->fn, t.fn, memory_order_relaxed);
+    atomic_store_explicit(&s->arg, t.arg, memory_order_relaxed);
+}
+
+static inline ct__task ct__aslot_get(ct__aslot *s)
+{
+    /* relaxed: acquired by the caller's load of the index; valid only if
+     * the caller's claim (a CAS) then succeeds */
+    return (ct__task){atomic_load_explicit(&s->fn, memory_order_relaxed),
+                      atomic_load_explicit(&s->arg, memory_order_relaxed)};
+}
+
 /* Idle workers: the wake-up policy shared by every design with workers.
  * A worker that finds nothing spins a while (counted in `spinning`), then
  * sleeps on `seq` (counted in `sleeping`). Whoever makes work visible calls
@@ -166,6 +190,9 @@ void ct__pool_idle_wake_all(ct_pool *p);
 /* Start a thread of the pool: -errno on failure. Signals are blocked in it
  * (a pool thread never handles the process's signals). */
 int ct__pool_spawn_thread(pthread_t *t, void *(*fn)(void *), void *arg);
+/* The same for a worker started at creation, counted in the statistics
+ * (and uncounted if it could not start). */
+int ct__pool_start_worker(ct_pool *p, pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* The bounded MPMC ring under a mutex that fixed, dynamic and stealing's
  * injection queue share. `count` mirrors the size for lock-free peeks. */

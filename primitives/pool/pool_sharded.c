@@ -40,11 +40,6 @@
 #define LINGER_BELOW 8   /* a batch smaller than this, and nothing left: linger */
 #define LINGER_PAUSES 32 /* about a microsecond */ /* pools a thread remembers its ring of */
 
-typedef struct dslot {
-    _Atomic(ct_pool_fn) fn;
-    _Atomic(void *) arg;
-} dslot;
-
 typedef struct sring {
     /* The workers' line: they CAS head; a blocked owner's space word beside
      * it, read by the worker that just freed room. */
@@ -59,7 +54,7 @@ typedef struct sring {
     bool shared;
     pthread_mutex_t mu; /* the shared ring only: one producer at a time */
     uint64_t cap, mask;
-    dslot slot[];
+    ct__aslot slot[];
 } sring;
 
 typedef struct sworker {
@@ -98,7 +93,7 @@ static sring *ring_new(uint64_t cap, uint64_t owner)
 
     while (size < cap)
         size *= 2;
-    r = ct_alloc_aligned(sizeof *r + size * sizeof(dslot)); /* zeroed: pre-faulted */
+    r = ct_alloc_aligned(sizeof *r + size * sizeof(ct__aslot)); /* zeroed: pre-faulted */
     if (!r)
         return NULL;
     r->cap = cap;
@@ -129,7 +124,7 @@ static int ring_push(ct_pool *p, sring *r, ct__task t)
 {
     /* relaxed: only we (or the holder of mu) write tail */
     uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-    dslot *s;
+    ct__aslot *s;
 
     /* relaxed: ordered by the fences (Dekker pair with s_close) */
     atomic_store_explicit(&r->busy, true, memory_order_relaxed);
@@ -148,9 +143,7 @@ static int ring_push(ct_pool *p, sring *r, ct__task t)
         }
     }
     s = &r->slot[tail & r->mask];
-    /* relaxed: published by the release store of tail below */
-    atomic_store_explicit(&s->fn, t.fn, memory_order_relaxed);
-    atomic_store_explicit(&s->arg, t.arg, memory_order_relaxed);
+    ct__aslot_put(s, t); /* published by the release store of tail below */
     /* release: pairs with ring_take's acquire load (the slot is written) */
     atomic_store_explicit(&r->tail, tail + 1, memory_order_release);
     /* release: pairs with s_close's acquire load: the push is visible */
@@ -177,13 +170,9 @@ static unsigned ring_take(sring *r, ct__task *out, unsigned share, unsigned max,
         if (n > max)
             n = max;
         for (uint64_t i = 0; i < n; i++) {
-            dslot *s = &r->slot[(h + i) & r->mask];
-
-            /* relaxed: valid only if the CAS succeeds (the owner reuses a
-             * slot only after head has moved past it, and head never
-             * returns to h) */
-            out[i].fn = atomic_load_explicit(&s->fn, memory_order_relaxed);
-            out[i].arg = atomic_load_explicit(&s->arg, memory_order_relaxed);
+            /* valid only if the CAS succeeds (the owner reuses a slot only
+             * after head has moved past it, and head never returns to h) */
+            out[i] = ct__aslot_get(&r->slot[(h + i) & r->mask]);
         }
         /* seq_cst (a release at least): pairs with ring_push's load of
          * head, so our slot reads are done before the owner rewrites them;
@@ -407,19 +396,16 @@ static int s_start(ct_pool *p)
     w->n = p->params.max_workers;
     ct_asymfence_init();
     p->idle.asym = true; /* ring_push notifies with the light fence */
-    if (pthread_mutex_init(&w->reg_mu, NULL))
-        return -ENOMEM;
+    /* cannot fail, so destroy may always destroy it */
+    w->reg_mu = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
     w->workers = calloc(w->n, sizeof *w->workers);
     if (!w->workers)
         return -ENOMEM;
     for (unsigned i = 0; i < w->n && rc == 0; i++) {
         w->workers[i].w = w;
         w->workers[i].next = i; /* spread the first looks */
-        ct__pool_thread_started(p);
-        rc = ct__pool_spawn_thread(&w->workers[i].thread, worker_main, &w->workers[i]);
-        if (rc)
-            ct__pool_thread_ended(p);
-        else
+        rc = ct__pool_start_worker(p, &w->workers[i].thread, worker_main, &w->workers[i]);
+        if (!rc)
             w->started++;
     }
     if (rc) {

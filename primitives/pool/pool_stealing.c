@@ -26,15 +26,10 @@
 #define DEQUE_CAP 1024 /* a power of two */
 #define BATCH_MAX 32   /* tasks moved from the injection queue at once */
 
-typedef struct dslot {
-    _Atomic(ct_pool_fn) fn;
-    _Atomic(void *) arg;
-} dslot;
-
 typedef struct worker {
     _Atomic int64_t top CT_CACHE_ALIGNED;    /* thieves CAS it */
     _Atomic int64_t bottom CT_CACHE_ALIGNED; /* the owner writes it */
-    dslot slot[DEQUE_CAP];
+    ct__aslot slot[DEQUE_CAP];
     pthread_t thread;
     struct wpool *w;
     unsigned id;
@@ -60,14 +55,12 @@ static bool dq_push(worker *k, ct__task t)
     /* acquire: pairs with the thieves' CAS on top, so their reads of the
      * slots we are about to reuse are done */
     int64_t top = atomic_load_explicit(&k->top, memory_order_acquire);
-    dslot *s;
+    ct__aslot *s;
 
     if (b - top >= DEQUE_CAP)
         return false;
     s = &k->slot[b & (DEQUE_CAP - 1)];
-    /* relaxed: published by the release store of bottom below */
-    atomic_store_explicit(&s->fn, t.fn, memory_order_relaxed);
-    atomic_store_explicit(&s->arg, t.arg, memory_order_relaxed);
+    ct__aslot_put(s, t); /* published by the release store of bottom below */
     /* seq_cst (a release at least): pairs with steal's acquire load of
      * bottom, and is the waker's store that has_work reads */
     atomic_store_explicit(&k->bottom, b + 1, memory_order_seq_cst);
@@ -80,7 +73,7 @@ static bool dq_take(worker *k, ct__task *t)
     int64_t b = atomic_load_explicit(&k->bottom, memory_order_relaxed) - 1; /* owner's own */
     int64_t top;
     bool got = true;
-    dslot *s;
+    ct__aslot *s;
 
     /* seq_cst store then seq_cst load: the store of bottom is ordered
      * before the load of top, against a thief's seq_cst loads of top then
@@ -92,9 +85,7 @@ static bool dq_take(worker *k, ct__task *t)
         return false;
     }
     s = &k->slot[b & (DEQUE_CAP - 1)];
-    /* relaxed: our own writes, or a thief's never (it only reads) */
-    t->fn = atomic_load_explicit(&s->fn, memory_order_relaxed);
-    t->arg = atomic_load_explicit(&s->arg, memory_order_relaxed);
+    *t = ct__aslot_get(s); /* our own writes (a thief only reads) */
     if (top == b) { /* the last one: race the thieves for it */
         /* seq_cst: against the thieves' CAS on top */
         got = atomic_compare_exchange_strong_explicit(&k->top, &top, top + 1,
@@ -112,15 +103,14 @@ static bool dq_steal(worker *k, ct__task *t)
      * of top; bottom's load also acquires dq_push's store: the slot is written */
     int64_t top = atomic_load_explicit(&k->top, memory_order_seq_cst);
     int64_t b = atomic_load_explicit(&k->bottom, memory_order_seq_cst);
-    dslot *s;
+    ct__aslot *s;
 
     if (top >= b)
         return false;
     s = &k->slot[top & (DEQUE_CAP - 1)];
-    /* relaxed: valid only if the CAS below succeeds (the owner cannot reuse
-     * the slot before top moves past it) */
-    t->fn = atomic_load_explicit(&s->fn, memory_order_relaxed);
-    t->arg = atomic_load_explicit(&s->arg, memory_order_relaxed);
+    /* valid only if the CAS below succeeds (the owner cannot reuse the slot
+     * before top moves past it) */
+    *t = ct__aslot_get(s);
     /* seq_cst: the race with other thieves and the owner's last take */
     return atomic_compare_exchange_strong_explicit(&k->top, &top, top + 1, memory_order_seq_cst,
                                                    memory_order_relaxed);
@@ -283,11 +273,8 @@ static int w_start(ct_pool *p)
     }
     /* Every deque exists before any worker looks at the others. */
     for (unsigned i = 0; i < w->n && rc == 0; i++) {
-        ct__pool_thread_started(p);
-        rc = ct__pool_spawn_thread(&w->workers[i]->thread, worker_main, w->workers[i]);
-        if (rc)
-            ct__pool_thread_ended(p);
-        else
+        rc = ct__pool_start_worker(p, &w->workers[i]->thread, worker_main, w->workers[i]);
+        if (!rc)
             w->started++;
     }
     if (rc) {
