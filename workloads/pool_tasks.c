@@ -285,17 +285,10 @@ oom:
     return NULL;
 }
 
-/* How often record j of s was submitted once n tasks were. */
-static inline uint64_t uses_of(const pslot *s, uint64_t j, uint64_t n)
+/* Account for record j's last task, once it was submitted `uses` times: it
+ * ran as often (else `wrong`); its latency, if it is a sample. */
+static inline void settle(pslot *s, uint64_t j, uint64_t uses)
 {
-    return n / s->ntasks + (j < n % s->ntasks);
-}
-
-/* Account for record j's last task, after n submits of s: it ran as often
- * as it was submitted (else `wrong`); its latency, if it is a sample. */
-static inline void settle(pslot *s, uint64_t j, uint64_t n)
-{
-    uint64_t uses = uses_of(s, j, n);
     /* acquire: pairs with task_fn's release increment (t_start is written) */
     uint64_t runs = atomic_load_explicit(&s->tasks[j], memory_order_acquire);
 
@@ -314,7 +307,9 @@ static void task_thread(ct_bench_state *st)
     const int me = ct_bench_thread_index(st);
     const uint64_t iters = ct_bench_iterations(st);
     pslot *s;
-    uint64_t n = 0, t0;
+    /* n tasks submitted; the next goes in record j, reused for the lap-th
+     * time (kept as counters: no division per task in the timed loop) */
+    uint64_t n = 0, j = 0, lap = 0, t0;
 
     if (!r) {
         CT_BENCH_LOOP(st, i) { (void)i; }
@@ -325,17 +320,15 @@ static void task_thread(ct_bench_state *st)
         r->cpu0 = cpu_ns();
     t0 = ct_now_ns();
     CT_BENCH_LOOP(st, i) {
-        const uint64_t j = n % s->ntasks;
         ptask *t = &s->tasks[j];
 
         (void)i;
-        if (n >= s->ntasks) { /* reused: its last task must have run */
+        if (lap) { /* reused: its last task must have run */
             /* acquire: as in settle. Not started yet (spawn with RING tasks
              * in flight): let the pool catch up. */
-            if (CT_UNLIKELY(atomic_load_explicit(t, memory_order_acquire) !=
-                            uses_of(s, j, n)))
+            if (CT_UNLIKELY(atomic_load_explicit(t, memory_order_acquire) != lap))
                 ct_pool_wait(r->p);
-            settle(s, j, n);
+            settle(s, j, lap);
         }
         if (r->per_burst) { /* open loop: wait for its scheduled arrival */
             uint64_t at = t0 + (n / r->per_burst) * (BURST_ON_NS + BURST_OFF_NS) +
@@ -352,10 +345,15 @@ static void task_thread(ct_bench_state *st)
         } else if (j % SAMPLE == 0) {
             s->samples[j / SAMPLE].t_submit = ct_now_ns();
         }
-        if (CT_LIKELY(ct_pool_submit(r->p, task_fn, t) == 0))
+        if (CT_LIKELY(ct_pool_submit(r->p, task_fn, t) == 0)) {
             n++;
-        else
+            if (++j == s->ntasks) {
+                j = 0;
+                lap++;
+            }
+        } else {
             s->failed++;
+        }
         if (r->sample_rss && n % 64 == 0) {
             uint64_t rss = rss_pages();
 
@@ -423,7 +421,8 @@ static void task_teardown(ct_bench_state *st, void *shared)
         pslot *s = &r->slots[t];
 
         for (uint64_t j = 0; j < s->ntasks && s->submitted; j++)
-            settle(s, j, s->submitted); /* the pool is joined */
+            /* the pool is joined; record j was submitted this often */
+            settle(s, j, s->submitted / s->ntasks + (j < s->submitted % s->ntasks));
         failed += s->failed;
         wrong += s->wrong;
         tasks += s->submitted;
