@@ -175,3 +175,19 @@ size_t ct__chan_lock_order(const ct_case *cases, const uint32_t *order, size_t m
             out[k++] = out[i];
     return k;
 }
+
+void ct__chan_case_dirs(const ct_case *cases, const uint32_t *order, size_t m, const ct_chan *ch,
+                        bool *has_send, bool *has_recv)
+{
+    *has_send = *has_recv = false;
+    for (size_t i = 0; i < m; i++) {
+        const ct_case *c = &cases[order[i]];
+
+        if (c->chan != ch)
+            continue;
+        if (c->dir == CT_SEND)
+            *has_send = true;
+        else
+            *has_recv = true;
+    }
+}

@@ -83,6 +83,11 @@ extern const ct__chan_ops ct__chan_spsc_ring;
 size_t ct__chan_lock_order(const ct_case *cases, const uint32_t *order, size_t m,
                            ct_chan **out);
 
+/* Whether cases[order[0..m-1]] send on / receive from ch (a watcher's
+ * directions on one of the select's channels). */
+void ct__chan_case_dirs(const ct_case *cases, const uint32_t *order, size_t m, const ct_chan *ch,
+                        bool *has_send, bool *has_recv);
+
 /* Has the deadline passed? (CT__FOREVER never; CT__NOWAIT always.) */
 bool ct__deadline_passed(int64_t deadline);
 

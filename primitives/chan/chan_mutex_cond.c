@@ -343,12 +343,7 @@ static int mc_select(ct_case *cases, const uint32_t *order, size_t m, int64_t de
     k = ct__chan_lock_order(cases, order, m, cs);
     for (size_t j = 0; j < k; j++) {
         ws[j] = (mc_watch){.park = &park};
-        for (size_t i = 0; i < m; i++) {
-            const ct_case *c = &cases[order[i]];
-            if (c->chan != cs[j]) continue;
-            if (c->dir == CT_SEND) ws[j].has_send = true;
-            else ws[j].has_recv = true;
-        }
+        ct__chan_case_dirs(cases, order, m, cs[j], &ws[j].has_send, &ws[j].has_recv);
         ws[j].recv0 = ws[j].has_recv && cs[j]->cap == 0;
     }
 
