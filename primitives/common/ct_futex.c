@@ -79,11 +79,18 @@ bool ct_parker_park_yield(ct_parker *p, unsigned spins, unsigned yields, int64_t
     }
 }
 
-void ct_parker_unpark(ct_parker *p)
+bool ct_parker_fire(ct_parker *p)
 {
     /* release: pairs with the acquire loads in park/fired; the exchange tells
      * us whether the owner sleeps (only then is a syscall needed). */
-    if (atomic_exchange_explicit(&p->state, CT_PARK_FIRED, memory_order_release) ==
-        CT_PARK_SLEEPING)
-        ct_futex_wake(&p->state, 1);
+    return atomic_exchange_explicit(&p->state, CT_PARK_FIRED, memory_order_release) ==
+           CT_PARK_SLEEPING;
+}
+
+void ct_parker_wake(ct_parker *p) { ct_futex_wake(&p->state, 1); }
+
+void ct_parker_unpark(ct_parker *p)
+{
+    if (ct_parker_fire(p))
+        ct_parker_wake(p);
 }

@@ -83,4 +83,12 @@ bool ct_parker_park_yield(ct_parker *p, unsigned spins, unsigned yields, int64_t
 /* Fire: the owner's park returns true. Syscall only if the owner sleeps. */
 void ct_parker_unpark(ct_parker *p);
 
+/* unpark in two halves, for a waker that fires under a lock: fire (no
+ * syscall; true if the owner sleeps) under the lock, then wake the sleepers
+ * after releasing it. A lock held across a FUTEX_WAKE (~20 us on a VM) keeps
+ * every other would-be holder waiting that long. The late wake is safe by the
+ * lifetime rule above (a wake on reused memory is a spurious wake-up). */
+bool ct_parker_fire(ct_parker *p);
+void ct_parker_wake(ct_parker *p);
+
 #endif /* CT_FUTEX_H */
