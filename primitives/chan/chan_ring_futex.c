@@ -670,6 +670,50 @@ static void unwatch(rf_chan *r, rf_watch *w)
     }
 }
 
+/* Is a thread waiting on this unbuffered channel's word (a select's send
+ * watcher waits there for a counted receiver)? */
+static bool x_waited(rf_chan *r)
+{
+    /* relaxed: a hint that ends a poll early; registering re-checks all */
+    return atomic_load_explicit(&r->x_sleepers, memory_order_relaxed) != 0;
+}
+
+/* Before registering, spin_park and ring_yield poll the cases as their plain
+ * waits do (spin, then yield; the tries fail without writing anything): a
+ * registered select makes every operation on its channels pay notify() (the
+ * watcher lock, an unpark), while a partner that answers within the poll
+ * never learns we waited. Unbuffered channels limit this: a select's send
+ * deposits only for a counted receiver, and a select counts itself only
+ * while registered, so a select with an unbuffered send case registers at
+ * once, and a poll over an unbuffered receive case ends as soon as someone
+ * waits on that channel (both sides polling would each wait out the other). */
+static int poll_cases(ct_case *cases, const uint32_t *order, size_t m, int64_t deadline)
+{
+    rf_chan *r = NULL;
+    int res;
+
+    for (size_t i = 0; i < m; i++) {
+        if (!cases[i].chan) continue;
+        if (!r) r = rf(cases[i].chan);
+        if (cases[i].chan->cap == 0 && cases[i].dir == CT_SEND) return CT_WOULDBLOCK;
+    }
+    if (!r) return CT_WOULDBLOCK; /* only nil channels: never ready */
+    for (unsigned i = 0; i < r->spins + r->yields; i++) {
+        for (size_t j = 0; j < m; j++)
+            if (cases[j].chan && cases[j].chan->cap == 0 && x_waited(rf(cases[j].chan)))
+                return CT_WOULDBLOCK;
+        if (i < r->spins) {
+            ct_cpu_relax();
+        } else {
+            if (ct__deadline_passed(deadline)) break;
+            sched_yield(); /* the partner may be waiting for this CPU */
+        }
+        if ((res = try_cases(cases, order, m, CT_SEND | CT_RECV)) >= 0)
+            return res;
+    }
+    return CT_WOULDBLOCK;
+}
+
 static int rf_select(ct_case *cases, const uint32_t *order, size_t m, int64_t deadline)
 {
     ct_chan *small_cs[SMALL], **cs = small_cs;
@@ -679,6 +723,8 @@ static int rf_select(ct_case *cases, const uint32_t *order, size_t m, int64_t de
     int res;
 
     if ((res = try_cases(cases, order, m, CT_SEND | CT_RECV)) >= 0 || deadline == CT__NOWAIT)
+        return res;
+    if ((res = poll_cases(cases, order, m, deadline)) >= 0)
         return res;
     if (m > SMALL) {
         cs = malloc(m * sizeof *cs);
