@@ -71,6 +71,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "chan_internal.h"
@@ -129,6 +130,9 @@ typedef struct rf_chan {
     _Atomic uint32_t sb; /* TSan stand-in for the fences, see sb_fence */
 #endif
 } rf_chan;
+
+_Static_assert(offsetof(rf_chan, x_inline) + X_INLINE <= offsetof(rf_chan, x) + CT_CACHELINE,
+               "the inline slot must stay in the exchanger word's cache line");
 
 static inline rf_chan *rf(ct_chan *c) { return (rf_chan *)(void *)c; }
 
