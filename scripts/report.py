@@ -26,6 +26,7 @@ The environment variable CT_GNUPLOT names another gnuplot binary (tests use it).
 import argparse
 import fnmatch
 import html
+import importlib
 import json
 import math
 import os
@@ -137,6 +138,11 @@ CHART_KINDS = [
 # Workloads drawn as a table elsewhere, not as a chart (the seeds' claims:
 # single configurations, reported by report_pool.py).
 NO_CHART = [("pool", "claim_*")]
+
+# Family-specific sections, each a module beside this script with
+# extras(fam, out_dir, gnuplot, terms) -> ([{"key", "html", "json"}...], files written):
+# the pool's claims table and worker trace, the channels' table against Go.
+FAMILY_EXTRAS = {"pool": "report_pool", "chan": "report_chan"}
 
 
 def chart_kind(family, workload):
@@ -309,7 +315,7 @@ class Family:
     rows: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     charts: list = field(default_factory=list)
-    # Family-specific sections (report_pool.py): {"key", "html", "json"} each
+    # Family-specific sections (FAMILY_EXTRAS): {"key", "html", "json"} each
     extras: list = field(default_factory=list)
 
     @property
@@ -1328,10 +1334,10 @@ def run(args):
         fam.charts = build_charts(fam)
         for chart in fam.charts:
             written += draw_chart(chart, out_dir / fam.name, ", ".join(fam.sources), gnuplot, terms)
-        if fam.name == "pool":
+        if fam.name in FAMILY_EXTRAS:
             sys.path.insert(0, str(Path(__file__).resolve().parent))
-            import report_pool  # the pool family's claims table and worker trace
-            fam.extras, more = report_pool.extras(fam, out_dir, gnuplot, terms)
+            module = importlib.import_module(FAMILY_EXTRAS[fam.name])
+            fam.extras, more = module.extras(fam, out_dir, gnuplot, terms)
             written += more
     index, summary = out_dir / "index.html", out_dir / "summary.json"
     write_html(index, families, probe, out_dir)

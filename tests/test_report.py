@@ -318,5 +318,64 @@ class OddInput(unittest.TestCase):
                 self.assertEqual(r["cv_source"], "cv aggregate")
 
 
+def chan_json(rates):
+    """Google Benchmark JSON for chan rows: rates {(impl, cap, threads): [msgs/s per rep]}."""
+    benchmarks = []
+    for i, ((impl, cap, threads), reps) in enumerate(sorted(rates.items())):
+        name = f"chan/mpsc/{impl}/cap:{cap}/real_time/threads:{threads}"
+        benchmarks += [{"name": name, "run_name": name, "run_type": "iteration",
+                        "family_index": i, "per_family_instance_index": 0,
+                        "repetition_index": k, "threads": threads, "iterations": 1000,
+                        "real_time": 1.0, "cpu_time": 1.0, "time_unit": "ns",
+                        "items_per_second": v} for k, v in enumerate(reps)]
+    return {"context": {"num_cpus": 2}, "benchmarks": benchmarks}
+
+
+class ChanAgainstGo(unittest.TestCase):
+    """The chan family's section: every design's ns per message beside Go's, best C / Go."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_chan_"))
+        self.out = self.tmp / "out"
+        (self.out / "json").mkdir(parents=True)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def report(self, ours, go):
+        (self.out / "json" / "chan.json").write_text(json.dumps(chan_json(ours)), encoding="utf-8")
+        if go is not None:
+            (self.out / "json" / "chan_go.json").write_text(json.dumps(chan_json(go)),
+                                                            encoding="utf-8")
+        res = run_report(self.out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(self.out / "summary.json", encoding="utf-8") as f:
+            return json.load(f)["families"]["chan"]["vs_go"], \
+                (self.out / "index.html").read_text(encoding="utf-8")
+
+    def test_best_design_and_ratio(self):
+        # medians: ring_yield 10 M/s (100 ns), mutex_cond 1 M/s (1000 ns), go 5 M/s (200 ns)
+        ours = {("ring_yield", 64, 3): [9e6, 10e6, 11e6], ("mutex_cond", 64, 3): [1e6, 1e6, 2e6],
+                ("ring_yield", 0, 3): [1e6, 1e6, 1e6]}
+        go = {("go", 64, 3): [4e6, 5e6, 6e6]}
+        vs, page = self.report(ours, go)
+        self.assertEqual(len(vs), 1, vs)  # cap 0 has no Go result: no comparison
+        e = vs[0]
+        self.assertEqual((e["workload"], e["params"], e["threads"], e["who"]),
+                         ("mpsc", {"cap": 64}, 3, "2 producers"))
+        self.assertEqual(e["best"], "ring_yield")
+        self.assertAlmostEqual(e["best_ns"], 100.0, places=1)
+        self.assertAlmostEqual(e["go_ns"], 200.0, places=1)
+        self.assertAlmostEqual(e["ratio"], 0.5, places=3)
+        self.assertAlmostEqual(e["ns_per_msg"]["mutex_cond"], 1000.0, places=1)
+        self.assertIn("chan: each design against Go", page)
+        self.assertIn("0.50 (ring_yield)", page)
+
+    def test_without_go_says_so(self):
+        vs, page = self.report({("ring_yield", 64, 3): [1e6]}, None)
+        self.assertEqual(vs, [])
+        self.assertIn("No Go results to compare with", page)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
