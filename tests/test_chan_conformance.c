@@ -915,6 +915,37 @@ static void spsc_wake_thread(unsigned idx, void *arg)
         EXPECT(ct_chan_recv(w->empty, &v), CT_CLOSED);
 }
 
+/* Sleeping waiters: each side lets the other block (settle) before it
+ * answers, so the waits outlast the spin and the yields and go to sleep on
+ * the futex; a lost wake-up hangs and the watchdog fails the case. idx 0
+ * sends i on `a` and waits for i back on `b`; idx 1 echoes. On top, a full
+ * `a` makes the sender sleep in send until the echo side receives. */
+#define SPSC_SLEEP_ROUNDS 300
+
+static void spsc_sleep_thread(unsigned idx, void *arg)
+{
+    ct_chan **ch = arg; /* a, b: cap 1 each */
+    uint32_t v, w;
+
+    for (uint32_t i = 0; i < SPSC_SLEEP_ROUNDS; i++) {
+        if (idx == 0) {
+            settle(); /* the echo side is asleep in recv by now, most rounds */
+            EXPECT(ct_chan_send(ch[0], &i), CT_OK);
+            v = i + 1000000;
+            EXPECT(ct_chan_send(ch[0], &v), CT_OK); /* a is full: may sleep in send */
+            EXPECT(ct_chan_recv(ch[1], &w), CT_OK);
+            if (w != i) ct_test_fail("spsc_ring sleep: got %u back, sent %u", w, i);
+        } else {
+            EXPECT(ct_chan_recv(ch[0], &v), CT_OK);
+            settle(); /* the sender is asleep in its second send by now */
+            EXPECT(ct_chan_recv(ch[0], &w), CT_OK);
+            if (v != i || w != i + 1000000)
+                ct_test_fail("spsc_ring sleep: round %u got %u, %u", i, v, w);
+            EXPECT(ct_chan_send(ch[1], &v), CT_OK);
+        }
+    }
+}
+
 static int t_spsc_ring(void *arg)
 {
     int v = 1, out;
@@ -951,6 +982,10 @@ static int t_spsc_ring(void *arg)
         ct_test_run_threads(2, spsc_thread, &r);
         ct_chan_free(r.c);
     }
+    ct_chan *pair[2] = {mk("spsc_ring", sizeof(uint32_t), 1), mk("spsc_ring", sizeof(uint32_t), 1)};
+    ct_test_run_threads(2, spsc_sleep_thread, pair);
+    ct_chan_free(pair[0]);
+    ct_chan_free(pair[1]);
     spsc_wake w = {.full = mk("spsc_ring", sizeof(uint32_t), 1),
                    .empty = mk("spsc_ring", sizeof(uint32_t), 1)};
     EXPECT(ct_chan_send(w.full, &v), CT_OK);

@@ -19,9 +19,15 @@
  * on a line boundary.
  *
  * Restrictions: at most one thread sends and one receives at a time; cap
- * must be > 0 (EINVAL otherwise); no select. Waiting spins (pause) and then
- * yields the CPU: it never sleeps in the kernel, so it declares SPINNING and
- * collapses when oversubscribed. close is safe from any thread; values sent
+ * must be > 0 (EINVAL otherwise); no select. A waiter spins (pause), yields
+ * a few times, then sleeps on a futex: a thread that only yields stays
+ * runnable and burns a CPU for as long as it waits (a 0.5 s recv_timeout on
+ * an empty ring used 0.5 s of CPU before, 1 ms now). To sleep it raises its
+ * side's `waiting` flag and re-checks its slot; a side that publishes a slot
+ * then reads the other side's flag (a Dekker pair). The publishing side is
+ * the hot one: it pays a compiler barrier and a load of a line nobody writes
+ * per message; the sleeper pays the store-load fence for both, with
+ * membarrier (ct_asymfence.h). close is safe from any thread; values sent
  * before close are drained first; a send that races with close (checks
  * closed before close, publishes after the receiver saw the channel closed
  * and empty) returns CT_OK and its value is never received: closing a
@@ -35,6 +41,8 @@
 #include <stdatomic.h>
 
 #include "chan_internal.h"
+#include "ct_asymfence.h"
+#include "ct_futex.h"
 
 typedef struct sp_slot {
     _Atomic uint64_t seq; /* lap << 1 | full */
@@ -48,6 +56,12 @@ typedef struct sp_side {
     uint64_t lap;         /* pos / cap */
 } sp_side;
 
+/* A side's sleep: raised while its thread sleeps (or is about to) on ev. */
+typedef struct sp_park {
+    _Atomic uint32_t waiting; /* 1 while asleep or about to be; its owner writes it */
+    _Atomic uint32_t ev;      /* the futex word: bumped to wake the owner */
+} sp_park;
+
 typedef struct sp_chan {
     ct_chan hdr;
     /* read-mostly, beside hdr: checking it on each send adds no line */
@@ -56,6 +70,8 @@ typedef struct sp_chan {
     unsigned char *slots;
     CT_CACHE_ALIGNED sp_side tx; /* the producer's */
     CT_CACHE_ALIGNED sp_side rx; /* the consumer's */
+    /* written only around a sleep: each publish reads it from its cache */
+    CT_CACHE_ALIGNED sp_park tx_park, rx_park;
 } sp_chan;
 
 static inline sp_chan *sp(ct_chan *c) { return (sp_chan *)(void *)c; }
@@ -75,18 +91,55 @@ static inline void advance(sp_side *d, size_t cap)
 }
 
 #define SPINS 128
+#define YIELDS 16
 
-/* Spin, then yield; false once the deadline has passed. */
-static bool backoff(unsigned *n, int64_t deadline)
+typedef struct sp_wait {
+    unsigned n; /* looks so far */
+} sp_wait;
+
+/* One step of waiting for *seq to become `want` (or for close): spin, then
+ * yield, then sleep on the side's park; false once the deadline has passed.
+ * The caller re-reads *seq and closed after each step. */
+static bool sp_wait_step(sp_chan *s, sp_park *pk, _Atomic uint64_t *seq, uint64_t want,
+                         sp_wait *w, int64_t deadline)
 {
-    if (++*n < SPINS) {
+    if (++w->n < SPINS) {
         ct_cpu_relax();
         return true;
     }
-    if ((*n & 63) == 0 && ct__deadline_passed(deadline))
+    if (ct__deadline_passed(deadline))
         return false;
-    sched_yield();
+    if (w->n < SPINS + YIELDS) {
+        sched_yield(); /* the partner may be waiting for this CPU */
+        return true;
+    }
+    /* acquire: pairs with the release bump in sp_wake / sp_close, so a
+     * count that already moved comes with what the waker published */
+    uint32_t seen = atomic_load_explicit(&pk->ev, memory_order_acquire);
+    /* relaxed: the heavy fence orders it before the re-check below */
+    atomic_store_explicit(&pk->waiting, 1, memory_order_relaxed);
+    /* pairs with the light fence in sp_wake: either the publisher sees
+     * waiting, or we see its slot (or close's flag) below */
+    ct_asymfence_heavy();
+    /* relaxed, both: ordered by the fence; the caller re-reads with acquire */
+    if (atomic_load_explicit(seq, memory_order_relaxed) != want &&
+        !atomic_load_explicit(&s->closed, memory_order_relaxed))
+        ct_futex_wait(&pk->ev, seen, deadline);
+    /* relaxed: a wake-up that comes late is spurious, which is harmless */
+    atomic_store_explicit(&pk->waiting, 0, memory_order_relaxed);
     return true;
+}
+
+/* After publishing a slot: wake the other side if it sleeps on it. */
+static inline void sp_wake(sp_park *pk)
+{
+    ct_asymfence_light(); /* pairs with the heavy fence in sp_wait_step */
+    /* relaxed: ordered by the fence above */
+    if (CT_UNLIKELY(atomic_load_explicit(&pk->waiting, memory_order_relaxed))) {
+        /* release: pairs with the waiter's acquire load of ev */
+        atomic_fetch_add_explicit(&pk->ev, 1, memory_order_release);
+        ct_futex_wake(&pk->ev, 1);
+    }
 }
 
 static int sp_send(ct_chan *c, const void *elem, int64_t deadline)
@@ -94,7 +147,7 @@ static int sp_send(ct_chan *c, const void *elem, int64_t deadline)
     sp_chan *s = sp(c);
     sp_slot *sl = slot_at(s, s->tx.idx);
     uint64_t empty = s->tx.lap << 1;
-    unsigned n = 0;
+    sp_wait w = {0};
 
     /* acquire: pairs with the release exchange in sp_close */
     if (atomic_load_explicit(&s->closed, memory_order_acquire))
@@ -105,7 +158,7 @@ static int sp_send(ct_chan *c, const void *elem, int64_t deadline)
         if (atomic_load_explicit(&s->closed, memory_order_acquire)) /* as above */
             return CT_CLOSED;
         if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
-        if (!backoff(&n, deadline)) return CT_TIMEOUT;
+        if (!sp_wait_step(s, &s->tx_park, &sl->seq, empty, &w, deadline)) return CT_TIMEOUT;
     }
     memcpy(sl->data, elem, c->elem_size);
     /* relaxed: only this thread writes tx.pos; the release below orders it
@@ -114,6 +167,7 @@ static int sp_send(ct_chan *c, const void *elem, int64_t deadline)
                           memory_order_relaxed);
     /* release: pairs with the consumer's acquire load of seq */
     atomic_store_explicit(&sl->seq, empty | 1, memory_order_release);
+    sp_wake(&s->rx_park);
     advance(&s->tx, c->cap);
     return CT_OK;
 }
@@ -123,7 +177,7 @@ static int sp_recv(ct_chan *c, void *out, int64_t deadline)
     sp_chan *s = sp(c);
     sp_slot *sl = slot_at(s, s->rx.idx);
     uint64_t full = s->rx.lap << 1 | 1;
-    unsigned n = 0;
+    sp_wait w = {0};
 
     /* acquire: pairs with the producer's release store of seq */
     while (atomic_load_explicit(&sl->seq, memory_order_acquire) != full) {
@@ -136,11 +190,12 @@ static int sp_recv(ct_chan *c, void *out, int64_t deadline)
             return CT_CLOSED;
         }
         if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
-        if (!backoff(&n, deadline)) return CT_TIMEOUT;
+        if (!sp_wait_step(s, &s->rx_park, &sl->seq, full, &w, deadline)) return CT_TIMEOUT;
     }
     memcpy(out, sl->data, c->elem_size);
     /* release: pairs with the producer's acquire load of seq (next lap) */
     atomic_store_explicit(&sl->seq, (s->rx.lap + 1) << 1, memory_order_release);
+    sp_wake(&s->tx_park);
     /* release: pairs with sp_len's acquire load of rx.pos, so tx.pos read
      * after it is never behind */
     atomic_store_explicit(&s->rx.pos, atomic_load_explicit(&s->rx.pos, memory_order_relaxed) + 1,
@@ -151,10 +206,20 @@ static int sp_recv(ct_chan *c, void *out, int64_t deadline)
 
 static int sp_close(ct_chan *c)
 {
+    sp_chan *s = sp(c);
+
     /* acq_rel: release pairs with the sides' acquire loads of closed; the
      * exchange makes a second close see true */
-    return atomic_exchange_explicit(&sp(c)->closed, true, memory_order_acq_rel) ? CT_CLOSED
-                                                                                 : CT_OK;
+    if (atomic_exchange_explicit(&s->closed, true, memory_order_acq_rel))
+        return CT_CLOSED;
+    /* Wake both sides whether or not they sleep (close is rare). release:
+     * after closed; pairs with the waiter's acquire load of ev, so a waiter
+     * that read the new count sees closed in its re-check */
+    atomic_fetch_add_explicit(&s->tx_park.ev, 1, memory_order_release);
+    atomic_fetch_add_explicit(&s->rx_park.ev, 1, memory_order_release);
+    ct_futex_wake(&s->tx_park.ev, 1);
+    ct_futex_wake(&s->rx_park.ev, 1);
+    return CT_OK;
 }
 
 static size_t sp_len(ct_chan *c)
@@ -194,6 +259,11 @@ static ct_chan *sp_create(size_t elem_size, size_t cap)
     atomic_init(&s->closed, false);
     atomic_init(&s->tx.pos, 0);
     atomic_init(&s->rx.pos, 0);
+    atomic_init(&s->tx_park.waiting, 0);
+    atomic_init(&s->tx_park.ev, 0);
+    atomic_init(&s->rx_park.waiting, 0);
+    atomic_init(&s->rx_park.ev, 0);
+    ct_asymfence_init(); /* before any thread can send or receive here */
     return &s->hdr;
 }
 
@@ -202,7 +272,7 @@ static void sp_destroy(ct_chan *c) { ct_free_aligned(c); }
 const ct__chan_ops ct__chan_spsc_ring = {
     .name = "spsc_ring",
     .summary = "benchmark-only: one producer, one consumer, ring of slots with sequence words",
-    .caps = CT_CAP_EXACT | CT_CAP_SPSC | CT_CAP_SPINNING,
+    .caps = CT_CAP_EXACT | CT_CAP_SPSC | CT_CAP_BLOCKING,
     .general = false,
     .create = sp_create,
     .destroy = sp_destroy,
