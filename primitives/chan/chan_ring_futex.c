@@ -694,36 +694,51 @@ static bool x_waited(rf_chan *r)
  * waits do (spin, then yield; the tries fail without writing anything): a
  * registered select makes every operation on its channels pay notify() (the
  * watcher lock, an unpark), while a partner that answers within the poll
- * never learns we waited. Unbuffered channels limit this: a select's send
- * deposits only for a counted receiver, and a select counts itself only
- * while registered, so a select with an unbuffered send case registers at
- * once, and a poll over an unbuffered receive case ends as soon as someone
- * waits on that channel (both sides polling would each wait out the other). */
+ * never learns we waited. Unbuffered channels need care, because a select's
+ * send deposits only for a counted receiver:
+ *  - a select that only receives counts itself as a receiver of its
+ *    unbuffered channels while it polls, as a plain receiver does while it
+ *    waits, so a select sending there deposits for it; it never sends, so no
+ *    depositor ends up waiting for a select that waits for a take;
+ *  - a select with an unbuffered send case registers at once (polling, it
+ *    would find no counted receiver in a select that polls too);
+ *  - any other select's poll ends once someone waits on one of its
+ *    unbuffered channels (a send watcher wanting a counted receiver). */
 static int poll_cases(ct_case *cases, const uint32_t *order, size_t m, int64_t deadline)
 {
     rf_chan *r = NULL;
-    int res;
+    bool recv_only = true;
+    int res = CT_WOULDBLOCK;
 
     for (size_t i = 0; i < m; i++) {
         if (!cases[i].chan) continue;
         if (!r) r = rf(cases[i].chan);
-        if (cases[i].chan->cap == 0 && cases[i].dir == CT_SEND) return CT_WOULDBLOCK;
+        if (cases[i].dir == CT_SEND) {
+            if (cases[i].chan->cap == 0) return CT_WOULDBLOCK;
+            recv_only = false;
+        }
     }
-    if (!r) return CT_WOULDBLOCK; /* only nil channels: never ready */
-    for (unsigned i = 0; i < r->spins + r->yields; i++) {
+    if (!r || r->spins + r->yields == 0) return CT_WOULDBLOCK; /* nil only, or ring_futex */
+    if (recv_only)
         for (size_t j = 0; j < m; j++)
-            if (cases[j].chan && cases[j].chan->cap == 0 && x_waited(rf(cases[j].chan)))
-                return CT_WOULDBLOCK;
+            if (cases[j].chan && cases[j].chan->cap == 0) count_receiver(rf(cases[j].chan), NULL);
+    for (unsigned i = 0; i < r->spins + r->yields; i++) {
+        bool waited = false;
+        for (size_t j = 0; j < m && !recv_only; j++)
+            waited |= cases[j].chan && cases[j].chan->cap == 0 && x_waited(rf(cases[j].chan));
+        if (waited) break;
         if (i < r->spins) {
             ct_cpu_relax();
         } else {
             if (ct__deadline_passed(deadline)) break;
             sched_yield(); /* the partner may be waiting for this CPU */
         }
-        if ((res = try_cases(cases, order, m, CT_SEND | CT_RECV)) >= 0)
-            return res;
+        if ((res = try_cases(cases, order, m, CT_SEND | CT_RECV)) >= 0) break;
     }
-    return CT_WOULDBLOCK;
+    if (recv_only)
+        for (size_t j = 0; j < m; j++)
+            if (cases[j].chan && cases[j].chan->cap == 0) uncount_receiver(rf(cases[j].chan));
+    return res;
 }
 
 static int rf_select(ct_case *cases, const uint32_t *order, size_t m, int64_t deadline)
