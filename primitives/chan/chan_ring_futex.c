@@ -65,7 +65,11 @@
  * unregisters and tries every case. A select is counted as a receiver of a
  * cap-0 channel only while registered and tries sends only while not, so it
  * never pairs its own send with its own receive, and no depositor waits for
- * a select that itself waits for a take.
+ * a select that itself waits for a take. The one exception keeps both
+ * rules: a select with receive cases only (it never sends) is counted while
+ * it polls. Wakers fire parkers under the watcher lock and pay the futex
+ * wakes after it. spin_park and ring_yield poll before they register
+ * (poll_cases), so a partner that answers soon never pays notify().
  */
 #include <errno.h>
 #include <limits.h>
