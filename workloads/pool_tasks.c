@@ -479,6 +479,16 @@ static void seq_thread(ct_bench_state *st)
     ct_bench_items(st, n);
 }
 
+/* A pool workload: every thread runs task_thread on the pool that
+ * task_setup makes for the run (one pdef per workload and design). */
+static ct_bench *register_tasks(const char *name, const pdef *d)
+{
+    return ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
+                                              .setup = task_setup,
+                                              .teardown = task_teardown,
+                                              .user = (void *)d});
+}
+
 static void register_claims(void)
 {
     static const pdef fixed_dyn = {&ct_pool_fixed, W_CLAIM, CLAIM_DYN_COST},
@@ -500,10 +510,7 @@ static void register_claims(void)
     ct_bench *b;
 
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
-        b = ct_bench_register(&(ct_bench_def){.name = runs[i].name, .run = task_thread,
-                                              .setup = task_setup,
-                                              .teardown = task_teardown,
-                                              .user = (void *)runs[i].d});
+        b = register_tasks(runs[i].name, runs[i].d);
         ct_bench_param(b, "min_workers", runs[i].min, 1);
         ct_bench_param(b, "workers", runs[i].max, runs[i].nmax);
         ct_bench_thread_counts(b, one, 1);
@@ -538,20 +545,14 @@ void ct_workload_pool_register(const ct_bench_config *cfg)
         *bur = (pdef){*o, W_BURST, 0};
         *many = (pdef){*o, W_MANY, 0};
         snprintf(name, sizeof name, "pool/busy/%s", (*o)->name);
-        b = ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
-                                              .setup = task_setup,
-                                              .teardown = task_teardown,
-                                              .user = busy});
+        b = register_tasks(name, busy);
         ct_bench_param(b, "cost_ns", cfg->quick ? busy_quick : busy_full, cfg->quick ? 2 : 4);
         ct_bench_param(b, "workers", w_busy, 1);
         ct_bench_thread_counts(b, submitters, 2);
         ct_bench_time_budget(b, cfg->quick ? 0.25 : TIME_BUDGET_S);
 
         snprintf(name, sizeof name, "pool/sleep/%s", (*o)->name);
-        b = ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
-                                              .setup = task_setup,
-                                              .teardown = task_teardown,
-                                              .user = slp});
+        b = register_tasks(name, slp);
         ct_bench_param(b, "cost_ns", sleep_cost, 1);
         ct_bench_param(b, "workers", cfg->quick ? w_sleep_quick : w_sleep_full,
                        cfg->quick ? 1 : 2);
@@ -560,10 +561,7 @@ void ct_workload_pool_register(const ct_bench_config *cfg)
 
         /* paced by its schedule: a run lasts as long as its arrivals do */
         snprintf(name, sizeof name, "pool/burst/%s", (*o)->name);
-        b = ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
-                                              .setup = task_setup,
-                                              .teardown = task_teardown,
-                                              .user = bur});
+        b = register_tasks(name, bur);
         ct_bench_param(b, "rate_per_ms", cfg->quick ? rates_quick : rates_full,
                        cfg->quick ? 1 : 2);
         ct_bench_thread_counts(b, one, 1);
@@ -573,10 +571,7 @@ void ct_workload_pool_register(const ct_bench_config *cfg)
         if (cfg->quick && strncmp((*o)->name, "spawn", 5) != 0)
             continue;
         snprintf(name, sizeof name, "pool/many/%s", (*o)->name);
-        b = ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
-                                              .setup = task_setup,
-                                              .teardown = task_teardown,
-                                              .user = many});
+        b = register_tasks(name, many);
         ct_bench_thread_counts(b, one, 1);
         ct_bench_fixed_iterations(b, MANY_TASKS);
         ct_bench_time_budget(b, TIME_BUDGET_S);
