@@ -58,6 +58,18 @@ void ct__ring_destroy(ct__ring *r)
     free(r->slot);
 }
 
+uint64_t ct__ring_discard(ct__ring *r)
+{
+    uint64_t n = 0;
+    ct__task t;
+
+    pthread_mutex_lock(&r->mu);
+    while (ct__ring_pop_locked(r, &t))
+        n++;
+    pthread_mutex_unlock(&r->mu);
+    return n;
+}
+
 int ct__ring_push_grow(ct__ring *r, ct__task t)
 {
     if (r->size == r->cap) {

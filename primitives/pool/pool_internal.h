@@ -216,6 +216,8 @@ static inline bool ct__ring_push_locked(ct__ring *r, ct__task t)
     atomic_store_explicit(&r->count, r->size, memory_order_seq_cst);
     return true;
 }
+/* Takes r->mu: empties the ring (an aborting close); returns how many tasks it held. */
+uint64_t ct__ring_discard(ct__ring *r);
 /* Under r->mu: push, growing the ring past its cap if needed (-ENOMEM). */
 int ct__ring_push_grow(ct__ring *r, ct__task t);
 static inline bool ct__ring_pop_locked(ct__ring *r, ct__task *t)

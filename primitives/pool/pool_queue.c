@@ -183,14 +183,9 @@ static int q_start(ct_pool *p)
 static void q_close(ct_pool *p, bool abort)
 {
     qpool *q = p->impl;
-    uint64_t n = 0;
-    ct__task t;
 
-    pthread_mutex_lock(&q->ring.mu);
-    while (abort && ct__ring_pop_locked(&q->ring, &t))
-        n++;
-    pthread_mutex_unlock(&q->ring.mu);
-    ct__pool_drop(p, n);
+    if (abort)
+        ct__pool_drop(p, ct__ring_discard(&q->ring));
 }
 
 static void q_join(ct_pool *p)

@@ -289,14 +289,9 @@ static int w_start(ct_pool *p)
 static void w_close(ct_pool *p, bool abort)
 {
     wpool *w = p->impl;
-    uint64_t n = 0;
-    ct__task t;
 
-    pthread_mutex_lock(&w->inj.mu);
-    while (abort && ct__ring_pop_locked(&w->inj, &t))
-        n++;
-    pthread_mutex_unlock(&w->inj.mu);
-    ct__pool_drop(p, n); /* the deques' tasks are dropped by their workers */
+    if (abort) /* the deques' tasks are dropped by their workers */
+        ct__pool_drop(p, ct__ring_discard(&w->inj));
 }
 
 static void w_join(ct_pool *p)
