@@ -93,23 +93,19 @@ static inline void advance(sp_side *d, size_t cap)
 #define SPINS 128
 #define YIELDS 16
 
-typedef struct sp_wait {
-    unsigned n; /* looks so far */
-} sp_wait;
-
 /* One step of waiting for *seq to become `want` (or for close): spin, then
  * yield, then sleep on the side's park; false once the deadline has passed.
  * The caller re-reads *seq and closed after each step. */
 static bool sp_wait_step(sp_chan *s, sp_park *pk, _Atomic uint64_t *seq, uint64_t want,
-                         sp_wait *w, int64_t deadline)
+                         unsigned *looks, int64_t deadline)
 {
-    if (++w->n < SPINS) {
+    if (++*looks < SPINS) {
         ct_cpu_relax();
         return true;
     }
     if (ct__deadline_passed(deadline))
         return false;
-    if (w->n < SPINS + YIELDS) {
+    if (*looks < SPINS + YIELDS) {
         sched_yield(); /* the partner may be waiting for this CPU */
         return true;
     }
@@ -147,7 +143,7 @@ static int sp_send(ct_chan *c, const void *elem, int64_t deadline)
     sp_chan *s = sp(c);
     sp_slot *sl = slot_at(s, s->tx.idx);
     uint64_t empty = s->tx.lap << 1;
-    sp_wait w = {0};
+    unsigned looks = 0;
 
     /* acquire: pairs with the release exchange in sp_close */
     if (atomic_load_explicit(&s->closed, memory_order_acquire))
@@ -158,7 +154,7 @@ static int sp_send(ct_chan *c, const void *elem, int64_t deadline)
         if (atomic_load_explicit(&s->closed, memory_order_acquire)) /* as above */
             return CT_CLOSED;
         if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
-        if (!sp_wait_step(s, &s->tx_park, &sl->seq, empty, &w, deadline)) return CT_TIMEOUT;
+        if (!sp_wait_step(s, &s->tx_park, &sl->seq, empty, &looks, deadline)) return CT_TIMEOUT;
     }
     memcpy(sl->data, elem, c->elem_size);
     /* relaxed: only this thread writes tx.pos; the release below orders it
@@ -177,7 +173,7 @@ static int sp_recv(ct_chan *c, void *out, int64_t deadline)
     sp_chan *s = sp(c);
     sp_slot *sl = slot_at(s, s->rx.idx);
     uint64_t full = s->rx.lap << 1 | 1;
-    sp_wait w = {0};
+    unsigned looks = 0;
 
     /* acquire: pairs with the producer's release store of seq */
     while (atomic_load_explicit(&sl->seq, memory_order_acquire) != full) {
@@ -190,7 +186,7 @@ static int sp_recv(ct_chan *c, void *out, int64_t deadline)
             return CT_CLOSED;
         }
         if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
-        if (!sp_wait_step(s, &s->rx_park, &sl->seq, full, &w, deadline)) return CT_TIMEOUT;
+        if (!sp_wait_step(s, &s->rx_park, &sl->seq, full, &looks, deadline)) return CT_TIMEOUT;
     }
     memcpy(out, sl->data, c->elem_size);
     /* release: pairs with the producer's acquire load of seq (next lap) */
