@@ -6,9 +6,9 @@
 #
 # Writes reports/out/json/<family>.json (Google Benchmark JSON with context,
 # readable by compare.py), reports/out/json/probe.json (cache-line ping-pong
-# before and after), then runs scripts/report.py for the charts and
-# reports/out/index.html. Exit: 0 ok, 1 a run failed verification or the
-# report failed, 2 bad usage.
+# before and after), then runs scripts/report.py (the package reports/) for
+# the charts and reports/out/index.html. Exit: 0 ok, 1 a run failed
+# verification or the report failed, 2 bad usage.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -77,11 +77,12 @@ run_go_peer() {
     echo "bench.sh: go not installed: the Go peer of $fam is skipped (scripts/deps.sh installs golang-go)" >&2
     return 0
   fi
-  echo "== $fam: the Go peer (workloads/go/chanbench.go, $(go version | cut -d' ' -f3))" >&2
+  echo "== $fam: the Go peer (workloads/go/, $(go version | cut -d' ' -f3))" >&2
   local goflags=(-family "$fam" -reps "$reps" -min_time "$min_time" -out "$out/json/${fam}_go.json")
   [[ $quick == 1 ]] && goflags+=(-quick)
   [[ -n $filter ]] && goflags+=(-filter "$filter")
-  GOCACHE="${GOCACHE:-$PWD/build/gocache}" go run workloads/go/chanbench.go "${goflags[@]}"
+  # every file of the peer, one package main (chanbench.go sorts first: the binary is chanbench)
+  GOCACHE="${GOCACHE:-$PWD/build/gocache}" go run workloads/go/*.go "${goflags[@]}"
   local rc=$?
   if [[ $rc -ne 0 ]]; then
     echo "bench.sh: the Go peer of $fam exited $rc" >&2

@@ -1,6 +1,7 @@
 """ct_diag.py: run a program under a sanitizer or a watchdog, and classify
-what happened. Shared by the pitfall runner (scripts/pitfalls.py) and, later,
-the diagnose command.
+what happened. Shared by the pitfall runner (scripts/pitfalls.py, `make
+pitfalls`) and the diagnose command (scripts/diagnose.py, `make diagnose`);
+tests/test_diag.py checks the classifier on canned runs.
 
 A run is one child process with a timeout, its sanitizer log in files of its
 own (log_path), its figures in a JSON file (CT_PITFALL_OUT), and its exit

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""test_report.py: scripts/report.py end to end, on hand-written fixtures.
+"""test_report.py: scripts/report.py (the entry point of the package reports/)
+end to end, on hand-written fixtures.
 
     /usr/bin/python3 tests/test_report.py        (ctest: the "report" test)
 
@@ -9,7 +10,9 @@ broken (fails verification at 2 threads, skips 4 threads at work:100),
 work:0/100 x reads:0, threads 1/2/4, 3 repetitions each plus the aggregates,
 shuffled as --benchmark_enable_random_interleaving leaves them, num_cpus 2.
 mutex at work:0, 4 threads is noisy (CV ~17%). tests/data/probe_changed.json
-is a probe whose round trip went from 54 to 332 ns.
+is a probe whose round trip went from 54 to 332 ns. The family sections
+(reports/sections/: chan against Go, the pool's claims and worker trace) run
+on JSON generated here.
 
 The expected figures are computed here from the fixture's iteration runs,
 independently of report.py. Every run writes into a temporary --out.
@@ -375,6 +378,80 @@ class ChanAgainstGo(unittest.TestCase):
         vs, page = self.report({("ring_yield", 64, 3): [1e6]}, None)
         self.assertEqual(vs, [])
         self.assertIn("No Go results to compare with", page)
+
+
+def pool_json(rates):
+    """Google Benchmark JSON for pool rows: rates {name without real_time: [tasks/s per rep]}."""
+    benchmarks = []
+    for i, (short, reps) in enumerate(sorted(rates.items())):
+        threads = int(short.rsplit("threads:", 1)[1])
+        name = short.replace("/threads:", "/real_time/threads:")
+        benchmarks += [{"name": name, "run_name": name, "run_type": "iteration",
+                        "family_index": i, "per_family_instance_index": 0,
+                        "repetition_index": k, "threads": threads, "iterations": 10,
+                        "real_time": 1.0, "cpu_time": 1.0, "time_unit": "ns",
+                        "items_per_second": v} for k, v in enumerate(reps)]
+    return {"context": {"num_cpus": 2}, "benchmarks": benchmarks}
+
+
+class PoolSections(unittest.TestCase):
+    """The pool family's sections: the seeds' claims checked, dynamic's worker trace."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_pool_"))
+        self.out = self.tmp / "out"
+        (self.out / "json").mkdir(parents=True)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_claims_and_trace(self):
+        rates = {  # tasks/s
+            "pool/claim_dynamic/fixed/workers:8/threads:1": [1000, 1000, 1000],
+            "pool/claim_dynamic/dynamic/min_workers:2/workers:16/threads:1": [2000, 2000, 2000],
+            "pool/claim_dynamic/dynamic/min_workers:2/workers:8/threads:1": [1000, 1000, 1000],
+            "pool/claim_io/fixed/workers:8/threads:1": [4000, 4000, 4000],
+            "pool/claim_io/sequential/threads:1": [500, 500, 500],
+            "pool/busy/fixed/cost_ns:0/workers:2/threads:2": [10e6, 10e6, 10e6],
+            "pool/busy/go_pool/cost_ns:0/workers:2/threads:2": [4e6, 4e6, 4e6],
+        }
+        (self.out / "json" / "pool.json").write_text(json.dumps(pool_json(rates)), encoding="utf-8")
+        (self.out / "json" / "pool_trace.txt").write_text(
+            "# dynamic 2..8 workers\n0 2\n1.5 4\n3 8\n10 2\n", encoding="utf-8")
+        res = run_report(self.out)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(self.out / "summary.json", encoding="utf-8") as f:
+            pool = json.load(f)["families"]["pool"]
+        dyn, cost, io = pool["claims"]
+        self.assertAlmostEqual(dyn["figures"]["dynamic_2_16_vs_fixed_8"], 2.0)
+        self.assertAlmostEqual(dyn["figures"]["dynamic_2_8_vs_fixed_8"], 1.0)
+        self.assertTrue(dyn["verdict"].startswith("reproduced as stated"), dyn["verdict"])
+        self.assertEqual((cost["figures"]["best_c_impl"], cost["figures"]["best_c_ns"]),
+                         ("fixed", 100.0))
+        self.assertAlmostEqual(cost["figures"]["go_pool_ns"], 250.0)
+        self.assertAlmostEqual(io["figures"]["speedup"], 8.0)
+        self.assertTrue(io["verdict"].startswith("reproduced: 8.00x"), io["verdict"])
+        self.assertEqual(pool["worker_trace"], {"dat": "pool/dynamic_trace.dat"})
+        self.assertEqual((self.out / "pool" / "dynamic_trace.png").read_bytes()[:8], PNG_MAGIC)
+        self.assertIn("0 2\n1.5 4\n", (self.out / "pool" / "dynamic_trace.dat").read_text())
+        self.assertFalse((self.out / "pool" / "claim_io.dat").exists())   # a table, no chart
+        page = (self.out / "index.html").read_text(encoding="utf-8")
+        self.assertIn("pool: the seeds' claims, checked", page)
+        self.assertIn("<img src='pool/dynamic_trace.png'", page)
+
+    def test_nothing_measured_says_so(self):
+        rates = {"pool/busy/fixed/cost_ns:0/workers:2/threads:1": [1e6]}
+        (self.out / "json" / "pool.json").write_text(json.dumps(pool_json(rates)), encoding="utf-8")
+        res = run_report(self.out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(self.out / "summary.json", encoding="utf-8") as f:
+            pool = json.load(f)["families"]["pool"]
+        self.assertEqual([c["verdict"] for c in pool["claims"]],
+                         ["not measured (run make bench FAMILY=pool)"] * 3)
+        self.assertEqual(pool["worker_trace"], {"dat": None})
+        self.assertIn("Go peer not measured", res.stderr)   # no go_pool row
+        page = (self.out / "index.html").read_text(encoding="utf-8")
+        self.assertIn("No trace: run <code>make bench FAMILY=pool</code>", page)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""report_chan.py: the chan family's own section of the report (report.py calls extras()):
+"""sections/chan.py: the chan family's own section of the report:
 
   each design against Go's channel, per workload: ns per message of every design and of the Go
   peer (impl `go`) for each capacity and thread count, the best C design and its ratio to Go.
@@ -8,7 +8,8 @@ ratio is only as good as the machine was steady (the probe section says); primit
 gives interleaved ratios, which alternate C and Go round by round.
 """
 
-import html
+from reports.fmt import esc
+
 
 GO = "go"
 
@@ -23,10 +24,6 @@ ROLES = {
     "pipeline": lambda t: f"{t} stages",
     "seq": lambda t: "1 thread",
 }
-
-
-def esc(v):
-    return html.escape(str(v), quote=True)
 
 
 def ns_per_msg(row):
@@ -110,6 +107,6 @@ def html_compare(fam, entries):
 
 def extras(fam, out_dir, gnuplot, terms):
     """[{"key", "html", "json"}...], files written (none: a table only)."""
-    del out_dir, gnuplot, terms  # the same interface as report_pool.extras
+    del out_dir, gnuplot, terms  # the interface of every section (reports.sections)
     entries = compare(fam)
     return [{"key": "vs_go", "html": html_compare(fam, entries), "json": entries}], []

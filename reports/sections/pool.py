@@ -1,4 +1,4 @@
-"""report_pool.py: the pool family's own sections of the report (report.py calls extras()):
+"""sections/pool.py: the pool family's own sections of the report:
 
   - the seeds' claims against what this run measured (claimed, measured, verdict), from the
     pool/claim_* workloads and the empty-task rows of pool/busy;
@@ -6,15 +6,13 @@
     that `make bench` asks the benchmark for (CT_POOL_TRACE=<out>/json/pool_trace.txt).
 """
 
-import html
-import subprocess
 from pathlib import Path
 
+from reports.fmt import esc
+from reports.gnuplot import run_script
+
+
 TRACE_NAME = "pool_trace.txt"
-
-
-def esc(v):
-    return html.escape(str(v), quote=True)
 
 
 def ns_per_task(row):
@@ -31,7 +29,7 @@ def find(fam, workload, impl, **params):
     return None
 
 
-def fmt(v, unit="", digits=2):
+def fmt_figure(v, unit="", digits=2):
     if v is None:
         return "not measured"
     return (f"{v:.{digits}f}" if v < 100 else f"{v:.0f}") + unit
@@ -51,13 +49,13 @@ def claim_dynamic(fam):
         verdict = (f"{repro} as stated, but for another reason: the dynamic pool may grow to 16 "
                    f"workers and the tasks sleep, so it runs twice as many at once "
                    f"({s16:.2f}x). With the same ceiling as the fixed pool (2..8) it is "
-                   f"{fmt(s8)}x: growing and shrinking buys nothing on a saturated queue.")
+                   f"{fmt_figure(s8)}x: growing and shrinking buys nothing on a saturated queue.")
     return {
         "claim": "a dynamic pool is 30% faster on average than a fixed one",
         "seed": "003 (fixed pool of 8 vs dynamic 2..16, tasks asleep 10 ms)",
         "workload": "pool/claim_dynamic: 400 tasks asleep 10 ms from one submitter",
         "claimed": "1.30x",
-        "measured": f"2..16: {fmt(s16)}x; 2..8: {fmt(s8)}x (tasks/s against fixed 8)",
+        "measured": f"2..16: {fmt_figure(s16)}x; 2..8: {fmt_figure(s8)}x (tasks/s against fixed 8)",
         "verdict": verdict,
         "figures": {"dynamic_2_16_vs_fixed_8": s16, "dynamic_2_8_vs_fixed_8": s8},
     }
@@ -85,8 +83,8 @@ def claim_cost(fam):
         "seed": "004 (BenchmarkWorkerPool-8: 250 ns/op)",
         "workload": "pool/busy, empty tasks, 2 submitters, 2 workers (saturated)",
         "claimed": "250 ns",
-        "measured": f"best C: {fmt(best, ' ns', 0)} ({best_impl or '-'}); "
-                    f"go_pool: {fmt(go, ' ns', 0)}",
+        "measured": f"best C: {fmt_figure(best, ' ns', 0)} ({best_impl or '-'}); "
+                    f"go_pool: {fmt_figure(go, ' ns', 0)}",
         "verdict": verdict,
         "figures": {"best_c_ns": best, "best_c_impl": best_impl, "go_pool_ns": go},
     }
@@ -108,8 +106,9 @@ def claim_io(fam):
         "workload": "pool/claim_io: 800 tasks asleep 2 ms on a fixed pool of 8, against 100 run "
                     "one after another",
         "claimed": "8x",
-        "measured": f"{fmt(speedup)}x (per task: {fmt(seq and seq / 1e3, ' us', 0)} sequential, "
-                    f"{fmt(pool and pool / 1e3, ' us', 0)} pooled)",
+        "measured": f"{fmt_figure(speedup)}x (per task: "
+                    f"{fmt_figure(seq and seq / 1e3, ' us', 0)} sequential, "
+                    f"{fmt_figure(pool and pool / 1e3, ' us', 0)} pooled)",
         "verdict": verdict,
         "figures": {"speedup": speedup, "sequential_ns_per_task": seq, "pool_ns_per_task": pool},
     }
@@ -154,8 +153,7 @@ def trace_chart(out_dir, gnuplot, terms):
                    "set grid", "set key off", "set yrange [0:*]",
                    f"plot '{dat.name}' using 1:2 with steps lw 2 lc rgb '#1f77b4'", "unset output"]
     gp.write_text("\n".join(script) + "\n", encoding="utf-8")
-    res = subprocess.run([gnuplot, gp.name], cwd=fam_dir, capture_output=True, text=True,
-                         timeout=120)
+    res = run_script(gnuplot, gp)
     if res.returncode != 0 or not png.is_file():
         return title + f"<p class='note'>gnuplot failed: {esc(res.stderr.strip())}</p>", written
     written += [gp, png, svg]

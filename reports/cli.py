@@ -1,0 +1,73 @@
+"""cli: the command line of scripts/report.py: read, model, draw, write."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from reports.charts import build_charts
+from reports.errors import ReportError
+from reports.gnuplot import draw_chart, find_gnuplot, terminals
+from reports.model import build_families
+from reports.page import write_html
+from reports.parse import result_files
+from reports.probe import load_probe
+from reports.sections import SECTIONS
+from reports.summary import write_summary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(
+        description="Turn Google Benchmark JSON (reports/out/json/*.json) into gnuplot charts, "
+                    "index.html and summary.json.")
+    ap.add_argument("--out", type=Path, default=ROOT / "reports" / "out",
+                    help="output directory; results are read from OUT/json (default: reports/out)")
+    ap.add_argument("--families", default="",
+                    help="comma-separated families to report (default: every OUT/json/*.json)")
+    ap.add_argument("--no-charts", action="store_true",
+                    help="write .dat files, index.html and summary.json but do not run gnuplot")
+    return ap.parse_args(argv)
+
+
+def run(args):
+    out_dir = args.out.resolve()
+    json_dir = out_dir / "json"
+    paths = result_files(json_dir, [f for f in args.families.split(",") if f])
+    gnuplot = terms = None
+    if not args.no_charts:
+        gnuplot = find_gnuplot()
+        terms = terminals(gnuplot)
+    families = build_families(paths)
+    probe = load_probe(json_dir)
+    written = []
+    for fam in families:
+        fam.charts = build_charts(fam)
+        for chart in fam.charts:
+            written += draw_chart(chart, out_dir / fam.name, ", ".join(fam.sources), gnuplot, terms)
+        if fam.name in SECTIONS:
+            fam.extras, more = SECTIONS[fam.name](fam, out_dir, gnuplot, terms)
+            written += more
+    index, summary = out_dir / "index.html", out_dir / "summary.json"
+    write_html(index, families, probe, out_dir)
+    write_summary(summary, families, probe, out_dir)
+    written += [index, summary]
+    for fam in families:
+        for w in fam.warnings:
+            print(f"report.py: warning: {w}", file=sys.stderr)
+    if probe and probe["changed"]:
+        print("report.py: warning: the machine changed under the measurement "
+              f"(probe round trip {probe['ratio']:.1f}x); see index.html", file=sys.stderr)
+    return written
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        written = run(args)
+    except ReportError as e:
+        print(f"report.py: error: {e}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    return 0

@@ -1,0 +1,13 @@
+"""sections: the family-specific sections of the report, one module per family,
+plugged in through SECTIONS below.
+
+A section is a function extras(fam, out_dir, gnuplot, terms) that returns
+([{"key", "html", "json"}...], [files written]): each "html" goes into the
+family's part of index.html after its charts, each "json" into summary.json as
+families.<family>.<key>. gnuplot and terms are None under --no-charts.
+"""
+
+from reports.sections import chan, pool
+
+# family -> its section: the channels against Go; the pool's claims and worker trace.
+SECTIONS = {"chan": chan.extras, "pool": pool.extras}
