@@ -5,6 +5,8 @@
 #   make pitfall NAME=racy_counter     one pitfall, with its diagnosis
 #   make diagnose FILE=prog.c [ARGS="..."]  TSan + ASan builds of any C program, classified
 #   make compare A=regex B=regex [FAMILY=counter]   Google Benchmark's compare.py
+#   make format          clang-format every C/C++ file in place (.clang-format)
+#   make lint            the same check without writing, and pyflakes on every Python file
 #   make install PREFIX=/usr/local
 #   make clean
 BUILD   ?= build
@@ -21,7 +23,7 @@ ASAN    := $(BUILD)/asan
 
 .PHONY: all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall \
         diagnose \
-        compare install clean
+        compare install clean format lint
 
 all: release
 
@@ -56,8 +58,7 @@ test-asan: asan
 	ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS)
 
 # The trees build one after another (2 cores); any failure stops make.
-test: test-release test-tsan test-asan pitfalls
-	@/usr/bin/python3 tests/test_diagnose.py $(BUILD)
+test: test-release test-tsan test-asan pitfalls lint
 	@echo "make test: plain, TSan and ASan+UBSan trees, the pitfall catalog and diagnose all passed"
 
 # Fails when a bad version stops being diagnosed or a fixed one is not clean.
@@ -75,6 +76,19 @@ diagnose: tsan asan
 
 compare: deps
 	@scripts/compare.sh $(if $(filter-out all,$(FAMILY)),$(FAMILY),counter) '$(A)' '$(B)'
+
+# The files the style tool keeps: every C/C++ source and header of the tree,
+# but the diagnose corpus (user programs, written as users write them).
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' '*.cc' ':!:tests/diagnose/*' 2>/dev/null)
+PY_FILES     = $(shell git ls-files '*.py' 2>/dev/null)
+
+format: deps
+	@clang-format -i $(FORMAT_FILES)
+
+lint: deps
+	@clang-format --dry-run -Werror $(FORMAT_FILES)
+	@pyflakes3 $(PY_FILES)
+	@echo "make lint: clang-format and pyflakes clean ($(words $(FORMAT_FILES)) C files, $(words $(PY_FILES)) Python files)"
 
 install: release
 	$(CMAKE) --install $(RELEASE) --prefix $(PREFIX)

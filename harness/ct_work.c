@@ -3,13 +3,6 @@
 
 #include <time.h>
 
-uint64_t ct_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static double loops_per_us; /* set once, before any benchmark thread starts */
 
 /* The host's speed moves by up to 2x for stretches of time here: trials

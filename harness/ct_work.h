@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "ct_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -27,8 +29,7 @@ static inline void ct_work_spin(uint64_t loops)
         __asm__ __volatile__("" : "+r"(i)); /* opaque to the optimizer, no memory */
 }
 
-/* Monotonic clock in nanoseconds. */
-uint64_t ct_now_ns(void);
+/* The clock is ct_now_ns() (ct_common.h). */
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,8 @@ PACKAGES=(
   pkg-config            # checks the installed contend.pc
   libck-dev             # Concurrency Kit: ck_stack, an outside peer in the stack charts
   golang-go             # Go's own channels, a peer in the channel charts (workloads/go)
+  clang-format          # make format / make lint: the C style (.clang-format)
+  pyflakes3             # make lint: the Python files
 )
 
 missing=()

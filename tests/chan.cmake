@@ -1,6 +1,6 @@
 # chan.cmake: the channel family's tests (included by tests/CMakeLists.txt).
 #
-#   test_chan_conformance  every design in ct_chan_impls(): blocking and
+#   test_chan_conformance  every general design of chan_list.h: blocking and
 #                          non-blocking on empty/full/closed at caps 0, 1, 2,
 #                          close waking waiters, select, FIFO chain, prime
 #                          sieve, 4x4 MPMC, element sizes, the deadlock

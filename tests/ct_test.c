@@ -9,6 +9,7 @@
  * running case's process group first and then dies of the same signal.
  */
 #include "ct_test.h"
+#include "ct_common.h"
 #include "ct_leakcheck.h"
 
 #include <dirent.h>
@@ -124,10 +125,7 @@ double ct_test_timeout_mult(void)
 
 static double ct__now(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return (double)ct_now_ns() * 1e-9;
 }
 
 /* The child: its own process group (so a timeout kills what it forked too),

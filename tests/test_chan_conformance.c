@@ -1,9 +1,10 @@
 /*
  * test_chan_conformance.c: the channel family's conformance suite, over every
- * design in ct_chan_impls() (never a list here: a new design is tested as soon
- * as it is registered). One case per (design, check), named <check>/<impl>,
- * plus registry checks. Every case runs forked with a timeout (ct_test) and
- * is leak-checked (no thread may outlive it).
+ * general design of ct_chan_impls() (ct_chan_is_general; never a list here: a
+ * new design is tested as soon as it is listed in chan_list.h). One case per
+ * (design, check), named <check>/<impl>, plus registry checks. Every case
+ * runs forked with a timeout (ct_test) and is leak-checked (no thread may
+ * outlive it).
  *
  *   basic           try/timeout/blocking on empty, full, closed at caps 0, 1, 2;
  *                   FIFO; drain after close; CT_CLOSED zero-filled, every time
@@ -44,18 +45,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "chan.h"
 #include "ct_deadlock.h"
 #include "ct_test.h"
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static ct_chan *mk(const char *impl, size_t es, size_t cap)
 {
@@ -86,11 +79,11 @@ static void settle(void)
 /* A timed call must wait at least its timeout. */
 #define EXPECT_TIMED(call, want)                                                             \
     do {                                                                                     \
-        int64_t t0_ = now_ns();                                                              \
+        int64_t t0_ = ct_now_ns();                                                           \
         EXPECT(call, want);                                                                  \
-        if ((want) == CT_TIMEOUT && now_ns() - t0_ < TMO_NS)                                 \
+        if ((want) == CT_TIMEOUT && ct_now_ns() - t0_ < TMO_NS)                              \
             ct_test_fail("%s returned after %" PRId64 " ns, before its timeout", #call,      \
-                         now_ns() - t0_);                                                    \
+                         ct_now_ns() - t0_);                                                 \
     } while (0)
 
 /* ---- blocking and non-blocking on empty, full, closed at caps 0, 1, 2 ---------- */
@@ -106,6 +99,7 @@ static int t_basic(void *arg)
         CT_CHECK(ct_chan_cap(c) == cap);
         CT_CHECK(ct_chan_len(c) == 0);
         CT_CHECK(strcmp(ct_chan_impl_of(c), impl) == 0);
+        CT_CHECK(ct_chan_impl(c) == ct_chan_find(impl));
         /* empty */
         EXPECT(ct_chan_try_recv(c, &out), CT_WOULDBLOCK);
         EXPECT_TIMED(ct_chan_recv_timeout(c, &out, TMO_NS), CT_TIMEOUT);
@@ -297,22 +291,22 @@ static int t_select_basic(void *arg)
     ct_case cs[3];
 
     /* nothing at all, or only NULL channels */
-    EXPECT(ct_select(NULL, 0, 0), CT_WOULDBLOCK);
-    EXPECT_TIMED(ct_select(NULL, 0, TMO_NS), CT_TIMEOUT);
+    EXPECT(ct_chan_select(NULL, 0, 0), CT_WOULDBLOCK);
+    EXPECT_TIMED(ct_chan_select(NULL, 0, TMO_NS), CT_TIMEOUT);
     cs[0] = (ct_case){.chan = NULL, .dir = CT_RECV, .elem = &y};
     cs[1] = (ct_case){.chan = NULL, .dir = CT_SEND, .elem = &x};
-    EXPECT(ct_select(cs, 2, 0), CT_WOULDBLOCK);
-    EXPECT_TIMED(ct_select(cs, 2, TMO_NS), CT_TIMEOUT);
+    EXPECT(ct_chan_select(cs, 2, 0), CT_WOULDBLOCK);
+    EXPECT_TIMED(ct_chan_select(cs, 2, TMO_NS), CT_TIMEOUT);
     /* default and timeout with nothing ready; a NULL case is never ready */
     cs[0] = (ct_case){.chan = a, .dir = CT_RECV, .elem = &y};
     cs[1] = (ct_case){.chan = z, .dir = CT_SEND, .elem = &x};
     cs[2] = (ct_case){.chan = NULL, .dir = CT_RECV, .elem = &y};
-    EXPECT(ct_select(cs, 3, 0), CT_WOULDBLOCK);
-    EXPECT_TIMED(ct_select(cs, 3, TMO_NS), CT_TIMEOUT);
+    EXPECT(ct_chan_select(cs, 3, 0), CT_WOULDBLOCK);
+    EXPECT_TIMED(ct_chan_select(cs, 3, TMO_NS), CT_TIMEOUT);
     /* one ready case (a send into a's free slot) beside a NULL one */
     cs[0] = (ct_case){.chan = NULL, .dir = CT_SEND, .elem = &x};
     cs[1] = (ct_case){.chan = a, .dir = CT_SEND, .elem = &x, .status = 12345};
-    EXPECT(ct_select(cs, 2, -1), 1);
+    EXPECT(ct_chan_select(cs, 2, -1), 1);
     EXPECT(cs[1].status, CT_OK);
     CT_CHECK(ct_chan_len(a) == 1);
     /* its own send and receive on one channel: a is full now, so only the
@@ -320,46 +314,49 @@ static int t_select_basic(void *arg)
     x = 2;
     cs[0] = (ct_case){.chan = a, .dir = CT_SEND, .elem = &x};
     cs[1] = (ct_case){.chan = a, .dir = CT_RECV, .elem = &y};
-    EXPECT(ct_select(cs, 2, TMO_NS), 1);
+    EXPECT(ct_chan_select(cs, 2, TMO_NS), 1);
     CT_CHECK(y == 1 && cs[1].status == CT_OK);
-    EXPECT(ct_select(cs, 2, TMO_NS), 0); /* now only the send is ready */
+    EXPECT(ct_chan_select(cs, 2, TMO_NS), 0); /* now only the send is ready */
     CT_CHECK(ct_chan_len(a) == 1);
     cs[0] = (ct_case){.chan = z, .dir = CT_SEND, .elem = &x};
     cs[1] = (ct_case){.chan = z, .dir = CT_RECV, .elem = &y};
-    EXPECT(ct_select(cs, 2, 0), CT_WOULDBLOCK);
-    EXPECT_TIMED(ct_select(cs, 2, TMO_NS), CT_TIMEOUT);
+    EXPECT(ct_chan_select(cs, 2, 0), CT_WOULDBLOCK);
+    EXPECT_TIMED(ct_chan_select(cs, 2, TMO_NS), CT_TIMEOUT);
     /* bad arguments */
     cs[0] = (ct_case){.chan = a, .dir = 3, .elem = &x};
-    EXPECT(ct_select(cs, 1, 0), -EINVAL);
+    EXPECT(ct_chan_select(cs, 1, 0), -EINVAL);
     cs[0] = (ct_case){.chan = a, .dir = CT_RECV, .elem = NULL};
-    EXPECT(ct_select(cs, 1, 0), -EINVAL);
+    EXPECT(ct_chan_select(cs, 1, 0), -EINVAL);
     /* closed: a receive drains, then reports CT_CLOSED zero-filled; a send
      * to a closed channel is a ready case with status CT_CLOSED */
     EXPECT(ct_chan_close(a), CT_OK);
     EXPECT(ct_chan_close(z), CT_OK);
     cs[0] = (ct_case){.chan = a, .dir = CT_RECV, .elem = &y};
     y = -1;
-    EXPECT(ct_select(cs, 1, -1), 0);
+    EXPECT(ct_chan_select(cs, 1, -1), 0);
     CT_CHECK(cs[0].status == CT_OK && y == 2);
     for (int k = 0; k < 3; k++) {
         y = -1;
         cs[0].status = 12345;
-        EXPECT(ct_select(cs, 1, 0), 0);
+        EXPECT(ct_chan_select(cs, 1, 0), 0);
         CT_CHECK(cs[0].status == CT_CLOSED && y == 0);
     }
+    cs[0].status = 12345;
+    EXPECT(ct_select(cs, 1, 0), 0); /* the old name still selects */
+    CT_CHECK(cs[0].status == CT_CLOSED);
     cs[0] = (ct_case){.chan = z, .dir = CT_SEND, .elem = &x};
-    EXPECT(ct_select(cs, 1, -1), 0);
+    EXPECT(ct_chan_select(cs, 1, -1), 0);
     CT_CHECK(cs[0].status == CT_CLOSED);
     /* waking from a blocked select: close wakes it with the closed case */
     ct_chan_free(a);
     ct_chan_free(z);
-    /* mixing designs is refused */
-    for (const char *const *o = ct_chan_impls(); *o; o++) {
-        if (strcmp(*o, impl) == 0) continue;
-        ct_chan *b = mk(*o, sizeof(int), 1), *c = mk(impl, sizeof(int), 1);
+    /* mixing designs is refused (a benchmark-only one too) */
+    for (const ct_chan_ops *const *o = ct_chan_impls(); *o; o++) {
+        if (strcmp((*o)->desc.name, impl) == 0 || (*o)->desc.unavailable) continue;
+        ct_chan *b = mk((*o)->desc.name, sizeof(int), 1), *c = mk(impl, sizeof(int), 1);
         cs[0] = (ct_case){.chan = c, .dir = CT_RECV, .elem = &y};
         cs[1] = (ct_case){.chan = b, .dir = CT_RECV, .elem = &y};
-        r = ct_select(cs, 2, 0);
+        r = ct_chan_select(cs, 2, 0);
         EXPECT(r, -EINVAL);
         ct_chan_free(b);
         ct_chan_free(c);
@@ -381,7 +378,7 @@ static void sw_thread(unsigned idx, void *arg)
     if (idx == 0) {
         ct_case cs[2] = {{.chan = w->a, .dir = CT_RECV, .elem = &w->y},
                          {.chan = w->b, .dir = CT_RECV, .elem = &w->y}};
-        w->r = ct_select(cs, 2, -1);
+        w->r = ct_chan_select(cs, 2, -1);
         w->st = w->r >= 0 ? cs[w->r].status : w->r;
     } else if (w->b) {
         EXPECT(ct_chan_send(w->b, &v), CT_OK);
@@ -423,7 +420,7 @@ static int t_select_random(void *arg)
     EXPECT(ct_chan_send(a, &va), CT_OK);
     EXPECT(ct_chan_send(b, &vb), CT_OK);
     for (int i = 0; i < 2000; i++) {
-        int r = ct_select(cs, 2, 0);
+        int r = ct_chan_select(cs, 2, 0);
         if (r != 0 && r != 1)
             ct_test_fail("select returned %d with two ready cases", r);
         CT_CHECK(y == r + 1 && cs[r].status == CT_OK);
@@ -464,7 +461,7 @@ static void ss_thread(unsigned idx, void *arg)
             int v = (int)idx * SEL_N + i;
             ct_case cs[2] = {{.chan = s->ch[0], .dir = CT_SEND, .elem = &v},
                              {.chan = s->ch[1], .dir = CT_SEND, .elem = &v}};
-            int r = ct_select(cs, 2, -1);
+            int r = ct_chan_select(cs, 2, -1);
             if (r < 0 || cs[r].status != CT_OK)
                 ct_test_fail("select send: %d", r);
         }
@@ -479,7 +476,7 @@ static void ss_thread(unsigned idx, void *arg)
     ct_case cs[2] = {{.chan = s->ch[0], .dir = CT_RECV, .elem = &v},
                      {.chan = s->ch[1], .dir = CT_RECV, .elem = &v}};
     while (cs[0].chan || cs[1].chan) {
-        int r = ct_select(cs, 2, -1);
+        int r = ct_chan_select(cs, 2, -1);
         if (r < 0)
             ct_test_fail("select recv: %d", r);
         if (cs[r].status == CT_CLOSED) {
@@ -509,10 +506,10 @@ static int t_select_stress(void *arg)
         s->ch[0] = mk(impl, sizeof(int), caps[k % 2]);
         s->ch[1] = mk(impl, sizeof(int), caps[k % 2]);
         atomic_init(&s->senders_left, (int)s->ns);
-        int64_t t0 = now_ns();
+        int64_t t0 = ct_now_ns();
         ct_test_run_threads(s->ns + s->nr, ss_thread, s);
         printf("  %s: %ux%u selects, cap %zu: %.1f ms\n", impl, s->ns, s->nr, caps[k % 2],
-               (double)(now_ns() - t0) / 1e6);
+               (double)(ct_now_ns() - t0) / 1e6);
         for (int v = 0; v < (int)s->ns * SEL_N; v++)
             if (s->seen[v] != 1)
                 ct_test_fail("%ux%u, cap %zu: value %d received %d times", s->ns, s->nr,
@@ -791,7 +788,7 @@ static void dl_thread(unsigned idx, void *arg)
     } else {
         ct_case cs[2] = {{.chan = d->a, .dir = CT_RECV, .elem = &y},
                          {.chan = d->c, .dir = CT_RECV, .elem = &y}};
-        int r = ct_select(cs, 2, -1);
+        int r = ct_chan_select(cs, 2, -1);
         CT_CHECK(r == 0 || r == 1);
         CT_CHECK(cs[r].status == CT_CLOSED);
     }
@@ -826,9 +823,9 @@ static int t_deadlock_named(void *arg)
 }
 
 /* ---- spsc_ring, the benchmark-only design -------------------------------------
- * Not in ct_chan_impls() (one sender thread, one receiver thread, cap > 0, no
- * select), so it gets its own case: its restrictions fail cleanly, and within
- * them it is a channel. */
+ * Not general (one sender thread, one receiver thread, cap > 0, no select),
+ * so it gets its own case: its restrictions fail cleanly, and within them it
+ * is a channel. */
 #define SPSC_N 20000
 #define SPSC_TMO_NS ((int64_t)60 * 1000000000) /* a timeout that must not expire */
 
@@ -964,7 +961,7 @@ static int t_spsc_ring(void *arg)
     EXPECT(ct_chan_try_send(c, &v), CT_WOULDBLOCK);
     EXPECT_TIMED(ct_chan_send_timeout(c, &v, TMO_NS), CT_TIMEOUT);
     cs[0] = (ct_case){.chan = c, .dir = CT_RECV, .elem = &out};
-    EXPECT(ct_select(cs, 1, 0), -EINVAL); /* no select */
+    EXPECT(ct_chan_select(cs, 1, 0), -EINVAL); /* no select */
     EXPECT(ct_chan_close(c), CT_OK);
     EXPECT(ct_chan_close(c), CT_CLOSED);
     EXPECT(ct_chan_send(c, &v), CT_CLOSED);
@@ -1001,20 +998,35 @@ static int t_spsc_ring(void *arg)
 
 static int t_registry(void *arg)
 {
-    const char *const *impls = ct_chan_impls();
+    const ct_chan_ops *const *impls = ct_chan_impls();
+    char caps[128];
     size_t n = 0;
 
     (void)arg;
     CT_CHECK(impls != NULL && impls[0] != NULL);
+    CT_CHECK(ct_chan_is_general(impls[0])); /* the default has the whole API */
     for (; impls[n]; n++) {
-        CT_CHECK(ct_chan_impl_summary(impls[n]) != NULL);
+        const ct_chan_ops *o = impls[n];
+        CT_CHECK(o->desc.name != NULL && o->desc.summary != NULL);
+        CT_CHECK(o->create && o->destroy && o->send && o->recv && o->close && o->len);
+        CT_CHECK(ct_chan_find(o->desc.name) == o);
+        CT_CHECK(ct_chan_descs()[n] == &o->desc);
         for (size_t j = 0; j < n; j++)
-            if (strcmp(impls[j], impls[n]) == 0)
-                ct_test_fail("design %s listed twice", impls[n]);
-        printf("  %-12s %s\n", impls[n], ct_chan_impl_summary(impls[n]));
+            if (strcmp(impls[j]->desc.name, o->desc.name) == 0)
+                ct_test_fail("design %s listed twice", o->desc.name);
+        /* the general designs come first: a general one after a
+         * benchmark-only one would be a list out of order */
+        if (n && ct_chan_is_general(o) && !ct_chan_is_general(impls[n - 1]))
+            ct_test_fail("general design %s listed after benchmark-only %s", o->desc.name,
+                         impls[n - 1]->desc.name);
+        printf("  %-12s %-8s %s [%s]\n", o->desc.name,
+               ct_chan_is_general(o) ? "general" : "bench", o->desc.summary,
+               ct_caps_str(o->desc.caps, caps, sizeof caps));
     }
+    CT_CHECK(ct_chan_descs()[n] == NULL);
     ct_chan *d = ct_chan_new(NULL, 4, 2); /* the default is the first */
-    CT_CHECK(d != NULL && strcmp(ct_chan_impl_of(d), impls[0]) == 0);
+    CT_CHECK(d != NULL && ct_chan_impl(d) == impls[0]);
+    CT_CHECK(strcmp(ct_chan_impl_of(d), impls[0]->desc.name) == 0);
     ct_chan_free(d);
     const char *bad[] = {"no_such_design", "", "go_like ", "GO_LIKE"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -1023,7 +1035,8 @@ static int t_registry(void *arg)
     }
     for (size_t i = 0; i <= n; i++) { /* elem_size 0, every design and the default */
         errno = 0;
-        CT_CHECK(ct_chan_new(impls[i], 0, 1) == NULL && errno == EINVAL);
+        CT_CHECK(ct_chan_new(impls[i] ? impls[i]->desc.name : NULL, 0, 1) == NULL &&
+                 errno == EINVAL);
     }
     errno = 0;
     CT_CHECK(ct_chan_new(NULL, 8, SIZE_MAX / 4) == NULL && errno == EINVAL);
@@ -1055,23 +1068,39 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    const char *const *impls = ct_chan_impls();
+    const ct_chan_ops *const *all = ct_chan_impls();
     size_t n = 0, k = 0;
 
-    while (impls[n]) n++;
+    while (all[n]) n++;
+    /* the general designs, in the list's order (at most n) */
+    const ct_chan_ops **impls = calloc(n + 1, sizeof *impls);
     ct_test_case *cases = calloc(n * NCHECKS + 2, sizeof *cases);
     char (*names)[64] = calloc(n * NCHECKS, sizeof *names);
-    if (!cases || !names) return 2;
+    if (!impls || !cases || !names) return 2;
+    n = 0;
+    for (const ct_chan_ops *const *o = all; *o; o++) {
+        if ((*o)->desc.unavailable)
+            printf("skipping %s: %s\n", (*o)->desc.name, (*o)->desc.unavailable);
+        else if (ct_chan_is_general(*o))
+            impls[n++] = *o;
+    }
     cases[k++] = (ct_test_case){.name = "registry", .fn = t_registry};
     cases[k++] = (ct_test_case){.name = "spsc_ring", .fn = t_spsc_ring};
     for (size_t c = 0; c < NCHECKS; c++)
         for (size_t i = 0; i < n; i++) {
-            snprintf(names[k - 2], sizeof names[0], "%s/%s", checks[c].name, impls[i]);
+            const char *impl = impls[i]->desc.name;
+            if (snprintf(names[k - 2], sizeof names[0], "%s/%s", checks[c].name, impl) >=
+                (int)sizeof names[0]) {
+                fprintf(stderr, "test_chan_conformance: case name %s/%s longer than %zu\n",
+                        checks[c].name, impl, sizeof names[0] - 1);
+                return 2;
+            }
             cases[k] = (ct_test_case){.name = names[k - 2], .fn = checks[c].fn,
-                                      .arg = (void *)impls[i], .timeout_s = checks[c].timeout_s};
+                                      .arg = (void *)impl, .timeout_s = checks[c].timeout_s};
             k++;
         }
     int r = ct_test_main(argc, argv, cases, k);
+    free(impls);
     free(cases);
     free(names);
     return r;

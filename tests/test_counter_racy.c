@@ -56,7 +56,7 @@ static void racy_thread(unsigned idx, void *arg)
 
     ct_test_barrier_wait(&r->start);
     for (unsigned i = 0; i < RACY_ADDS; i++) {
-        ct_counter_racy.add(r->c, idx, 1);
+        ct_counter_add(r->c, idx, 1);
         /* relaxed: pairs with nothing, on purpose (see RACY_WINDOW) */
         atomic_store_explicit(mine, i + 1, memory_order_relaxed);
         /* relaxed: as above. The other thread ends at RACY_ADDS > i, and
@@ -71,20 +71,20 @@ static int racy_child(void)
     struct racy_run r;
     uint64_t want = (uint64_t)RACY_THREADS * RACY_ADDS, got;
 
-    r.c = ct_counter_racy.create(RACY_THREADS);
+    r.c = ct_counter_new("racy", RACY_THREADS);
     if (!r.c)
-        ct_test_fail("create: %s", strerror(errno));
+        ct_test_fail("ct_counter_new(\"racy\"): %s", strerror(errno));
     for (unsigned i = 0; i < RACY_THREADS; i++)
         atomic_init(&r.progress[i], 0);
     ct_test_barrier_init(&r.start, RACY_THREADS);
     ct_test_run_threads(RACY_THREADS, racy_thread, &r);
     ct_test_barrier_destroy(&r.start);
-    got = ct_counter_racy.read(r.c, 0);
+    got = ct_counter_read(r.c, 0);
     /* Informative only: how many updates were lost varies, and may be 0. */
     printf("  racy child: %u threads x %u adds = %" PRIu64 " (expected %" PRIu64
            ", %" PRIu64 " lost)\n",
            RACY_THREADS, RACY_ADDS, got, want, want - got);
-    ct_counter_racy.destroy(r.c);
+    ct_counter_free(r.c);
     return 0; /* TSan turns this into RACY_EXIT if it reported the race */
 }
 

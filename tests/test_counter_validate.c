@@ -21,10 +21,10 @@
  * "The total" is the sum of the deltas the adders actually added: normally
  * all of them, fewer when a collapsed spinning lock hits DEADLINE_S (the case
  * then says so).
- * Plus the registry's sanity, ct_counter_find's errors, create/destroy at
- * max_threads 1 and 64, the per-thread designs' abort on a bad tid, and the
- * spin locks of ct_spinlock.h (trylock, which the counters do not use, and
- * mutual exclusion).
+ * Plus the registry's sanity, ct_counter_find's and ct_counter_new's
+ * errors, create/destroy at max_threads 1 and 64, the per-thread designs'
+ * abort on a bad tid, and the spin locks of ct_spinlock.h (trylock, which
+ * the counters do not use, and mutual exclusion).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "counter.h"
@@ -53,6 +52,7 @@
  * fewer adds under TSan validate just as well. A deadlock still hangs and
  * fails on the case timeout. */
 #define DEADLINE_S 0.5
+#define DEADLINE_NS ((int64_t)(DEADLINE_S * 1e9))
 #define MAX_ADDERS 8u /* the largest of thread_counts */
 #define VALIDATE_TIMEOUT_S 30u
 
@@ -88,23 +88,14 @@ struct vthread {
 };
 
 struct vrun {
-    const ct_counter_ops *ops;
     ct_counter *c;
     unsigned adders;
     uint64_t max_total; /* the total if every adder does all its adds */
-    double deadline;    /* CLOCK_MONOTONIC seconds */
+    int64_t deadline;   /* ct_now_ns() */
     ct_test_barrier start;
     atomic_uint adders_left; /* the reader stops when it reaches 0 */
     struct vthread th[MAX_ADDERS + 1];
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Record the first failed check of a thread; threads never exit the process
  * themselves, so the case reports every thread's failure after the join. */
@@ -125,14 +116,14 @@ static void adder(struct vrun *r, unsigned tid)
         uint64_t d = delta_of(tid, i);
 
         /* Outside the counter, so a deadlock still hangs (and times out). */
-        if (now_s() > r->deadline) {
+        if (ct_now_ns() > r->deadline) {
             t->stopped = 1;
             break;
         }
-        r->ops->add(r->c, tid, d);
+        ct_counter_add(r->c, tid, d);
         mine += d;
         if (i % READ_EVERY == READ_EVERY - 1) {
-            uint64_t v = r->ops->read(r->c, tid);
+            uint64_t v = ct_counter_read(r->c, tid);
 
             VCHECK(t, v >= last, "adder %u: read went back from %" PRIu64 " to %" PRIu64,
                    tid, last, v);
@@ -162,7 +153,7 @@ static void reader(struct vrun *r, unsigned tid)
     ct_test_barrier_wait(&r->start);
     /* acquire: pairs with the adders' release decrement */
     while (atomic_load_explicit(&r->adders_left, memory_order_acquire) != 0) {
-        v = r->ops->read(r->c, tid);
+        v = ct_counter_read(r->c, tid);
         VCHECK(t, v >= last, "reader: read went back from %" PRIu64 " to %" PRIu64, last, v);
         VCHECK(t, v <= r->max_total,
                "reader: read %" PRIu64 " exceeds the largest possible total %" PRIu64, v,
@@ -174,7 +165,7 @@ static void reader(struct vrun *r, unsigned tid)
     t->last_read = last;
     /* Synchronized with every adder now: the read must be exact. The case
      * compares it with the adders' sum after the join. */
-    t->final_read = r->ops->read(r->c, tid);
+    t->final_read = ct_counter_read(r->c, tid);
 }
 
 static void vthread_main(unsigned idx, void *arg)
@@ -199,17 +190,17 @@ static int test_validate(void *arg)
     int bad = 0;
 
     CT_CHECK(r != NULL);
-    r->ops = vc->ops;
     r->adders = vc->adders;
     for (unsigned tid = 0; tid < vc->adders; tid++)
         for (unsigned i = 0; i < OPS_PER_THREAD; i++)
             r->max_total += delta_of(tid, i);
     atomic_init(&r->adders_left, vc->adders);
-    r->c = vc->ops->create(nthreads); /* the reader has a tid too */
+    r->c = ct_counter_new(vc->ops->desc.name, nthreads); /* the reader has a tid too */
     if (!r->c)
-        ct_test_fail("%s: create(%u): %s", vc->ops->name, nthreads, strerror(errno));
+        ct_test_fail("%s: ct_counter_new(.., %u): %s", vc->ops->desc.name, nthreads,
+                     strerror(errno));
     ct_test_barrier_init(&r->start, nthreads);
-    r->deadline = now_s() + DEADLINE_S;
+    r->deadline = ct_now_ns() + DEADLINE_NS;
 
     ct_test_run_threads(nthreads, vthread_main, r);
 
@@ -219,12 +210,12 @@ static int test_validate(void *arg)
         done += r->th[i].done;
         stopped += (unsigned)r->th[i].stopped;
     }
-    got = vc->ops->read(r->c, 0);
+    got = ct_counter_read(r->c, 0);
     if (got != total) {
         fprintf(stderr,
                 "%s, %u adders: final read %" PRIu64 ", but the adders added %" PRIu64
                 " (%" PRId64 " off)\n",
-                vc->ops->name, vc->adders, got, total, (int64_t)(got - total));
+                vc->ops->desc.name, vc->adders, got, total, (int64_t)(got - total));
         bad = 1;
     }
     if (r->th[rd].final_read != total && !r->th[rd].err[0])
@@ -237,17 +228,18 @@ static int test_validate(void *arg)
                      "thread %u read %" PRIu64 ", above the final total %" PRIu64, i,
                      r->th[i].last_read, total);
         if (r->th[i].err[0]) {
-            fprintf(stderr, "%s, %u adders: %s\n", vc->ops->name, vc->adders, r->th[i].err);
+            fprintf(stderr, "%s, %u adders: %s\n", vc->ops->desc.name, vc->adders,
+                    r->th[i].err);
             bad = 1;
         }
     }
     if (stopped)
         printf("  %s, %u adders: %u of %u adders stopped at the %.1f s deadline, after %u of "
                "%u adds in all%s\n",
-               vc->ops->name, vc->adders, stopped, vc->adders, DEADLINE_S, done,
+               vc->ops->desc.name, vc->adders, stopped, vc->adders, DEADLINE_S, done,
                vc->adders * OPS_PER_THREAD,
-               (vc->ops->caps & CT_CAP_SPINNING) ? " (a spinning lock, oversubscribed)" : "");
-    vc->ops->destroy(r->c);
+               (vc->ops->desc.caps & CT_CAP_SPINNING) ? " (a spinning lock, oversubscribed)" : "");
+    ct_counter_free(r->c);
     free(r);
     return bad;
 }
@@ -260,48 +252,64 @@ static int test_registry(void *arg)
     const unsigned known = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING |
                            CT_CAP_MPMC | CT_CAP_SPSC | CT_CAP_PITFALL | CT_CAP_PER_THREAD;
     const ct_counter_ops *racy;
+    const char *why;
+    char buf[200];
     size_t n = 0;
 
     (void)arg;
     CT_CHECK(impls != NULL);
+    if ((why = ct_registry_check(ct_counter_descs(), buf, sizeof buf)) != NULL)
+        ct_test_fail("counter_list.h: %s", why);
     for (; impls[n]; n++) {
         const ct_counter_ops *o = impls[n];
-        unsigned progress = o->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
+        const ct_impl_desc *d = &o->desc;
+        unsigned progress = d->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
         char caps[128];
 
-        if (!o->name || !o->name[0] || !o->summary || !o->summary[0])
+        if (!d->name || !d->name[0] || !d->summary || !d->summary[0])
             ct_test_fail("impl #%zu: name and summary must be set", n);
-        printf("  %-15s %-32s %s\n", o->name, ct_caps_str(o->caps, caps, sizeof caps),
-               o->summary);
+        printf("  %-15s %-32s %s\n", d->name, ct_caps_str(d->caps, caps, sizeof caps),
+               d->summary);
         if (!o->create || !o->destroy || !o->add || !o->read)
-            ct_test_fail("%s: a function pointer is NULL", o->name);
+            ct_test_fail("%s: a function pointer is NULL", d->name);
+        if (ct_counter_descs()[n] != d)
+            ct_test_fail("%s: ct_counter_descs() does not list its desc at #%zu", d->name, n);
         for (size_t j = 0; j < n; j++)
-            if (strcmp(impls[j]->name, o->name) == 0)
-                ct_test_fail("name '%s' registered twice", o->name);
-        if (ct_counter_find(o->name) != o)
-            ct_test_fail("ct_counter_find(\"%s\") does not return its entry", o->name);
-        if (o->caps & ~known)
-            ct_test_fail("%s: unknown caps bits 0x%x", o->name, o->caps & ~known);
+            if (strcmp(impls[j]->desc.name, d->name) == 0)
+                ct_test_fail("name '%s' registered twice", d->name);
+        if (ct_counter_find(d->name) != o)
+            ct_test_fail("ct_counter_find(\"%s\") does not return its entry", d->name);
+        if (d->caps & ~known)
+            ct_test_fail("%s: unknown caps bits 0x%x", d->name, d->caps & ~known);
         /* Exactly one of exact / pitfall. */
-        if (!(o->caps & CT_CAP_EXACT) == !(o->caps & CT_CAP_PITFALL))
-            ct_test_fail("%s: must be either EXACT or a PITFALL (caps %s)", o->name, caps);
+        if (!(d->caps & CT_CAP_EXACT) == !(d->caps & CT_CAP_PITFALL))
+            ct_test_fail("%s: must be either EXACT or a PITFALL (caps %s)", d->name, caps);
         /* An exact design names its one progress class. */
-        if ((o->caps & CT_CAP_EXACT) && progress != CT_CAP_LOCKFREE &&
+        if ((d->caps & CT_CAP_EXACT) && progress != CT_CAP_LOCKFREE &&
             progress != CT_CAP_BLOCKING && progress != CT_CAP_SPINNING)
             ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)",
-                         o->name, caps);
+                         d->name, caps);
+        if (d->unavailable) {
+            errno = 0;
+            if (ct_counter_new(d->name, 1) != NULL || errno != ENOSYS)
+                ct_test_fail("%s: unavailable, but ct_counter_new did not fail with ENOSYS",
+                             d->name);
+        }
     }
     CT_CHECK(n > 0);
+    CT_CHECK(ct_registry_count(ct_counter_descs()) == n);
     racy = ct_counter_find("racy");
     CT_CHECK(racy != NULL);
-    CT_CHECK(racy->caps & CT_CAP_PITFALL);
-    CT_CHECK(!(racy->caps & CT_CAP_EXACT));
+    CT_CHECK(racy->desc.caps & CT_CAP_PITFALL);
+    CT_CHECK(!(racy->desc.caps & CT_CAP_EXACT));
+    ct_counter_free(NULL); /* a no-op, as free(NULL) */
     return 0;
 }
 
 static int test_find_unknown(void *arg)
 {
     const char *bad[] = {"no_such_counter", "", "mutex ", NULL};
+    ct_counter *c;
 
     (void)arg;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -314,7 +322,18 @@ static int test_find_unknown(void *arg)
         if (errno != EINVAL)
             ct_test_fail("ct_counter_find(%s): errno %d, expected EINVAL",
                          name ? name : "NULL", errno);
+        if (!name)
+            continue; /* ct_counter_new(NULL, ...): the first listed */
+        errno = 0;
+        if (ct_counter_new(name, 1) != NULL || errno != EINVAL)
+            ct_test_fail("ct_counter_new(\"%s\"): expected NULL with EINVAL (errno %d)", name,
+                         errno);
     }
+    c = ct_counter_new(NULL, 1);
+    if (!c || ct_counter_impl(c) != ct_counter_impls()[0])
+        ct_test_fail("ct_counter_new(NULL, 1) must make the first listed (%s)",
+                     ct_counter_impls()[0]->desc.name);
+    ct_counter_free(c);
     return 0;
 }
 
@@ -325,30 +344,35 @@ static int test_create_destroy(void *arg)
     (void)arg;
     for (const ct_counter_ops *const *o = ct_counter_impls(); *o; o++) {
         const ct_counter_ops *ops = *o;
+        const char *name = ops->desc.name;
 
+        if (ops->desc.unavailable)
+            continue;
         for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
             unsigned mt = sizes[s];
             uint64_t big = UINT64_C(1) << 40;
-            ct_counter *c = ops->create(mt);
+            ct_counter *c = ct_counter_new(name, mt);
 
             if (!c)
-                ct_test_fail("%s: create(%u): %s", ops->name, mt, strerror(errno));
+                ct_test_fail("%s: ct_counter_new(.., %u): %s", name, mt, strerror(errno));
+            if (ct_counter_impl(c) != ops)
+                ct_test_fail("%s: ct_counter_new did not set the counter's ops", name);
             if ((uintptr_t)c % CT_CACHELINE)
-                ct_test_fail("%s: create(%u) is not cache-line aligned", ops->name, mt);
-            if (ops->read(c, 0) != 0)
-                ct_test_fail("%s: a new counter reads nonzero", ops->name);
+                ct_test_fail("%s: ct_counter_new(.., %u) is not cache-line aligned", name, mt);
+            if (ct_counter_read(c, 0) != 0)
+                ct_test_fail("%s: a new counter reads nonzero", name);
             /* Single-threaded, so `racy` may take part too. */
-            ops->add(c, mt - 1, 3); /* the last valid tid */
-            ops->add(c, 0, big);
-            if (ops->read(c, mt - 1) != big + 3)
-                ct_test_fail("%s: create(%u): read %" PRIu64 ", expected %" PRIu64,
-                             ops->name, mt, ops->read(c, mt - 1), big + 3);
-            ops->destroy(c);
+            ct_counter_add(c, mt - 1, 3); /* the last valid tid */
+            ct_counter_add(c, 0, big);
+            if (ct_counter_read(c, mt - 1) != big + 3)
+                ct_test_fail("%s: ct_counter_new(.., %u): read %" PRIu64 ", expected %" PRIu64,
+                             name, mt, ct_counter_read(c, mt - 1), big + 3);
+            ct_counter_free(c);
         }
-        if (ops->caps & CT_CAP_PER_THREAD) {
+        if (ops->desc.caps & CT_CAP_PER_THREAD) {
             errno = 0;
-            if (ops->create(0) != NULL || errno != EINVAL)
-                ct_test_fail("%s: create(0) must fail with EINVAL", ops->name);
+            if (ct_counter_new(name, 0) != NULL || errno != EINVAL)
+                ct_test_fail("%s: ct_counter_new(.., 0) must fail with EINVAL", name);
         }
     }
     return 0;
@@ -360,31 +384,31 @@ static int test_bad_tid_aborts(void *arg)
 {
     (void)arg;
     for (const ct_counter_ops *const *o = ct_counter_impls(); *o; o++) {
-        const ct_counter_ops *ops = *o;
+        const char *name = (*o)->desc.name;
         int status;
         pid_t pid;
 
-        if (!(ops->caps & CT_CAP_PER_THREAD))
+        if (!((*o)->desc.caps & CT_CAP_PER_THREAD) || (*o)->desc.unavailable)
             continue;
-        printf("  %s: add with tid 2 on create(2); an abort message is expected:\n",
-               ops->name);
+        printf("  %s: add with tid 2 on ct_counter_new(.., 2); an abort message is expected:\n",
+               name);
         fflush(NULL);
         pid = fork();
         if (pid < 0)
             ct_test_fail("fork: %s", strerror(errno));
         if (pid == 0) {
-            ct_counter *c = ops->create(2);
+            ct_counter *c = ct_counter_new(name, 2);
 
             if (c)
-                ops->add(c, 2, 1);
+                ct_counter_add(c, 2, 1);
             _exit(c ? 0 : 3); /* 0: it did not abort */
         }
         while (waitpid(pid, &status, 0) < 0)
             if (errno != EINTR)
                 ct_test_fail("waitpid: %s", strerror(errno));
         if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
-            ct_test_fail("%s: add with tid == max_threads did not abort (status 0x%x)",
-                         ops->name, (unsigned)status);
+            ct_test_fail("%s: add with tid == max_threads did not abort (status 0x%x)", name,
+                         (unsigned)status);
     }
     return 0;
 }
@@ -454,7 +478,7 @@ struct excl {
     const struct lockops *k;
     union anylock l;
     ct_test_barrier start;
-    double deadline;            /* as in validate: spinning locks collapse */
+    int64_t deadline;           /* as in validate: spinning locks collapse */
     uint64_t plain;             /* guarded by l: a plain word, so TSan checks the lock */
     unsigned done[EXCL_THREADS]; /* increments per thread */
 };
@@ -465,7 +489,7 @@ static void excl_thread(unsigned idx, void *arg)
     unsigned i;
 
     ct_test_barrier_wait(&e->start);
-    for (i = 0; i < EXCL_ITERS && now_s() <= e->deadline; i++) {
+    for (i = 0; i < EXCL_ITERS && ct_now_ns() <= e->deadline; i++) {
         /* Half the threads take the lock with trylock, so its acquire is
          * exercised against lock/unlock too. */
         if (idx % 2)
@@ -490,7 +514,7 @@ static int test_spin_exclusion(void *arg)
 
         e.k->init(&e.l);
         ct_test_barrier_init(&e.start, EXCL_THREADS);
-        e.deadline = now_s() + DEADLINE_S;
+        e.deadline = ct_now_ns() + DEADLINE_NS;
         ct_test_run_threads(EXCL_THREADS, excl_thread, &e);
         ct_test_barrier_destroy(&e.start);
         for (unsigned t = 0; t < EXCL_THREADS; t++)
@@ -507,6 +531,17 @@ static int test_spin_exclusion(void *arg)
 
 /* ---- the table ---------------------------------------------------------------- */
 
+/* Why a competitor is not validated, or NULL. */
+static const char *skip_reason(const ct_impl_desc *d)
+{
+    if (d->unavailable)
+        return d->unavailable;
+    if (d->caps & CT_CAP_EXACT)
+        return NULL;
+    return d->caps & CT_CAP_PITFALL ? "not CT_CAP_EXACT: a pitfall that loses updates by design"
+                                    : "not CT_CAP_EXACT: does not promise an exact total";
+}
+
 int main(int argc, char **argv)
 {
     static const ct_test_case fixed[] = {
@@ -517,16 +552,20 @@ int main(int argc, char **argv)
         {.name = "spinlock/trylock", .fn = test_spin_trylock},
         {.name = "spinlock/exclusion", .fn = test_spin_exclusion, .timeout_s = VALIDATE_TIMEOUT_S},
     };
-    ct_test_competitor comps[64];
-    size_t n = 0;
+    /* Sized from the registry: every competitor gets its cases. */
+    size_t n = ct_registry_count(ct_counter_descs());
+    ct_test_competitor *comps = calloc(n ? n : 1, sizeof *comps);
+    int rc;
 
-    for (const ct_counter_ops *const *ops = ct_counter_impls(); *ops && n < 64; ops++)
-        comps[n++] = (ct_test_competitor){
-            *ops, (*ops)->name,
-            (*ops)->caps & CT_CAP_EXACT ? NULL
-            : (*ops)->caps & CT_CAP_PITFALL
-                ? "not CT_CAP_EXACT: a pitfall that loses updates by design"
-                : "not CT_CAP_EXACT: does not promise an exact total"};
-    return ct_test_main_matrix(argc, argv, fixed, sizeof fixed / sizeof fixed[0], comps, n,
-                               thread_counts, NCOUNTS, test_validate, VALIDATE_TIMEOUT_S);
+    if (!comps)
+        ct_die("test_counter_validate: no memory for %zu competitors", n);
+    for (size_t i = 0; i < n; i++) {
+        const ct_counter_ops *ops = ct_counter_impls()[i];
+
+        comps[i] = (ct_test_competitor){ops, ops->desc.name, skip_reason(&ops->desc)};
+    }
+    rc = ct_test_main_matrix(argc, argv, fixed, sizeof fixed / sizeof fixed[0], comps, n,
+                             thread_counts, NCOUNTS, test_validate, VALIDATE_TIMEOUT_S);
+    free(comps);
+    return rc;
 }

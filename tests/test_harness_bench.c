@@ -16,6 +16,7 @@
  *       loop starts; must not deadlock the others (--fail only)
  */
 #include "ct_bench.h"
+#include "ct_common.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -139,11 +140,9 @@ static void slow_run(ct_bench_state *st)
     uint64_t done = 0;
     CT_BENCH_LOOP(st, i) {
         (void)i;
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        uint64_t until = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec + 100000;
-        do clock_gettime(CLOCK_MONOTONIC, &ts);
-        while ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec < until);
+        int64_t until = ct_now_ns() + 100000;
+        while (ct_now_ns() < until) {
+        }
         done++;
     }
     if (!ct_bench_truncated(st) || done >= ct_bench_iterations(st))

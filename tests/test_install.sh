@@ -14,13 +14,12 @@ cat > "$prefix/app.c" <<'C'
 #include <stdio.h>
 int main(void)
 {
-    const ct_counter_ops *ops = ct_counter_find("sharded");
-    if (!ops) return 1;
-    ct_counter *c = ops->create(2);
-    ops->add(c, 0, 40);
-    ops->add(c, 1, 2);
-    unsigned long long v = ops->read(c, 0);
-    ops->destroy(c);
+    ct_counter *c = ct_counter_new("sharded", 2);
+    if (!c) return 1;
+    ct_counter_add(c, 0, 40);
+    ct_counter_add(c, 1, 2);
+    unsigned long long v = ct_counter_read(c, 0);
+    ct_counter_free(c);
     printf("%llu\n", v);
     return v == 42 ? 0 : 1;
 }

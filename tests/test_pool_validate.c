@@ -57,10 +57,10 @@ static ct_pool *make(const ct_pool_ops *ops, unsigned min, unsigned max, size_t 
 {
     ct_pool_params pp = {.min_workers = min, .max_workers = max, .queue_cap = cap,
                          .idle_timeout_ns = idle_ns};
-    ct_pool *p = ct_pool_new(ops->name, &pp);
+    ct_pool *p = ct_pool_new(ops->desc.name, &pp);
 
     if (!p)
-        ct_test_fail("%s: ct_pool_new: %s", ops->name, strerror(errno));
+        ct_test_fail("%s: ct_pool_new: %s", ops->desc.name, strerror(errno));
     CT_CHECK(ct_pool_impl(p) == ops);
     return p;
 }
@@ -73,8 +73,8 @@ static void check_joined(ct_pool *p)
     ct_pool_get_stats(p, &s);
     if (s.workers != 0 || s.threads_started != s.threads_retired)
         ct_test_fail("%s: after shutdown %u workers, %llu started, %llu ended",
-                     ct_pool_impl(p)->name, s.workers, (unsigned long long)s.threads_started,
-                     (unsigned long long)s.threads_retired);
+                     ct_pool_impl(p)->desc.name, s.workers,
+                     (unsigned long long)s.threads_started, (unsigned long long)s.threads_retired);
 }
 
 /* ---- a gate that tasks hold on -------------------------------------------------- */
@@ -238,7 +238,7 @@ static int test_validate(void *arg)
 {
     const ct_test_cell *cell = arg;
     const ct_pool_ops *ops = cell->impl;
-    bool spawn = !strncmp(ops->name, "spawn", 5);
+    bool spawn = !strncmp(ops->desc.name, "spawn", 5);
     vrun r = {.per_thread = spawn ? 300 : 3000};
     size_t total = (size_t)cell->threads * r.per_thread;
     ct_pool_stats s;
@@ -254,7 +254,7 @@ static int test_validate(void *arg)
         unsigned n = atomic_load(&r.tasks[i].runs);
 
         if (n != 1 || r.tasks[i].bad)
-            ct_test_fail("%s: task %zu ran %u times%s", ops->name, i, n,
+            ct_test_fail("%s: task %zu ran %u times%s", ops->desc.name, i, n,
                          r.tasks[i].bad ? ", without its submitter's write" : "");
     }
     ct_pool_get_stats(r.p, &s);
@@ -268,7 +268,7 @@ static int test_validate(void *arg)
     CT_CHECK(ct_pool_try_submit(r.p, vtask_fn, &r.tasks[0]) == CT_CLOSED);
     printf("  %s, %u submitters: %zu tasks, peak %u workers, %llu threads started, "
            "%llu would-blocks\n",
-           ops->name, cell->threads, total, s.workers_peak,
+           ops->desc.name, cell->threads, total, s.workers_peak,
            (unsigned long long)s.threads_started, (unsigned long long)atomic_load(&r.wouldblock));
     ct_pool_free(r.p);
     free(r.tasks);
@@ -292,7 +292,7 @@ static int test_many_threads(void *arg)
     CT_CHECK(ct_pool_wait(r.p) == 0);
     for (size_t i = 0; i < THREADS * PER; i++)
         if (atomic_load(&r.tasks[i].runs) != 1 || r.tasks[i].bad)
-            ct_test_fail("%s: task %zu ran %u times", ops->name, i,
+            ct_test_fail("%s: task %zu ran %u times", ops->desc.name, i,
                          atomic_load(&r.tasks[i].runs));
     ct_pool_free(r.p);
     free(r.tasks);
@@ -468,8 +468,8 @@ static int test_shutdown_blocked(void *arg)
     gate_open(&g);
     pthread_join(sh.t, NULL);
     ran = gate_ran(&g);
-    printf("  %s: %u accepted, %u ran, %llu dropped\n", ops->name, atomic_load(&b.accepted), ran,
-           (unsigned long long)sh.dropped);
+    printf("  %s: %u accepted, %u ran, %llu dropped\n", ops->desc.name,
+           atomic_load(&b.accepted), ran, (unsigned long long)sh.dropped);
     CT_CHECK(ran >= 1 && atomic_load(&b.accepted) == ran + sh.dropped);
     if (ops == ct_pool_find("spawn_sem")) /* nothing is queued: nothing to drop */
         CT_CHECK(sh.dropped == 0);
@@ -506,7 +506,7 @@ static int test_abort_count(void *arg)
     pthread_join(sh.t, NULL);
     CT_CHECK(gate_ran(&g) == 1);
     if (sh.dropped != 50)
-        ct_test_fail("%s: abort dropped %llu, expected 50", ops->name,
+        ct_test_fail("%s: abort dropped %llu, expected 50", ops->desc.name,
                      (unsigned long long)sh.dropped);
     ct_pool_get_stats(p, &s);
     CT_CHECK(s.tasks_done == 1 && s.tasks_dropped == sh.dropped);
@@ -688,26 +688,42 @@ static int test_dynamic_bounds(void *arg)
 
 static int test_registry(void *arg)
 {
-    static const char *const want[] = {"fixed", "dynamic", "stealing", "sharded", "spawn", "spawn_sem"};
+    /* The release list, in report order (a test build may list more). */
+    static const char *const want[] = {"fixed", "dynamic", "stealing", "sharded", "spawn",
+                                       "spawn_sem"};
     const ct_pool_ops *const *impls = ct_pool_impls();
+    const ct_impl_desc *const *descs = ct_pool_descs();
+    long last = -1;
     size_t n = 0;
+    ct_pool *p;
 
     (void)arg;
     for (; impls[n]; n++) {
-        CT_CHECK(impls[n]->name && impls[n]->summary && impls[n]->vt);
-        CT_CHECK(ct_pool_find(impls[n]->name) == impls[n]);
-        CT_CHECK(impls[n]->caps & CT_CAP_EXACT);
+        CT_CHECK(impls[n]->desc.name && impls[n]->desc.summary && impls[n]->vt);
+        CT_CHECK(descs[n] == &impls[n]->desc);
+        CT_CHECK(ct_pool_find(impls[n]->desc.name) == impls[n]);
+        CT_CHECK(impls[n]->desc.caps & CT_CAP_EXACT);
     }
-    CT_CHECK(n == sizeof want / sizeof want[0]);
-    for (size_t i = 0; i < n; i++)
-        CT_CHECK(strcmp(impls[i]->name, want[i]) == 0);
+    CT_CHECK(descs[n] == NULL);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        long at = ct_registry_index(descs, want[i]);
+
+        if (at <= last)
+            ct_test_fail("'%s' is missing or out of report order (at %ld)", want[i], at);
+        last = at;
+    }
     const char *bad[] = {NULL, "", "Fixed", "fixed ", "no_such_pool"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         errno = 0;
         CT_CHECK(ct_pool_find(bad[i]) == NULL && errno == EINVAL);
+        if (!bad[i])
+            continue; /* ct_pool_new(NULL): the first listed, below */
         errno = 0;
         CT_CHECK(ct_pool_new(bad[i], NULL) == NULL && errno == EINVAL);
     }
+    p = ct_pool_new(NULL, &(ct_pool_params){.max_workers = 1});
+    CT_CHECK(p && ct_pool_impl(p) == impls[0]);
+    ct_pool_free(p);
     return 0;
 }
 
@@ -725,7 +741,7 @@ static int test_params(void *arg)
             continue; /* takes no bound */
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
             errno = 0;
-            CT_CHECK(ct_pool_new((*o)->name, &bad[i]) == NULL && errno == EINVAL);
+            CT_CHECK(ct_pool_new((*o)->desc.name, &bad[i]) == NULL && errno == EINVAL);
         }
     }
     /* an idle pool frees cleanly, and a wait with nothing submitted returns */
@@ -741,48 +757,61 @@ static int test_params(void *arg)
 /* ---- the table ------------------------------------------------------------------ */
 
 #define PER_IMPL 8
+#define NFIXED 3
 
 int main(int argc, char **argv)
 {
-    static ct_test_case fixed[3 + PER_IMPL * 8];
-    static char names[PER_IMPL * 8][64];
-    ct_test_competitor comps[16];
-    size_t nf = 0, nc = 0, nn = 0;
+    static const struct {
+        const char *what;
+        ct_test_fn fn;
+        bool bounded_only;
+    } per[PER_IMPL] = {
+        {"shutdown_running", test_shutdown_running, false},
+        {"shutdown_blocked", test_shutdown_blocked, true},
+        {"abort_count", test_abort_count, true},
+        {"ctx_cancel", test_ctx_cancel, true},
+        {"errors", test_errors, false},
+        {"many_threads", test_many_threads, true},
+        {"nested", test_nested, true},
+        {"wakeups", test_wakeups, true},
+    };
+    /* Sized from the list, so no competitor can be left out. */
+    const size_t ncomp = ct_registry_count(ct_pool_descs());
+    ct_test_case *fixed = calloc(NFIXED + PER_IMPL * ncomp, sizeof *fixed);
+    ct_test_competitor *comps = calloc(ncomp ? ncomp : 1, sizeof *comps);
+    size_t nf = 0, nc = 0;
+    int rc;
 
+    if (!fixed || !comps)
+        ct_die("test_pool_validate: out of memory for %zu competitors", ncomp);
     fixed[nf++] = (ct_test_case){.name = "registry", .fn = test_registry};
     fixed[nf++] = (ct_test_case){.name = "params", .fn = test_params};
     fixed[nf++] = (ct_test_case){.name = "dynamic_bounds", .fn = test_dynamic_bounds,
                                  .timeout_s = 20};
-    for (const ct_pool_ops *const *o = ct_pool_impls(); *o && nc < 8; o++) {
-        static const struct {
-            const char *what;
-            ct_test_fn fn;
-            bool bounded_only;
-        } per[PER_IMPL] = {
-            {"shutdown_running", test_shutdown_running, false},
-            {"shutdown_blocked", test_shutdown_blocked, true},
-            {"abort_count", test_abort_count, true},
-            {"ctx_cancel", test_ctx_cancel, true},
-            {"errors", test_errors, false},
-            {"many_threads", test_many_threads, true},
-            {"nested", test_nested, true},
-            {"wakeups", test_wakeups, true},
-        };
-        bool bounded = (*o)->caps & CT_POOL_CAP_BOUNDED;
+    for (const ct_pool_ops *const *o = ct_pool_impls(); *o; o++) {
+        bool bounded = (*o)->desc.caps & CT_POOL_CAP_BOUNDED;
         bool queued = bounded && *o != ct_pool_find("spawn_sem");
 
-        comps[nc++] = (ct_test_competitor){*o, (*o)->name, NULL};
+        comps[nc++] = (ct_test_competitor){*o, (*o)->desc.name, NULL};
         for (size_t i = 0; i < PER_IMPL; i++) {
+            char *name;
+
             if (per[i].bounded_only && !bounded)
                 continue;
             if ((per[i].fn == test_abort_count || per[i].fn == test_many_threads ||
                  per[i].fn == test_nested || per[i].fn == test_wakeups) && !queued)
                 continue; /* spawn_sem queues nothing (and starts a thread per task) */
-            snprintf(names[nn], sizeof names[nn], "%s/%s", per[i].what, (*o)->name);
-            fixed[nf++] = (ct_test_case){.name = names[nn++], .fn = per[i].fn,
-                                         .arg = (void *)*o, .timeout_s = 20};
+            if (asprintf(&name, "%s/%s", per[i].what, (*o)->desc.name) < 0)
+                ct_die("test_pool_validate: out of memory");
+            fixed[nf++] = (ct_test_case){.name = name, .fn = per[i].fn, .arg = (void *)*o,
+                                         .timeout_s = 20};
         }
     }
-    return ct_test_main_matrix(argc, argv, fixed, nf, comps, nc, thread_counts, NCOUNTS,
-                               test_validate, 30);
+    rc = ct_test_main_matrix(argc, argv, fixed, nf, comps, nc, thread_counts, NCOUNTS,
+                             test_validate, 30);
+    for (size_t i = NFIXED; i < nf; i++)
+        free((char *)fixed[i].name);
+    free(comps);
+    free(fixed);
+    return rc;
 }

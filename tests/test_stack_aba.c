@@ -60,22 +60,22 @@ static struct {
 
 static void push(ct_stack *s, unsigned tid, uintptr_t v)
 {
-    int rc = g.c->ops->push(s, tid, v);
+    int rc = ct_stack_push(s, tid, v);
 
     if (rc != 0)
-        ct_test_fail("%s: push: %s", g.c->ops->name, ct_strstatus(rc));
+        ct_test_fail("%s: push: %s", g.c->ops->desc.name, ct_strstatus(rc));
     g.pushed[v]++;
 }
 
 static uintptr_t pop(ct_stack *s, unsigned tid)
 {
     uintptr_t v = 0;
-    int rc = g.c->ops->pop(s, tid, &v);
+    int rc = ct_stack_pop(s, tid, &v);
 
     if (rc != 0)
-        ct_test_fail("%s: pop: %s", g.c->ops->name, ct_strstatus(rc));
+        ct_test_fail("%s: pop: %s", g.c->ops->desc.name, ct_strstatus(rc));
     if (v == 0 || v >= MAXV)
-        ct_test_fail("%s: popped %" PRIuPTR ", never pushed", g.c->ops->name, v);
+        ct_test_fail("%s: popped %" PRIuPTR ", never pushed", g.c->ops->desc.name, v);
     g.out[v]++;
     return v;
 }
@@ -86,13 +86,13 @@ static void other_thread(ct_stack *s)
     ct_stack_test_hooks.after_next = NULL; /* once */
     g.runs++;
     if (pop(s, 1) != 3 || pop(s, 2) != 2)
-        ct_test_fail("%s: hook: unexpected stack contents", g.c->ops->name);
+        ct_test_fail("%s: hook: unexpected stack contents", g.c->ops->desc.name);
     for (unsigned i = 0; i < CHURN; i++) {
         uintptr_t v = g.next_value++;
 
         push(s, 1, v);
         if (pop(s, 1) != v)
-            ct_test_fail("%s: hook: churn popped the wrong value", g.c->ops->name);
+            ct_test_fail("%s: hook: churn popped the wrong value", g.c->ops->desc.name);
     }
     for (unsigned i = 0; i < TOP_TRIES && !g.a_returned; i++) {
         push(s, 1, g.next_value++);
@@ -110,9 +110,9 @@ static int test_aba(void *arg)
     memset(&g, 0, sizeof g);
     g.c = c;
     g.next_value = 100;
-    s = c->ops->create(0, 3);
+    s = ct__stack_new_hooked(c->ops, 0, 3);
     if (!s)
-        ct_test_fail("%s: create: %s", c->ops->name, strerror(errno));
+        ct_test_fail("%s: create: %s", c->ops->desc.name, strerror(errno));
     push(s, 1, 1);
     push(s, 1, 2);
     push(s, 1, 3);
@@ -122,25 +122,25 @@ static int test_aba(void *arg)
     ct_stack_test_hooks.after_next = NULL;
     CT_CHECK(g.runs == 1);
     printf("  %s: A's address %s on top; the paused pop returned %" PRIuPTR "\n",
-           c->ops->name, g.a_returned ? "came back" : "never came back", v);
+           c->ops->desc.name, g.a_returned ? "came back" : "never came back", v);
     if (g.a_returned != c->a_may_return)
-        ct_test_fail("%s: A %s back on top, expected %s", c->ops->name,
+        ct_test_fail("%s: A %s back on top, expected %s", c->ops->desc.name,
                      g.a_returned ? "came" : "did not come",
                      c->a_may_return ? "it to (type-stable nodes, recycled at once)"
                                      : "never (a hazard pointer protects it)");
-    for (unsigned i = 0; i < 2 * MAXV && c->ops->pop(s, 0, &v) == 0; i++) {
+    for (unsigned i = 0; i < 2 * MAXV && ct_stack_pop(s, 0, &v) == 0; i++) {
         if (v == 0 || v >= MAXV)
-            ct_test_fail("%s: drained %" PRIuPTR ", never pushed", c->ops->name, v);
+            ct_test_fail("%s: drained %" PRIuPTR ", never pushed", c->ops->desc.name, v);
         g.out[v]++;
     }
     for (unsigned i = 0; i < MAXV; i++) {
         lost += g.out[i] < g.pushed[i] ? g.pushed[i] - g.out[i] : 0;
         dup += g.out[i] > g.pushed[i] ? g.out[i] - g.pushed[i] : 0;
     }
-    c->ops->destroy(s);
+    ct_stack_free(s);
     if (lost || dup)
         ct_test_fail("%s: after the forced ABA, %u values lost and %u duplicated",
-                     c->ops->name, lost, dup);
+                     c->ops->desc.name, lost, dup);
     return 0;
 }
 

@@ -112,7 +112,7 @@ struct ledger {
 
 static void push(ct_stack *s, struct ledger *l, uintptr_t v)
 {
-    int rc = naive->push(s, 0, v);
+    int rc = ct_stack_push(s, 0, v);
 
     if (rc != 0)
         ct_test_fail("push %" PRIuPTR ": %s", v, ct_strstatus(rc));
@@ -122,7 +122,7 @@ static void push(ct_stack *s, struct ledger *l, uintptr_t v)
 static uintptr_t pop(ct_stack *s, struct ledger *l)
 {
     uintptr_t v = 0;
-    int rc = naive->pop(s, 0, &v);
+    int rc = ct_stack_pop(s, 0, &v);
 
     if (rc != 0)
         ct_test_fail("pop: %s", ct_strstatus(rc));
@@ -137,7 +137,7 @@ static void settle(ct_stack *s, struct ledger *l, unsigned *lost, unsigned *dup)
 {
     uintptr_t v;
 
-    for (unsigned i = 0; i < 4 * MAXV && naive->pop(s, 0, &v) == 0; i++) {
+    for (unsigned i = 0; i < 4 * MAXV && ct_stack_pop(s, 0, &v) == 0; i++) {
         if (v == 0 || v > MAXV)
             ct_test_fail("drained %" PRIuPTR ", never pushed", v);
         l->out[v]++;
@@ -186,7 +186,7 @@ static int test_aba_lost(void *arg)
     (void)arg;
     arena_reset();
     hook_ledger = &l;
-    s = naive->create(0, 1);
+    s = ct__stack_new_hooked(naive, 0, 1);
     CT_CHECK(s != NULL);
     push(s, &l, 2);
     push(s, &l, 1);
@@ -196,7 +196,7 @@ static int test_aba_lost(void *arg)
     printf("  the interrupted pop returned %" PRIuPTR " (the node at the recycled address)\n",
            got);
     settle(s, &l, &lost, &dup);
-    naive->destroy(s);
+    ct_stack_free(s);
     printf("  %u lost, %u duplicated, %u double frees\n", lost, dup, arena.double_frees);
     if (lost == 0)
         ct_test_fail("the forced ABA did not lose a value: has treiber_naive been fixed? "
@@ -229,7 +229,7 @@ static int test_aba_duplicated(void *arg)
     arena_reset();
     hook_ledger = &l;
     hook_runs = 0;
-    s = naive->create(0, 1);
+    s = ct__stack_new_hooked(naive, 0, 1);
     CT_CHECK(s != NULL);
     push(s, &l, 1);
     push(s, &l, 2);
@@ -238,7 +238,7 @@ static int test_aba_duplicated(void *arg)
     pop(s, &l);
     CT_CHECK(hook_runs == 1);
     settle(s, &l, &lost, &dup);
-    naive->destroy(s);
+    ct_stack_free(s);
     printf("  %u lost, %u duplicated, %u double frees\n", lost, dup, arena.double_frees);
     if (dup == 0)
         ct_test_fail("the forced ABA did not duplicate a value: has treiber_naive been fixed?");
@@ -258,7 +258,7 @@ static void hook_free_head(ct_stack *s)
     uintptr_t v;
 
     ct_stack_test_hooks.after_head = NULL; /* once */
-    if (naive->pop(s, 0, &v) != 0)
+    if (ct_stack_pop(s, 0, &v) != 0)
         ct_test_fail("hook: pop failed");
 }
 
@@ -268,14 +268,14 @@ static int uaf_child(void)
     uintptr_t v;
 
     ct_stack_test_hooks = (struct ct_stack_test_hooks){0}; /* malloc and free */
-    s = naive->create(0, 1);
+    s = ct__stack_new_hooked(naive, 0, 1);
     if (!s)
         return 3;
-    naive->push(s, 0, 1);
-    naive->push(s, 0, 2);
+    ct_stack_push(s, 0, 1);
+    ct_stack_push(s, 0, 2);
     ct_stack_test_hooks.after_head = hook_free_head;
-    naive->pop(s, 0, &v); /* reads freed memory: ASan ends the process here */
-    naive->destroy(s);
+    ct_stack_pop(s, 0, &v); /* reads freed memory: ASan ends the process here */
+    ct_stack_free(s);
     return 0; /* 0: ASan said nothing */
 }
 

@@ -21,11 +21,12 @@
  *  - with one thread, pops must come out in LIFO order (a shadow stack);
  *  - pop on an empty stack returns CT_WOULDBLOCK (the threads count those).
  * Spinning designs oversubscribed can slow to a crawl: threads stop at
- * DEADLINE_S (checked between operations, outside the stack), and the
+ * DEADLINE_NS (checked between operations, outside the stack), and the
  * checks use what was done.
- * Plus: registry sanity, ct_stack_find's errors, single-threaded semantics
- * (empty pop, LIFO, extreme values, destroy with values left, capacity
- * hints), and the abort on a bad tid of the per-thread designs.
+ * Plus: registry sanity, ct_stack_find's and ct_stack_new's errors,
+ * single-threaded semantics (empty pop, LIFO, extreme values, destroy with
+ * values left, capacity hints), and the abort on a bad tid of the per-thread
+ * designs.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -36,26 +37,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ct_test.h"
 #include "stack.h"
 
 #define OPS_PER_THREAD 50000u /* small enough to be quick under TSan (~5 s for all) */
-#define DEADLINE_S 0.5
+#define DEADLINE_NS INT64_C(500000000)
 #define VALIDATE_TIMEOUT_S 30u
 
 static const unsigned thread_counts[] = {1, 2, 4, 8};
 #define NCOUNTS (sizeof thread_counts / sizeof thread_counts[0])
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ---- validate/<impl>/<n>t ------------------------------------------------------ */
 
@@ -74,7 +66,6 @@ struct vthread {
 };
 
 struct vrun {
-    const ct_stack_ops *ops;
     ct_stack *s;
     unsigned threads;
     uint64_t total;     /* threads * OPS_PER_THREAD payload words */
@@ -82,7 +73,7 @@ struct vrun {
     uint64_t *seen;     /* bitmap over payload indices */
     uint64_t *shadow;   /* one thread only: the expected stack */
     ct_test_barrier start;
-    double deadline;
+    int64_t deadline; /* ct_now_ns() */
     struct vthread *th;
 };
 
@@ -114,7 +105,7 @@ static void vthread_main(unsigned tid, void *arg)
 
     ct_test_barrier_wait(&r->start);
     for (unsigned i = 0; i < OPS_PER_THREAD; i++) {
-        if (now_s() > r->deadline) {
+        if (ct_now_ns() > r->deadline) {
             t->stopped = 1;
             break;
         }
@@ -131,7 +122,7 @@ static void vthread_main(unsigned tid, void *arg)
             int rc;
 
             r->payload[idx] = idx * MAGIC + 1; /* plain: the push must publish it */
-            rc = r->ops->push(r->s, tid, (uintptr_t)&r->payload[idx]);
+            rc = ct_stack_push(r->s, tid, (uintptr_t)&r->payload[idx]);
             VCHECK(t, rc == 0, "push returned %d (%s)", rc, ct_strstatus(rc));
             if (rc)
                 break;
@@ -140,7 +131,7 @@ static void vthread_main(unsigned tid, void *arg)
                 r->shadow[depth++] = idx;
         } else {
             uintptr_t v = 0;
-            int rc = r->ops->pop(r->s, tid, &v);
+            int rc = ct_stack_pop(r->s, tid, &v);
 
             if (rc == CT_WOULDBLOCK) {
                 t->empty++;
@@ -192,7 +183,7 @@ static int test_validate(void *arg)
 {
     const ct_test_cell *cell = arg;
     const struct vcase vcase = {cell->impl, cell->threads}, *vc = &vcase;
-    struct vrun r = {.ops = vc->ops, .threads = vc->threads};
+    struct vrun r = {.threads = vc->threads};
     uint64_t pushed = 0, popped = 0, left = 0, count = 0, empty = 0;
     unsigned stopped = 0;
     const char *why;
@@ -208,11 +199,12 @@ static int test_validate(void *arg)
         CT_CHECK((r.th[t].log = calloc(OPS_PER_THREAD, sizeof *r.th[t].log)) != NULL);
     if (vc->threads == 1)
         CT_CHECK((r.shadow = calloc(OPS_PER_THREAD, sizeof *r.shadow)) != NULL);
-    r.s = vc->ops->create(64, vc->threads);
+    r.s = ct_stack_new(vc->ops->desc.name, 64, vc->threads);
     if (!r.s)
-        ct_test_fail("%s: create(64, %u): %s", vc->ops->name, vc->threads, strerror(errno));
+        ct_test_fail("%s: ct_stack_new(.., 64, %u): %s", vc->ops->desc.name, vc->threads,
+                     strerror(errno));
     ct_test_barrier_init(&r.start, vc->threads);
-    r.deadline = now_s() + DEADLINE_S;
+    r.deadline = ct_now_ns() + DEADLINE_NS;
 
     ct_test_run_threads(vc->threads, vthread_main, &r);
     ct_test_barrier_destroy(&r.start);
@@ -225,32 +217,33 @@ static int test_validate(void *arg)
         empty += th->empty;
         stopped += (unsigned)th->stopped;
         if (th->err[0]) {
-            fprintf(stderr, "%s, %u threads: thread %u: %s\n", vc->ops->name, vc->threads, t,
-                    th->err);
+            fprintf(stderr, "%s, %u threads: thread %u: %s\n", vc->ops->desc.name, vc->threads,
+                    t, th->err);
             bad = 1;
         }
         for (uint64_t i = 0; i < th->npopped; i++)
             if ((why = mark(&r, th->log[i])) != NULL) {
                 fprintf(stderr, "%s, %u threads: thread %u popped %s (index %" PRIu64 ")\n",
-                        vc->ops->name, vc->threads, t, why, th->log[i]);
+                        vc->ops->desc.name, vc->threads, t, why, th->log[i]);
                 bad = 1;
                 break;
             }
     }
     /* Drain after the join (tid 0): what is left must complete the set. A
      * corrupted stack could cycle: stop after more pops than values exist. */
-    while (left <= r.total && vc->ops->pop(r.s, 0, &v) == 0) {
+    while (left <= r.total && ct_stack_pop(r.s, 0, &v) == 0) {
         uint64_t idx = index_of(&r, v);
 
         left++;
         if ((why = mark(&r, idx)) != NULL) {
             fprintf(stderr, "%s, %u threads: the drain found %s (0x%" PRIxPTR ")\n",
-                    vc->ops->name, vc->threads, why, v);
+                    vc->ops->desc.name, vc->threads, why, v);
             bad = 1;
             break;
         }
         if (idx < r.total && r.payload[idx] != idx * MAGIC + 1) {
-            fprintf(stderr, "%s: drained payload %" PRIu64 " is wrong\n", vc->ops->name, idx);
+            fprintf(stderr, "%s: drained payload %" PRIu64 " is wrong\n", vc->ops->desc.name,
+                    idx);
             bad = 1;
         }
     }
@@ -260,22 +253,22 @@ static int test_validate(void *arg)
         fprintf(stderr,
                 "%s, %u threads: %" PRIu64 " pushed, %" PRIu64 " popped + %" PRIu64
                 " left, %" PRIu64 " distinct: %" PRId64 " lost\n",
-                vc->ops->name, vc->threads, pushed, popped, left, count,
+                vc->ops->desc.name, vc->threads, pushed, popped, left, count,
                 (int64_t)(pushed - count));
         bad = 1;
     }
     /* The drain emptied it: pop must say so, again and again. */
     for (int i = 0; i < 3 && !bad; i++)
-        if (vc->ops->pop(r.s, 0, &v) != CT_WOULDBLOCK) {
+        if (ct_stack_pop(r.s, 0, &v) != CT_WOULDBLOCK) {
             fprintf(stderr, "%s: pop on the drained stack did not return CT_WOULDBLOCK\n",
-                    vc->ops->name);
+                    vc->ops->desc.name);
             bad = 1;
         }
     printf("  %s, %u threads: %" PRIu64 " pushed, %" PRIu64 " popped, %" PRIu64
            " left, %" PRIu64 " empty pops%s\n",
-           vc->ops->name, vc->threads, pushed, popped, left, empty,
+           vc->ops->desc.name, vc->threads, pushed, popped, left, empty,
            stopped ? " (some threads stopped at the deadline)" : "");
-    vc->ops->destroy(r.s);
+    ct_stack_free(r.s);
     for (unsigned t = 0; t < vc->threads; t++)
         free(r.th[t].log);
     free(r.th);
@@ -293,46 +286,71 @@ static int test_registry(void *arg)
     const unsigned known = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING |
                            CT_CAP_MPMC | CT_CAP_SPSC | CT_CAP_PITFALL | CT_CAP_PER_THREAD;
     const ct_stack_ops *naive;
+    const char *why;
+    char buf[200];
     size_t n = 0;
 
     (void)arg;
     CT_CHECK(impls != NULL);
+    if ((why = ct_registry_check(ct_stack_descs(), buf, sizeof buf)) != NULL)
+        ct_test_fail("stack_list.h: %s", why);
     for (; impls[n]; n++) {
         const ct_stack_ops *o = impls[n];
-        unsigned progress = o->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
+        const ct_impl_desc *d = &o->desc;
+        unsigned progress = d->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
         char caps[128];
 
-        if (!o->name || !o->name[0] || !o->summary || !o->summary[0])
+        if (!d->name || !d->name[0] || !d->summary || !d->summary[0])
             ct_test_fail("impl #%zu: name and summary must be set", n);
-        printf("  %-18s %-36s %s%s%s\n", o->name, ct_caps_str(o->caps, caps, sizeof caps),
-               o->summary, o->unavailable ? " -- " : "", o->unavailable ? o->unavailable : "");
+        printf("  %-18s %-36s %s%s%s\n", d->name, ct_caps_str(d->caps, caps, sizeof caps),
+               d->summary, d->unavailable ? " -- " : "", d->unavailable ? d->unavailable : "");
         if (!o->create || !o->destroy || !o->push || !o->pop)
-            ct_test_fail("%s: a function pointer is NULL", o->name);
+            ct_test_fail("%s: a function pointer is NULL", d->name);
+        if (ct_stack_descs()[n] != d)
+            ct_test_fail("%s: ct_stack_descs() does not list its desc at #%zu", d->name, n);
         for (size_t j = 0; j < n; j++)
-            if (strcmp(impls[j]->name, o->name) == 0)
-                ct_test_fail("name '%s' registered twice", o->name);
-        if (ct_stack_find(o->name) != o)
-            ct_test_fail("ct_stack_find(\"%s\") does not return its entry", o->name);
-        if (o->caps & ~known)
-            ct_test_fail("%s: unknown caps bits 0x%x", o->name, o->caps & ~known);
-        if (!(o->caps & CT_CAP_EXACT) == !(o->caps & CT_CAP_PITFALL))
-            ct_test_fail("%s: must be either EXACT or a PITFALL (caps %s)", o->name, caps);
+            if (strcmp(impls[j]->desc.name, d->name) == 0)
+                ct_test_fail("name '%s' registered twice", d->name);
+        if (ct_stack_find(d->name) != o)
+            ct_test_fail("ct_stack_find(\"%s\") does not return its entry", d->name);
+        if (d->caps & ~known)
+            ct_test_fail("%s: unknown caps bits 0x%x", d->name, d->caps & ~known);
+        if (!(d->caps & CT_CAP_EXACT) == !(d->caps & CT_CAP_PITFALL))
+            ct_test_fail("%s: must be either EXACT or a PITFALL (caps %s)", d->name, caps);
         if (progress != CT_CAP_LOCKFREE && progress != CT_CAP_BLOCKING &&
             progress != CT_CAP_SPINNING)
             ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)",
-                         o->name, caps);
-        if (!(o->caps & CT_CAP_MPMC))
-            ct_test_fail("%s: every stack is MPMC", o->name);
-        if (o->unavailable) {
+                         d->name, caps);
+        if (!(d->caps & CT_CAP_MPMC))
+            ct_test_fail("%s: every stack is MPMC", d->name);
+        if (d->unavailable) {
             errno = 0;
-            if (o->create(0, 1) != NULL || errno != ENOSYS)
-                ct_test_fail("%s: unavailable, but create did not fail with ENOSYS", o->name);
+            if (ct_stack_new(d->name, 0, 1) != NULL || errno != ENOSYS)
+                ct_test_fail("%s: unavailable, but ct_stack_new did not fail with ENOSYS",
+                             d->name);
+        } else {
+            ct_stack *s = ct_stack_new(d->name, 0, 1);
+
+            if (!s)
+                ct_test_fail("%s: ct_stack_new(.., 0, 1): %s", d->name, strerror(errno));
+            if (ct_stack_impl(s) != o)
+                ct_test_fail("%s: ct_stack_new did not set the stack's ops", d->name);
+            if ((uintptr_t)s % CT_CACHELINE)
+                ct_test_fail("%s: ct_stack_new's stack is not cache-line aligned", d->name);
+            ct_stack_free(s);
+            if ((d->caps & CT_CAP_PER_THREAD)) {
+                errno = 0;
+                if (ct_stack_new(d->name, 0, 0) != NULL || errno != EINVAL)
+                    ct_test_fail("%s: ct_stack_new(.., 0, 0) must fail with EINVAL", d->name);
+            }
         }
     }
     CT_CHECK(n >= 8);
+    CT_CHECK(ct_registry_count(ct_stack_descs()) == n);
     naive = ct_stack_find("treiber_naive");
-    CT_CHECK(naive && (naive->caps & CT_CAP_PITFALL) && !(naive->caps & CT_CAP_EXACT));
+    CT_CHECK(naive && (naive->desc.caps & CT_CAP_PITFALL) && !(naive->desc.caps & CT_CAP_EXACT));
     CT_CHECK(ct_stack_find("ck") != NULL); /* listed even when not built */
+    ct_stack_free(NULL); /* a no-op, as free(NULL) */
     return 0;
 }
 
@@ -348,6 +366,20 @@ static int test_find_unknown(void *arg)
         if (errno != EINVAL)
             ct_test_fail("ct_stack_find(\"%s\"): errno %d, expected EINVAL",
                          bad[i] ? bad[i] : "(null)", errno);
+        if (!bad[i])
+            continue; /* ct_stack_new(NULL, ...): the first listed */
+        errno = 0;
+        if (ct_stack_new(bad[i], 0, 1) != NULL || errno != EINVAL)
+            ct_test_fail("ct_stack_new(\"%s\"): expected NULL with EINVAL (errno %d)", bad[i],
+                         errno);
+    }
+    {
+        ct_stack *s = ct_stack_new(NULL, 0, 1);
+
+        if (!s || ct_stack_impl(s) != ct_stack_impls()[0])
+            ct_test_fail("ct_stack_new(NULL, ..) must make the first listed (%s)",
+                         ct_stack_impls()[0]->desc.name);
+        ct_stack_free(s);
     }
     return 0;
 }
@@ -356,15 +388,16 @@ static int test_find_unknown(void *arg)
  * extreme values, destroy with values left (LSan checks the frees), for
  * capacity hints 0, 1 and 1000, every competitor that is built (the pitfall
  * too: it is correct without concurrency). */
-static void lifo_pop(const ct_stack_ops *ops, ct_stack *s, unsigned tid, uintptr_t want)
+static void lifo_pop(ct_stack *s, unsigned tid, uintptr_t want)
 {
+    const char *name = ct_stack_impl(s)->desc.name;
     uintptr_t v = 0;
-    int rc = ops->pop(s, tid, &v);
+    int rc = ct_stack_pop(s, tid, &v);
 
     if (rc != 0)
-        ct_test_fail("%s: pop (expecting %" PRIuPTR "): %s", ops->name, want, ct_strstatus(rc));
+        ct_test_fail("%s: pop (expecting %" PRIuPTR "): %s", name, want, ct_strstatus(rc));
     if (v != want)
-        ct_test_fail("%s: LIFO: popped %" PRIuPTR ", expected %" PRIuPTR, ops->name, v, want);
+        ct_test_fail("%s: LIFO: popped %" PRIuPTR ", expected %" PRIuPTR, name, v, want);
 }
 
 static int test_semantics(void *arg)
@@ -374,46 +407,46 @@ static int test_semantics(void *arg)
 
     (void)arg;
     for (const ct_stack_ops *const *o = ct_stack_impls(); *o; o++) {
-        const ct_stack_ops *ops = *o;
+        const char *name = (*o)->desc.name;
 
-        if (ops->unavailable)
+        if ((*o)->desc.unavailable)
             continue;
         for (size_t h = 0; h < sizeof hints / sizeof hints[0]; h++) {
-            ct_stack *s = ops->create(hints[h], 2);
+            ct_stack *s = ct_stack_new(name, hints[h], 2);
             uintptr_t v = 7;
             int rc;
 
             if (!s)
-                ct_test_fail("%s: create(%zu, 2): %s", ops->name, hints[h], strerror(errno));
-            if ((rc = ops->pop(s, 1, &v)) != CT_WOULDBLOCK)
-                ct_test_fail("%s: pop on a new stack returned %d, not CT_WOULDBLOCK", ops->name,
-                             rc);
+                ct_test_fail("%s: ct_stack_new(.., %zu, 2): %s", name, hints[h],
+                             strerror(errno));
+            if ((rc = ct_stack_pop(s, 1, &v)) != CT_WOULDBLOCK)
+                ct_test_fail("%s: pop on a new stack returned %d, not CT_WOULDBLOCK", name, rc);
             if (v != 7)
-                ct_test_fail("%s: an empty pop wrote the output", ops->name);
+                ct_test_fail("%s: an empty pop wrote the output", name);
             /* Grow past any chunk or array size (3000), shrink to 1000, grow
              * again over recycled nodes, then empty: LIFO throughout. */
             for (int round = 0; round < 2; round++) {
                 for (uintptr_t i = 0; i < 3000; i++)
-                    if ((rc = ops->push(s, (unsigned)i % 2, i * 3 + 1)) != 0)
-                        ct_test_fail("%s: push: %s", ops->name, ct_strstatus(rc));
+                    if ((rc = ct_stack_push(s, (unsigned)i % 2, i * 3 + 1)) != 0)
+                        ct_test_fail("%s: push: %s", name, ct_strstatus(rc));
                 for (uintptr_t i = 3000; i-- > (round ? 0u : 1000u);)
-                    lifo_pop(ops, s, (unsigned)i % 2, i * 3 + 1);
+                    lifo_pop(s, (unsigned)i % 2, i * 3 + 1);
             }
             for (uintptr_t i = 1000; i-- > 0;) /* round 0's rest, below round 1's */
-                lifo_pop(ops, s, 0, i * 3 + 1);
-            if ((rc = ops->pop(s, 0, &v)) != CT_WOULDBLOCK)
-                ct_test_fail("%s: pop on an emptied stack returned %d", ops->name, rc);
+                lifo_pop(s, 0, i * 3 + 1);
+            if ((rc = ct_stack_pop(s, 0, &v)) != CT_WOULDBLOCK)
+                ct_test_fail("%s: pop on an emptied stack returned %d", name, rc);
             for (size_t i = 0; i < sizeof extremes / sizeof extremes[0]; i++)
-                if (ops->push(s, 0, extremes[i]) != 0)
-                    ct_test_fail("%s: push of an extreme value failed", ops->name);
+                if (ct_stack_push(s, 0, extremes[i]) != 0)
+                    ct_test_fail("%s: push of an extreme value failed", name);
             for (size_t i = sizeof extremes / sizeof extremes[0]; i-- > 0;)
-                if (ops->pop(s, 1, &v) != 0 || v != extremes[i])
+                if (ct_stack_pop(s, 1, &v) != 0 || v != extremes[i])
                     ct_test_fail("%s: extreme value 0x%" PRIxPTR " came back as 0x%" PRIxPTR,
-                                 ops->name, extremes[i], v);
+                                 name, extremes[i], v);
             for (uintptr_t i = 0; i < 100; i++) /* left in the stack for destroy */
-                if (ops->push(s, 1, i) != 0)
-                    ct_test_fail("%s: push failed", ops->name);
-            ops->destroy(s);
+                if (ct_stack_push(s, 1, i) != 0)
+                    ct_test_fail("%s: push failed", name);
+            ct_stack_free(s);
         }
     }
     return 0;
@@ -425,30 +458,31 @@ static int test_bad_tid_aborts(void *arg)
 {
     (void)arg;
     for (const ct_stack_ops *const *o = ct_stack_impls(); *o; o++) {
-        const ct_stack_ops *ops = *o;
+        const char *name = (*o)->desc.name;
 
-        if (!(ops->caps & CT_CAP_PER_THREAD) || ops->unavailable)
+        if (!((*o)->desc.caps & CT_CAP_PER_THREAD) || (*o)->desc.unavailable)
             continue;
         for (int which = 0; which < 2; which++) {
             int status;
             pid_t pid;
 
-            printf("  %s: %s with tid 2 on create(.., 2); an abort message is expected:\n",
-                   ops->name, which ? "pop" : "push");
+            printf("  %s: %s with tid 2 on ct_stack_new(.., 2); an abort message is "
+                   "expected:\n",
+                   name, which ? "pop" : "push");
             fflush(NULL);
             pid = fork();
             if (pid < 0)
                 ct_test_fail("fork: %s", strerror(errno));
             if (pid == 0) {
-                ct_stack *s = ops->create(0, 2);
+                ct_stack *s = ct_stack_new(name, 0, 2);
                 uintptr_t v;
 
                 if (s) {
-                    ops->push(s, 0, 1);
+                    ct_stack_push(s, 0, 1);
                     if (which)
-                        ops->pop(s, 2, &v);
+                        ct_stack_pop(s, 2, &v);
                     else
-                        ops->push(s, 2, 1);
+                        ct_stack_push(s, 2, 1);
                 }
                 _exit(s ? 0 : 3); /* 0: it did not abort */
             }
@@ -456,8 +490,8 @@ static int test_bad_tid_aborts(void *arg)
                 if (errno != EINTR)
                     ct_test_fail("waitpid: %s", strerror(errno));
             if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
-                ct_test_fail("%s: %s with tid == max_threads did not abort (status 0x%x)",
-                             ops->name, which ? "pop" : "push", (unsigned)status);
+                ct_test_fail("%s: %s with tid == max_threads did not abort (status 0x%x)", name,
+                             which ? "pop" : "push", (unsigned)status);
         }
     }
     return 0;
@@ -473,16 +507,25 @@ int main(int argc, char **argv)
         {.name = "semantics", .fn = test_semantics, .timeout_s = 30},
         {.name = "per_thread/bad_tid_aborts", .fn = test_bad_tid_aborts, .timeout_s = 30},
     };
-    ct_test_competitor comps[64];
-    size_t n = 0;
+    /* Sized from the registry: every competitor gets its cases. */
+    size_t n = ct_registry_count(ct_stack_descs());
+    ct_test_competitor *comps = calloc(n ? n : 1, sizeof *comps);
+    int rc;
 
-    for (const ct_stack_ops *const *ops = ct_stack_impls(); *ops && n < 64; ops++)
-        comps[n++] = (ct_test_competitor){
-            *ops, (*ops)->name,
-            (*ops)->unavailable ? (*ops)->unavailable
-            : !((*ops)->caps & CT_CAP_EXACT)
+    if (!comps)
+        ct_die("test_stack_validate: no memory for %zu competitors", n);
+    for (size_t i = 0; i < n; i++) {
+        const ct_stack_ops *ops = ct_stack_impls()[i];
+
+        comps[i] = (ct_test_competitor){
+            ops, ops->desc.name,
+            ops->desc.unavailable ? ops->desc.unavailable
+            : !(ops->desc.caps & CT_CAP_EXACT)
                 ? "a pitfall (ABA, use after free): tests/test_stack_naive.c reproduces its failure"
                 : NULL};
-    return ct_test_main_matrix(argc, argv, fixed, sizeof fixed / sizeof fixed[0], comps, n,
-                               thread_counts, NCOUNTS, test_validate, VALIDATE_TIMEOUT_S);
+    }
+    rc = ct_test_main_matrix(argc, argv, fixed, sizeof fixed / sizeof fixed[0], comps, n,
+                             thread_counts, NCOUNTS, test_validate, VALIDATE_TIMEOUT_S);
+    free(comps);
+    return rc;
 }

@@ -3,6 +3,9 @@
  *
  *   contend_bench [--family=counter[,harness...]] [--quick] [--perf=off] [--benchmark_*...]
  *   contend_bench --list-families
+ *   contend_bench --list-competitors     family, name, caps, summary, why
+ *                                        unavailable (tab-separated; the last
+ *                                        field empty when it is built)
  *
  * Our flags choose what to register; every other flag is Google Benchmark's
  * own (--benchmark_filter, --benchmark_repetitions, --benchmark_out, ...).
@@ -18,22 +21,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const ct_bench_family *find_family(const char *name, size_t len)
+{
+    for (const ct_bench_family *f = ct_bench_families; f->name; f++)
+        if (strlen(f->name) == len && strncmp(f->name, name, len) == 0)
+            return f;
+    return NULL;
+}
+
+/* "summary: name, name, ..." from the family's list (the harness has none). */
+static void print_family(FILE *f, const ct_bench_family *bf)
+{
+    const ct_family_desc *fd = ct_family_find(bf->name, strlen(bf->name));
+
+    fprintf(f, "  %-10s %s", bf->name, bf->summary);
+    if (fd) {
+        const char *sep = " (";
+        for (const ct_impl_desc *const *d = fd->descs(); *d; d++, sep = ", ")
+            fprintf(f, "%s%s", sep, (*d)->name);
+        fputs(")", f);
+    }
+    fputc('\n', f);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: contend_bench [--family=NAME[,NAME...]] [--quick] [--perf=off] [--benchmark_*=...]\n"
-               "       contend_bench --list-families\n"
+               "       contend_bench --list-families | --list-competitors\n"
                "--perf=off: no per-thread perf counters (ctx_switches, page_faults, ...)\n"
                "Every --benchmark_* flag is Google Benchmark's (see --help of any of them).\n"
                "Families:\n");
-    for (const ct_family *f2 = ct_families; f2->name; f2++)
-        fprintf(f, "  %-10s %s\n", f2->name, f2->summary);
+    for (const ct_bench_family *bf = ct_bench_families; bf->name; bf++)
+        print_family(f, bf);
 }
 
-static const ct_family *find_family(const char *name, size_t len)
+static void list_competitors(void)
 {
-    for (const ct_family *f = ct_families; f->name; f++)
-        if (strlen(f->name) == len && strncmp(f->name, name, len) == 0) return f;
-    return NULL;
+    char caps[128];
+
+    for (const ct_family_desc *fd = ct_family_list(); fd->name; fd++)
+        for (const ct_impl_desc *const *d = fd->descs(); *d; d++)
+            printf("%s\t%s\t%s\t%s\t%s\n", fd->name, (*d)->name,
+                   ct_caps_str((*d)->caps, caps, sizeof caps), (*d)->summary,
+                   (*d)->unavailable ? (*d)->unavailable : "");
 }
 
 int main(int argc, char **argv)
@@ -51,7 +81,11 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--perf=off") == 0) {
             ct_perf_enable(0);
         } else if (strcmp(argv[i], "--list-families") == 0) {
-            for (const ct_family *f = ct_families; f->name; f++) printf("%s\n", f->name);
+            for (const ct_bench_family *f = ct_bench_families; f->name; f++)
+                printf("%s\n", f->name);
+            return 0;
+        } else if (strcmp(argv[i], "--list-competitors") == 0) {
+            list_competitors();
             return 0;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -64,18 +98,23 @@ int main(int argc, char **argv)
     argv[argc] = NULL;
 
     if (!families || !*families || strcmp(families, "all") == 0) {
-        for (const ct_family *f = ct_families; f->name; f++) f->register_all(&cfg);
+        for (const ct_bench_family *f = ct_bench_families; f->name; f++)
+            f->register_all(&cfg);
         families = "all";
     } else {
+        /* Every name is checked before anything is registered. */
         for (const char *p = families; *p;) {
             size_t len = strcspn(p, ",");
-            const ct_family *f = find_family(p, len);
-            if (!f) {
+            if (!find_family(p, len)) {
                 fprintf(stderr, "contend_bench: unknown family '%.*s'\n", (int)len, p);
                 usage(stderr);
                 return 2;
             }
-            f->register_all(&cfg);
+            p += len + (p[len] == ',');
+        }
+        for (const char *p = families; *p;) {
+            size_t len = strcspn(p, ",");
+            find_family(p, len)->register_all(&cfg);
             p += len + (p[len] == ',');
         }
     }

@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chan.h"
@@ -151,7 +152,7 @@ static int send_one(flow_run *r, int p, msg *m)
     ct_case cs[MAXP];
     for (int k = 0; k < r->nch; k++)
         cs[k] = (ct_case){.chan = r->ch[k], .dir = CT_SEND, .elem = m};
-    int i = ct_select(cs, (size_t)r->nch, -1);
+    int i = ct_chan_select(cs, (size_t)r->nch, -1);
     return i < 0 ? i : cs[i].status;
 }
 
@@ -196,7 +197,7 @@ static int recv_one(flow_run *r, ct_case *cs, int *open, msg *m)
     if (r->nch == 1)
         return ct_chan_recv(r->ch[0], m);
     while (*open > 0) {
-        int i = ct_select(cs, (size_t)r->nch, -1);
+        int i = ct_chan_select(cs, (size_t)r->nch, -1);
         if (i < 0) return i;
         if (cs[i].status == CT_OK) return CT_OK;
         cs[i].chan = NULL;
@@ -329,15 +330,14 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
                  {FLOW_MPMC, "mpmc"},
                  {FLOW_SELECT_RX, "select_rx"},
                  {FLOW_SELECT_BOTH, "select_both"}};
-    /* the registrations outlive this call: one def per (kind, impl) */
-    static flow_def defs[5 * 16];
-    static size_t ndefs;
     char name[96];
 
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         if (!general && kinds[k].kind != FLOW_SPSC) continue; /* spsc_ring: 1 to 1 only */
-        if (ndefs == sizeof defs / sizeof defs[0]) return;
-        flow_def *d = &defs[ndefs++];
+        /* one def per (kind, impl), kept for the life of the process: the
+         * registration holds on to it */
+        flow_def *d = malloc(sizeof *d);
+        if (!d) ct_die("chan/%s/%s: out of memory registering it", kinds[k].name, impl);
         d->kind = kinds[k].kind;
         d->impl = impl;
         snprintf(name, sizeof name, "chan/%s/%s", kinds[k].name, impl);

@@ -45,7 +45,7 @@ typedef struct incr_run {
 static void incr_free(incr_run *r)
 {
     if (!r) return;
-    if (r->counter) r->ops->destroy(r->counter);
+    ct_counter_free(r->counter);
     ct_free_aligned(r->snapshot);
     ct_free_aligned(r->slots);
     ct_free_aligned(r);
@@ -69,11 +69,11 @@ static void *incr_setup(ct_bench_state *st)
     /* ct_alloc_aligned zeroes, which pre-faults the pages before timing. */
     r->slots = ct_alloc_aligned(sizeof *r->slots * (size_t)r->threads);
     r->snapshot = ct_alloc_aligned(sizeof *r->snapshot * (size_t)r->threads);
-    r->counter = ops->create((unsigned)r->threads);
+    r->counter = ct_counter_new(ops->desc.name, (unsigned)r->threads);
     if (!r->slots || !r->snapshot || !r->counter) goto oom;
     return r;
 oom:
-    ct_bench_error(st, "out of memory creating %s", ops->name);
+    ct_bench_error(st, "out of memory creating %s", ops->desc.name);
     incr_free(r);
     return NULL;
 }
@@ -81,7 +81,6 @@ oom:
 static void incr_run_thread(ct_bench_state *st)
 {
     incr_run *r = ct_bench_shared(st);
-    const ct_counter_ops *ops = r->ops;
     ct_counter *c = r->counter;
     const unsigned tid = (unsigned)ct_bench_thread_index(st);
     const unsigned read_pct = r->read_pct;
@@ -95,9 +94,9 @@ static void incr_run_thread(ct_bench_state *st)
         acc += read_pct; /* Bresenham: exactly read_pct reads per 100 ops */
         if (acc >= 100) {
             acc -= 100;
-            sink += ops->read(c, tid);
+            sink += ct_counter_read(c, tid);
         } else {
-            ops->add(c, tid, 1);
+            ct_counter_add(c, tid, 1);
             adds++;
         }
         if (work) ct_work_spin(work);
@@ -136,16 +135,16 @@ static void incr_teardown(ct_bench_state *st, void *shared)
         /* relaxed: the run's barrier already ordered the final store */
         ops_done += atomic_load_explicit(&r->slots[t].done, memory_order_relaxed);
     }
-    uint64_t total = r->ops->read(r->counter, 0);
+    uint64_t total = ct_counter_read(r->counter, 0);
 
     /* Fewer only when the time budget cut the run (budget_hit > 0). */
     if (ops_done > iters * (uint64_t)r->threads)
-        ct_bench_error(st, "%s: %llu operations done, more than the %llu asked", r->ops->name,
+        ct_bench_error(st, "%s: %llu operations done, more than the %llu asked", r->ops->desc.name,
                        (unsigned long long)ops_done,
                        (unsigned long long)(iters * (uint64_t)r->threads));
-    else if (r->ops->caps & CT_CAP_EXACT) {
+    else if (r->ops->desc.caps & CT_CAP_EXACT) {
         if (total != expected)
-            ct_bench_error(st, "%s: counter reads %llu after %llu adds (%lld lost)", r->ops->name,
+            ct_bench_error(st, "%s: counter reads %llu after %llu adds (%lld lost)", r->ops->desc.name,
                            (unsigned long long)total, (unsigned long long)expected,
                            (long long)(expected - total));
     } else {
@@ -171,7 +170,7 @@ void ct_workload_counter_register(const ct_bench_config *cfg)
 
     ct_work_calibrate(); /* once, before any benchmark thread starts */
     for (const ct_counter_ops *const *ops = ct_counter_impls(); *ops; ops++) {
-        snprintf(name, sizeof name, "counter/incr/%s", (*ops)->name);
+        snprintf(name, sizeof name, "counter/incr/%s", (*ops)->desc.name);
         ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name,
                                                         .run = incr_run_thread,
                                                         .setup = incr_setup,

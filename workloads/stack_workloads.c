@@ -94,8 +94,7 @@ static void stk_free(stk_run *r)
 {
     if (!r)
         return;
-    if (r->s)
-        r->ops->destroy(r->s);
+    ct_stack_free(r->s);
     if (r->slots)
         for (int t = 0; t < r->threads; t++)
             ct_free_aligned(r->slots[t].bits);
@@ -112,8 +111,8 @@ static void *stk_setup(ct_bench_state *st, int workload)
     size_t a = 0;
     stk_run *r;
 
-    if (ops->unavailable) {
-        ct_bench_skip(st, "%s", ops->unavailable);
+    if (ops->desc.unavailable) {
+        ct_bench_skip(st, "%s", ops->desc.unavailable);
         return NULL;
     }
     if (workload == W_BURST)
@@ -163,16 +162,17 @@ static void *stk_setup(ct_bench_state *st, int workload)
     /* Room for the prefill plus what each thread holds at once (k values,
      * and a node cache's worth: ct_nodepool moves 64 at a time), so the
      * pools and free lists are allocated and pre-faulted here, untimed. */
-    r->s = ops->create((size_t)(r->prefill + (uint64_t)r->threads * (r->k + 128)),
-                       (unsigned)r->threads);
+    r->s = ct_stack_new(ops->desc.name,
+                        (size_t)(r->prefill + (uint64_t)r->threads * (r->k + 128)),
+                        (unsigned)r->threads);
     if (!r->s)
         goto oom;
     for (uint64_t i = 0; i < r->prefill; i++)
-        if (ops->push(r->s, 0, (uintptr_t)(i + 1)) != 0)
+        if (ct_stack_push(r->s, 0, (uintptr_t)(i + 1)) != 0)
             goto oom;
     return r;
 oom:
-    ct_bench_error(st, "%s: out of memory in setup (%s)", ops->name, strerror(errno));
+    ct_bench_error(st, "%s: out of memory in setup (%s)", ops->desc.name, strerror(errno));
     stk_free(r);
     return NULL;
 }
@@ -183,7 +183,7 @@ static void *burst_setup(ct_bench_state *st) { return stk_setup(st, W_BURST); }
 
 static inline void do_push(stk_run *r, stk_slot *me, unsigned tid, int t)
 {
-    if (CT_LIKELY(r->ops->push(r->s, tid, value_of(r, t, me->pushed)) == 0))
+    if (CT_LIKELY(ct_stack_push(r->s, tid, value_of(r, t, me->pushed)) == 0))
         me->pushed++;
     else
         me->nomem++;
@@ -195,7 +195,7 @@ static inline void do_pop(stk_run *r, stk_slot *me, unsigned tid)
 {
     uintptr_t v;
 
-    if (r->ops->pop(r->s, tid, &v) == 0) {
+    if (ct_stack_pop(r->s, tid, &v) == 0) {
         uint64_t idx = (uint64_t)v - 1, bit = UINT64_C(1) << (idx % 64);
 
         me->npopped++;
@@ -306,7 +306,7 @@ static void stk_teardown(ct_bench_state *st, void *shared)
     }
     /* Drain as thread 0: every thread has stopped. A corrupted stack could
      * cycle, so stop after more pops than values exist. */
-    while (left <= r->total && r->ops->pop(r->s, 0, &v) == 0) {
+    while (left <= r->total && ct_stack_pop(r->s, 0, &v) == 0) {
         uint64_t idx = (uint64_t)v - 1;
 
         left++;
@@ -331,18 +331,18 @@ static void stk_teardown(ct_bench_state *st, void *shared)
     }
 
     if (nomem)
-        ct_bench_error(st, "%s: %llu pushes failed with ENOMEM", r->ops->name,
+        ct_bench_error(st, "%s: %llu pushes failed with ENOMEM", r->ops->desc.name,
                        (unsigned long long)nomem);
     else if (dups || wild)
         ct_bench_error(st, "%s: %llu values popped or left twice, %llu never pushed (the "
-                           "first: %llu)", r->ops->name, (unsigned long long)dups,
+                           "first: %llu)", r->ops->desc.name, (unsigned long long)dups,
                        (unsigned long long)wild, (unsigned long long)first_bad);
     else if (in_ranges != count)
-        ct_bench_error(st, "%s: %llu values came out that were never pushed", r->ops->name,
+        ct_bench_error(st, "%s: %llu values came out that were never pushed", r->ops->desc.name,
                        (unsigned long long)(count - in_ranges));
     else if (count != r->prefill + pushed || popped + left != r->prefill + pushed)
         ct_bench_error(st, "%s: %llu values pushed (with prefill), %llu popped + %llu left: "
-                           "%lld lost", r->ops->name,
+                           "%lld lost", r->ops->desc.name,
                        (unsigned long long)(r->prefill + pushed), (unsigned long long)popped,
                        (unsigned long long)left, (long long)(r->prefill + pushed - count));
     ct_bench_counter(st, "empty_pops", (double)empty, CT_COUNTER_TOTAL);
@@ -364,10 +364,10 @@ void ct_workload_stack_register(const ct_bench_config *cfg)
         const ct_stack_ops *ops = *o;
         ct_bench *b;
 
-        if (ops->caps & CT_CAP_PITFALL)
+        if (ops->desc.caps & CT_CAP_PITFALL)
             continue; /* treiber_naive corrupts the stack: tests only */
 
-        snprintf(name, sizeof name, "stack/pairs/%s", ops->name);
+        snprintf(name, sizeof name, "stack/pairs/%s", ops->desc.name);
         b = ct_bench_register(&(ct_bench_def){.name = name, .run = stk_thread,
                                               .setup = pairs_setup, .teardown = stk_teardown,
                                               .user = (void *)ops});
@@ -376,7 +376,7 @@ void ct_workload_stack_register(const ct_bench_config *cfg)
         ct_bench_thread_counts(b, threads_all, 4);
         ct_bench_time_budget(b, TIME_BUDGET_S);
 
-        snprintf(name, sizeof name, "stack/split/%s", ops->name);
+        snprintf(name, sizeof name, "stack/split/%s", ops->desc.name);
         b = ct_bench_register(&(ct_bench_def){.name = name, .run = stk_thread,
                                               .setup = split_setup, .teardown = stk_teardown,
                                               .user = (void *)ops});
@@ -385,7 +385,7 @@ void ct_workload_stack_register(const ct_bench_config *cfg)
         ct_bench_thread_counts(b, threads_split, 3);
         ct_bench_time_budget(b, TIME_BUDGET_S);
 
-        snprintf(name, sizeof name, "stack/burst/%s", ops->name);
+        snprintf(name, sizeof name, "stack/burst/%s", ops->desc.name);
         b = ct_bench_register(&(ct_bench_def){.name = name, .run = stk_thread,
                                               .setup = burst_setup, .teardown = stk_teardown,
                                               .user = (void *)ops});

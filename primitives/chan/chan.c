@@ -1,17 +1,18 @@
 /*
- * chan.c: the public channel API: argument checks, timeouts turned into
- * deadlines, select's shuffle and same-design check, then the design's op.
+ * chan.c: the public channel API (the facade over the ops of chan.h):
+ * argument checks, timeouts turned into deadlines, select's shuffle and
+ * same-design check, then the design's op. Also the lock order every
+ * select uses.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "chan_internal.h"
-#include "ct_futex.h"
 
 ct_chan *ct_chan_new(const char *impl, size_t elem_size, size_t cap)
 {
-    const ct__chan_ops *o = ct__chan_find(impl);
+    const ct_chan_ops *o = impl ? ct_chan_find(impl) : ct_chan_impls()[0];
     ct_chan *c;
 
     if (!o || elem_size == 0) {
@@ -20,6 +21,10 @@ ct_chan *ct_chan_new(const char *impl, size_t elem_size, size_t cap)
     }
     if (cap > ((size_t)1 << 40) / elem_size) { /* no overflow in cap * elem_size */
         errno = EINVAL;
+        return NULL;
+    }
+    if (o->desc.unavailable) {
+        errno = ENOSYS;
         return NULL;
     }
     c = o->create(elem_size, cap);
@@ -43,14 +48,14 @@ static int64_t deadline_of(int64_t timeout_ns)
         return CT__FOREVER;
     if (timeout_ns == 0)
         return CT__NOWAIT;
-    return ct_mono_ns() + timeout_ns;
+    return ct_now_ns() + timeout_ns;
 }
 
 bool ct__deadline_passed(int64_t deadline)
 {
     if (deadline == CT__FOREVER)
         return false;
-    return deadline == CT__NOWAIT || ct_mono_ns() >= deadline;
+    return deadline == CT__NOWAIT || ct_now_ns() >= deadline;
 }
 
 int ct_chan_send(ct_chan *c, const void *elem) { return c->ops->send(c, elem, CT__FOREVER); }
@@ -71,7 +76,8 @@ int ct_chan_recv_timeout(ct_chan *c, void *out, int64_t timeout_ns)
 int ct_chan_close(ct_chan *c) { return c->ops->close(c); }
 size_t ct_chan_len(ct_chan *c) { return c->ops->len(c); }
 size_t ct_chan_cap(ct_chan *c) { return c->cap; }
-const char *ct_chan_impl_of(const ct_chan *c) { return c->ops->name; }
+const ct_chan_ops *ct_chan_impl(const ct_chan *c) { return c->ops; }
+const char *ct_chan_impl_of(const ct_chan *c) { return c->ops->desc.name; }
 size_t ct_chan_elem_size(const ct_chan *c) { return c->elem_size; }
 
 /* xorshift64*: per thread, seeded from the clock and the thread's own
@@ -81,7 +87,7 @@ static uint64_t rand64(void)
     static _Thread_local uint64_t s;
 
     if (s == 0)
-        s = ((uint64_t)ct_mono_ns() ^ (uint64_t)(uintptr_t)&s) * 0x9E3779B97F4A7C15u | 1;
+        s = ((uint64_t)ct_now_ns() ^ (uint64_t)(uintptr_t)&s) * 0x9E3779B97F4A7C15u | 1;
     s ^= s >> 12;
     s ^= s << 25;
     s ^= s >> 27;
@@ -100,7 +106,7 @@ static int select_nothing(int64_t deadline)
     if (deadline == CT__NOWAIT)
         return CT_WOULDBLOCK;
     for (;;) {
-        int64_t now = ct_mono_ns();
+        int64_t now = ct_now_ns();
         int64_t left = deadline == CT__FOREVER ? 1000000000 : deadline - now;
         struct timespec ts;
 
@@ -114,10 +120,10 @@ static int select_nothing(int64_t deadline)
 
 #define SMALL_SELECT 16
 
-int ct_select(ct_case *cases, size_t n, int64_t timeout_ns)
+int ct_chan_select(ct_case *cases, size_t n, int64_t timeout_ns)
 {
     uint32_t small[SMALL_SELECT], *order = small;
-    const ct__chan_ops *ops = NULL;
+    const ct_chan_ops *ops = NULL;
     int64_t deadline = deadline_of(timeout_ns);
     size_t m = 0;
     int r;
@@ -174,20 +180,4 @@ size_t ct__chan_lock_order(const ct_case *cases, const uint32_t *order, size_t m
         if (k == 0 || out[k - 1] != out[i])
             out[k++] = out[i];
     return k;
-}
-
-void ct__chan_case_dirs(const ct_case *cases, const uint32_t *order, size_t m, const ct_chan *ch,
-                        bool *has_send, bool *has_recv)
-{
-    *has_send = *has_recv = false;
-    for (size_t i = 0; i < m; i++) {
-        const ct_case *c = &cases[order[i]];
-
-        if (c->chan != ch)
-            continue;
-        if (c->dir == CT_SEND)
-            *has_send = true;
-        else
-            *has_recv = true;
-    }
 }

@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "chan_internal.h"
@@ -70,22 +69,16 @@ typedef struct gl_chan {
 
 static inline gl_chan *gl(ct_chan *c) { return (gl_chan *)(void *)c; }
 
-static void die(const char *what, int err)
-{
-    fprintf(stderr, "contend: go_like channel: %s: error %d\n", what, err);
-    abort();
-}
-
 static void lock(gl_chan *g)
 {
     int err = pthread_mutex_lock(&g->lock);
-    if (CT_UNLIKELY(err)) die("lock", err);
+    if (CT_UNLIKELY(err)) ct_die("go_like channel: lock: error %d", err);
 }
 
 static void unlock(gl_chan *g)
 {
     int err = pthread_mutex_unlock(&g->lock);
-    if (CT_UNLIKELY(err)) die("unlock", err);
+    if (CT_UNLIKELY(err)) ct_die("go_like channel: unlock: error %d", err);
 }
 
 static void enqueue(gl_queue *q, gl_waiter *w)
@@ -437,20 +430,20 @@ static void gl_destroy(ct_chan *c)
     ct_free_aligned(g);
 }
 
-CT__CHAN_GENERAL_OPS(ct__chan_go_like, gl, "go_like",
+CT__CHAN_GENERAL_OPS(ct_chan_go_like, gl, "go_like",
                      "Go's runtime design: one lock, waiter queues, direct hand-off, select on all",
                      CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, gl_create);
 
 /* go_like whose parked threads spin first (bounded), standing in for what Go
  * gets from its scheduler: a hand-off to a receiver that is still spinning
  * costs no wake-up system call. */
-CT__CHAN_GENERAL_OPS(ct__chan_go_spin, gl, "go_spin",
+CT__CHAN_GENERAL_OPS(ct_chan_go_spin, gl, "go_spin",
                      "go_like whose waiters spin (bounded, pause) before they park",
                      CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING, gs_create);
 
 /* go_like whose waiters spin a little, then yield the CPU a few times, then
  * park: with more threads than cores, the thread that will wake us is often
  * runnable on this very CPU, and yielding lets it run without a wake-up. */
-CT__CHAN_GENERAL_OPS(ct__chan_go_yield, gl, "go_yield",
+CT__CHAN_GENERAL_OPS(ct_chan_go_yield, gl, "go_yield",
                      "go_like whose waiters spin briefly, then yield, then park (Go's lock strategy)",
                      CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, gy_create);

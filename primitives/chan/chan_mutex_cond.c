@@ -33,23 +33,16 @@
  *    (no cycle of waits). One case is performed per call: each try is one
  *    complete operation, and a round stops at the first that completes.
  *    Fairness: the first round is uniform over the ready cases; after a
- *    wake-up, receive cases are tried before send cases.
+ *    wake-up, receive cases are tried before send cases. The watchers and
+ *    the round of tries are shared with ring_futex (chan_watch_internal.h).
  */
 #include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <time.h>
 
 #include "chan_internal.h"
+#include "chan_watch_internal.h"
 #include "ct_futex.h"
-
-typedef struct mc_watch {
-    struct mc_watch *prev, *next;
-    ct_parker *park; /* the select's parker */
-    bool recv0;      /* counted in recv_waiting (a receive case on a cap-0 chan) */
-    bool has_send, has_recv;
-} mc_watch;
 
 typedef struct mc_chan {
     ct_chan hdr;
@@ -59,28 +52,22 @@ typedef struct mc_chan {
     bool closed;
     size_t recv_waiting;      /* cap 0: receivers that will take a deposit */
     uint64_t put_seq, take_seq; /* cap 0: tickets of deposits and takes */
-    mc_watch *watchers;       /* selects waiting on this channel */
+    ct__chan_watch *watchers; /* selects waiting on this channel */
     unsigned char *buf;       /* max(cap, 1) slots */
 } mc_chan;
 
 static inline mc_chan *mc(ct_chan *c) { return (mc_chan *)(void *)c; }
 
-static void die(const char *what, int err)
-{
-    fprintf(stderr, "contend: mutex_cond channel: %s: error %d\n", what, err);
-    abort();
-}
-
 static void lock(mc_chan *g)
 {
     int err = pthread_mutex_lock(&g->m);
-    if (CT_UNLIKELY(err)) die("lock", err);
+    if (CT_UNLIKELY(err)) ct_die("mutex_cond channel: lock: error %d", err);
 }
 
 static void unlock(mc_chan *g)
 {
     int err = pthread_mutex_unlock(&g->m);
-    if (CT_UNLIKELY(err)) die("unlock", err);
+    if (CT_UNLIKELY(err)) ct_die("mutex_cond channel: unlock: error %d", err);
 }
 
 /* Wait on cv until signalled or the deadline; true if the deadline passed. */
@@ -97,18 +84,17 @@ static bool wait_on(mc_chan *g, pthread_cond_t *cv, int64_t deadline)
         err = pthread_cond_timedwait(cv, &g->m, &ts);
     }
     ct__wait_end(deadline);
-    if (err && err != ETIMEDOUT) die("cond wait", err);
+    if (err && err != ETIMEDOUT) ct_die("mutex_cond channel: cond wait: error %d", err);
     return err == ETIMEDOUT || ct__deadline_passed(deadline);
 }
 
 /* A state change: wake the selects watching with a case it may have made
  * ready (dirs: CT_RECV after a put, CT_SEND after a take or when a receiver
- * arrives, both on close). Waking only those matters: selects receiving on
- * one channel would otherwise wake each other forever as they re-register. */
-static void notify(mc_chan *g, int dirs, const mc_watch *except)
+ * arrives, both on close; see ct__chan_watch_wants). */
+static void notify(mc_chan *g, int dirs, const ct__chan_watch *except)
 {
-    for (mc_watch *w = g->watchers; w; w = w->next)
-        if (w != except && (((dirs & CT_SEND) && w->has_send) || ((dirs & CT_RECV) && w->has_recv)))
+    for (ct__chan_watch *w = g->watchers; w; w = w->next)
+        if (w != except && ct__chan_watch_wants(w, dirs))
             ct_parker_unpark(w->park);
 }
 
@@ -289,7 +275,7 @@ static size_t mc_len(ct_chan *c)
 /* ---- select -------------------------------------------------------------------- */
 
 /* Could one of w's cases on g complete now? (lock held, w registered) */
-static bool ready_locked(mc_chan *g, const mc_watch *w)
+static bool ready_locked(mc_chan *g, const ct__chan_watch *w)
 {
     if (g->closed) return true;
     if (w->has_recv && g->count > 0) return true;
@@ -298,54 +284,37 @@ static bool ready_locked(mc_chan *g, const mc_watch *w)
     return g->count == 0 && g->recv_waiting > (w->recv0 ? 1u : 0u); /* not ourselves */
 }
 
-#define SMALL 16
+/* One case without blocking (one channel locked at a time). */
+static int try_one(ct_case *c)
+{
+    mc_chan *g = mc(c->chan);
+    int st;
 
-/* Try the cases whose dir is in dirs, without blocking, in the given order:
- * the index of the first that completes (status set), or CT_WOULDBLOCK. */
+    lock(g);
+    st = c->dir == CT_SEND ? send_locked(g, c->elem, CT__NOWAIT)
+                           : recv_locked(g, c->elem, CT__NOWAIT);
+    unlock(g);
+    return st;
+}
+
 static int try_cases(ct_case *cases, const uint32_t *order, size_t m, int dirs)
 {
-    for (size_t i = 0; i < m; i++) {
-        ct_case *c = &cases[order[i]];
-        mc_chan *g = mc(c->chan);
-        int st;
-
-        if (!(c->dir & dirs))
-            continue;
-        lock(g);
-        st = c->dir == CT_SEND ? send_locked(g, c->elem, CT__NOWAIT)
-                               : recv_locked(g, c->elem, CT__NOWAIT);
-        unlock(g);
-        if (st != CT_WOULDBLOCK) {
-            c->status = st;
-            return (int)order[i];
-        }
-    }
-    return CT_WOULDBLOCK;
+    return ct__chan_try_cases(cases, order, m, dirs, try_one);
 }
 
 static int mc_select(ct_case *cases, const uint32_t *order, size_t m, int64_t deadline)
 {
-    ct_chan *small_cs[SMALL], **cs = small_cs;
-    mc_watch small_ws[SMALL], *ws = small_ws;
-    ct_parker park;
+    ct__chan_watchset s;
+    ct_chan **cs;
+    ct__chan_watch *ws;
     size_t k;
     int r;
 
-    if (m > SMALL) {
-        cs = malloc(m * sizeof *cs);
-        ws = malloc(m * sizeof *ws);
-        if (!cs || !ws) {
-            free(cs);
-            free(ws);
-            return -ENOMEM;
-        }
-    }
-    k = ct__chan_lock_order(cases, order, m, cs);
-    for (size_t j = 0; j < k; j++) {
-        ws[j] = (mc_watch){.park = &park};
-        ct__chan_case_dirs(cases, order, m, cs[j], &ws[j].has_send, &ws[j].has_recv);
-        ws[j].recv0 = ws[j].has_recv && cs[j]->cap == 0;
-    }
+    if ((r = ct__chan_watchset_init(&s, cases, order, m)) < 0)
+        return r;
+    cs = s.chans;
+    ws = s.ws;
+    k = s.k;
 
     for (;;) {
         /* Try every case, unregistered, in the random order. */
@@ -356,24 +325,21 @@ static int mc_select(ct_case *cases, const uint32_t *order, size_t m, int64_t de
             goto out;
         }
         /* Register everywhere; a channel already ready fires us at once. */
-        ct_parker_arm(&park);
+        ct_parker_arm(&s.park);
         for (size_t j = 0; j < k; j++) {
             mc_chan *g = mc(cs[j]);
             lock(g);
-            ws[j].prev = NULL;
-            ws[j].next = g->watchers;
-            if (g->watchers) g->watchers->prev = &ws[j];
-            g->watchers = &ws[j];
+            ct__chan_watch_link(&g->watchers, &ws[j]);
             if (ws[j].recv0) {
                 g->recv_waiting++;
                 notify(g, CT_SEND, &ws[j]); /* other selects' send cases may deposit now */
             }
             if (ready_locked(g, &ws[j]))
-                ct_parker_unpark(&park);
+                ct_parker_unpark(&s.park);
             unlock(g);
         }
         ct__wait_begin("chan select", cs[0], deadline);
-        ct_parker_park(&park, 0, deadline);
+        ct_parker_park(&s.park, 0, deadline);
         ct__wait_end(deadline);
         /* Receive cases first, still registered (counted): a depositor that
          * woke us waits for exactly this; uncounting first would make it
@@ -382,8 +348,7 @@ static int mc_select(ct_case *cases, const uint32_t *order, size_t m, int64_t de
         for (size_t j = 0; j < k; j++) {
             mc_chan *g = mc(cs[j]);
             lock(g);
-            if (ws[j].prev) ws[j].prev->next = ws[j].next; else g->watchers = ws[j].next;
-            if (ws[j].next) ws[j].next->prev = ws[j].prev;
+            ct__chan_watch_unlink(&g->watchers, &ws[j]);
             if (ws[j].recv0 && --g->recv_waiting == 0 && g->count == 1)
                 pthread_cond_broadcast(&g->taken); /* its depositor withdraws */
             unlock(g);
@@ -392,10 +357,7 @@ static int mc_select(ct_case *cases, const uint32_t *order, size_t m, int64_t de
             goto out;
     }
 out:
-    if (cs != small_cs) {
-        free(cs);
-        free(ws);
-    }
+    ct__chan_watchset_fini(&s);
     return r;
 }
 
@@ -437,11 +399,11 @@ static void mc_destroy(ct_chan *c)
     ct_free_aligned(g);
 }
 
-const ct__chan_ops ct__chan_mutex_cond = {
-    .name = "mutex_cond",
-    .summary = "textbook: one mutex, condition variables, a ring buffer; watcher-based select",
-    .caps = CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING,
-    .general = true,
+const ct_chan_ops ct_chan_mutex_cond = {
+    .desc = {.name = "mutex_cond",
+             .summary = "textbook: one mutex, condition variables, a ring buffer; "
+                        "watcher-based select",
+             .caps = CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING},
     .create = mc_create,
     .destroy = mc_destroy,
     .send = mc_send,

@@ -1,5 +1,5 @@
 /*
- * chan_spsc_ring.c: `spsc_ring`, benchmark-only (not in ct_chan_impls()):
+ * chan_spsc_ring.c: `spsc_ring`, benchmark-only (ct_chan_is_general() false):
  * one producer thread and one consumer thread, a ring of slots that each
  * carry a sequence word (FastForward's full/empty in the slot, Vyukov's
  * sequence numbers): the word sits right before the element bytes, so a
@@ -265,11 +265,11 @@ static ct_chan *sp_create(size_t elem_size, size_t cap)
 
 static void sp_destroy(ct_chan *c) { ct_free_aligned(c); }
 
-const ct__chan_ops ct__chan_spsc_ring = {
-    .name = "spsc_ring",
-    .summary = "benchmark-only: one producer, one consumer, ring of slots with sequence words",
-    .caps = CT_CAP_EXACT | CT_CAP_SPSC | CT_CAP_BLOCKING,
-    .general = false,
+const ct_chan_ops ct_chan_spsc_ring = {
+    .desc = {.name = "spsc_ring",
+             .summary = "benchmark-only: one producer, one consumer, "
+                        "ring of slots with sequence words",
+             .caps = CT_CAP_EXACT | CT_CAP_SPSC | CT_CAP_BLOCKING},
     .create = sp_create,
     .destroy = sp_destroy,
     .send = sp_send,

@@ -17,14 +17,19 @@
 extern "C" {
 #endif
 
-enum {
-    CT_OK = 0,
-    CT_CLOSED = -1,      /* the object was closed (Go: closed channel) */
-    CT_WOULDBLOCK = -2,  /* a try_ operation found the object not ready */
-    CT_TIMEOUT = -3,     /* a _timeout operation ran out of time */
-    CT_CANCELED = -4,    /* a context was cancelled (Go: context.Canceled) */
-    CT_DEADLINE_EXCEEDED = -5 /* a context's deadline passed (Go: context.DeadlineExceeded) */
-};
+/* X(NAME, value, text): contend's own statuses, from which the enum and
+ * ct_strstatus are generated. */
+#define CT_STATUS_LIST(X)                                                                   \
+    X(OK, 0, "ok")                                                                          \
+    X(CLOSED, -1, "closed")                        /* Go: a closed channel */              \
+    X(WOULDBLOCK, -2, "would block")               /* a try_ operation found it not ready */ \
+    X(TIMEOUT, -3, "timeout")                      /* a _timeout operation ran out of time */ \
+    X(CANCELED, -4, "context canceled")            /* Go: context.Canceled */              \
+    X(DEADLINE_EXCEEDED, -5, "context deadline exceeded") /* Go: context.DeadlineExceeded */
+
+#define CT__STATUS_ENUM(name, value, text) CT_##name = value,
+enum { CT_STATUS_LIST(CT__STATUS_ENUM) };
+#undef CT__STATUS_ENUM
 
 /* A short name for a status: "ok", "closed", ..., or strerror(-st). */
 const char *ct_strstatus(int status);
@@ -33,16 +38,19 @@ const char *ct_strstatus(int status);
  * Capabilities an implementation declares, so a workload or a test skips what
  * does not fit and says why instead of crashing.
  */
-enum {
-    CT_CAP_EXACT = 1u << 0,     /* never loses an update (all but the racy pitfall) */
-    CT_CAP_LOCKFREE = 1u << 1,  /* some thread always makes progress */
-    CT_CAP_BLOCKING = 1u << 2,  /* may sleep in the kernel */
-    CT_CAP_SPINNING = 1u << 3,  /* busy-waits: collapses when oversubscribed */
-    CT_CAP_MPMC = 1u << 4,      /* any number of threads on both sides */
-    CT_CAP_SPSC = 1u << 5,      /* one producer, one consumer only */
-    CT_CAP_PITFALL = 1u << 6,   /* a deliberate bug, kept to be diagnosed */
-    CT_CAP_PER_THREAD = 1u << 7 /* needs a thread index below max_threads */
-};
+#define CT_CAP_LIST(X)                                                                      \
+    X(EXACT, 0, "exact")          /* never loses an update (all but the racy pitfall) */  \
+    X(LOCKFREE, 1, "lockfree")    /* some thread always makes progress */                 \
+    X(BLOCKING, 2, "blocking")    /* may sleep in the kernel */                           \
+    X(SPINNING, 3, "spinning")    /* busy-waits: collapses when oversubscribed */         \
+    X(MPMC, 4, "mpmc")            /* any number of threads on both sides */               \
+    X(SPSC, 5, "spsc")            /* one producer, one consumer only */                   \
+    X(PITFALL, 6, "pitfall")      /* a deliberate bug, kept to be diagnosed */            \
+    X(PER_THREAD, 7, "per_thread") /* needs a thread index below max_threads */
+
+#define CT__CAP_ENUM(name, bit, text) CT_CAP_##name = 1u << (bit),
+enum { CT_CAP_LIST(CT__CAP_ENUM) };
+#undef CT__CAP_ENUM
 
 /* Render caps as "exact,lockfree,..." into buf; returns buf. */
 char *ct_caps_str(unsigned caps, char *buf, size_t len);
@@ -73,6 +81,13 @@ static inline void ct_cpu_relax(void)
     ct_compiler_barrier();
 #endif
 }
+
+/* CLOCK_MONOTONIC in nanoseconds: the clock of every deadline and timing. */
+int64_t ct_now_ns(void);
+
+/* Print "contend: <message>" and abort: for a broken invariant or a contract
+ * violation (a bug in the caller), never for an error a caller can handle. */
+__attribute__((noreturn, cold, format(printf, 1, 2))) void ct_die(const char *fmt, ...);
 
 /* Cache-line aligned allocation, zeroed; NULL with errno on failure. */
 void *ct_alloc_aligned(size_t size);

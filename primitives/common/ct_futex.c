@@ -11,14 +11,6 @@
 
 #include "ct_common.h"
 
-int64_t ct_mono_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 int ct_futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns)
 {
     struct timespec ts, *tsp = NULL;
@@ -60,7 +52,7 @@ bool ct_parker_park_yield(ct_parker *p, unsigned spins, unsigned yields, int64_t
     for (unsigned i = 0; i < yields; i++) {
         if (ct_parker_fired(p))
             return true;
-        if (deadline_ns >= 0 && ct_mono_ns() >= deadline_ns)
+        if (deadline_ns >= 0 && ct_now_ns() >= deadline_ns)
             break; /* the sleep below reports the timeout */
         sched_yield();
     }
@@ -73,7 +65,7 @@ bool ct_parker_park_yield(ct_parker *p, unsigned spins, unsigned yields, int64_t
     for (;;) {
         if (ct_parker_fired(p))
             return true;
-        if (deadline_ns >= 0 && ct_mono_ns() >= deadline_ns)
+        if (deadline_ns >= 0 && ct_now_ns() >= deadline_ns)
             return false;
         ct_futex_wait(&p->state, CT_PARK_SLEEPING, deadline_ns);
     }

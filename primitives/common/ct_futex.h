@@ -47,9 +47,6 @@ int ct_futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns
 /* Wake up to n sleepers on addr; returns how many were woken. */
 int ct_futex_wake(_Atomic uint32_t *addr, int n);
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-int64_t ct_mono_ns(void);
-
 enum { CT_PARK_IDLE = 0, CT_PARK_SLEEPING = 1, CT_PARK_FIRED = 2 };
 
 typedef struct ct_parker {

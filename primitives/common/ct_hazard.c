@@ -2,14 +2,12 @@
 #include "ct_hazard.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 _Noreturn void ct__hp_bad_index(const ct_hp_domain *d, unsigned tid, unsigned slot)
 {
-    fprintf(stderr, "contend: hazard pointers: tid %u / slot %u out of range (max_threads %u, "
-                    "slots %u)\n", tid, slot, d->max_threads, d->slots);
-    abort();
+    ct_die("hazard pointers: tid %u / slot %u out of range (max_threads %u, slots %u)", tid,
+           slot, d->max_threads, d->slots);
 }
 
 ct_hp_domain *ct_hp_create(unsigned max_threads, unsigned slots, ct_hp_reclaim_fn reclaim,

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +42,7 @@ static inline void link_set(const ct_nodepool *p, void *node, void *next)
 
 static void die(const char *what, int err)
 {
-    fprintf(stderr, "contend: node pool: %s: error %d\n", what, err);
-    abort();
+    ct_die("node pool: %s: error %d", what, err);
 }
 
 static void lock(ct_nodepool *p)
@@ -160,11 +158,8 @@ void ct_nodepool_destroy(ct_nodepool *p)
 
 static cache *cache_of(ct_nodepool *p, unsigned tid)
 {
-    if (CT_UNLIKELY(tid >= p->max_threads)) {
-        fprintf(stderr, "contend: node pool: tid %u out of range (max_threads %u)\n", tid,
-                p->max_threads);
-        abort();
-    }
+    if (CT_UNLIKELY(tid >= p->max_threads))
+        ct_die("node pool: tid %u out of range (max_threads %u)", tid, p->max_threads);
     return &p->caches[tid];
 }
 

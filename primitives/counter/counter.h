@@ -1,6 +1,14 @@
 /*
- * counter.h: the counter family. One vtable, many competing designs of
- * "many threads add to one number, some threads read it".
+ * counter.h: the counter family: competing designs of "many threads add to
+ * one number, some threads read it", behind one API:
+ *
+ *     ct_counter *c = ct_counter_new("atomic", max_threads);  // NULL: the first listed
+ *     ct_counter_add(c, tid, 1);
+ *     uint64_t v = ct_counter_read(c, tid);
+ *     ct_counter_free(c);
+ *
+ * The competitors are listed in counter_list.h; each is one .c file defining
+ * its ct_counter_ops (the contract below).
  *
  * Synchronization table (liburcu style): may the row run concurrently with
  * the column, on the same counter?
@@ -31,49 +39,67 @@
  *  - After every add has returned and the adding threads have been joined
  *    (or otherwise synchronized with), read returns the exact total.
  *
- * Memory: create allocates (cache-line aligned), destroy frees; a counter
- * owns no other resource. create returns NULL with errno set on failure.
+ * Memory: ct_counter_new allocates (cache-line aligned), ct_counter_free
+ * frees; a counter owns no other resource. ct_counter_new returns NULL with
+ * errno set on failure (EINVAL: an unknown name, or max_threads 0 for a
+ * CT_CAP_PER_THREAD design; ENOSYS: a design this build lacks).
  */
 #ifndef CT_COUNTER_H
 #define CT_COUNTER_H
 
+#include "counter_list.h"
 #include "ct_common.h"
+#include "ct_registry.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef struct ct_counter ct_counter;
+typedef struct ct_counter_ops ct_counter_ops;
 
-typedef struct ct_counter_ops {
-    const char *name;    /* "mutex", "atomic", ...: the name in benchmark names */
-    const char *summary; /* one line for reports: what the design does */
-    unsigned caps;       /* CT_CAP_* */
+/* Every design's counter starts with this header (set by ct_counter_new):
+ * the one field the inline dispatch below reads. The rest is the design's. */
+typedef struct ct_counter {
+    const ct_counter_ops *ops;
+} ct_counter;
+
+/* The competitor's contract: one table per design. */
+struct ct_counter_ops {
+    ct_impl_desc desc; /* name ("mutex", ...), summary, caps, unavailable */
+    /* Allocate a counter whose first member is a ct_counter (its ops are set
+     * by the caller): NULL + errno. */
     ct_counter *(*create)(unsigned max_threads);
     void (*destroy)(ct_counter *c);
     /* Add delta on behalf of thread index tid (tid < max_threads). */
     void (*add)(ct_counter *c, unsigned tid, uint64_t delta);
     /* The current value, read on behalf of thread index tid. */
     uint64_t (*read)(ct_counter *c, unsigned tid);
-} ct_counter_ops;
+};
 
-/* Every registered competitor, NULL-terminated, `racy` included (check caps). */
-const ct_counter_ops *const *ct_counter_impls(void);
+#define CT__COUNTER_EXTERN(ident) extern const ct_counter_ops ident;
+CT_COUNTER_LIST(CT__COUNTER_EXTERN)
+#undef CT__COUNTER_EXTERN
+CT_REGISTRY_DECLARE(counter)
 
-/* The competitor with this name, or NULL with errno EINVAL. */
-const ct_counter_ops *ct_counter_find(const char *name);
+/* A counter of the design called impl (NULL: the first listed). */
+ct_counter *ct_counter_new(const char *impl, unsigned max_threads);
+void ct_counter_free(ct_counter *c);
 
-/* One entry per competitor file; the registry lists them in this order. */
-extern const ct_counter_ops ct_counter_racy;
-extern const ct_counter_ops ct_counter_mutex;
-extern const ct_counter_ops ct_counter_spin_tas;
-extern const ct_counter_ops ct_counter_spin_ttas;
-extern const ct_counter_ops ct_counter_ticket;
-extern const ct_counter_ops ct_counter_atomic;
-extern const ct_counter_ops ct_counter_atomic_relaxed;
-extern const ct_counter_ops ct_counter_cas_loop;
-extern const ct_counter_ops ct_counter_sharded;
-extern const ct_counter_ops ct_counter_false_shared;
+static inline const ct_counter_ops *ct_counter_impl(const ct_counter *c)
+{
+    return c->ops;
+}
+
+/* Inline: the hot path is one indirect call, as with the bare table. */
+static inline void ct_counter_add(ct_counter *c, unsigned tid, uint64_t delta)
+{
+    c->ops->add(c, tid, delta);
+}
+
+static inline uint64_t ct_counter_read(ct_counter *c, unsigned tid)
+{
+    return c->ops->read(c, tid);
+}
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,7 @@ _Static_assert(__atomic_always_lock_free(sizeof(uint64_t), 0),
                "CT_CAP_LOCKFREE needs lock-free 64-bit atomics");
 
 struct ct__counter_atomic {
+    ct_counter base; /* first: the header ct_counter_new fills in */
     CT_CACHE_ALIGNED _Atomic uint64_t value;
 };
 
@@ -64,9 +65,9 @@ static uint64_t atomic_read(ct_counter *c, unsigned tid)
 }
 
 const ct_counter_ops ct_counter_atomic = {
-    .name = "atomic",
-    .summary = "atomic fetch_add (seq_cst) on one shared word",
-    .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE,
+    .desc = {.name = "atomic",
+             .summary = "atomic fetch_add (seq_cst) on one shared word",
+             .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE},
     .create = atomic_create,
     .destroy = atomic_destroy,
     .add = atomic_add,
@@ -91,9 +92,9 @@ static uint64_t relaxed_read(ct_counter *c, unsigned tid)
 }
 
 const ct_counter_ops ct_counter_atomic_relaxed = {
-    .name = "atomic_relaxed",
-    .summary = "atomic fetch_add (relaxed) on one shared word: exact, orders nothing else",
-    .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE,
+    .desc = {.name = "atomic_relaxed",
+             .summary = "atomic fetch_add (relaxed) on one shared word: exact, orders nothing else",
+             .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE},
     .create = atomic_create,
     .destroy = atomic_destroy,
     .add = relaxed_add,
@@ -119,9 +120,9 @@ static void cas_add(ct_counter *c, unsigned tid, uint64_t delta)
 }
 
 const ct_counter_ops ct_counter_cas_loop = {
-    .name = "cas_loop",
-    .summary = "compare_exchange_weak retry loop (seq_cst) on one shared word",
-    .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE,
+    .desc = {.name = "cas_loop",
+             .summary = "compare_exchange_weak retry loop (seq_cst) on one shared word",
+             .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE},
     .create = atomic_create,
     .destroy = atomic_destroy,
     .add = cas_add,

@@ -19,11 +19,14 @@
 #include "counter.h"
 
 struct ct__counter_mutex {
+    ct_counter base; /* first: the header ct_counter_new fills in */
     CT_CACHE_ALIGNED pthread_mutex_t lock;
     uint64_t value; /* guarded by lock */
 };
 
-_Static_assert(offsetof(struct ct__counter_mutex, value) + sizeof(uint64_t) <= CT_CACHELINE,
+_Static_assert(offsetof(struct ct__counter_mutex, value) + sizeof(uint64_t) -
+                       offsetof(struct ct__counter_mutex, lock) <=
+                   CT_CACHELINE,
                "mutex and value should share one cache line");
 
 static inline struct ct__counter_mutex *mutex_of(ct_counter *c)
@@ -35,8 +38,7 @@ static inline struct ct__counter_mutex *mutex_of(ct_counter *c)
  * a bug in the caller, so stop at once rather than count without the lock. */
 static void mutex_die(const char *what, int err)
 {
-    fprintf(stderr, "contend: counter mutex: %s: error %d\n", what, err);
-    abort();
+    ct_die("counter mutex: %s: error %d", what, err);
 }
 
 static ct_counter *mutex_create(unsigned max_threads)
@@ -95,9 +97,9 @@ static uint64_t mutex_read(ct_counter *c, unsigned tid)
 }
 
 const ct_counter_ops ct_counter_mutex = {
-    .name = "mutex",
-    .summary = "pthread mutex around a plain add; waiters sleep in the kernel",
-    .caps = CT_CAP_EXACT | CT_CAP_BLOCKING,
+    .desc = {.name = "mutex",
+             .summary = "pthread mutex around a plain add; waiters sleep in the kernel",
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING},
     .create = mutex_create,
     .destroy = mutex_destroy,
     .add = mutex_add,

@@ -17,6 +17,7 @@
 #include "counter.h"
 
 struct ct__counter_racy {
+    ct_counter base; /* first: the header ct_counter_new fills in */
     CT_CACHE_ALIGNED volatile uint64_t value;
 };
 
@@ -49,9 +50,9 @@ static uint64_t racy_read(ct_counter *c, unsigned tid)
 }
 
 const ct_counter_ops ct_counter_racy = {
-    .name = "racy",
-    .summary = "plain ++ on a volatile word, no synchronization: loses updates (pitfall)",
-    .caps = CT_CAP_PITFALL,
+    .desc = {.name = "racy",
+             .summary = "plain ++ on a volatile word, no synchronization: loses updates (pitfall)",
+             .caps = CT_CAP_PITFALL},
     .create = racy_create,
     .destroy = racy_destroy,
     .add = racy_add,

@@ -1,41 +1,33 @@
-/*
- * counter_registry.c: every counter competitor, in report order.
- *
- * A new competitor is one .c file defining its ct_counter_ops, its extern in
- * counter.h, and one line here; workloads, charts and the validate test then
- * pick it up.
- */
+/* counter_registry.c: the registry from counter_list.h, and the facade. */
 #include <errno.h>
-#include <string.h>
 
 #include "counter.h"
 
-static const ct_counter_ops *const ct__counter_registry[] = {
-    &ct_counter_racy,
-    &ct_counter_mutex,
-    &ct_counter_spin_tas,
-    &ct_counter_spin_ttas,
-    &ct_counter_ticket,
-    &ct_counter_atomic,
-    &ct_counter_atomic_relaxed,
-    &ct_counter_cas_loop,
-    &ct_counter_sharded,
-    &ct_counter_false_shared,
-    NULL,
-};
+CT_REGISTRY_DEFINE(counter, CT_COUNTER_LIST)
 
-const ct_counter_ops *const *ct_counter_impls(void)
+ct_counter *ct_counter_new(const char *impl, unsigned max_threads)
 {
-    return ct__counter_registry;
+    const ct_counter_ops *o = impl ? ct_counter_find(impl) : ct_counter_impls()[0];
+    ct_counter *c;
+
+    if (!o)
+        return NULL;
+    if (o->desc.unavailable) {
+        errno = ENOSYS;
+        return NULL;
+    }
+    if ((o->desc.caps & CT_CAP_PER_THREAD) && max_threads == 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    c = o->create(max_threads);
+    if (c)
+        c->ops = o;
+    return c;
 }
 
-const ct_counter_ops *ct_counter_find(const char *name)
+void ct_counter_free(ct_counter *c)
 {
-    if (name) {
-        for (const ct_counter_ops *const *o = ct__counter_registry; *o; o++)
-            if (strcmp((*o)->name, name) == 0)
-                return *o;
-    }
-    errno = EINVAL;
-    return NULL;
+    if (c)
+        c->ops->destroy(c);
 }

@@ -34,6 +34,7 @@
 #include "counter.h"
 
 struct ct__counter_sharded {
+    ct_counter base; /* first: the header ct_counter_new fills in */
     unsigned nslots; /* max_threads; read-only after create */
     const char *name; /* for the contract-violation message */
     /* Slots start on their own line, away from the read-only header. Slot i
@@ -85,11 +86,9 @@ static void shard_destroy(ct_counter *c)
 __attribute__((noreturn, cold, noinline)) static void
 shard_bad_tid(const struct ct__counter_sharded *s, unsigned tid)
 {
-    fprintf(stderr,
-            "contend: counter %s: add with tid %u, but it was created for %u threads "
-            "(tid must be < max_threads): contract violation, aborting\n",
-            s->name, tid, s->nslots);
-    abort();
+    ct_die("counter %s: add with tid %u, but it was created for %u threads "
+           "(tid must be < max_threads): contract violation, aborting",
+           s->name, tid, s->nslots);
 }
 
 static inline void shard_add(ct_counter *c, unsigned tid, uint64_t delta, size_t stride)
@@ -140,9 +139,9 @@ static uint64_t sharded_read(ct_counter *c, unsigned tid)
 }
 
 const ct_counter_ops ct_counter_sharded = {
-    .name = "sharded",
-    .summary = "per-thread slot on its own cache line, plain store; read sums the slots",
-    .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_PER_THREAD,
+    .desc = {.name = "sharded",
+             .summary = "per-thread slot on its own cache line, plain store; read sums the slots",
+             .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_PER_THREAD},
     .create = sharded_create,
     .destroy = shard_destroy,
     .add = sharded_add,
@@ -168,9 +167,9 @@ static uint64_t false_shared_read(ct_counter *c, unsigned tid)
 }
 
 const ct_counter_ops ct_counter_false_shared = {
-    .name = "false_shared",
-    .summary = "per-thread slots packed in adjacent words: sharded's code, with false sharing",
-    .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_PER_THREAD,
+    .desc = {.name = "false_shared",
+             .summary = "per-thread slots packed in adjacent words: sharded's code, with false sharing",
+             .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_PER_THREAD},
     .create = false_shared_create,
     .destroy = shard_destroy,
     .add = false_shared_add,

@@ -19,6 +19,7 @@
 
 #define CT_COUNTER_SPINLOCKED(id, lock_type, lock_prefix, name_str, summary_str)      \
     struct ct__counter_##id {                                                          \
+        ct_counter base; /* first: the header ct_counter_new fills in */               \
         CT_CACHE_ALIGNED lock_type lock;                                               \
         uint64_t value; /* guarded by lock */                                          \
     };                                                                                 \
@@ -56,9 +57,8 @@
     }                                                                                  \
                                                                                        \
     const ct_counter_ops ct_counter_##id = {                                           \
-        .name = name_str,                                                              \
-        .summary = summary_str,                                                        \
-        .caps = CT_CAP_EXACT | CT_CAP_SPINNING,                                        \
+        .desc = {.name = name_str, .summary = summary_str,                              \
+                 .caps = CT_CAP_EXACT | CT_CAP_SPINNING},                               \
         .create = id##_create,                                                         \
         .destroy = id##_destroy,                                                       \
         .add = id##_add,                                                               \

@@ -28,13 +28,6 @@ struct ct_ctx {
 static pthread_mutex_t tree_mu = PTHREAD_MUTEX_INITIALIZER;
 static ct_ctx background = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER}; /* never done */
 
-int64_t ct_ctx_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 ct_ctx *ct_ctx_background(void)
 {
     return &background;
@@ -71,7 +64,7 @@ int ct_ctx_err(ct_ctx *c)
     /* acquire: pairs with the release store in cancel_locked */
     int err = atomic_load_explicit(&c->err, memory_order_acquire);
     if (err || !c->deadline) return err;
-    if (ct_ctx_now_ns() < c->deadline) return 0;
+    if (ct_now_ns() < c->deadline) return 0;
     cancel_with(c, CT_DEADLINE_EXCEEDED); /* the first to notice ends it */
     return atomic_load_explicit(&c->err, memory_order_acquire);
 }
@@ -123,12 +116,12 @@ ct_ctx *ct_ctx_with_deadline(ct_ctx *parent, int64_t deadline_ns)
 
 ct_ctx *ct_ctx_with_timeout(ct_ctx *parent, int64_t timeout_ns)
 {
-    return ct_ctx_with_deadline(parent, ct_ctx_now_ns() + (timeout_ns > 0 ? timeout_ns : 0));
+    return ct_ctx_with_deadline(parent, ct_now_ns() + (timeout_ns > 0 ? timeout_ns : 0));
 }
 
 int ct_ctx_wait(ct_ctx *c, int64_t timeout_ns)
 {
-    int64_t until = timeout_ns < 0 ? 0 : ct_ctx_now_ns() + timeout_ns;
+    int64_t until = timeout_ns < 0 ? 0 : ct_now_ns() + timeout_ns;
     int err;
     if ((err = ct_ctx_err(c)) != 0) return err;
     if (c == &background && timeout_ns < 0) {
@@ -155,7 +148,7 @@ int ct_ctx_wait(ct_ctx *c, int64_t timeout_ns)
         pthread_mutex_unlock(&c->mu);
         if (err) return err;
         if ((err = ct_ctx_err(c)) != 0) return err; /* the deadline passed */
-        if (until && ct_ctx_now_ns() >= until) return CT_TIMEOUT;
+        if (until && ct_now_ns() >= until) return CT_TIMEOUT;
     }
 }
 

@@ -63,8 +63,7 @@ int64_t ct_ctx_deadline(const ct_ctx *c);
 /* Cancel and free c (Go's defer cancel()). Background: no effect. */
 void ct_ctx_release(ct_ctx *c);
 
-/* CLOCK_MONOTONIC now, in ns: the clock of deadlines. */
-int64_t ct_ctx_now_ns(void);
+/* The clock of deadlines is ct_now_ns() (ct_common.h, CLOCK_MONOTONIC ns). */
 
 #ifdef __cplusplus
 }

@@ -60,14 +60,19 @@
  *  - Tasks return int: every non-zero return is counted, the first is kept
  *    (ct_pool_errors; both are final once wait or shutdown has returned).
  *
- * Instances are opaque; create returns NULL with errno (EINVAL for bad
- * parameters or an unknown name, EAGAIN/ENOMEM when threads or memory fail).
+ * The competitors are listed in pool_list.h; each is one .c file defining
+ * its ct_pool_ops over an engine's vt (pool_internal.h). Instances are
+ * opaque (their first member is the ops, ct_pool_impl); ct_pool_new returns
+ * NULL with errno (EINVAL for bad parameters or an unknown name, ENOSYS for
+ * a design this build lacks, EAGAIN/ENOMEM when threads or memory fail).
  */
 #ifndef CT_POOL_H
 #define CT_POOL_H
 
 #include "ct_common.h"
+#include "ct_registry.h"
 #include "ctx.h"
+#include "pool_list.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -109,20 +114,20 @@ enum {
     CT_POOL_CAP_TRACE = 1u << 17    /* records its worker count over time */
 };
 
+/* The competitor's contract: one table per design. */
 typedef struct ct_pool_ops {
-    const char *name;    /* "fixed", ...: the name in benchmark names */
-    const char *summary; /* one line for reports */
-    unsigned caps;       /* CT_CAP_* | CT_POOL_CAP_* */
+    ct_impl_desc desc; /* name ("fixed", ...), summary, caps (CT_CAP_* | CT_POOL_CAP_*) */
     const struct ct__pool_vt *vt; /* the design's functions (pool_internal.h) */
 } ct_pool_ops;
 
-/* Every competitor, NULL-terminated, in report order. */
-const ct_pool_ops *const *ct_pool_impls(void);
-/* The competitor with this name, or NULL with errno EINVAL. */
-const ct_pool_ops *ct_pool_find(const char *name);
+#define CT__POOL_EXTERN(ident) extern const ct_pool_ops ident;
+CT_POOL_LIST(CT__POOL_EXTERN)
+#undef CT__POOL_EXTERN
+CT_REGISTRY_DECLARE(pool)
 
-/* A pool of competitor impl; NULL + errno on failure. min_workers threads
- * (max_workers for fixed and stealing) are started here. */
+/* A pool of competitor impl (NULL: the first listed); NULL + errno on
+ * failure. min_workers threads (max_workers for fixed and stealing) are
+ * started here. */
 ct_pool *ct_pool_new(const char *impl, const ct_pool_params *params);
 const ct_pool_ops *ct_pool_impl(const ct_pool *p);
 
@@ -148,13 +153,6 @@ uint64_t ct_pool_errors(const ct_pool *p, int *first);
 /* The worker-count trace of a CT_POOL_CAP_TRACE pool (one sample per change,
  * the first 4096 kept): copies at most n, returns how many there are. */
 size_t ct_pool_trace(const ct_pool *p, ct_pool_sample *out, size_t n);
-
-extern const ct_pool_ops ct_pool_fixed;
-extern const ct_pool_ops ct_pool_dynamic;
-extern const ct_pool_ops ct_pool_stealing;
-extern const ct_pool_ops ct_pool_sharded;
-extern const ct_pool_ops ct_pool_spawn;
-extern const ct_pool_ops ct_pool_spawn_sem;
 
 #ifdef __cplusplus
 }

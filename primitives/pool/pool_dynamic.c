@@ -7,9 +7,10 @@
 #include "pool_internal.h"
 
 const ct_pool_ops ct_pool_dynamic = {
-    .name = "dynamic",
-    .summary = "min..max workers on one bounded queue: grows with the backlog, retires idle workers",
-    .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED |
-            CT_POOL_CAP_TRACE,
+    .desc = {.name = "dynamic",
+             .summary = "min..max workers on one bounded queue: grows with the backlog, "
+                        "retires idle workers",
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED |
+                     CT_POOL_CAP_TRACE},
     .vt = &ct__pool_queue_vt,
 };

@@ -1,10 +1,21 @@
 /*
  * pool_internal.h: what the pool designs share (not installed).
  *
- * pool.c is the core: it owns the accounting every design needs the same
- * way (pending tasks for wait, errors, statistics, the trace), blocking
- * submit over the design's try_submit, and the idle/wake protocol below. A
- * design supplies a vt: start its threads, try to queue a task, close, join.
+ * The core is the same for every design and owns what they all need the
+ * same way; a design supplies a vt (start its threads, try to queue a task,
+ * close, join). The core's files, one concern each:
+ *
+ *   pool.c          the facade: parameters, new, shutdown, free, starting
+ *                   the pool's threads
+ *   pool_submit.c   submit, try_submit, submit_ctx: blocking over the
+ *                   design's try_submit, and blocked submitters' wake-ups
+ *   pool_account.c  pending tasks and wait, errors, statistics, the trace
+ *   pool_idle.c     the idle-worker protocol (spin, yield, sleep; notify)
+ *   pool_ring.c     the mutex-guarded ring of fixed, dynamic and stealing
+ *   pool_registry.c the list (pool_list.h) as ct_pool_impls / _find
+ *
+ * A per-task helper that more than one of those files uses is static inline
+ * here, so the split adds no call.
  *
  * Synchronization of the core's fields: see each field. The two futex
  * protocols (blocked submitters on `space`, waiters on `idle`) are the same
@@ -24,11 +35,13 @@
 #error "pool_internal.h uses C11 atomics; C only"
 #endif
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
 #include "ct_common.h"
+#include "ct_futex.h"
 #include "pool.h"
 
 typedef struct ct__task {
@@ -152,6 +165,29 @@ struct ct_pool {
     ct_pool_sample *trace;    /* CT_POOL_CAP_TRACE designs only */
 };
 
+/* An idle worker spins about this many pause hints before it yields and
+ * sleeps (pool_idle.c): the order of one cross-core wake-up, so a worker
+ * that would be woken within that time never sleeps. A blocked submitter
+ * spins as long (pool_submit.c). */
+#define CT__POOL_IDLE_SPINS 1024u
+
+/* n submitted tasks finished or were dropped (designs without
+ * vt->submitted): wakes the waiters once none is left. Inline: it runs per
+ * task, in pool_account.c's ct__pool_run and pool_submit.c's failed try. */
+static inline void ct__pool_pending_sub(ct_pool *p, int64_t n)
+{
+    /* seq_cst: releases the finished tasks' writes to the wait that reads
+     * zero; Dekker pair with wait_waiters (ct_pool_wait increments it, then
+     * rereads pending) */
+    if (atomic_fetch_sub_explicit(&p->pending, n, memory_order_seq_cst) == n &&
+        atomic_load_explicit(&p->wait_waiters, memory_order_seq_cst) > 0) {
+        /* release: the waiter's acquire load of wait_seq sees the bump or
+         * its futex_wait fails with EAGAIN */
+        atomic_fetch_add_explicit(&p->wait_seq, 1, memory_order_release);
+        ct_futex_wake(&p->wait_seq, INT_MAX);
+    }
+}
+
 /* Run one task and account for it (done, errors, pending, wait). */
 void ct__pool_run(ct_pool *p, ct__task t);
 /* Designs with vt->submitted: run one task, recording only its error; and
@@ -161,6 +197,8 @@ void ct__pool_exec(ct_pool *p, ct__task t);
 void ct__pool_finish(ct_pool *p, uint64_t ran, uint64_t dropped);
 /* n tasks were dropped (abort): account for them. */
 void ct__pool_drop(ct_pool *p, uint64_t n);
+/* Record a point of the worker-count trace (CT_POOL_CAP_TRACE pools). */
+void ct__pool_trace_add(ct_pool *p, unsigned workers);
 /* A thread of the pool started / ended (statistics and trace). */
 void ct__pool_thread_started(ct_pool *p);
 void ct__pool_thread_ended(ct_pool *p);

@@ -100,7 +100,7 @@ static void *worker(void *arg)
         if (atomic_load_explicit(&p->closed, memory_order_seq_cst))
             break;
         if (q->dynamic && idle_since >= 0 && q->live > p->params.min_workers &&
-            ct_mono_ns() - idle_since >= p->params.idle_timeout_ns) {
+            ct_now_ns() - idle_since >= p->params.idle_timeout_ns) {
             q->live--;
             me->state = SLOT_RETIRED; /* joined by a later growth or shutdown */
             ct__pool_thread_ended(p); /* under the lock: workers <= max */
@@ -109,7 +109,7 @@ static void *worker(void *arg)
         }
         pthread_mutex_unlock(&q->ring.mu);
         if (idle_since < 0)
-            idle_since = ct_mono_ns();
+            idle_since = ct_now_ns();
         ct__pool_idle_wait(p, has_work,
                            q->dynamic ? idle_since + p->params.idle_timeout_ns : -1);
         pthread_mutex_lock(&q->ring.mu);

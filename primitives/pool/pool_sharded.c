@@ -369,7 +369,7 @@ static uint64_t s_submitted(ct_pool *p)
     unsigned n = atomic_load_explicit(&w->nrings, memory_order_acquire);
     uint64_t sum = 0;
 
-    for (unsigned i = 0; i < n; i++) /* seq_cst: wait's sandwich (pool.c) */
+    for (unsigned i = 0; i < n; i++) /* seq_cst: wait's sandwich (pool_account.c) */
         sum += atomic_load_explicit(&w->rings[i]->tail, memory_order_seq_cst);
     return sum;
 }
@@ -486,8 +486,9 @@ static const ct__pool_vt vt = {
 };
 
 const ct_pool_ops ct_pool_sharded = {
-    .name = "sharded",
-    .summary = "N workers taking batches from a queue per submitting thread; batched accounting",
-    .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED,
+    .desc = {.name = "sharded",
+             .summary = "N workers taking batches from a queue per submitting thread; "
+                        "batched accounting",
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED},
     .vt = &vt,
 };

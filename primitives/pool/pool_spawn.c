@@ -230,8 +230,8 @@ const ct__pool_vt ct__pool_spawn_vt = {
 };
 
 const ct_pool_ops ct_pool_spawn = {
-    .name = "spawn",
-    .summary = "one thread per task, no bound (the seeds' naive go f())",
-    .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC,
+    .desc = {.name = "spawn",
+             .summary = "one thread per task, no bound (the seeds' naive go f())",
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC},
     .vt = &ct__pool_spawn_vt,
 };

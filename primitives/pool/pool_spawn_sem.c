@@ -7,8 +7,8 @@
 #include "pool_internal.h"
 
 const ct_pool_ops ct_pool_spawn_sem = {
-    .name = "spawn_sem",
-    .summary = "one thread per task, at most k at once (the seeds' semaphore pattern)",
-    .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED,
+    .desc = {.name = "spawn_sem",
+             .summary = "one thread per task, at most k at once (the seeds' semaphore pattern)",
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED},
     .vt = &ct__pool_spawn_vt,
 };

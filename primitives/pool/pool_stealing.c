@@ -327,8 +327,8 @@ static const ct__pool_vt vt = {
 };
 
 const ct_pool_ops ct_pool_stealing = {
-    .name = "stealing",
-    .summary = "N workers, a Chase-Lev deque each, an injection queue; idle workers steal",
-    .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED,
+    .desc = {.name = "stealing",
+             .summary = "N workers, a Chase-Lev deque each, an injection queue; idle workers steal",
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED},
     .vt = &vt,
 };

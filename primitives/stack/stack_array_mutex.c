@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "stack.h"
@@ -16,6 +15,7 @@
 #define MIN_CAP 64u
 
 struct ct__stack_array {
+    ct_stack base; /* first: the header ct_stack_new fills in */
     CT_CACHE_ALIGNED pthread_mutex_t lock;
     uintptr_t *items; /* guarded by lock, as are len and cap */
     size_t len, cap;
@@ -28,8 +28,7 @@ static inline struct ct__stack_array *array_of(ct_stack *s)
 
 static void array_die(const char *what, int err)
 {
-    fprintf(stderr, "contend: stack array_mutex: %s: error %d\n", what, err);
-    abort();
+    ct_die("stack array_mutex: %s: error %d", what, err);
 }
 
 static ct_stack *array_create(size_t capacity_hint, unsigned max_threads)
@@ -55,7 +54,7 @@ static ct_stack *array_create(size_t capacity_hint, unsigned max_threads)
         errno = err;
         return NULL;
     }
-    return (ct_stack *)(void *)a;
+    return &a->base;
 }
 
 static void array_destroy(ct_stack *s)
@@ -112,9 +111,9 @@ static int array_pop(ct_stack *s, unsigned tid, uintptr_t *value)
 }
 
 const ct_stack_ops ct_stack_array_mutex = {
-    .name = "array_mutex",
-    .summary = "growable array under a pthread mutex (the seeds' slice stack)",
-    .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC,
+    .desc = {.name = "array_mutex",
+             .summary = "growable array under a pthread mutex (the seeds' slice stack)",
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC},
     .create = array_create,
     .destroy = array_destroy,
     .push = array_push,

@@ -25,8 +25,6 @@
 
 #ifdef CT_HAVE_CK
 #include <ck_stack.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "ct_nodepool.h"
 
@@ -53,6 +51,7 @@ typedef struct ck_node {
 } ck_node;
 
 struct ct__stack_ck {
+    ct_stack base; /* first: the header ct_stack_new fills in */
     ck_stack_t stack CT_CACHE_ALIGNED; /* head + generation: 16-aligned for the CAS */
     ct_nodepool *pool CT_CACHE_ALIGNED; /* read-only after create */
     unsigned max_threads;
@@ -65,11 +64,8 @@ static inline struct ct__stack_ck *ck_of(ct_stack *s)
 
 static void check_tid(const struct ct__stack_ck *s, unsigned tid)
 {
-    if (CT_UNLIKELY(tid >= s->max_threads)) {
-        fprintf(stderr, "contend: stack ck: tid %u out of range (max_threads %u)\n", tid,
-                s->max_threads);
-        abort();
-    }
+    if (CT_UNLIKELY(tid >= s->max_threads))
+        ct_die("stack ck: tid %u out of range (max_threads %u)", tid, s->max_threads);
 }
 
 static ct_stack *ck_create(size_t capacity_hint, unsigned max_threads)
@@ -91,7 +87,7 @@ static ct_stack *ck_create(size_t capacity_hint, unsigned max_threads)
         ct_free_aligned(s);
         return NULL;
     }
-    return (ct_stack *)(void *)s;
+    return &s->base;
 }
 
 static void ck_destroy(ct_stack *s)
@@ -135,10 +131,10 @@ static int ck_pop(ct_stack *st, unsigned tid, uintptr_t *value)
 }
 
 const ct_stack_ops ct_stack_ck = {
-    .name = "ck",
-    .summary = "Concurrency Kit's ck_stack (push_mpmc/pop_mpmc, generation-tagged head) "
-               "over type-stable nodes",
-    .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD,
+    .desc = {.name = "ck",
+             .summary = "Concurrency Kit's ck_stack (push_mpmc/pop_mpmc, generation-tagged "
+                        "head) over type-stable nodes",
+             .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD},
     .create = ck_create,
     .destroy = ck_destroy,
     .push = ck_push,
@@ -177,10 +173,10 @@ static int ck_missing_pop(ct_stack *s, unsigned tid, uintptr_t *value)
 }
 
 const ct_stack_ops ct_stack_ck = {
-    .name = "ck",
-    .summary = "Concurrency Kit's ck_stack (not built: libck-dev missing)",
-    .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD,
-    .unavailable = "ck skipped: libck-dev missing, run scripts/deps.sh",
+    .desc = {.name = "ck",
+             .summary = "Concurrency Kit's ck_stack (not built: libck-dev missing)",
+             .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD,
+             .unavailable = "ck skipped: libck-dev missing, run scripts/deps.sh"},
     .create = ck_missing_create,
     .destroy = ck_missing_destroy,
     .push = ck_missing_push,

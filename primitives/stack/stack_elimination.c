@@ -56,7 +56,8 @@ typedef struct rng {
 } rng;
 
 struct ct__stack_elim {
-    ct__treiber t;
+    ct_stack base; /* first: the header ct_stack_new fills in */
+    ct__treiber t;  /* its head on a line of its own */
     elim_slot slots[ELIM_SLOTS];
     unsigned range; /* read-only after create */
     rng *rngs;      /* one per tid */
@@ -105,7 +106,7 @@ static ct_stack *elim_create(size_t capacity_hint, unsigned max_threads)
         atomic_init(&e->slots[i].offer, NULL);
     e->range = max_threads / 2 < 1 ? 1 : max_threads / 2 > ELIM_SLOTS ? ELIM_SLOTS
                                                                         : max_threads / 2;
-    return (ct_stack *)(void *)e;
+    return &e->base;
 }
 
 static void elim_destroy(ct_stack *s)
@@ -198,7 +199,7 @@ static int elim_pop(ct_stack *s, unsigned tid, uintptr_t *value)
     if (take(&e->slots[pick_slot(e, tid)], 1, &n)) {
         rc = 0;
     } else {
-        while ((rc = ct__treiber_try_pop(&e->t, tid, &n)) == CT__POP_RETRY) {
+        while ((rc = ct__treiber_try_pop(&e->t, s, tid, &n)) == CT__POP_RETRY) {
             if (take(&e->slots[pick_slot(e, tid)], POP_POLLS, &n)) {
                 rc = 0;
                 break;
@@ -224,9 +225,10 @@ void *ct_stack_elimination_top_hooked(ct_stack *s)
 #endif
 
 const ct_stack_ops CT__STACK_OPS(ct_stack_elimination) = {
-    .name = "elimination",
-    .summary = "Treiber + hazard pointers + elimination-backoff array (Hendler et al. 2004)",
-    .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD,
+    .desc = {.name = "elimination",
+             .summary = "Treiber + hazard pointers + elimination-backoff array "
+                        "(Hendler et al. 2004)",
+             .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD},
     .create = elim_create,
     .destroy = elim_destroy,
     .push = elim_push,

@@ -7,11 +7,11 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
 
-#include "stack_list_internal.h"
+#include "stack_linked_internal.h"
 
 struct ct__stack_mutex {
+    ct_stack base; /* first: the header ct_stack_new fills in */
     CT_CACHE_ALIGNED pthread_mutex_t lock;
     ct__list list; /* guarded by lock */
 };
@@ -24,8 +24,7 @@ static inline struct ct__stack_mutex *mutex_of(ct_stack *s)
 /* A default mutex fails only on a corrupted or destroyed object. */
 static void mutex_die(const char *what, int err)
 {
-    fprintf(stderr, "contend: stack mutex: %s: error %d\n", what, err);
-    abort();
+    ct_die("stack mutex: %s: error %d", what, err);
 }
 
 static ct_stack *mutex_create(size_t capacity_hint, unsigned max_threads)
@@ -49,7 +48,7 @@ static ct_stack *mutex_create(size_t capacity_hint, unsigned max_threads)
         errno = ENOMEM;
         return NULL;
     }
-    return (ct_stack *)(void *)m;
+    return &m->base;
 }
 
 static void mutex_destroy(ct_stack *s)
@@ -92,9 +91,9 @@ static int mutex_pop(ct_stack *s, unsigned tid, uintptr_t *value)
 }
 
 const ct_stack_ops ct_stack_mutex = {
-    .name = "mutex",
-    .summary = "linked list under a pthread mutex; waiters sleep in the kernel",
-    .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC,
+    .desc = {.name = "mutex",
+             .summary = "linked list under a pthread mutex; waiters sleep in the kernel",
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC},
     .create = mutex_create,
     .destroy = mutex_destroy,
     .push = mutex_push,

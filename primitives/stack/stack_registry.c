@@ -1,39 +1,33 @@
-/*
- * stack_registry.c: every stack competitor, in report order.
- *
- * A new competitor is one .c file defining its ct_stack_ops, its extern in
- * stack.h, and one line here; workloads, charts and the validate test then
- * pick it up.
- */
+/* stack_registry.c: the registry from stack_list.h, and the facade. */
 #include <errno.h>
-#include <string.h>
 
 #include "stack.h"
 
-static const ct_stack_ops *const ct__stack_registry[] = {
-    &ct_stack_mutex,
-    &ct_stack_spin,
-    &ct_stack_array_mutex,
-    &ct_stack_treiber,
-    &ct_stack_treiber_noreclaim,
-    &ct_stack_elimination,
-    &ct_stack_ck,
-    &ct_stack_treiber_naive,
-    NULL,
-};
+CT_REGISTRY_DEFINE(stack, CT_STACK_LIST)
 
-const ct_stack_ops *const *ct_stack_impls(void)
+ct_stack *ct_stack_new(const char *impl, size_t capacity_hint, unsigned max_threads)
 {
-    return ct__stack_registry;
+    const ct_stack_ops *o = impl ? ct_stack_find(impl) : ct_stack_impls()[0];
+    ct_stack *s;
+
+    if (!o)
+        return NULL;
+    if (o->desc.unavailable) {
+        errno = ENOSYS;
+        return NULL;
+    }
+    if ((o->desc.caps & CT_CAP_PER_THREAD) && max_threads == 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    s = o->create(capacity_hint, max_threads);
+    if (s)
+        s->ops = o;
+    return s;
 }
 
-const ct_stack_ops *ct_stack_find(const char *name)
+void ct_stack_free(ct_stack *s)
 {
-    if (name) {
-        for (const ct_stack_ops *const *o = ct__stack_registry; *o; o++)
-            if (strcmp((*o)->name, name) == 0)
-                return *o;
-    }
-    errno = EINVAL;
-    return NULL;
+    if (s)
+        s->ops->destroy(s);
 }

@@ -6,9 +6,10 @@
  * needs, which the benchmarks show at 4 and 8 threads.
  */
 #include "ct_spinlock.h"
-#include "stack_list_internal.h"
+#include "stack_linked_internal.h"
 
 struct ct__stack_spin {
+    ct_stack base; /* first: the header ct_stack_new fills in */
     CT_CACHE_ALIGNED ct_spin_ttas lock;
     ct__list list; /* guarded by lock; on the lock's line */
 };
@@ -32,7 +33,7 @@ static ct_stack *spin_create(size_t capacity_hint, unsigned max_threads)
         errno = ENOMEM;
         return NULL;
     }
-    return (ct_stack *)(void *)p;
+    return &p->base;
 }
 
 static void spin_destroy(ct_stack *s)
@@ -68,9 +69,9 @@ static int spin_pop(ct_stack *s, unsigned tid, uintptr_t *value)
 }
 
 const ct_stack_ops ct_stack_spin = {
-    .name = "spin",
-    .summary = "linked list under a TTAS spin lock with exponential backoff",
-    .caps = CT_CAP_EXACT | CT_CAP_SPINNING | CT_CAP_MPMC,
+    .desc = {.name = "spin",
+             .summary = "linked list under a TTAS spin lock with exponential backoff",
+             .caps = CT_CAP_EXACT | CT_CAP_SPINNING | CT_CAP_MPMC},
     .create = spin_create,
     .destroy = spin_destroy,
     .push = spin_push,

@@ -12,7 +12,8 @@
 #define BACKOFF_MAX 128u /* pause hints */
 
 struct ct__stack_treiber {
-    ct__treiber t;
+    ct_stack base; /* first: the header ct_stack_new fills in */
+    ct__treiber t;  /* its head on a line of its own */
 };
 
 static inline ct__treiber *treiber_of(ct_stack *s)
@@ -41,7 +42,7 @@ static ct_stack *treiber_create(size_t capacity_hint, unsigned max_threads)
         errno = -err;
         return NULL;
     }
-    return (ct_stack *)(void *)s;
+    return &s->base;
 }
 
 static void treiber_destroy(ct_stack *s)
@@ -72,7 +73,7 @@ static int treiber_pop(ct_stack *s, unsigned tid, uintptr_t *value)
     int rc;
 
     ct__treiber_check_tid(t, tid);
-    while ((rc = ct__treiber_try_pop(t, tid, &n)) == CT__POP_RETRY)
+    while ((rc = ct__treiber_try_pop(t, s, tid, &n)) == CT__POP_RETRY)
         backoff(&b);
     if (rc == CT_WOULDBLOCK) {
         ct__treiber_unprotect(t, tid);
@@ -90,9 +91,9 @@ void *ct_stack_treiber_top_hooked(ct_stack *s)
 #endif
 
 const ct_stack_ops CT__STACK_OPS(ct_stack_treiber) = {
-    .name = "treiber",
-    .summary = "lock-free Treiber stack; hazard pointers for ABA and safe reclamation",
-    .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD,
+    .desc = {.name = "treiber",
+             .summary = "lock-free Treiber stack; hazard pointers for ABA and safe reclamation",
+             .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD},
     .create = treiber_create,
     .destroy = treiber_destroy,
     .push = treiber_push,

@@ -29,8 +29,6 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "ct_hazard.h"
 #include "ct_nodepool.h"
@@ -45,6 +43,8 @@ typedef struct ct__tnode {
     uintptr_t value;
 } ct__tnode;
 
+/* In a stack after its ct_stack header: head starts a line of its own, away
+ * from the header every call reads. */
 typedef struct ct__treiber {
     _Atomic(ct__tnode *) head CT_CACHE_ALIGNED;
     /* read-only after create, on their own line */
@@ -87,11 +87,8 @@ static inline void ct__treiber_fini(ct__treiber *t)
 
 static inline void ct__treiber_check_tid(const ct__treiber *t, unsigned tid)
 {
-    if (CT_UNLIKELY(tid >= t->max_threads)) {
-        fprintf(stderr, "contend: stack: tid %u out of range (max_threads %u)\n", tid,
-                t->max_threads);
-        abort();
-    }
+    if (CT_UNLIKELY(tid >= t->max_threads))
+        ct_die("stack: tid %u out of range (max_threads %u)", tid, t->max_threads);
 }
 
 /* A private node holding value, or NULL (ENOMEM). */
@@ -122,8 +119,10 @@ enum { CT__POP_RETRY = 1 };
 /* One pop attempt: 0 with the node in *out (the caller's now: read its
  * value through ct__treiber_consume), CT__POP_RETRY if another thread moved
  * the head first, CT_WOULDBLOCK if empty. The hazard slot stays set on
- * retry; the caller clears it when it gives up (ct__treiber_unprotect). */
-static inline int ct__treiber_try_pop(ct__treiber *t, unsigned tid, ct__tnode **out)
+ * retry; the caller clears it when it gives up (ct__treiber_unprotect).
+ * s is the stack t is in, for the test hooks only. */
+static inline int ct__treiber_try_pop(ct__treiber *t, ct_stack *s, unsigned tid,
+                                      ct__tnode **out)
 {
     /* acquire: pairs with the release CAS in ct__treiber_try_push */
     ct__tnode *h = atomic_load_explicit(&t->head, memory_order_acquire), *h2, *next;
@@ -142,7 +141,7 @@ static inline int ct__treiber_try_pop(ct__treiber *t, unsigned tid, ct__tnode **
     /* h is protected and was head after the hazard was visible: it cannot
      * be recycled, so h->next is safe to read (and current if the CAS wins) */
     next = h->next;
-    CT__STACK_HOOK(after_next, t); /* tests only: another thread runs here */
+    CT__STACK_HOOK(after_next, s); /* tests only: another thread runs here */
     /* seq_cst: the unlink the hazard scan is ordered against (ct_hazard.h) */
     if (atomic_compare_exchange_strong_explicit(&t->head, &h, next, memory_order_seq_cst,
                                                 memory_order_relaxed)) {

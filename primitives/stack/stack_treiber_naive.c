@@ -40,6 +40,7 @@ typedef struct naive_node {
 } naive_node;
 
 struct ct__stack_naive {
+    ct_stack base; /* first: the header ct_stack_new fills in */
     _Atomic(naive_node *) head CT_CACHE_ALIGNED;
 };
 
@@ -56,7 +57,7 @@ static ct_stack *naive_create(size_t capacity_hint, unsigned max_threads)
     (void)max_threads;
     if (s)
         atomic_init(&s->head, NULL);
-    return (ct_stack *)(void *)s;
+    return s ? &s->base : NULL;
 }
 
 static void naive_destroy(ct_stack *st)
@@ -116,10 +117,10 @@ static int naive_pop(ct_stack *st, unsigned tid, uintptr_t *value)
 }
 
 const ct_stack_ops CT__STACK_OPS(ct_stack_treiber_naive) = {
-    .name = "treiber_naive",
-    .summary = "PITFALL: the seeds' Treiber stack (plain pointer CAS, node freed after pop): "
-               "ABA and use after free",
-    .caps = CT_CAP_PITFALL | CT_CAP_LOCKFREE | CT_CAP_MPMC,
+    .desc = {.name = "treiber_naive",
+             .summary = "PITFALL: the seeds' Treiber stack (plain pointer CAS, node freed after "
+                        "pop): ABA and use after free",
+             .caps = CT_CAP_PITFALL | CT_CAP_LOCKFREE | CT_CAP_MPMC},
     .create = naive_create,
     .destroy = naive_destroy,
     .push = naive_push,

@@ -33,8 +33,6 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "ct_nodepool.h"
 #include "stack.h"
@@ -58,6 +56,7 @@ typedef union nr_head {
 } nr_head;
 
 struct ct__stack_nr {
+    ct_stack base; /* first: the header ct_stack_new fills in */
     nr_head head CT_CACHE_ALIGNED;
     ct_nodepool *pool CT_CACHE_ALIGNED; /* read-only after create */
     unsigned max_threads;
@@ -72,11 +71,9 @@ static inline struct ct__stack_nr *nr_of(ct_stack *s)
 
 static void check_tid(const struct ct__stack_nr *s, unsigned tid)
 {
-    if (CT_UNLIKELY(tid >= s->max_threads)) {
-        fprintf(stderr, "contend: stack treiber_noreclaim: tid %u out of range (max_threads "
-                        "%u)\n", tid, s->max_threads);
-        abort();
-    }
+    if (CT_UNLIKELY(tid >= s->max_threads))
+        ct_die("stack treiber_noreclaim: tid %u out of range (max_threads %u)", tid,
+               s->max_threads);
 }
 
 static ct_stack *nr_create(size_t capacity_hint, unsigned max_threads)
@@ -99,7 +96,7 @@ static ct_stack *nr_create(size_t capacity_hint, unsigned max_threads)
         ct_free_aligned(s);
         return NULL;
     }
-    return (ct_stack *)(void *)s;
+    return &s->base;
 }
 
 static void nr_destroy(ct_stack *s)
@@ -154,7 +151,7 @@ CX16 static int nr_pop(ct_stack *st, unsigned tid, uintptr_t *value)
         /* relaxed: may be stale (h popped and reused since); the tagged CAS
          * rejects it then, and pool memory stays valid until destroy */
         next = atomic_load_explicit(&h->next, memory_order_relaxed);
-        CT__STACK_HOOK(after_next, s); /* tests only: another thread runs here */
+        CT__STACK_HOOK(after_next, st); /* tests only: another thread runs here */
         /* full barrier (a __sync CAS): acquires from the push CAS that
          * published h, so h->value below is the pushed value */
         if (__sync_bool_compare_and_swap(&s->head.whole, pack(top, tag),
@@ -203,11 +200,11 @@ void *ct_stack_treiber_noreclaim_top_hooked(ct_stack *s) { (void)s; return NULL;
 #endif
 
 const ct_stack_ops CT__STACK_OPS(ct_stack_treiber_noreclaim) = {
-    .name = "treiber_noreclaim",
-    .unavailable = NR_UNAVAILABLE,
-    .summary = "Treiber with a tagged head (cmpxchg16b) over type-stable nodes: no "
-               "reclamation, the benchmark's reference for what it costs",
-    .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD,
+    .desc = {.name = "treiber_noreclaim",
+             .summary = "Treiber with a tagged head (cmpxchg16b) over type-stable nodes: no "
+                        "reclamation, the benchmark's reference for what it costs",
+             .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_MPMC | CT_CAP_PER_THREAD,
+             .unavailable = NR_UNAVAILABLE},
     .create = nr_create,
     .destroy = nr_destroy,
     .push = nr_push,

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-const poolQueueCap = 128 // QUEUE_CAP of workloads/pool_tasks.c
+const poolQueueCap = 128 // QUEUE_CAP of workloads/pool_common.c
 
 // spinFor busies the goroutine for about d, as ct_work_spin does in C.
 func spinFor(d time.Duration) {

@@ -16,13 +16,13 @@
  */
 #include "pitfall.h"
 
-#include <contend/stack.h>
 #include <pthread.h>
 #include <stdio.h>
 
+#include "stack.h"
+
 enum { THREADS = 4, OPS = 200000, ROUNDS = 20 };
 
-static const ct_stack_ops *ops;
 static ct_stack *stack;
 static pthread_barrier_t start;
 
@@ -32,23 +32,26 @@ static void *worker(void *arg)
     uintptr_t v;
     pthread_barrier_wait(&start);
     for (int i = 0; i < OPS; i++) {
-        if (ops->push(stack, tid, (uintptr_t)i + 1) != 0) return NULL;
-        ops->pop(stack, tid, &v);
+        if (ct_stack_push(stack, tid, (uintptr_t)i + 1) != 0) return NULL;
+        ct_stack_pop(stack, tid, &v);
     }
     return NULL;
 }
 
 static int run(const char *impl)
 {
-    ops = ct_stack_find(impl);
     for (int r = 0; r < ROUNDS; r++) {
         pthread_t t[THREADS];
-        stack = ops->create(64, THREADS);
+        stack = ct_stack_new(impl, 64, THREADS);
+        if (!stack) {
+            perror(impl);
+            return 2;
+        }
         pthread_barrier_init(&start, NULL, THREADS);
         for (long i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, worker, (void *)i);
         for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
         pthread_barrier_destroy(&start);
-        ops->destroy(stack);
+        ct_stack_free(stack);
         ct_pitfall_figure("rounds", r + 1); /* ASan stops the process at the first error */
     }
     return 0;

@@ -1,6 +1,8 @@
 /* pitfall.c: the shared main of the pitfall programs (see pitfall.h). */
 #include "pitfall.h"
 
+#include "ct_common.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,9 @@ void ct_pitfall_figure(const char *name, double value)
             figures[i].value = value;
             return;
         }
-    if (nfigures < MAX_FIGURES) figures[nfigures++] = (struct figure){name, value};
+    if (nfigures == MAX_FIGURES)
+        ct_die("pitfall: more than %d figures (%s): raise MAX_FIGURES", MAX_FIGURES, name);
+    figures[nfigures++] = (struct figure){name, value};
 }
 
 enum { MAX_NOTES = 8, NOTE_LEN = 240 };
@@ -31,7 +35,8 @@ static int nnotes;
 void ct_pitfall_note(const char *fmt, ...)
 {
     va_list ap;
-    if (nnotes == MAX_NOTES) return;
+    if (nnotes == MAX_NOTES)
+        ct_die("pitfall: more than %d notes: raise MAX_NOTES", MAX_NOTES);
     va_start(ap, fmt);
     vsnprintf(notes[nnotes++], NOTE_LEN, fmt, ap);
     va_end(ap);

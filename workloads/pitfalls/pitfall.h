@@ -16,10 +16,11 @@ typedef int (*ct_pitfall_fn)(void);
 /* Runs bad or fixed by argv[1]; returns the process exit status. */
 int ct_pitfall_main(int argc, char **argv, ct_pitfall_fn bad, ct_pitfall_fn fixed);
 
-/* Record a named figure (lost_updates, peak_threads, ...). At most 16. */
+/* Record a named figure (lost_updates, peak_threads, ...). At most 16: one
+ * more aborts, naming the cap. */
 void ct_pitfall_figure(const char *name, double value);
 /* Record a line of explanation (what a detector said), kept as "notes". At
- * most 8, each cut at 240 characters. */
+ * most 8 (one more aborts, naming the cap), each cut at 240 characters. */
 void ct_pitfall_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write the figures and notes now (ct_pitfall_main does it on return; a
  * program that ends by _exit, e.g. from a detector's handler, calls this). */

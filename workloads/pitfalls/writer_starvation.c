@@ -12,6 +12,7 @@
  * once a writer waits, new readers queue behind it.
  * Figures: the writer's wait and the readers' phase, in ms.
  */
+#include "ct_common.h"
 #include "pitfall.h"
 
 #include <pthread.h>
@@ -26,9 +27,7 @@ static _Atomic int stop;
 
 static double now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    return (double)ct_now_ns() / 1e6;
 }
 
 static void hold(double ms)

@@ -1,12 +1,12 @@
 /*
- * stack_list_internal.h: the linked list the locked stacks (mutex, spin)
+ * stack_linked_internal.h: the linked list the locked stacks (mutex, spin)
  * share: all of it runs under the owner's lock, so plain memory throughout.
  * Popped nodes go to a free list kept under the same lock (and the capacity
  * hint preallocates it), so the critical sections never call malloc after
  * warm-up, like the lock-free designs with their node pools.
  */
-#ifndef CT_STACK_LIST_INTERNAL_H
-#define CT_STACK_LIST_INTERNAL_H
+#ifndef CT_STACK_LINKED_INTERNAL_H
+#define CT_STACK_LINKED_INTERNAL_H
 
 #include <errno.h>
 #include <stdlib.h>
@@ -77,4 +77,4 @@ static inline int ct__list_pop(ct__list *l, uintptr_t *value)
     return 0;
 }
 
-#endif /* CT_STACK_LIST_INTERNAL_H */
+#endif /* CT_STACK_LINKED_INTERNAL_H */

@@ -1,0 +1,128 @@
+/*
+ * test_registry.c: the sanity of every family's list, written once for all
+ * families (CT_FAMILY_LIST), and the lookup every family shares.
+ *
+ *   registry/<fam>      the list is sound (ct_registry_check: names unique
+ *                       and [a-z0-9_]+, a summary each, not both spsc and
+ *                       mpmc, an unavailable entry says why), every entry is
+ *                       found by its name, an unknown name is EINVAL
+ *   registry/families   the family table: every family found by name,
+ *                       unknown names refused
+ *   registry/check      ct_registry_check itself rejects each kind of bad list
+ *   registry/test_added the test build's competitor (tests/competitors/) is
+ *                       in the counter list: one file plus one line suffice
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "counter.h"
+#include "ct_families.h"
+#include "ct_registry.h"
+#include "ct_test.h"
+
+static int test_family(void *arg)
+{
+    const ct_family_desc *f = arg;
+    const ct_impl_desc *const *list = f->descs();
+    char why[256];
+    const char *bad = ct_registry_check(list, why, sizeof why);
+
+    if (bad)
+        ct_test_fail("%s: %s", f->name, bad);
+    for (size_t i = 0; list[i]; i++)
+        CT_CHECK(ct_registry_index(list, list[i]->name) == (long)i);
+    errno = 0;
+    CT_CHECK(ct_registry_index(list, "no_such_design") == -1 && errno == EINVAL);
+    errno = 0;
+    CT_CHECK(ct_registry_index(list, NULL) == -1 && errno == EINVAL);
+    CT_CHECK(ct_registry_count(list) >= 1);
+    return 0;
+}
+
+static int test_families(void *arg)
+{
+    size_t n = 0;
+
+    (void)arg;
+    for (const ct_family_desc *f = ct_family_list(); f->name; f++, n++) {
+        CT_CHECK(ct_family_find(f->name, strlen(f->name)) == f);
+        CT_CHECK(f->summary && *f->summary);
+    }
+    CT_CHECK(n >= 4);
+    errno = 0;
+    CT_CHECK(ct_family_find("nope", 4) == NULL && errno == EINVAL);
+    CT_CHECK(ct_family_find("counterx", 8) == NULL);
+    CT_CHECK(ct_family_find("counter", 7) != NULL);
+    return 0;
+}
+
+static int test_check(void *arg)
+{
+    static const ct_impl_desc ok = {.name = "a_1", .summary = "s", .caps = CT_CAP_MPMC};
+    static const ct_impl_desc upper = {.name = "A", .summary = "s"};
+    static const ct_impl_desc empty = {.name = "", .summary = "s"};
+    static const ct_impl_desc nosum = {.name = "b", .summary = ""};
+    static const ct_impl_desc both = {.name = "c", .summary = "s",
+                                      .caps = CT_CAP_SPSC | CT_CAP_MPMC};
+    static const ct_impl_desc mute = {.name = "d", .summary = "s", .unavailable = ""};
+    const ct_impl_desc *const good[] = {&ok, NULL};
+    const ct_impl_desc *const none[] = {NULL};
+    const ct_impl_desc *const twice[] = {&ok, &ok, NULL};
+    const ct_impl_desc *const *bad[] = {
+        none,
+        (const ct_impl_desc *const[]){&ok, &upper, NULL},
+        (const ct_impl_desc *const[]){&empty, NULL},
+        (const ct_impl_desc *const[]){&nosum, NULL},
+        (const ct_impl_desc *const[]){&both, NULL},
+        (const ct_impl_desc *const[]){&mute, NULL},
+        twice,
+    };
+    char why[256];
+
+    (void)arg;
+    CT_CHECK(ct_registry_check(good, why, sizeof why) == NULL);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (!ct_registry_check(bad[i], why, sizeof why))
+            ct_test_fail("bad list %zu passed the check", i);
+    return 0;
+}
+
+static int test_added(void *arg)
+{
+    const ct_counter_ops *o = ct_counter_find("test_added");
+    ct_counter *c;
+
+    (void)arg;
+    CT_CHECK(o == &ct_counter_test_added);
+    c = ct_counter_new("test_added", 1);
+    CT_CHECK(c && ct_counter_impl(c) == o);
+    ct_counter_add(c, 0, 41);
+    ct_counter_add(c, 0, 1);
+    CT_CHECK(ct_counter_read(c, 0) == 42);
+    ct_counter_free(c);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    enum { MAX_CASES = 64 };
+    static ct_test_case cases[MAX_CASES];
+    static char names[MAX_CASES][64];
+    size_t n = 0;
+
+    for (const ct_family_desc *f = ct_family_list(); f->name; f++) {
+        if (n + 3 >= MAX_CASES) {
+            fprintf(stderr, "test_registry: more than %d families: raise MAX_CASES\n",
+                    MAX_CASES - 3);
+            return 2;
+        }
+        snprintf(names[n], sizeof names[n], "registry/%s", f->name);
+        cases[n] = (ct_test_case){.name = names[n], .fn = test_family, .arg = (void *)f};
+        n++;
+    }
+    cases[n++] = (ct_test_case){.name = "registry/families", .fn = test_families};
+    cases[n++] = (ct_test_case){.name = "registry/check", .fn = test_check};
+    cases[n++] = (ct_test_case){.name = "registry/test_added", .fn = test_added};
+    return ct_test_main(argc, argv, cases, n);
+}

@@ -1,0 +1,30 @@
+/*
+ * pool_busy.c: pool/busy/<impl>/cost_ns:<c>/workers:<w>/real_time/threads:<T>
+ *
+ * Tasks busy for c ns, timed on the clock as Go's peer does (0: an empty
+ * task: what the pool itself costs per task). Closed loop, T submitters;
+ * workers is max_workers (dynamic: min 1; spawn: unused, no bound). The run
+ * and its verification are pool_common.c's.
+ */
+#include "pool_common.h"
+
+static bool busy_shape(ct_bench_state *st, const pool_def *d, pool_shape *out)
+{
+    (void)d;
+    out->cost_ns = ct_bench_arg(st, 0);
+    out->workers = ct_bench_arg(st, 1);
+    return true;
+}
+
+void ct__pool_busy_register(const ct_bench_config *cfg, const ct_pool_ops *ops)
+{
+    static const int64_t cost_full[] = {0, 1000, 10000, 100000}, cost_quick[] = {0, 10000};
+    static const int64_t workers[] = {2};
+    static const int submitters[] = {2, 8};
+    ct_bench *b = ct__pool_register("busy", &(pool_def){.ops = ops, .shape = busy_shape});
+
+    ct_bench_param(b, "cost_ns", cfg->quick ? cost_quick : cost_full, cfg->quick ? 2 : 4);
+    ct_bench_param(b, "workers", workers, 1);
+    ct_bench_thread_counts(b, submitters, 2);
+    ct_bench_time_budget(b, cfg->quick ? 0.25 : CT__POOL_TIME_BUDGET_S);
+}
