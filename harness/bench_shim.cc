@@ -32,7 +32,7 @@ struct ct_bench {
     std::vector<int> threads{1};
     bool real_time = true;
     uint64_t fixed_iters = 0;
-    double budget_s = 0; // 0: no time budget
+    double budget_s = 0;                          // 0: no time budget
     void (*native)(benchmark::State &) = nullptr; // harness/empty/native only
 };
 
@@ -40,21 +40,22 @@ struct ct_bench_state {
     benchmark::State *gb = nullptr;
     ct_bench *b = nullptr;
     void *shared = nullptr;
-    uint64_t remaining = 0;   // iterations not yet handed out
-    uint64_t batch_cap = 0;   // 0: everything in one batch
-    uint64_t deadline_ns = 0; // when the time budget runs out (0: none)
-    uint64_t batch_ns = 0;    // with a budget: when the current batch started
-    uint64_t adaptive = 16;   // with a budget: the batch size, adapted to ~100 us
-    bool started = false;     // the loop has begun (Google Benchmark's start barrier passed)
-    bool truncated = false;   // the time budget cut the loop short
-    bool failed = false;      // ct_bench_error/skip was called by this thread
-    bool in_run = false;      // inside def.run (not setup or teardown)
+    uint64_t remaining = 0;    // iterations not yet handed out
+    uint64_t batch_cap = 0;    // 0: everything in one batch
+    uint64_t deadline_ns = 0;  // when the time budget runs out (0: none)
+    uint64_t batch_ns = 0;     // with a budget: when the current batch started
+    uint64_t adaptive = 16;    // with a budget: the batch size, adapted to ~100 us
+    bool started = false;      // the loop has begun (Google Benchmark's start barrier passed)
+    bool truncated = false;    // the time budget cut the loop short
+    bool failed = false;       // ct_bench_error/skip was called by this thread
+    bool in_run = false;       // inside def.run (not setup or teardown)
     std::string pending_error; // an error raised before the loop started
     ct_perf perf{{-1, -1, -1, -1, -1}}; // this thread's counters, around its loop
     int64_t perf_value[CT_PERF_MAX] = {-1, -1, -1, -1, -1};
 };
 
-namespace {
+namespace
+{
 
 uint64_t ct__now_ns()
 {
@@ -105,8 +106,10 @@ std::string instance_name(const ct_bench *b, const std::vector<int64_t> &args, i
     std::string s = b->name;
     for (size_t i = 0; i < args.size(); i++)
         s += "/" + b->param_names[i] + ":" + std::to_string(args[i]);
-    if (b->fixed_iters) s += "/iterations:" + std::to_string(b->fixed_iters);
-    if (b->real_time) s += "/real_time";
+    if (b->fixed_iters)
+        s += "/iterations:" + std::to_string(b->fixed_iters);
+    if (b->real_time)
+        s += "/real_time";
     s += "/threads:" + std::to_string(threads);
     return s;
 }
@@ -117,22 +120,28 @@ template <class F> void for_each_instance(const ct_bench *b, F f)
     std::vector<int64_t> args(b->param_values.size());
     std::vector<size_t> idx(b->param_values.size(), 0);
     for (;;) {
-        for (size_t i = 0; i < idx.size(); i++) args[i] = b->param_values[i][idx[i]];
-        for (int t : b->threads) f(args, t);
+        for (size_t i = 0; i < idx.size(); i++)
+            args[i] = b->param_values[i][idx[i]];
+        for (int t : b->threads)
+            f(args, t);
         size_t i = idx.size();
         while (i > 0) { // odometer, last parameter fastest
             i--;
-            if (++idx[i] < b->param_values[i].size()) break;
+            if (++idx[i] < b->param_values[i].size())
+                break;
             idx[i] = 0;
-            if (i == 0) return;
+            if (i == 0)
+                return;
         }
-        if (idx.empty()) return;
+        if (idx.empty())
+            return;
     }
 }
 
 bool filter_match(const std::string &filter, const std::string &name)
 {
-    if (filter.empty() || filter == "all" || filter == ".") return true;
+    if (filter.empty() || filter == "all" || filter == ".")
+        return true;
     bool negate = filter[0] == '-';
     std::regex re(negate ? filter.substr(1) : filter, std::regex::extended);
     return std::regex_search(name, re) != negate;
@@ -154,7 +163,8 @@ struct progress {
 // instance changed or its iteration count did not grow.
 void progress_note(const std::string &name, uint64_t iters)
 {
-    if (!g_prog.enabled) return;
+    if (!g_prog.enabled)
+        return;
     if (name == g_prog.last_name && iters > g_prog.last_iters) {
         g_prog.last_iters = iters;
         return;
@@ -163,7 +173,8 @@ void progress_note(const std::string &name, uint64_t iters)
     g_prog.last_iters = iters;
     g_prog.done++;
     auto now = std::chrono::steady_clock::now();
-    if (g_prog.done > 1 && now - g_prog.last_print < std::chrono::seconds(2)) return;
+    if (g_prog.done > 1 && now - g_prog.last_print < std::chrono::seconds(2))
+        return;
     g_prog.last_print = now;
     long s = (long)std::chrono::duration_cast<std::chrono::seconds>(now - g_prog.start).count();
     std::fprintf(stderr, "[%zu/%zu %ld:%02ld] %s\n", g_prog.done, g_prog.total, s / 60, s % 60,
@@ -179,7 +190,8 @@ void run_thread(ct_bench *b, benchmark::State &gb)
     const int n = gb.threads();
     if (gb.thread_index() == 0) {
         std::vector<int64_t> args;
-        for (size_t i = 0; i < b->param_names.size(); i++) args.push_back(gb.range(i));
+        for (size_t i = 0; i < b->param_names.size(); i++)
+            args.push_back(gb.range(i));
         progress_note(instance_name(b, args, n), (uint64_t)gb.max_iterations);
         g_run.shared = b->def.setup ? b->def.setup(&st) : nullptr;
         g_run.setup_failed = gb.error_occurred();
@@ -188,9 +200,9 @@ void run_thread(ct_bench *b, benchmark::State &gb)
     st.shared = g_run.shared;
     if (g_run.setup_failed) {
         // Every thread must still pass Google Benchmark's start/stop barriers.
-        if (!gb.error_occurred()) gb.SkipWithError(g_run.setup_msg.c_str());
-        while (gb.KeepRunningBatch(1)) {
-        }
+        if (!gb.error_occurred())
+            gb.SkipWithError(g_run.setup_msg.c_str());
+        while (gb.KeepRunningBatch(1)) {}
     } else {
         st.in_run = true;
         b->def.run(&st);
@@ -201,8 +213,10 @@ void run_thread(ct_bench *b, benchmark::State &gb)
     if (b->budget_s > 0)
         gb.counters["budget_hit"] = benchmark::Counter(st.truncated ? 1.0 : 0.0);
     for (int i = 0; i < CT_PERF_MAX; i++) // summed over the threads by Google Benchmark
-        if (st.perf_value[i] >= 0) gb.counters[ct_perf_names[i]] = benchmark::Counter((double)st.perf_value[i]);
-    if (gb.thread_index() == 0 && b->def.teardown) b->def.teardown(&st, st.shared);
+        if (st.perf_value[i] >= 0)
+            gb.counters[ct_perf_names[i]] = benchmark::Counter((double)st.perf_value[i]);
+    if (gb.thread_index() == 0 && b->def.teardown)
+        b->def.teardown(&st, st.shared);
 }
 
 void report(ct_bench_state *st, bool failure, const char *fmt, va_list ap)
@@ -216,8 +230,10 @@ void report(ct_bench_state *st, bool failure, const char *fmt, va_list ap)
         std::fprintf(stderr, "contend: ERROR in %s (thread %d): %s\n", st->b->name.c_str(),
                      st->gb->thread_index(), msg);
     }
-    if (st->gb->thread_index() == 0) g_run.setup_msg = full;
-    if (st->failed || st->gb->error_occurred()) return; // the first message wins
+    if (st->gb->thread_index() == 0)
+        g_run.setup_msg = full;
+    if (st->failed || st->gb->error_occurred())
+        return; // the first message wins
     st->failed = true;
     // Inside run(), before the loop: Google Benchmark would end this thread's
     // loop in its start barrier, out of step with the others at the end
@@ -240,15 +256,19 @@ void materialize(ct_bench *b)
         gb->ArgNames(b->param_names);
         gb->ArgsProduct(b->param_values);
     }
-    for (int t : b->threads) gb->Threads(t);
-    if (b->real_time) gb->UseRealTime();
-    if (b->fixed_iters) gb->Iterations((benchmark::IterationCount)b->fixed_iters);
+    for (int t : b->threads)
+        gb->Threads(t);
+    if (b->real_time)
+        gb->UseRealTime();
+    if (b->fixed_iters)
+        gb->Iterations((benchmark::IterationCount)b->fixed_iters);
 }
 
 // harness/empty/native: the loop ct_bench_register_overhead() compares with.
 void empty_native(benchmark::State &state)
 {
-    for (auto _ : state) benchmark::ClobberMemory();
+    for (auto _ : state)
+        benchmark::ClobberMemory();
     state.SetItemsProcessed(state.iterations());
 }
 
@@ -277,9 +297,18 @@ extern "C" void ct_bench_thread_counts(ct_bench *b, const int *counts, size_t n)
     b->threads.assign(counts, counts + n);
 }
 
-extern "C" void ct_bench_cpu_time(ct_bench *b) { b->real_time = false; }
-extern "C" void ct_bench_fixed_iterations(ct_bench *b, uint64_t iters) { b->fixed_iters = iters; }
-extern "C" void ct_bench_time_budget(ct_bench *b, double seconds) { b->budget_s = seconds; }
+extern "C" void ct_bench_cpu_time(ct_bench *b)
+{
+    b->real_time = false;
+}
+extern "C" void ct_bench_fixed_iterations(ct_bench *b, uint64_t iters)
+{
+    b->fixed_iters = iters;
+}
+extern "C" void ct_bench_time_budget(ct_bench *b, double seconds)
+{
+    b->budget_s = seconds;
+}
 
 extern "C" void ct_bench_register_native_empty(void)
 {
@@ -291,16 +320,34 @@ extern "C" void ct_bench_register_native_empty(void)
 
 // ---- inside a run -------------------------------------------------------------
 
-extern "C" int ct_bench_thread_index(const ct_bench_state *st) { return st->gb->thread_index(); }
-extern "C" int ct_bench_threads(const ct_bench_state *st) { return st->gb->threads(); }
-extern "C" int64_t ct_bench_arg(const ct_bench_state *st, size_t i) { return st->gb->range(i); }
-extern "C" void *ct_bench_user(const ct_bench_state *st) { return st->b->def.user; }
-extern "C" void *ct_bench_shared(const ct_bench_state *st) { return st->shared; }
+extern "C" int ct_bench_thread_index(const ct_bench_state *st)
+{
+    return st->gb->thread_index();
+}
+extern "C" int ct_bench_threads(const ct_bench_state *st)
+{
+    return st->gb->threads();
+}
+extern "C" int64_t ct_bench_arg(const ct_bench_state *st, size_t i)
+{
+    return st->gb->range(i);
+}
+extern "C" void *ct_bench_user(const ct_bench_state *st)
+{
+    return st->b->def.user;
+}
+extern "C" void *ct_bench_shared(const ct_bench_state *st)
+{
+    return st->shared;
+}
 extern "C" uint64_t ct_bench_iterations(const ct_bench_state *st)
 {
     return (uint64_t)st->gb->max_iterations;
 }
-extern "C" void ct_bench_batch_size(ct_bench_state *st, uint64_t n) { st->batch_cap = n; }
+extern "C" void ct_bench_batch_size(ct_bench_state *st, uint64_t n)
+{
+    st->batch_cap = n;
+}
 
 // Hands out iterations, and ends a thread's loop in step with the others.
 //
@@ -326,23 +373,29 @@ extern "C" uint64_t ct_bench_next_batch(ct_bench_state *st)
         // operations, and often enough for one that takes milliseconds.
         now = ct__now_ns();
         uint64_t took = now - st->batch_ns;
-        if (took < 100000 && st->adaptive < (1u << 20)) st->adaptive *= 2;
-        else if (took > 1000000 && st->adaptive > 1) st->adaptive /= 2;
+        if (took < 100000 && st->adaptive < (1u << 20))
+            st->adaptive *= 2;
+        else if (took > 1000000 && st->adaptive > 1)
+            st->adaptive /= 2;
     }
-    if (budget && (cap == 0 || cap > st->adaptive)) cap = st->adaptive;
+    if (budget && (cap == 0 || cap > st->adaptive))
+        cap = st->adaptive;
     if (!st->started) {
         uint64_t n = cap && st->remaining > cap ? cap : st->remaining;
         st->started = true;
         ct_perf_open(&st->perf); // outside the timed region
-        if (!gb.KeepRunningBatch((benchmark::IterationCount)n)) return 0; // not reached: no error yet
+        if (!gb.KeepRunningBatch((benchmark::IterationCount)n))
+            return 0;             // not reached: no error yet
         ct_perf_start(&st->perf); // one syscall
         if (budget) {
             st->batch_ns = ct__now_ns();
             st->deadline_ns = st->batch_ns + (uint64_t)(st->b->budget_s * 1e9);
         }
         st->remaining -= n;
-        if (!st->pending_error.empty()) gb.SkipWithError(st->pending_error.c_str());
-        else return n;
+        if (!st->pending_error.empty())
+            gb.SkipWithError(st->pending_error.c_str());
+        else
+            return n;
     }
     if (gb.error_occurred()) {
         st->remaining = 0;
@@ -358,8 +411,10 @@ extern "C" uint64_t ct_bench_next_batch(ct_bench_state *st)
         st->remaining -= n;
         return n;
     }
-    if (st->started) ct_perf_stop(&st->perf);
-    if (st->b->def.loop_done) st->b->def.loop_done(st, st->shared);
+    if (st->started)
+        ct_perf_stop(&st->perf);
+    if (st->b->def.loop_done)
+        st->b->def.loop_done(st, st->shared);
     barrier_wait(gb.threads());
     while (gb.KeepRunningBatch(1)) {
         // not reached: the iterations are used up, so this call finishes
@@ -367,8 +422,14 @@ extern "C" uint64_t ct_bench_next_batch(ct_bench_state *st)
     return 0;
 }
 
-extern "C" void ct_bench_pause(ct_bench_state *st) { st->gb->PauseTiming(); }
-extern "C" void ct_bench_resume(ct_bench_state *st) { st->gb->ResumeTiming(); }
+extern "C" void ct_bench_pause(ct_bench_state *st)
+{
+    st->gb->PauseTiming();
+}
+extern "C" void ct_bench_resume(ct_bench_state *st)
+{
+    st->gb->ResumeTiming();
+}
 extern "C" void ct_bench_items(ct_bench_state *st, uint64_t n)
 {
     st->gb->SetItemsProcessed((int64_t)n);
@@ -377,13 +438,19 @@ extern "C" void ct_bench_items(ct_bench_state *st, uint64_t n)
 extern "C" void ct_bench_counter(ct_bench_state *st, const char *name, double value, int flags)
 {
     int f = benchmark::Counter::kDefaults;
-    if (flags & CT_COUNTER_RATE) f |= benchmark::Counter::kIsRate;
-    if (flags & CT_COUNTER_AVG_THREADS) f |= benchmark::Counter::kAvgThreads;
-    if (flags & CT_COUNTER_PER_ITER) f |= benchmark::Counter::kAvgIterations;
+    if (flags & CT_COUNTER_RATE)
+        f |= benchmark::Counter::kIsRate;
+    if (flags & CT_COUNTER_AVG_THREADS)
+        f |= benchmark::Counter::kAvgThreads;
+    if (flags & CT_COUNTER_PER_ITER)
+        f |= benchmark::Counter::kAvgIterations;
     st->gb->counters[name] = benchmark::Counter(value, (benchmark::Counter::Flags)f);
 }
 
-extern "C" void ct_bench_label(ct_bench_state *st, const char *label) { st->gb->SetLabel(label); }
+extern "C" void ct_bench_label(ct_bench_state *st, const char *label)
+{
+    st->gb->SetLabel(label);
+}
 
 extern "C" void ct_bench_error(ct_bench_state *st, const char *fmt, ...)
 {
@@ -405,7 +472,10 @@ extern "C" bool ct_bench_failed(const ct_bench_state *st)
 {
     return st->failed || st->gb->error_occurred();
 }
-extern "C" bool ct_bench_truncated(const ct_bench_state *st) { return st->truncated; }
+extern "C" bool ct_bench_truncated(const ct_bench_state *st)
+{
+    return st->truncated;
+}
 
 // ---- running ----------------------------------------------------------------
 
@@ -430,7 +500,8 @@ static std::string flag_value(int argc, char **argv, const char *flag, const cha
 {
     std::string v = def, prefix = std::string("--") + flag + "=";
     for (int i = 1; i < argc; i++)
-        if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0) v = argv[i] + prefix.size();
+        if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
+            v = argv[i] + prefix.size();
     return v;
 }
 
@@ -443,15 +514,18 @@ extern "C" int ct_bench_main(int argc, char **argv)
     args.push_back(argv[0]);
     static char interleave[] = "--benchmark_enable_random_interleaving=true";
     args.push_back(interleave);
-    for (int i = 1; i < argc; i++) args.push_back(argv[i]);
+    for (int i = 1; i < argc; i++)
+        args.push_back(argv[i]);
     int n = (int)args.size();
     args.push_back(nullptr);
     std::string reps_s = flag_value(n, args.data(), "benchmark_repetitions", "1");
     std::string list_s = flag_value(n, args.data(), "benchmark_list_tests", "false");
     for (int i = 1; i < n; i++)
-        if (std::strcmp(args[i], "--benchmark_list_tests") == 0) list_s = "true";
+        if (std::strcmp(args[i], "--benchmark_list_tests") == 0)
+            list_s = "true";
     benchmark::Initialize(&n, args.data());
-    if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 2;
+    if (benchmark::ReportUnrecognizedArguments(n, args.data()))
+        return 2;
 
     std::string filter = benchmark::GetBenchmarkFilter();
     size_t count;
@@ -475,7 +549,8 @@ extern "C" int ct_bench_main(int argc, char **argv)
     g_prog.enabled = list_s == "false" || list_s == "0";
     g_prog.start = g_prog.last_print = std::chrono::steady_clock::now();
 
-    for (auto &b : registry()) materialize(b.get());
+    for (auto &b : registry())
+        materialize(b.get());
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     if (g_failures) {

@@ -56,9 +56,9 @@ typedef struct ct_bench ct_bench;             /* one registration */
 typedef struct ct_bench_state ct_bench_state; /* one thread of one run */
 
 typedef struct ct_bench_def {
-    const char *name;                               /* family/workload/impl */
-    void (*run)(ct_bench_state *st);                /* every thread */
-    void *(*setup)(ct_bench_state *st);             /* optional; thread 0 */
+    const char *name;                   /* family/workload/impl */
+    void (*run)(ct_bench_state *st);    /* every thread */
+    void *(*setup)(ct_bench_state *st); /* optional; thread 0 */
     /* optional; thread 0, after every run (even one whose setup failed),
      * with what setup returned: verify here, then free. */
     void (*teardown)(ct_bench_state *st, void *shared);
@@ -66,7 +66,7 @@ typedef struct ct_bench_def {
      * others (who may still be running): e.g. the first one snapshots how far
      * everyone has got, for a fairness figure. */
     void (*loop_done)(ct_bench_state *st, void *shared);
-    void *user;                                     /* ct_bench_user() */
+    void *user; /* ct_bench_user() */
 } ct_bench_def;
 
 /* ---- registration (before ct_bench_main runs them) ---- */
@@ -96,7 +96,7 @@ int ct_bench_thread_index(const ct_bench_state *st);
 int ct_bench_threads(const ct_bench_state *st);
 int64_t ct_bench_arg(const ct_bench_state *st, size_t i); /* i-th param, in ct_bench_param order */
 void *ct_bench_user(const ct_bench_state *st);
-void *ct_bench_shared(const ct_bench_state *st);          /* what setup returned */
+void *ct_bench_shared(const ct_bench_state *st); /* what setup returned */
 /* Iterations this thread runs in this run (known before the loop starts). */
 uint64_t ct_bench_iterations(const ct_bench_state *st);
 
@@ -108,21 +108,21 @@ uint64_t ct_bench_next_batch(ct_bench_state *st);
 
 /* Every thread must run its loop to the end (Google Benchmark requires it):
  * do not break out of it. Do not nest two CT_BENCH_LOOPs. */
-#define CT_BENCH_LOOP(st, i)                                                   \
-    for (uint64_t ct__n_; (ct__n_ = ct_bench_next_batch(st)) != 0;)            \
+#define CT_BENCH_LOOP(st, i)                                                                       \
+    for (uint64_t ct__n_; (ct__n_ = ct_bench_next_batch(st)) != 0;)                                \
         for (uint64_t i = 0; i < ct__n_; i++)
 
-void ct_bench_pause(ct_bench_state *st);  /* exclude what follows from the time */
+void ct_bench_pause(ct_bench_state *st); /* exclude what follows from the time */
 void ct_bench_resume(ct_bench_state *st);
 
 /* Items (operations) this thread processed: gives items_per_second. */
 void ct_bench_items(ct_bench_state *st, uint64_t n);
 
 enum {
-    CT_COUNTER_TOTAL = 0,          /* summed over threads, shown as is */
-    CT_COUNTER_RATE = 1 << 0,      /* divided by the run's (real) time */
+    CT_COUNTER_TOTAL = 0,            /* summed over threads, shown as is */
+    CT_COUNTER_RATE = 1 << 0,        /* divided by the run's (real) time */
     CT_COUNTER_AVG_THREADS = 1 << 1, /* divided by the thread count */
-    CT_COUNTER_PER_ITER = 1 << 2   /* divided by the iterations */
+    CT_COUNTER_PER_ITER = 1 << 2     /* divided by the iterations */
 };
 /* A custom counter; the value is summed over the threads that set it. */
 void ct_bench_counter(ct_bench_state *st, const char *name, double value, int flags);
@@ -130,12 +130,10 @@ void ct_bench_label(ct_bench_state *st, const char *label);
 
 /* The run failed (e.g. verification): reported by Google Benchmark as an
  * error, printed to stderr, and ct_bench_main returns non-zero. */
-void ct_bench_error(ct_bench_state *st, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void ct_bench_error(ct_bench_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The run does not apply (e.g. a capability is missing): reported as an error
  * whose message starts with "skipped: ", and not counted as a failure. */
-void ct_bench_skip(ct_bench_state *st, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void ct_bench_skip(ct_bench_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool ct_bench_failed(const ct_bench_state *st);
 /* The time budget cut this thread's loop short. */
 bool ct_bench_truncated(const ct_bench_state *st);

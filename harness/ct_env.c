@@ -17,13 +17,16 @@ const char *ct_env_cpu_model(char *buf, size_t len)
 {
     snprintf(buf, len, "unknown");
     FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f) return buf;
+    if (!f)
+        return buf;
     char line[512];
     while (fgets(line, sizeof line, f)) {
         char *colon = strchr(line, ':');
-        if (strncmp(line, "model name", 10) != 0 || !colon) continue;
+        if (strncmp(line, "model name", 10) != 0 || !colon)
+            continue;
         colon++;
-        while (*colon == ' ' || *colon == '\t') colon++;
+        while (*colon == ' ' || *colon == '\t')
+            colon++;
         colon[strcspn(colon, "\n")] = '\0';
         snprintf(buf, len, "%s", colon);
         break;

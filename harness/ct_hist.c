@@ -13,7 +13,8 @@ void ct_hist_merge(ct_hist *dst, const ct_hist *src)
     for (unsigned i = 0; i < CT_HIST_BUCKETS; i++)
         dst->bucket[i] += src->bucket[i];
     dst->count += src->count;
-    if (src->max > dst->max) dst->max = src->max;
+    if (src->max > dst->max)
+        dst->max = src->max;
 }
 
 /* The lowest value of bucket i and its width. */
@@ -33,11 +34,14 @@ uint64_t ct_hist_quantile(const ct_hist *h, double q)
 {
     if (h->count == 0)
         return 0;
-    if (q < 0) q = 0;
-    if (q > 1) q = 1;
+    if (q < 0)
+        q = 0;
+    if (q > 1)
+        q = 1;
     /* the rank'th smallest value, 1-based */
     uint64_t rank = (uint64_t)(q * (double)h->count + 0.5), seen = 0;
-    if (rank < 1) rank = 1;
+    if (rank < 1)
+        rank = 1;
     for (unsigned i = 0; i < CT_HIST_BUCKETS; i++) {
         seen += h->bucket[i];
         if (seen >= rank) {

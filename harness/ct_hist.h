@@ -44,7 +44,8 @@ static inline void ct_hist_add(ct_hist *h, uint64_t v)
 {
     h->bucket[ct_hist_index(v)]++;
     h->count++;
-    if (v > h->max) h->max = v;
+    if (v > h->max)
+        h->max = v;
 }
 
 #ifdef __cplusplus

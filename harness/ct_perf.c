@@ -9,8 +9,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-const char *const ct_perf_names[] = {"ctx_switches", "cpu_migrations", "page_faults", "cycles",
-                                     "instructions", NULL};
+const char *const ct_perf_names[] = {"ctx_switches", "cpu_migrations", "page_faults",
+                                     "cycles",       "instructions",   NULL};
 
 static const struct {
     uint32_t type;
@@ -23,7 +23,7 @@ static const struct {
     {PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS},
 };
 
-static int enabled = 1;            /* set before any benchmark thread runs */
+static int enabled = 1; /* set before any benchmark thread runs */
 static char status[160] = "not probed";
 /* Per event, once probed: 1 can be opened here, 0 cannot (skip it). */
 static int available[CT_PERF_MAX] = {1, 1, 1, 1, 1};
@@ -48,24 +48,34 @@ static int open_event(int i, int group_leader)
 
 const char *ct_perf_status(void)
 {
-    if (!enabled) return "off (--perf=off)";
+    if (!enabled)
+        return "off (--perf=off)";
     int sw = -1, hw = -1, sw_err = 0;
     for (int i = 0; i < CT_PERF_MAX; i++) {
         int fd = open_event(i, -1);
         available[i] = fd >= 0;
-        if (i == 0 && fd < 0) sw_err = errno;
-        if (i == 0) sw = fd;
-        else if (i == 3) hw = fd;
-        else if (fd >= 0) close(fd);
+        if (i == 0 && fd < 0)
+            sw_err = errno;
+        if (i == 0)
+            sw = fd;
+        else if (i == 3)
+            hw = fd;
+        else if (fd >= 0)
+            close(fd);
     }
-    if (sw >= 0) close(sw);
-    if (hw >= 0) close(hw);
+    if (sw >= 0)
+        close(sw);
+    if (hw >= 0)
+        close(hw);
     if (sw < 0)
-        snprintf(status, sizeof status, "unavailable: perf_event_open: %s (see "
-                 "/proc/sys/kernel/perf_event_paranoid)", strerror(sw_err));
+        snprintf(status, sizeof status,
+                 "unavailable: perf_event_open: %s (see "
+                 "/proc/sys/kernel/perf_event_paranoid)",
+                 strerror(sw_err));
     else
-        snprintf(status, sizeof status, "%s", hw >= 0 ? "software and hardware events"
-                                                      : "software events (hardware events not supported here)");
+        snprintf(status, sizeof status, "%s",
+                 hw >= 0 ? "software and hardware events"
+                         : "software events (hardware events not supported here)");
     return status;
 }
 
@@ -74,7 +84,8 @@ void ct_perf_open(ct_perf *p)
     int leader = -1;
     for (int i = 0; i < CT_PERF_MAX; i++) {
         p->fd[i] = enabled && available[i] ? open_event(i, leader) : -1;
-        if (leader < 0) leader = p->fd[i];
+        if (leader < 0)
+            leader = p->fd[i];
     }
 }
 
@@ -102,8 +113,10 @@ void ct_perf_read(ct_perf *p, int64_t value[CT_PERF_MAX])
     for (int i = 0; i < CT_PERF_MAX; i++) {
         uint64_t v;
         value[i] = -1;
-        if (p->fd[i] < 0) continue;
-        if (read(p->fd[i], &v, sizeof v) == (ssize_t)sizeof v) value[i] = (int64_t)v;
+        if (p->fd[i] < 0)
+            continue;
+        if (read(p->fd[i], &v, sizeof v) == (ssize_t)sizeof v)
+            value[i] = (int64_t)v;
         close(p->fd[i]);
         p->fd[i] = -1;
     }

@@ -11,14 +11,16 @@ static double loops_per_us; /* set once, before any benchmark thread starts */
  * millisecond hit (the result is in the JSON context, ct_work_loops_per_us). */
 double ct_work_calibrate(void)
 {
-    if (loops_per_us > 0) return loops_per_us;
+    if (loops_per_us > 0)
+        return loops_per_us;
     const uint64_t n = 1000000;
     uint64_t best = UINT64_MAX;
     for (int trial = 0; trial < 40; trial++) {
         uint64_t t0 = ct_now_ns();
         ct_work_spin(n);
         uint64_t dt = ct_now_ns() - t0;
-        if (dt < best) best = dt;
+        if (dt < best)
+            best = dt;
         struct timespec gap = {0, 2000000};
         nanosleep(&gap, NULL);
     }

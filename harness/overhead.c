@@ -13,7 +13,8 @@ void ct_bench_register_native_empty(void); /* bench_shim.cc */
 
 static void empty_c_api(ct_bench_state *st)
 {
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         (void)i;
         ct_compiler_barrier();
     }

@@ -39,7 +39,8 @@ static int pin(int cpu)
 static void *pong(void *arg)
 {
     int cpu = *(int *)arg;
-    if (pin(cpu) != 0) fprintf(stderr, "contend_probe: cannot pin to CPU %d\n", cpu);
+    if (pin(cpu) != 0)
+        fprintf(stderr, "contend_probe: cannot pin to CPU %d\n", cpu);
     for (;;) {
         /* acquire: pairs with ping's release store of an odd value */
         uint64_t v = atomic_load_explicit(&g.ball, memory_order_acquire);
@@ -73,14 +74,16 @@ int main(int argc, char **argv)
         return 0;
     }
     int cpu_ping = 0, cpu_pong = 1;
-    if (pin(cpu_ping) != 0) fprintf(stderr, "contend_probe: cannot pin to CPU 0\n");
+    if (pin(cpu_ping) != 0)
+        fprintf(stderr, "contend_probe: cannot pin to CPU 0\n");
     pthread_t t;
     if (pthread_create(&t, NULL, pong, &cpu_pong) != 0) {
         perror("contend_probe: pthread_create");
         return 1;
     }
     double *rtt = malloc(sizeof *rtt * (size_t)batches);
-    if (!rtt) return 1;
+    if (!rtt)
+        return 1;
     uint64_t v = 0;
     /* Warm up one batch, then time each batch of round trips. */
     for (long b = -1; b < batches; b++) {
@@ -91,9 +94,11 @@ int main(int argc, char **argv)
             atomic_store_explicit(&g.ball, v, memory_order_release);
             v += 1;
             /* acquire: pairs with pong's release store of v + 1 */
-            while (atomic_load_explicit(&g.ball, memory_order_acquire) != v) ct_cpu_relax();
+            while (atomic_load_explicit(&g.ball, memory_order_acquire) != v)
+                ct_cpu_relax();
         }
-        if (b >= 0) rtt[b] = (double)(ct_now_ns() - t0) / ROUND_TRIPS_PER_BATCH;
+        if (b >= 0)
+            rtt[b] = (double)(ct_now_ns() - t0) / ROUND_TRIPS_PER_BATCH;
     }
     /* relaxed: pong polls it; the join below is the synchronization */
     atomic_store_explicit(&g.stop, 1, memory_order_relaxed);

@@ -381,8 +381,7 @@ int ct_test_main(int argc, char **argv, const ct_test_case *cases, size_t n)
     sigprocmask(SIG_SETMASK, &oldmask, NULL);
     free(selected);
 
-    printf("%zu passed, %zu failed, %zu skipped (timeouts x%g)\n", passed, failed, skipped,
-           mult);
+    printf("%zu passed, %zu failed, %zu skipped (timeouts x%g)\n", passed, failed, skipped, mult);
     return failed ? 1 : 0;
 }
 
@@ -488,7 +487,7 @@ int ct_test_main_matrix(int argc, char **argv, const ct_test_case *fixed, size_t
     size_t max = nfixed + ncomps * (nthreads ? nthreads : 1), n = 0, nc = 0;
     ct_test_case *cases = calloc(max, sizeof *cases);
     ct_test_cell *cells = calloc(ncomps * nthreads + 1, sizeof *cells);
-    char (*names)[80] = calloc(max, sizeof *names);
+    char(*names)[80] = calloc(max, sizeof *names);
     int rc;
 
     if (!cases || !cells || !names) {
@@ -507,8 +506,8 @@ int ct_test_main_matrix(int argc, char **argv, const ct_test_case *fixed, size_t
         for (size_t k = 0; k < nthreads; k++) {
             cells[nc] = (ct_test_cell){comps[i].impl, threads[k]};
             snprintf(names[n], sizeof names[n], "validate/%s/%ut", comps[i].name, threads[k]);
-            cases[n] = (ct_test_case){.name = names[n], .fn = fn, .arg = &cells[nc++],
-                                      .timeout_s = timeout_s};
+            cases[n] = (ct_test_case){
+                .name = names[n], .fn = fn, .arg = &cells[nc++], .timeout_s = timeout_s};
             n++;
         }
     }

@@ -67,10 +67,10 @@ void ct__test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 3, 4)));
 
 /* ct_test_fail unless cond holds, naming the condition. */
-#define CT_CHECK(cond)                                                                   \
-    do {                                                                                 \
-        if (!(cond))                                                                     \
-            ct_test_fail("check failed: %s", #cond);                                      \
+#define CT_CHECK(cond)                                                                             \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            ct_test_fail("check failed: %s", #cond);                                               \
     } while (0)
 
 /* A start barrier: every thread of a case waits on it before the timed or

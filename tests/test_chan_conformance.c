@@ -58,12 +58,12 @@ static ct_chan *mk(const char *impl, size_t es, size_t cap)
     return c;
 }
 
-#define EXPECT(call, want)                                                                   \
-    do {                                                                                     \
-        int got_ = (call);                                                                   \
-        if (got_ != (want))                                                                  \
-            ct_test_fail("%s: got %d (%s), expected %d (%s)", #call, got_,                   \
-                         ct_strstatus(got_), (int)(want), ct_strstatus(want));               \
+#define EXPECT(call, want)                                                                         \
+    do {                                                                                           \
+        int got_ = (call);                                                                         \
+        if (got_ != (want))                                                                        \
+            ct_test_fail("%s: got %d (%s), expected %d (%s)", #call, got_, ct_strstatus(got_),     \
+                         (int)(want), ct_strstatus(want));                                         \
     } while (0)
 
 /* Let threads that announced they are about to block get there (not needed
@@ -77,13 +77,13 @@ static void settle(void)
 #define TMO_NS 5000000 /* 5 ms: what the timeout checks wait */
 
 /* A timed call must wait at least its timeout. */
-#define EXPECT_TIMED(call, want)                                                             \
-    do {                                                                                     \
-        int64_t t0_ = ct_now_ns();                                                           \
-        EXPECT(call, want);                                                                  \
-        if ((want) == CT_TIMEOUT && ct_now_ns() - t0_ < TMO_NS)                              \
-            ct_test_fail("%s returned after %" PRId64 " ns, before its timeout", #call,      \
-                         ct_now_ns() - t0_);                                                 \
+#define EXPECT_TIMED(call, want)                                                                   \
+    do {                                                                                           \
+        int64_t t0_ = ct_now_ns();                                                                 \
+        EXPECT(call, want);                                                                        \
+        if ((want) == CT_TIMEOUT && ct_now_ns() - t0_ < TMO_NS)                                    \
+            ct_test_fail("%s returned after %" PRId64 " ns, before its timeout", #call,            \
+                         ct_now_ns() - t0_);                                                       \
     } while (0)
 
 /* ---- blocking and non-blocking on empty, full, closed at caps 0, 1, 2 ---------- */
@@ -268,7 +268,8 @@ static int t_close_wakes(void *arg)
             ct_test_run_threads(NBLOCKED + 1, cw_thread, &w);
             for (int i = 0; i < NBLOCKED; i++) {
                 EXPECT(w.st[i], CT_CLOSED);
-                if (!s) CT_CHECK(w.out[i] == 0);
+                if (!s)
+                    CT_CHECK(w.out[i] == 0);
             }
             if (buffered) { /* what was buffered before close is still there */
                 EXPECT(ct_chan_recv(w.c, &out), CT_OK);
@@ -352,7 +353,8 @@ static int t_select_basic(void *arg)
     ct_chan_free(z);
     /* mixing designs is refused (a benchmark-only one too) */
     for (const ct_chan_ops *const *o = ct_chan_impls(); *o; o++) {
-        if (strcmp((*o)->desc.name, impl) == 0 || (*o)->desc.unavailable) continue;
+        if (strcmp((*o)->desc.name, impl) == 0 || (*o)->desc.unavailable)
+            continue;
         ct_chan *b = mk((*o)->desc.name, sizeof(int), 1), *c = mk(impl, sizeof(int), 1);
         cs[0] = (ct_case){.chan = c, .dir = CT_RECV, .elem = &y};
         cs[1] = (ct_case){.chan = b, .dir = CT_RECV, .elem = &y};
@@ -650,7 +652,8 @@ static void mpmc_thread(unsigned idx, void *arg)
     }
     int64_t last[MP];
     uint64_t v;
-    for (int p = 0; p < MP; p++) last[p] = -1;
+    for (int p = 0; p < MP; p++)
+        last[p] = -1;
     while (ct_chan_recv(m->c, &v) == CT_OK) {
         uint32_t p = (uint32_t)(v >> 32), i = (uint32_t)v;
         if (p >= MP || i >= MN)
@@ -676,8 +679,8 @@ static int t_mpmc(void *arg)
         ct_test_run_threads(MP + MC, mpmc_thread, m);
         for (int v = 0; v < MP * MN; v++)
             if (m->seen[v] != 1)
-                ct_test_fail("cap %zu: value %d/%d received %d times", caps[k], v / MN,
-                             v % MN, m->seen[v]);
+                ct_test_fail("cap %zu: value %d/%d received %d times", caps[k], v / MN, v % MN,
+                             m->seen[v]);
         CT_CHECK(ct_chan_len(m->c) == 0);
         ct_chan_free(m->c);
         free(m);
@@ -706,7 +709,8 @@ static void es_thread(unsigned idx, void *arg)
 
     for (size_t m = 0; m < ES_N; m++) {
         if (idx == 0) {
-            for (size_t b = 0; b < e->size; b++) buf[b] = pattern(m, b);
+            for (size_t b = 0; b < e->size; b++)
+                buf[b] = pattern(m, b);
             EXPECT(ct_chan_send(e->c, buf), CT_OK);
         } else {
             memset(buf, 0xEE, sizeof buf);
@@ -798,8 +802,11 @@ static void dl_thread(unsigned idx, void *arg)
 static int t_deadlock_named(void *arg)
 {
     const char *impl = arg;
-    struct dl d = {.a = mk(impl, sizeof(int), 0), .b = mk(impl, sizeof(int), 0),
-                   .c = mk(impl, sizeof(int), 0), .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    struct dl d = {.a = mk(impl, sizeof(int), 0),
+                   .b = mk(impl, sizeof(int), 0),
+                   .c = mk(impl, sizeof(int), 0),
+                   .mu = PTHREAD_MUTEX_INITIALIZER,
+                   .cv = PTHREAD_COND_INITIALIZER};
     int recv = 0, send = 0, sel = 0;
 
     dl_now = &d;
@@ -848,12 +855,17 @@ static void spsc_thread(unsigned idx, void *arg)
     if (idx == 0) {
         for (v = 0; v < SPSC_N; v++) {
             switch (v % 3) {
-            case 0: EXPECT(ct_chan_send(c, &v), CT_OK); break;
+            case 0:
+                EXPECT(ct_chan_send(c, &v), CT_OK);
+                break;
             case 1:
-                while ((rc = ct_chan_try_send(c, &v)) == CT_WOULDBLOCK) sched_yield();
+                while ((rc = ct_chan_try_send(c, &v)) == CT_WOULDBLOCK)
+                    sched_yield();
                 EXPECT(rc, CT_OK);
                 break;
-            default: EXPECT(ct_chan_send_timeout(c, &v, SPSC_TMO_NS), CT_OK); break;
+            default:
+                EXPECT(ct_chan_send_timeout(c, &v, SPSC_TMO_NS), CT_OK);
+                break;
             }
         }
         EXPECT(ct_chan_close(c), CT_OK);
@@ -864,14 +876,20 @@ static void spsc_thread(unsigned idx, void *arg)
     }
     for (uint32_t want = 0; want < SPSC_N; want++) {
         if (want == SPSC_N - r->cap) /* acquire: pairs with the store above */
-            while (!atomic_load_explicit(&r->closed, memory_order_acquire)) sched_yield();
+            while (!atomic_load_explicit(&r->closed, memory_order_acquire))
+                sched_yield();
         switch (want % 3) {
-        case 0: EXPECT(ct_chan_recv(c, &v), CT_OK); break;
+        case 0:
+            EXPECT(ct_chan_recv(c, &v), CT_OK);
+            break;
         case 1:
-            while ((rc = ct_chan_try_recv(c, &v)) == CT_WOULDBLOCK) sched_yield();
+            while ((rc = ct_chan_try_recv(c, &v)) == CT_WOULDBLOCK)
+                sched_yield();
             EXPECT(rc, CT_OK);
             break;
-        default: EXPECT(ct_chan_recv_timeout(c, &v, SPSC_TMO_NS), CT_OK); break;
+        default:
+            EXPECT(ct_chan_recv_timeout(c, &v, SPSC_TMO_NS), CT_OK);
+            break;
         }
         if (v != want)
             ct_test_fail("spsc_ring cap %zu: got %u, expected %u", r->cap, v, want);
@@ -931,7 +949,8 @@ static void spsc_sleep_thread(unsigned idx, void *arg)
             v = i + 1000000;
             EXPECT(ct_chan_send(ch[0], &v), CT_OK); /* a is full: may sleep in send */
             EXPECT(ct_chan_recv(ch[1], &w), CT_OK);
-            if (w != i) ct_test_fail("spsc_ring sleep: got %u back, sent %u", w, i);
+            if (w != i)
+                ct_test_fail("spsc_ring sleep: got %u back, sent %u", w, i);
         } else {
             EXPECT(ct_chan_recv(ch[0], &v), CT_OK);
             settle(); /* the sender is asleep in its second send by now */
@@ -1019,9 +1038,8 @@ static int t_registry(void *arg)
         if (n && ct_chan_is_general(o) && !ct_chan_is_general(impls[n - 1]))
             ct_test_fail("general design %s listed after benchmark-only %s", o->desc.name,
                          impls[n - 1]->desc.name);
-        printf("  %-12s %-8s %s [%s]\n", o->desc.name,
-               ct_chan_is_general(o) ? "general" : "bench", o->desc.summary,
-               ct_caps_str(o->desc.caps, caps, sizeof caps));
+        printf("  %-12s %-8s %s [%s]\n", o->desc.name, ct_chan_is_general(o) ? "general" : "bench",
+               o->desc.summary, ct_caps_str(o->desc.caps, caps, sizeof caps));
     }
     CT_CHECK(ct_chan_descs()[n] == NULL);
     ct_chan *d = ct_chan_new(NULL, 4, 2); /* the default is the first */
@@ -1071,12 +1089,14 @@ int main(int argc, char **argv)
     const ct_chan_ops *const *all = ct_chan_impls();
     size_t n = 0, k = 0;
 
-    while (all[n]) n++;
+    while (all[n])
+        n++;
     /* the general designs, in the list's order (at most n) */
     const ct_chan_ops **impls = calloc(n + 1, sizeof *impls);
     ct_test_case *cases = calloc(n * NCHECKS + 2, sizeof *cases);
-    char (*names)[64] = calloc(n * NCHECKS, sizeof *names);
-    if (!impls || !cases || !names) return 2;
+    char(*names)[64] = calloc(n * NCHECKS, sizeof *names);
+    if (!impls || !cases || !names)
+        return 2;
     n = 0;
     for (const ct_chan_ops *const *o = all; *o; o++) {
         if ((*o)->desc.unavailable)
@@ -1095,8 +1115,10 @@ int main(int argc, char **argv)
                         checks[c].name, impl, sizeof names[0] - 1);
                 return 2;
             }
-            cases[k] = (ct_test_case){.name = names[k - 2], .fn = checks[c].fn,
-                                      .arg = (void *)impl, .timeout_s = checks[c].timeout_s};
+            cases[k] = (ct_test_case){.name = names[k - 2],
+                                      .fn = checks[c].fn,
+                                      .arg = (void *)impl,
+                                      .timeout_s = checks[c].timeout_s};
             k++;
         }
     int r = ct_test_main(argc, argv, cases, k);

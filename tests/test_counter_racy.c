@@ -81,8 +81,8 @@ static int racy_child(void)
     ct_test_barrier_destroy(&r.start);
     got = ct_counter_read(r.c, 0);
     /* Informative only: how many updates were lost varies, and may be 0. */
-    printf("  racy child: %u threads x %u adds = %" PRIu64 " (expected %" PRIu64
-           ", %" PRIu64 " lost)\n",
+    printf("  racy child: %u threads x %u adds = %" PRIu64 " (expected %" PRIu64 ", %" PRIu64
+           " lost)\n",
            RACY_THREADS, RACY_ADDS, got, want, want - got);
     ct_counter_free(r.c);
     return 0; /* TSan turns this into RACY_EXIT if it reported the race */

@@ -56,7 +56,6 @@
 #define MAX_ADDERS 8u /* the largest of thread_counts */
 #define VALIDATE_TIMEOUT_S 30u
 
-
 static const unsigned thread_counts[] = {1, 2, 4, 8};
 #define NCOUNTS (sizeof thread_counts / sizeof thread_counts[0])
 
@@ -79,12 +78,12 @@ struct vcase {
 };
 
 struct vthread {
-    uint64_t added;     /* the sum of this adder's deltas */
-    uint64_t last_read; /* the largest value it read (its reads are monotonic) */
+    uint64_t added;      /* the sum of this adder's deltas */
+    uint64_t last_read;  /* the largest value it read (its reads are monotonic) */
     uint64_t final_read; /* the reader's read after every adder finished */
-    unsigned done;      /* adds completed */
-    int stopped;        /* 1: stopped at the deadline */
-    char err[240];      /* the first check this thread saw fail */
+    unsigned done;       /* adds completed */
+    int stopped;         /* 1: stopped at the deadline */
+    char err[240];       /* the first check this thread saw fail */
 };
 
 struct vrun {
@@ -99,10 +98,10 @@ struct vrun {
 
 /* Record the first failed check of a thread; threads never exit the process
  * themselves, so the case reports every thread's failure after the join. */
-#define VCHECK(t, cond, ...)                                                             \
-    do {                                                                                 \
-        if (!(cond) && !(t)->err[0])                                                     \
-            snprintf((t)->err, sizeof (t)->err, __VA_ARGS__);                            \
+#define VCHECK(t, cond, ...)                                                                       \
+    do {                                                                                           \
+        if (!(cond) && !(t)->err[0])                                                               \
+            snprintf((t)->err, sizeof(t)->err, __VA_ARGS__);                                       \
     } while (0)
 
 static void adder(struct vrun *r, unsigned tid)
@@ -125,14 +124,13 @@ static void adder(struct vrun *r, unsigned tid)
         if (i % READ_EVERY == READ_EVERY - 1) {
             uint64_t v = ct_counter_read(r->c, tid);
 
-            VCHECK(t, v >= last, "adder %u: read went back from %" PRIu64 " to %" PRIu64,
-                   tid, last, v);
-            VCHECK(t, v >= mine,
-                   "adder %u: read %" PRIu64 " misses its own adds (%" PRIu64 ")", tid, v,
-                   mine);
+            VCHECK(t, v >= last, "adder %u: read went back from %" PRIu64 " to %" PRIu64, tid, last,
+                   v);
+            VCHECK(t, v >= mine, "adder %u: read %" PRIu64 " misses its own adds (%" PRIu64 ")",
+                   tid, v, mine);
             VCHECK(t, v <= r->max_total,
-                   "adder %u: read %" PRIu64 " exceeds the largest possible total %" PRIu64,
-                   tid, v, r->max_total);
+                   "adder %u: read %" PRIu64 " exceeds the largest possible total %" PRIu64, tid, v,
+                   r->max_total);
             last = v;
         }
     }
@@ -213,8 +211,8 @@ static int test_validate(void *arg)
     got = ct_counter_read(r->c, 0);
     if (got != total) {
         fprintf(stderr,
-                "%s, %u adders: final read %" PRIu64 ", but the adders added %" PRIu64
-                " (%" PRId64 " off)\n",
+                "%s, %u adders: final read %" PRIu64 ", but the adders added %" PRIu64 " (%" PRId64
+                " off)\n",
                 vc->ops->desc.name, vc->adders, got, total, (int64_t)(got - total));
         bad = 1;
     }
@@ -228,8 +226,7 @@ static int test_validate(void *arg)
                      "thread %u read %" PRIu64 ", above the final total %" PRIu64, i,
                      r->th[i].last_read, total);
         if (r->th[i].err[0]) {
-            fprintf(stderr, "%s, %u adders: %s\n", vc->ops->desc.name, vc->adders,
-                    r->th[i].err);
+            fprintf(stderr, "%s, %u adders: %s\n", vc->ops->desc.name, vc->adders, r->th[i].err);
             bad = 1;
         }
     }
@@ -268,8 +265,7 @@ static int test_registry(void *arg)
 
         if (!d->name || !d->name[0] || !d->summary || !d->summary[0])
             ct_test_fail("impl #%zu: name and summary must be set", n);
-        printf("  %-15s %-32s %s\n", d->name, ct_caps_str(d->caps, caps, sizeof caps),
-               d->summary);
+        printf("  %-15s %-32s %s\n", d->name, ct_caps_str(d->caps, caps, sizeof caps), d->summary);
         if (!o->create || !o->destroy || !o->add || !o->read)
             ct_test_fail("%s: a function pointer is NULL", d->name);
         if (ct_counter_descs()[n] != d)
@@ -287,8 +283,8 @@ static int test_registry(void *arg)
         /* An exact design names its one progress class. */
         if ((d->caps & CT_CAP_EXACT) && progress != CT_CAP_LOCKFREE &&
             progress != CT_CAP_BLOCKING && progress != CT_CAP_SPINNING)
-            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)",
-                         d->name, caps);
+            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)", d->name,
+                         caps);
         if (d->unavailable) {
             errno = 0;
             if (ct_counter_new(d->name, 1) != NULL || errno != ENOSYS)
@@ -320,8 +316,8 @@ static int test_find_unknown(void *arg)
             ct_test_fail("ct_counter_find(%s%s%s) found something", name ? "\"" : "",
                          name ? name : "NULL", name ? "\"" : "");
         if (errno != EINVAL)
-            ct_test_fail("ct_counter_find(%s): errno %d, expected EINVAL",
-                         name ? name : "NULL", errno);
+            ct_test_fail("ct_counter_find(%s): errno %d, expected EINVAL", name ? name : "NULL",
+                         errno);
         if (!name)
             continue; /* ct_counter_new(NULL, ...): the first listed */
         errno = 0;
@@ -430,11 +426,23 @@ struct lockops {
     void (*unlock)(union anylock *l);
 };
 
-#define LOCKOPS(kind, pre)                                                               \
-    static void kind##_init(union anylock *l) { pre##_init(&l->kind); }                  \
-    static bool kind##_trylock(union anylock *l) { return pre##_trylock(&l->kind); }     \
-    static void kind##_lock(union anylock *l) { pre##_lock(&l->kind); }                  \
-    static void kind##_unlock(union anylock *l) { pre##_unlock(&l->kind); }
+#define LOCKOPS(kind, pre)                                                                         \
+    static void kind##_init(union anylock *l)                                                      \
+    {                                                                                              \
+        pre##_init(&l->kind);                                                                      \
+    }                                                                                              \
+    static bool kind##_trylock(union anylock *l)                                                   \
+    {                                                                                              \
+        return pre##_trylock(&l->kind);                                                            \
+    }                                                                                              \
+    static void kind##_lock(union anylock *l)                                                      \
+    {                                                                                              \
+        pre##_lock(&l->kind);                                                                      \
+    }                                                                                              \
+    static void kind##_unlock(union anylock *l)                                                    \
+    {                                                                                              \
+        pre##_unlock(&l->kind);                                                                    \
+    }
 LOCKOPS(tas, ct_spin_tas)
 LOCKOPS(ttas, ct_spin_ttas)
 LOCKOPS(ticket, ct_ticket)
@@ -478,8 +486,8 @@ struct excl {
     const struct lockops *k;
     union anylock l;
     ct_test_barrier start;
-    int64_t deadline;           /* as in validate: spinning locks collapse */
-    uint64_t plain;             /* guarded by l: a plain word, so TSan checks the lock */
+    int64_t deadline;            /* as in validate: spinning locks collapse */
+    uint64_t plain;              /* guarded by l: a plain word, so TSan checks the lock */
     unsigned done[EXCL_THREADS]; /* increments per thread */
 };
 
@@ -520,8 +528,8 @@ static int test_spin_exclusion(void *arg)
         for (unsigned t = 0; t < EXCL_THREADS; t++)
             want += e.done[t];
         if (e.plain != want)
-            ct_test_fail("%s: %" PRIu64 " increments under the lock, expected %" PRIu64,
-                         e.k->name, e.plain, want);
+            ct_test_fail("%s: %" PRIu64 " increments under the lock, expected %" PRIu64, e.k->name,
+                         e.plain, want);
         if (want < (uint64_t)EXCL_THREADS * EXCL_ITERS)
             printf("  %s: stopped at the %.1f s deadline after %" PRIu64 " of %u increments\n",
                    e.k->name, DEADLINE_S, want, EXCL_THREADS * EXCL_ITERS);

@@ -50,7 +50,7 @@ static int test_tree(void *arg)
     ct_ctx_cancel(c1);
     CT_CHECK(ct_ctx_err(c1) == CT_CANCELED && ct_ctx_err(c2) == CT_CANCELED);
     CT_CHECK(ct_ctx_err(p) == 0 && ct_ctx_err(sib) == 0); /* never the parent */
-    ct_ctx *late = ct_ctx_with_cancel(c1);                 /* born done */
+    ct_ctx *late = ct_ctx_with_cancel(c1);                /* born done */
     CT_CHECK(late && ct_ctx_err(late) == CT_CANCELED);
     ct_ctx_cancel(p);
     CT_CHECK(ct_ctx_err(p) == CT_CANCELED && ct_ctx_err(sib) == CT_CANCELED);
@@ -173,7 +173,8 @@ static int test_group_first_error(void *arg)
     (void)arg;
     ct_group *g = ct_group_new(ct_ctx_background());
     CT_CHECK(g != NULL);
-    for (int i = 0; i < 3; i++) CT_CHECK(ct_group_go(g, waits_for_cancel, NULL) == 0);
+    for (int i = 0; i < 3; i++)
+        CT_CHECK(ct_group_go(g, waits_for_cancel, NULL) == 0);
     CT_CHECK(ct_group_go(g, fails, (void *)(intptr_t)-10) == 0);
     CT_CHECK(ct_group_wait(g) == -10);
     CT_CHECK(ct_group_errors(g) == 1); /* the others saw the cancellation, returned 0 */
@@ -186,7 +187,8 @@ static int test_group_all_ok(void *arg)
     (void)arg;
     ct_group *g = ct_group_new(ct_ctx_background());
     CT_CHECK(g != NULL);
-    for (int i = 0; i < 4; i++) CT_CHECK(ct_group_go(g, fails, (void *)(intptr_t)0) == 0);
+    for (int i = 0; i < 4; i++)
+        CT_CHECK(ct_group_go(g, fails, (void *)(intptr_t)0) == 0);
     CT_CHECK(ct_group_wait(g) == 0 && ct_group_errors(g) == 0);
     CT_CHECK(ct_ctx_err(ct_group_ctx(g)) == CT_CANCELED); /* done after wait, as in Go */
     ct_group_free(g);
@@ -198,7 +200,8 @@ static int test_group_every_error_counted(void *arg)
     (void)arg;
     ct_group *g = ct_group_new(ct_ctx_background());
     CT_CHECK(g != NULL);
-    for (int i = 1; i <= 8; i++) CT_CHECK(ct_group_go(g, fails, (void *)(intptr_t)i) == 0);
+    for (int i = 1; i <= 8; i++)
+        CT_CHECK(ct_group_go(g, fails, (void *)(intptr_t)i) == 0);
     int err = ct_group_wait(g);
     CT_CHECK(err >= 1 && err <= 8);
     CT_CHECK(ct_group_errors(g) == 8);
@@ -212,7 +215,8 @@ static int test_group_parent_cancel(void *arg)
     ct_ctx *p = ct_ctx_with_cancel(ct_ctx_background());
     ct_group *g = ct_group_new(p);
     CT_CHECK(p && g);
-    for (int i = 0; i < 4; i++) CT_CHECK(ct_group_go(g, waits_for_cancel, NULL) == 0);
+    for (int i = 0; i < 4; i++)
+        CT_CHECK(ct_group_go(g, waits_for_cancel, NULL) == 0);
     ct_ctx_cancel(p); /* the parent's cancel reaches every task */
     CT_CHECK(ct_group_wait(g) == 0);
     ct_group_free(g);

@@ -22,14 +22,18 @@ typedef struct {
     int open;
 } gate;
 
-#define GATE_INIT {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0}
+#define GATE_INIT                                                                                  \
+    {                                                                                              \
+        PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0                                     \
+    }
 
 static void gate_wait(gate *g, const char *op)
 {
     pthread_mutex_lock(&g->mu);
     if (!g->open) {
         ct_wait_enter(op, g);
-        while (!g->open) pthread_cond_wait(&g->cv, &g->mu);
+        while (!g->open)
+            pthread_cond_wait(&g->cv, &g->mu);
         ct_wait_exit();
     }
     pthread_mutex_unlock(&g->mu);
@@ -76,7 +80,8 @@ static int test_detected(void *arg)
     CT_CHECK(pthread_create(&t[0], NULL, stuck, &never_a) == 0);
     CT_CHECK(pthread_create(&t[1], NULL, stuck, &never_b) == 0);
     pthread_mutex_lock(&seen_mu);
-    while (!reported) pthread_cond_wait(&seen_cv, &seen_mu); /* bounded by the case timeout */
+    while (!reported)
+        pthread_cond_wait(&seen_cv, &seen_mu); /* bounded by the case timeout */
     int a = 0, b = 0;
     for (size_t i = 0; i < nseen; i++) {
         a += seen[i].obj == &never_a && strcmp(seen[i].op, "test recv") == 0;
@@ -86,8 +91,10 @@ static int test_detected(void *arg)
     ct_deadlock_watch_stop();
     gate_open(&never_a);
     gate_open(&never_b);
-    for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
-    if (a != 1 || b != 1) ct_test_fail("the report should name both waits (%d, %d)", a, b);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    if (a != 1 || b != 1)
+        ct_test_fail("the report should name both waits (%d, %d)", a, b);
     return 0;
 }
 
@@ -108,7 +115,8 @@ static void *player(void *arg)
     for (int r = 0; r < ROUNDS; r++) {
         if (pp_turn != me) {
             ct_wait_enter("test pingpong", &pp_turn);
-            while (pp_turn != me) pthread_cond_wait(&pp_cv, &pp_mu);
+            while (pp_turn != me)
+                pthread_cond_wait(&pp_cv, &pp_mu);
             ct_wait_exit();
         }
         pp_turn = 1 - me;
@@ -124,10 +132,13 @@ static int test_live_not_reported(void *arg)
     pthread_t t[2];
     reported = 0;
     CT_CHECK(ct_deadlock_watch_start(5, record) == 0);
-    for (long i = 0; i < 2; i++) CT_CHECK(pthread_create(&t[i], NULL, player, (void *)i) == 0);
-    for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+    for (long i = 0; i < 2; i++)
+        CT_CHECK(pthread_create(&t[i], NULL, player, (void *)i) == 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
     ct_deadlock_watch_stop();
-    if (reported) ct_test_fail("a live system was reported as deadlocked");
+    if (reported)
+        ct_test_fail("a live system was reported as deadlocked");
     return 0;
 }
 

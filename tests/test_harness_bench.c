@@ -25,7 +25,7 @@
 #include <time.h>
 
 typedef struct visits {
-    _Atomic int visits;         /* threads that ran */
+    _Atomic int visits;          /* threads that ran */
     _Atomic uint64_t iterations; /* iterations they ran, summed */
     int64_t n;
 } visits;
@@ -53,7 +53,8 @@ static void visits_run(ct_bench_state *st)
     if (!v || v->n != ct_bench_arg(st, 0)) {
         ct_bench_error(st, "thread %d did not see setup's object", ct_bench_thread_index(st));
     }
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         sum += i & 1;
         __asm__ __volatile__("" : "+r"(sum));
     }
@@ -72,7 +73,8 @@ static void visits_teardown(ct_bench_state *st, void *shared)
 {
     visits *v = shared;
     atomic_fetch_sub_explicit(&setups_in_flight, 1, memory_order_relaxed);
-    if (!v) return;
+    if (!v)
+        return;
     int seen = atomic_load_explicit(&v->visits, memory_order_relaxed);
     if (seen != ct_bench_threads(st))
         ct_bench_error(st, "teardown saw %d of %d threads", seen, ct_bench_threads(st));
@@ -93,7 +95,8 @@ static void batch_run(ct_bench_state *st)
     uint64_t total = 0, n;
     ct_bench_batch_size(st, BATCH_CAP);
     while ((n = ct_bench_next_batch(st)) != 0) {
-        if (n > BATCH_CAP) ct_bench_error(st, "batch of %llu > cap", (unsigned long long)n);
+        if (n > BATCH_CAP)
+            ct_bench_error(st, "batch of %llu > cap", (unsigned long long)n);
         ct_bench_pause(st); /* exercised; not measured */
         ct_bench_resume(st);
         total += n;
@@ -113,7 +116,10 @@ static void *skip_setup(ct_bench_state *st)
 static void never_run(ct_bench_state *st)
 {
     ct_bench_error(st, "run() called after setup skipped");
-    CT_BENCH_LOOP(st, i) { (void)i; }
+    CT_BENCH_LOOP(st, i)
+    {
+        (void)i;
+    }
 }
 
 static void fail_teardown(ct_bench_state *st, void *shared)
@@ -124,25 +130,32 @@ static void fail_teardown(ct_bench_state *st, void *shared)
 
 static void plain_run(ct_bench_state *st)
 {
-    CT_BENCH_LOOP(st, i) { (void)i; }
+    CT_BENCH_LOOP(st, i)
+    {
+        (void)i;
+    }
 }
 
 static void early_fail_run(ct_bench_state *st)
 {
-    if (ct_bench_thread_index(st) == 1) ct_bench_error(st, "thread 1 fails before its loop");
+    if (ct_bench_thread_index(st) == 1)
+        ct_bench_error(st, "thread 1 fails before its loop");
     if (ct_bench_thread_index(st) == 1 && !ct_bench_failed(st))
         fprintf(stderr, "ct_bench_failed() is false after ct_bench_error\n");
-    CT_BENCH_LOOP(st, i) { (void)i; }
+    CT_BENCH_LOOP(st, i)
+    {
+        (void)i;
+    }
 }
 
 static void slow_run(ct_bench_state *st)
 {
     uint64_t done = 0;
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         (void)i;
         int64_t until = ct_now_ns() + 100000;
-        while (ct_now_ns() < until) {
-        }
+        while (ct_now_ns() < until) {}
         done++;
     }
     if (!ct_bench_truncated(st) || done >= ct_bench_iterations(st))
@@ -154,24 +167,28 @@ int main(int argc, char **argv)
 {
     int fail = 0, out = 1;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--fail") == 0) fail = 1;
-        else argv[out++] = argv[i];
+        if (strcmp(argv[i], "--fail") == 0)
+            fail = 1;
+        else
+            argv[out++] = argv[i];
     }
     argv[out] = NULL;
 
     static const int64_t ns[] = {1, 3};
     static const int threads[] = {1, 2, 4};
     for (int k = 0; k < 2; k++) {
-        ct_bench *b = ct_bench_register(&(ct_bench_def){
-            .name = k ? "test/visits/beta" : "test/visits/alpha",
-            .run = visits_run, .setup = visits_setup, .teardown = visits_teardown});
+        ct_bench *b =
+            ct_bench_register(&(ct_bench_def){.name = k ? "test/visits/beta" : "test/visits/alpha",
+                                              .run = visits_run,
+                                              .setup = visits_setup,
+                                              .teardown = visits_teardown});
         ct_bench_param(b, "n", ns, 2);
         ct_bench_thread_counts(b, threads, 3);
     }
     ct_bench *b = ct_bench_register(&(ct_bench_def){.name = "test/batch/capped", .run = batch_run});
     ct_bench_thread_counts(b, threads, 2);
-    b = ct_bench_register(&(ct_bench_def){
-        .name = "test/skip/always", .run = never_run, .setup = skip_setup});
+    b = ct_bench_register(
+        &(ct_bench_def){.name = "test/skip/always", .run = never_run, .setup = skip_setup});
     ct_bench_thread_counts(b, (const int[]){2}, 1);
     b = ct_bench_register(&(ct_bench_def){.name = "test/budget/slow", .run = slow_run});
     ct_bench_thread_counts(b, (const int[]){2}, 1);

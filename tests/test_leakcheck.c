@@ -28,7 +28,8 @@ static void *blocked(void *arg)
     ct_wait_enter("test recv", object);
     parked = 1;
     pthread_cond_broadcast(&cv);
-    while (!released) pthread_cond_wait(&cv, &mu);
+    while (!released)
+        pthread_cond_wait(&cv, &mu);
     ct_wait_exit();
     pthread_mutex_unlock(&mu);
     return NULL;
@@ -40,7 +41,8 @@ static pthread_t start_blocked(const char *name)
     released = parked = 0;
     CT_CHECK(pthread_create(&t, NULL, blocked, (void *)name) == 0);
     pthread_mutex_lock(&mu);
-    while (!parked) pthread_cond_wait(&cv, &mu);
+    while (!parked)
+        pthread_cond_wait(&cv, &mu);
     pthread_mutex_unlock(&mu);
     return t;
 }
@@ -88,7 +90,8 @@ static int test_joined_thread_is_no_leak(void *arg)
     CT_CHECK(ct_leakcheck_begin(&lc) == 0);
     release_and_join(start_blocked("joined"));
     int n = end_into(&lc, NULL, 1000, buf, sizeof buf);
-    if (n != 0) ct_test_fail("a joined thread reported as leaked: %s", buf);
+    if (n != 0)
+        ct_test_fail("a joined thread reported as leaked: %s", buf);
     return 0;
 }
 
@@ -102,7 +105,8 @@ static int test_ignore_list(void *arg)
     pthread_t t = start_blocked("bg-helper");
     int n = end_into(&lc, ignore, 50, buf, sizeof buf);
     release_and_join(t);
-    if (n != 0) ct_test_fail("an ignored thread was reported: %s", buf);
+    if (n != 0)
+        ct_test_fail("an ignored thread was reported: %s", buf);
     return 0;
 }
 
@@ -119,7 +123,8 @@ static int test_registry(void *arg)
     release_and_join(t);
     CT_CHECK(found == 1);
     n = ct_wait_snapshot(w, 8);
-    for (size_t i = 0; i < n; i++) CT_CHECK(w[i].obj != object); /* forgotten once it ended */
+    for (size_t i = 0; i < n; i++)
+        CT_CHECK(w[i].obj != object); /* forgotten once it ended */
     CT_CHECK(ct_wait_progress() > before);
     return 0;
 }

@@ -55,8 +55,8 @@ static const unsigned thread_counts[] = {1, 2, 4, 8};
 static ct_pool *make(const ct_pool_ops *ops, unsigned min, unsigned max, size_t cap,
                      int64_t idle_ns)
 {
-    ct_pool_params pp = {.min_workers = min, .max_workers = max, .queue_cap = cap,
-                         .idle_timeout_ns = idle_ns};
+    ct_pool_params pp = {
+        .min_workers = min, .max_workers = max, .queue_cap = cap, .idle_timeout_ns = idle_ns};
     ct_pool *p = ct_pool_new(ops->desc.name, &pp);
 
     if (!p)
@@ -73,8 +73,8 @@ static void check_joined(ct_pool *p)
     ct_pool_get_stats(p, &s);
     if (s.workers != 0 || s.threads_started != s.threads_retired)
         ct_test_fail("%s: after shutdown %u workers, %llu started, %llu ended",
-                     ct_pool_impl(p)->desc.name, s.workers,
-                     (unsigned long long)s.threads_started, (unsigned long long)s.threads_retired);
+                     ct_pool_impl(p)->desc.name, s.workers, (unsigned long long)s.threads_started,
+                     (unsigned long long)s.threads_retired);
 }
 
 /* ---- a gate that tasks hold on -------------------------------------------------- */
@@ -468,8 +468,8 @@ static int test_shutdown_blocked(void *arg)
     gate_open(&g);
     pthread_join(sh.t, NULL);
     ran = gate_ran(&g);
-    printf("  %s: %u accepted, %u ran, %llu dropped\n", ops->desc.name,
-           atomic_load(&b.accepted), ran, (unsigned long long)sh.dropped);
+    printf("  %s: %u accepted, %u ran, %llu dropped\n", ops->desc.name, atomic_load(&b.accepted),
+           ran, (unsigned long long)sh.dropped);
     CT_CHECK(ran >= 1 && atomic_load(&b.accepted) == ran + sh.dropped);
     if (ops == ct_pool_find("spawn_sem")) /* nothing is queued: nothing to drop */
         CT_CHECK(sh.dropped == 0);
@@ -540,8 +540,7 @@ static void csubmitter(unsigned idx, void *arg)
     (void)idx;
     /* Fill whatever queue is this thread's: sharded gives each submitting
      * thread its own (the others' one queue is full already) */
-    while (ct_pool_try_submit(c->p, gated_task, c->g) == 0) {
-    }
+    while (ct_pool_try_submit(c->p, gated_task, c->g) == 0) {}
     atomic_fetch_add(&c->entered, 1);
     rc = ct_pool_submit_ctx(c->p, c->ctx, never_task, NULL);
     if (rc == CT_CANCELED)
@@ -571,8 +570,7 @@ static int test_ctx_cancel(void *arg)
     CT_CHECK(ct_pool_submit(c.p, gated_task, &g) == 0);
     gate_wait_started(&g, 1);
     /* fill the queue: spawn_sem's limit is reached already */
-    while (ct_pool_try_submit(c.p, gated_task, &g) == 0) {
-    }
+    while (ct_pool_try_submit(c.p, gated_task, &g) == 0) {}
     if (pthread_create(&t, NULL, csubmitters_main, &c))
         ct_test_fail("pthread_create");
     /* The pool is full and its worker held: a submit_ctx that has begun
@@ -689,8 +687,8 @@ static int test_dynamic_bounds(void *arg)
 static int test_registry(void *arg)
 {
     /* The release list, in report order (a test build may list more). */
-    static const char *const want[] = {"fixed", "dynamic", "stealing", "sharded", "spawn",
-                                       "spawn_sem"};
+    static const char *const want[] = {"fixed",   "dynamic", "stealing",
+                                       "sharded", "spawn",   "spawn_sem"};
     const ct_pool_ops *const *impls = ct_pool_impls();
     const ct_impl_desc *const *descs = ct_pool_descs();
     long last = -1;
@@ -786,8 +784,8 @@ int main(int argc, char **argv)
         ct_die("test_pool_validate: out of memory for %zu competitors", ncomp);
     fixed[nf++] = (ct_test_case){.name = "registry", .fn = test_registry};
     fixed[nf++] = (ct_test_case){.name = "params", .fn = test_params};
-    fixed[nf++] = (ct_test_case){.name = "dynamic_bounds", .fn = test_dynamic_bounds,
-                                 .timeout_s = 20};
+    fixed[nf++] =
+        (ct_test_case){.name = "dynamic_bounds", .fn = test_dynamic_bounds, .timeout_s = 20};
     for (const ct_pool_ops *const *o = ct_pool_impls(); *o; o++) {
         bool bounded = (*o)->desc.caps & CT_POOL_CAP_BOUNDED;
         bool queued = bounded && *o != ct_pool_find("spawn_sem");
@@ -799,12 +797,13 @@ int main(int argc, char **argv)
             if (per[i].bounded_only && !bounded)
                 continue;
             if ((per[i].fn == test_abort_count || per[i].fn == test_many_threads ||
-                 per[i].fn == test_nested || per[i].fn == test_wakeups) && !queued)
+                 per[i].fn == test_nested || per[i].fn == test_wakeups) &&
+                !queued)
                 continue; /* spawn_sem queues nothing (and starts a thread per task) */
             if (asprintf(&name, "%s/%s", per[i].what, (*o)->desc.name) < 0)
                 ct_die("test_pool_validate: out of memory");
-            fixed[nf++] = (ct_test_case){.name = name, .fn = per[i].fn, .arg = (void *)*o,
-                                         .timeout_s = 20};
+            fixed[nf++] =
+                (ct_test_case){.name = name, .fn = per[i].fn, .arg = (void *)*o, .timeout_s = 20};
         }
     }
     rc = ct_test_main_matrix(argc, argv, fixed, nf, comps, nc, thread_counts, NCOUNTS,

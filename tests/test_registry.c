@@ -63,8 +63,8 @@ static int test_check(void *arg)
     static const ct_impl_desc upper = {.name = "A", .summary = "s"};
     static const ct_impl_desc empty = {.name = "", .summary = "s"};
     static const ct_impl_desc nosum = {.name = "b", .summary = ""};
-    static const ct_impl_desc both = {.name = "c", .summary = "s",
-                                      .caps = CT_CAP_SPSC | CT_CAP_MPMC};
+    static const ct_impl_desc both = {
+        .name = "c", .summary = "s", .caps = CT_CAP_SPSC | CT_CAP_MPMC};
     static const ct_impl_desc mute = {.name = "d", .summary = "s", .unavailable = ""};
     const ct_impl_desc *const good[] = {&ok, NULL};
     const ct_impl_desc *const none[] = {NULL};

@@ -51,8 +51,8 @@ struct aba_case {
 
 static struct {
     const struct aba_case *c;
-    void *a;          /* A's address */
-    bool a_returned;  /* A came back on top */
+    void *a;         /* A's address */
+    bool a_returned; /* A came back on top */
     unsigned runs;
     unsigned pushed[MAXV], out[MAXV];
     uintptr_t next_value;
@@ -121,8 +121,8 @@ static int test_aba(void *arg)
     v = pop(s, 0); /* the paused pop: must retry and take the real top */
     ct_stack_test_hooks.after_next = NULL;
     CT_CHECK(g.runs == 1);
-    printf("  %s: A's address %s on top; the paused pop returned %" PRIuPTR "\n",
-           c->ops->desc.name, g.a_returned ? "came back" : "never came back", v);
+    printf("  %s: A's address %s on top; the paused pop returned %" PRIuPTR "\n", c->ops->desc.name,
+           g.a_returned ? "came back" : "never came back", v);
     if (g.a_returned != c->a_may_return)
         ct_test_fail("%s: A %s back on top, expected %s", c->ops->desc.name,
                      g.a_returned ? "came" : "did not come",
@@ -146,8 +146,8 @@ static int test_aba(void *arg)
 
 int main(int argc, char **argv)
 {
-    static const struct aba_case treiber = {&ct_stack_treiber_hooked,
-                                            ct_stack_treiber_top_hooked, false};
+    static const struct aba_case treiber = {&ct_stack_treiber_hooked, ct_stack_treiber_top_hooked,
+                                            false};
     static const struct aba_case elim = {&ct_stack_elimination_hooked,
                                          ct_stack_elimination_top_hooked, false};
     static const struct aba_case noreclaim = {&ct_stack_treiber_noreclaim_hooked,

@@ -312,8 +312,7 @@ static int test_nodepool(void *arg)
     errno = 0;
     CT_CHECK(ct_nodepool_create(4, 0, 1, 0) == NULL && errno == EINVAL);
     errno = 0;
-    CT_CHECK(ct_nodepool_create(sizeof(pnode), sizeof(pnode) - 4, 1, 0) == NULL &&
-             errno == EINVAL);
+    CT_CHECK(ct_nodepool_create(sizeof(pnode), sizeof(pnode) - 4, 1, 0) == NULL && errno == EINVAL);
 
     p = ct_nodepool_create(sizeof(pnode), offsetof(pnode, link), 3, 100);
     CT_CHECK(p != NULL);

@@ -57,8 +57,8 @@ struct ct_stack_test_hooks ct_stack_test_hooks; /* the hooked copy calls these *
 
 static struct {
     unsigned char mem[BLOCKS][BLOCK_SIZE] __attribute__((aligned(64)));
-    unsigned fresh;          /* blocks never handed out yet start here */
-    unsigned q[4 * BLOCKS];  /* freed blocks, oldest first */
+    unsigned fresh;         /* blocks never handed out yet start here */
+    unsigned q[4 * BLOCKS]; /* freed blocks, oldest first */
     unsigned qhead, qtail;
     bool is_free[BLOCKS];
     unsigned double_frees;
@@ -97,8 +97,7 @@ static void arena_free(void *p)
 static void arena_reset(void)
 {
     memset(&arena, 0, sizeof arena);
-    ct_stack_test_hooks = (struct ct_stack_test_hooks){.alloc = arena_alloc,
-                                                         .free = arena_free};
+    ct_stack_test_hooks = (struct ct_stack_test_hooks){.alloc = arena_alloc, .free = arena_free};
 }
 
 /* ---- checking what came out against what went in ------------------------------ */
@@ -193,8 +192,7 @@ static int test_aba_lost(void *arg)
     ct_stack_test_hooks.after_next = hook_lost;
     got = pop(s, &l);
     CT_CHECK(hook_runs == 1);
-    printf("  the interrupted pop returned %" PRIuPTR " (the node at the recycled address)\n",
-           got);
+    printf("  the interrupted pop returned %" PRIuPTR " (the node at the recycled address)\n", got);
     settle(s, &l, &lost, &dup);
     ct_stack_free(s);
     printf("  %u lost, %u duplicated, %u double frees\n", lost, dup, arena.double_frees);

@@ -57,21 +57,21 @@ struct vcase {
 };
 
 struct vthread {
-    uint64_t pushed;   /* its values 0..pushed-1 went in */
-    uint64_t npopped;  /* entries in log */
-    uint64_t empty;    /* pops that found the stack empty */
-    uint64_t *log;     /* the payload indices it popped */
-    int stopped;       /* stopped at the deadline */
-    char err[240];     /* the first check this thread saw fail */
+    uint64_t pushed;  /* its values 0..pushed-1 went in */
+    uint64_t npopped; /* entries in log */
+    uint64_t empty;   /* pops that found the stack empty */
+    uint64_t *log;    /* the payload indices it popped */
+    int stopped;      /* stopped at the deadline */
+    char err[240];    /* the first check this thread saw fail */
 };
 
 struct vrun {
     ct_stack *s;
     unsigned threads;
-    uint64_t total;     /* threads * OPS_PER_THREAD payload words */
-    uint64_t *payload;  /* payload[i] == i * MAGIC + 1 once pushed */
-    uint64_t *seen;     /* bitmap over payload indices */
-    uint64_t *shadow;   /* one thread only: the expected stack */
+    uint64_t total;    /* threads * OPS_PER_THREAD payload words */
+    uint64_t *payload; /* payload[i] == i * MAGIC + 1 once pushed */
+    uint64_t *seen;    /* bitmap over payload indices */
+    uint64_t *shadow;  /* one thread only: the expected stack */
     ct_test_barrier start;
     int64_t deadline; /* ct_now_ns() */
     struct vthread *th;
@@ -79,10 +79,10 @@ struct vrun {
 
 #define MAGIC UINT64_C(0x9E3779B97F4A7C15)
 
-#define VCHECK(t, cond, ...)                                                             \
-    do {                                                                                 \
-        if (!(cond) && !(t)->err[0])                                                     \
-            snprintf((t)->err, sizeof (t)->err, __VA_ARGS__);                            \
+#define VCHECK(t, cond, ...)                                                                       \
+    do {                                                                                           \
+        if (!(cond) && !(t)->err[0])                                                               \
+            snprintf((t)->err, sizeof(t)->err, __VA_ARGS__);                                       \
     } while (0)
 
 /* The index of the payload word v points to, or total if v is not one. */
@@ -217,8 +217,8 @@ static int test_validate(void *arg)
         empty += th->empty;
         stopped += (unsigned)th->stopped;
         if (th->err[0]) {
-            fprintf(stderr, "%s, %u threads: thread %u: %s\n", vc->ops->desc.name, vc->threads,
-                    t, th->err);
+            fprintf(stderr, "%s, %u threads: thread %u: %s\n", vc->ops->desc.name, vc->threads, t,
+                    th->err);
             bad = 1;
         }
         for (uint64_t i = 0; i < th->npopped; i++)
@@ -242,8 +242,7 @@ static int test_validate(void *arg)
             break;
         }
         if (idx < r.total && r.payload[idx] != idx * MAGIC + 1) {
-            fprintf(stderr, "%s: drained payload %" PRIu64 " is wrong\n", vc->ops->desc.name,
-                    idx);
+            fprintf(stderr, "%s: drained payload %" PRIu64 " is wrong\n", vc->ops->desc.name, idx);
             bad = 1;
         }
     }
@@ -264,8 +263,8 @@ static int test_validate(void *arg)
                     vc->ops->desc.name);
             bad = 1;
         }
-    printf("  %s, %u threads: %" PRIu64 " pushed, %" PRIu64 " popped, %" PRIu64
-           " left, %" PRIu64 " empty pops%s\n",
+    printf("  %s, %u threads: %" PRIu64 " pushed, %" PRIu64 " popped, %" PRIu64 " left, %" PRIu64
+           " empty pops%s\n",
            vc->ops->desc.name, vc->threads, pushed, popped, left, empty,
            stopped ? " (some threads stopped at the deadline)" : "");
     ct_stack_free(r.s);
@@ -319,15 +318,14 @@ static int test_registry(void *arg)
             ct_test_fail("%s: must be either EXACT or a PITFALL (caps %s)", d->name, caps);
         if (progress != CT_CAP_LOCKFREE && progress != CT_CAP_BLOCKING &&
             progress != CT_CAP_SPINNING)
-            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)",
-                         d->name, caps);
+            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)", d->name,
+                         caps);
         if (!(d->caps & CT_CAP_MPMC))
             ct_test_fail("%s: every stack is MPMC", d->name);
         if (d->unavailable) {
             errno = 0;
             if (ct_stack_new(d->name, 0, 1) != NULL || errno != ENOSYS)
-                ct_test_fail("%s: unavailable, but ct_stack_new did not fail with ENOSYS",
-                             d->name);
+                ct_test_fail("%s: unavailable, but ct_stack_new did not fail with ENOSYS", d->name);
         } else {
             ct_stack *s = ct_stack_new(d->name, 0, 1);
 
@@ -350,7 +348,7 @@ static int test_registry(void *arg)
     naive = ct_stack_find("treiber_naive");
     CT_CHECK(naive && (naive->desc.caps & CT_CAP_PITFALL) && !(naive->desc.caps & CT_CAP_EXACT));
     CT_CHECK(ct_stack_find("ck") != NULL); /* listed even when not built */
-    ct_stack_free(NULL); /* a no-op, as free(NULL) */
+    ct_stack_free(NULL);                   /* a no-op, as free(NULL) */
     return 0;
 }
 
@@ -417,8 +415,7 @@ static int test_semantics(void *arg)
             int rc;
 
             if (!s)
-                ct_test_fail("%s: ct_stack_new(.., %zu, 2): %s", name, hints[h],
-                             strerror(errno));
+                ct_test_fail("%s: ct_stack_new(.., %zu, 2): %s", name, hints[h], strerror(errno));
             if ((rc = ct_stack_pop(s, 1, &v)) != CT_WOULDBLOCK)
                 ct_test_fail("%s: pop on a new stack returned %d, not CT_WOULDBLOCK", name, rc);
             if (v != 7)
@@ -441,8 +438,8 @@ static int test_semantics(void *arg)
                     ct_test_fail("%s: push of an extreme value failed", name);
             for (size_t i = sizeof extremes / sizeof extremes[0]; i-- > 0;)
                 if (ct_stack_pop(s, 1, &v) != 0 || v != extremes[i])
-                    ct_test_fail("%s: extreme value 0x%" PRIxPTR " came back as 0x%" PRIxPTR,
-                                 name, extremes[i], v);
+                    ct_test_fail("%s: extreme value 0x%" PRIxPTR " came back as 0x%" PRIxPTR, name,
+                                 extremes[i], v);
             for (uintptr_t i = 0; i < 100; i++) /* left in the stack for destroy */
                 if (ct_stack_push(s, 1, i) != 0)
                     ct_test_fail("%s: push failed", name);

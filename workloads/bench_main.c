@@ -46,7 +46,8 @@ static void print_family(FILE *f, const ct_bench_family *bf)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: contend_bench [--family=NAME[,NAME...]] [--quick] [--perf=off] [--benchmark_*=...]\n"
+    fprintf(f, "usage: contend_bench [--family=NAME[,NAME...]] [--quick] [--perf=off] "
+               "[--benchmark_*=...]\n"
                "       contend_bench --list-families | --list-competitors\n"
                "--perf=off: no per-thread perf counters (ctx_switches, page_faults, ...)\n"
                "Every --benchmark_* flag is Google Benchmark's (see --help of any of them).\n"

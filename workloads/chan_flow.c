@@ -87,20 +87,35 @@ typedef struct flow_run {
 static void roles(enum flow_kind k, int threads, int *P, int *C)
 {
     switch (k) {
-    case FLOW_SPSC: *P = 1; *C = 1; break;
-    case FLOW_MPSC: *P = threads - 1; *C = 1; break;
+    case FLOW_SPSC:
+        *P = 1;
+        *C = 1;
+        break;
+    case FLOW_MPSC:
+        *P = threads - 1;
+        *C = 1;
+        break;
     case FLOW_MPMC:
-    case FLOW_SELECT_BOTH: *P = threads / 2; *C = threads - threads / 2; break;
-    case FLOW_SELECT_RX: *P = threads - 1; *C = 1; break;
+    case FLOW_SELECT_BOTH:
+        *P = threads / 2;
+        *C = threads - threads / 2;
+        break;
+    case FLOW_SELECT_RX:
+        *P = threads - 1;
+        *C = 1;
+        break;
     }
 }
 
 static void flow_free(flow_run *r)
 {
-    if (!r) return;
+    if (!r)
+        return;
     for (int k = 0; k < r->nch; k++)
-        if (r->ch[k]) ct_chan_free(r->ch[k]);
-    for (int k = 0; k < MAXP; k++) ct_free_aligned(r->cons[k]);
+        if (r->ch[k])
+            ct_chan_free(r->ch[k]);
+    for (int k = 0; k < MAXP; k++)
+        ct_free_aligned(r->cons[k]);
     ct_free_aligned(r);
 }
 
@@ -110,7 +125,8 @@ static void *flow_setup(ct_bench_state *st)
     int64_t cap = ct_bench_arg(st, 0);
     flow_run *r = ct_alloc_aligned(sizeof *r);
 
-    if (!r) goto oom;
+    if (!r)
+        goto oom;
     roles(d->kind, ct_bench_threads(st), &r->P, &r->C);
     if (r->P < 1 || r->C < 1 || r->P > MAXP || r->C > MAXP || cap < 0) {
         ct_bench_error(st, "bad shape: %d producers, %d consumers, cap %lld", r->P, r->C,
@@ -120,8 +136,10 @@ static void *flow_setup(ct_bench_state *st)
     }
     atomic_init(&r->producers_left, r->P);
     for (int k = 0; k < r->C; k++) {
-        if (!(r->cons[k] = ct_alloc_aligned(sizeof *r->cons[k]))) goto oom;
-        for (int p = 0; p < MAXP; p++) r->cons[k]->last[p] = -1;
+        if (!(r->cons[k] = ct_alloc_aligned(sizeof *r->cons[k])))
+            goto oom;
+        for (int p = 0; p < MAXP; p++)
+            r->cons[k]->last[p] = -1;
     }
     r->nch = d->kind == FLOW_SELECT_RX ? r->P : d->kind == FLOW_SELECT_BOTH ? 2 : 1;
     r->select_send = d->kind == FLOW_SELECT_BOTH;
@@ -161,7 +179,8 @@ static void produce(ct_bench_state *st, flow_run *r, int p)
     flow_prod *me = &r->prod[p];
 
     me->t_start = ct_now_ns();
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         (void)i;
         uint64_t n = me->sent;
         msg m = {.id = (uint64_t)p << 40 | n, .ts = (n & (LAT_EVERY - 1)) ? 0 : ct_now_ns()};
@@ -198,8 +217,10 @@ static int recv_one(flow_run *r, ct_case *cs, int *open, msg *m)
         return ct_chan_recv(r->ch[0], m);
     while (*open > 0) {
         int i = ct_chan_select(cs, (size_t)r->nch, -1);
-        if (i < 0) return i;
-        if (cs[i].status == CT_OK) return CT_OK;
+        if (i < 0)
+            return i;
+        if (cs[i].status == CT_OK)
+            return CT_OK;
         cs[i].chan = NULL;
         --*open;
     }
@@ -218,9 +239,11 @@ static void consume(ct_bench_state *st, flow_run *r, int k)
     for (int j = 0; j < r->nch; j++)
         cs[j] = (ct_case){.chan = r->ch[j], .dir = CT_RECV, .elem = &m};
 
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         (void)i;
-        if (done) continue;
+        if (done)
+            continue;
         done = true;
         while (recv_one(r, cs, &open, &m) == CT_OK) {
             uint64_t p = m.id >> 40, s = m.id & ((UINT64_C(1) << 40) - 1);
@@ -228,7 +251,8 @@ static void consume(ct_bench_state *st, flow_run *r, int k)
                 me->bad_id++;
                 continue;
             }
-            if (CT_UNLIKELY((int64_t)s <= me->last[p]) && r->check_order) me->bad_order++;
+            if (CT_UNLIKELY((int64_t)s <= me->last[p]) && r->check_order)
+                me->bad_order++;
             me->last[p] = (int64_t)s;
             me->count[p]++;
             me->sum[p] += s;
@@ -250,11 +274,16 @@ static void flow_thread(ct_bench_state *st)
     int idx = ct_bench_thread_index(st);
 
     if (!r) {
-        CT_BENCH_LOOP(st, i) { (void)i; }
+        CT_BENCH_LOOP(st, i)
+        {
+            (void)i;
+        }
         return;
     }
-    if (idx < r->P) produce(st, r, idx);
-    else consume(st, r, idx - r->P);
+    if (idx < r->P)
+        produce(st, r, idx);
+    else
+        consume(st, r, idx - r->P);
 }
 
 /* sum and sum of squares of 0..n-1, mod 2^64 */
@@ -271,7 +300,8 @@ static void flow_teardown(ct_bench_state *st, void *shared)
     uint64_t received = 0, t0 = UINT64_MAX, t1 = 0;
     ct_hist *h;
 
-    if (!r) return;
+    if (!r)
+        return;
     h = ct_alloc_aligned(sizeof *h);
     for (int p = 0; p < r->P; p++) {
         uint64_t cnt = 0, s = 0, sq = 0, ws, wsq;
@@ -287,7 +317,8 @@ static void flow_teardown(ct_bench_state *st, void *shared)
             ct_bench_error(st, "producer %d: sent %llu, received %llu (sums %s)", p,
                            (unsigned long long)r->prod[p].sent, (unsigned long long)cnt,
                            s == ws && sq == wsq ? "match" : "differ: lost or duplicated");
-        if (r->prod[p].t_start < t0) t0 = r->prod[p].t_start;
+        if (r->prod[p].t_start < t0)
+            t0 = r->prod[p].t_start;
     }
     for (int k = 0; k < r->C; k++) {
         flow_cons *c = r->cons[k];
@@ -295,17 +326,17 @@ static void flow_teardown(ct_bench_state *st, void *shared)
             ct_bench_error(st, "consumer %d: %llu out of per-producer order, %llu bad ids", k,
                            (unsigned long long)c->bad_order, (unsigned long long)c->bad_id);
         received += c->received;
-        if (c->t_end > t1) t1 = c->t_end;
-        if (h) ct_hist_merge(h, &c->hist);
+        if (c->t_end > t1)
+            t1 = c->t_end;
+        if (h)
+            ct_hist_merge(h, &c->hist);
     }
     if (received && t1 > t0)
-        ct_bench_counter(st, "ns_per_msg", (double)(t1 - t0) / (double)received,
-                         CT_COUNTER_TOTAL);
+        ct_bench_counter(st, "ns_per_msg", (double)(t1 - t0) / (double)received, CT_COUNTER_TOTAL);
     if (h) {
         ct_bench_counter(st, "lat_p50_ns", (double)ct_hist_quantile(h, 0.50), CT_COUNTER_TOTAL);
         ct_bench_counter(st, "lat_p99_ns", (double)ct_hist_quantile(h, 0.99), CT_COUNTER_TOTAL);
-        ct_bench_counter(st, "lat_p999_ns", (double)ct_hist_quantile(h, 0.999),
-                         CT_COUNTER_TOTAL);
+        ct_bench_counter(st, "lat_p999_ns", (double)ct_hist_quantile(h, 0.999), CT_COUNTER_TOTAL);
         ct_bench_counter(st, "lat_samples", (double)h->count, CT_COUNTER_TOTAL);
         ct_free_aligned(h);
     }
@@ -333,15 +364,18 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
     char name[96];
 
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-        if (!general && kinds[k].kind != FLOW_SPSC) continue; /* spsc_ring: 1 to 1 only */
+        if (!general && kinds[k].kind != FLOW_SPSC)
+            continue; /* spsc_ring: 1 to 1 only */
         /* one def per (kind, impl), kept for the life of the process: the
          * registration holds on to it */
         flow_def *d = malloc(sizeof *d);
-        if (!d) ct_die("chan/%s/%s: out of memory registering it", kinds[k].name, impl);
+        if (!d)
+            ct_die("chan/%s/%s: out of memory registering it", kinds[k].name, impl);
         d->kind = kinds[k].kind;
         d->impl = impl;
         snprintf(name, sizeof name, "chan/%s/%s", kinds[k].name, impl);
-        ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name, .run = flow_thread,
+        ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name,
+                                                        .run = flow_thread,
                                                         .setup = flow_setup,
                                                         .teardown = flow_teardown,
                                                         .loop_done = flow_done,
@@ -353,7 +387,9 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
             caps = sel_caps, ncaps = 2; /* Go's select figures: unbuffered and 64 */
         ct_bench_param(b, "cap", caps + skip, ncaps - skip);
         switch (kinds[k].kind) {
-        case FLOW_SPSC: ct_bench_thread_counts(b, spsc_t, 1); break;
+        case FLOW_SPSC:
+            ct_bench_thread_counts(b, spsc_t, 1);
+            break;
         case FLOW_MPSC:
             ct_bench_thread_counts(b, cfg->quick ? mpsc_quick : mpsc_full, cfg->quick ? 1 : 2);
             break;
@@ -369,6 +405,8 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
         }
         /* parking on every hand-off (cap 0, oversubscribed) can be 10^3
          * times slower than a buffered run: bound it */
-        ct_bench_time_budget(b, cfg->quick ? 0.1 : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
+        ct_bench_time_budget(
+            b, cfg->quick ? 0.1
+                          : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
     }
 }

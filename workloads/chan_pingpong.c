@@ -30,14 +30,17 @@ typedef struct pp_run {
     ct_chan *a, *b; /* ping: 0 -> 1; pong: 1 -> 0 */
     uint64_t trips, mismatches, t0, t1;
     int errs;
-    ct_hist hist;   /* thread 0 only */
+    ct_hist hist; /* thread 0 only */
 } pp_run;
 
 static void pp_free(pp_run *r)
 {
-    if (!r) return;
-    if (r->a) ct_chan_free(r->a);
-    if (r->b) ct_chan_free(r->b);
+    if (!r)
+        return;
+    if (r->a)
+        ct_chan_free(r->a);
+    if (r->b)
+        ct_chan_free(r->b);
     ct_free_aligned(r);
 }
 
@@ -68,27 +71,34 @@ static void pp_thread(ct_bench_state *st)
     uint64_t n = 0, v;
 
     if (ct_bench_thread_index(st) == 0) {
-        if (r) r->t0 = ct_now_ns();
-        CT_BENCH_LOOP(st, i) {
+        if (r)
+            r->t0 = ct_now_ns();
+        CT_BENCH_LOOP(st, i)
+        {
             (void)i;
-            if (stopped) continue;
+            if (stopped)
+                continue;
             uint64_t t = (n & (LAT_EVERY - 1)) ? 0 : ct_now_ns();
             if (ct_chan_send(r->a, &n) != CT_OK || ct_chan_recv(r->b, &v) != CT_OK) {
                 stopped = true; /* the echo was cut short (it closed b) */
                 continue;
             }
-            if (CT_UNLIKELY(v != n)) r->mismatches++;
+            if (CT_UNLIKELY(v != n))
+                r->mismatches++;
             if (t) {
                 uint64_t now = ct_now_ns();
                 ct_hist_add(&r->hist, now - t);
             }
             n++;
         }
-        if (r) ct_bench_items(st, r->trips = n);
+        if (r)
+            ct_bench_items(st, r->trips = n);
     } else {
-        CT_BENCH_LOOP(st, i) {
+        CT_BENCH_LOOP(st, i)
+        {
             (void)i;
-            if (stopped) continue;
+            if (stopped)
+                continue;
             if (ct_chan_recv(r->a, &v) != CT_OK || ct_chan_send(r->b, &v) != CT_OK)
                 stopped = true; /* thread 0 was cut short (it closed a) */
         }
@@ -105,7 +115,8 @@ static void pp_done(ct_bench_state *st, void *shared)
 {
     pp_run *r = shared;
 
-    if (!r) return;
+    if (!r)
+        return;
     if (ct_bench_thread_index(st) == 0)
         r->t1 = ct_now_ns();
     ct_chan_close(r->a);
@@ -116,7 +127,8 @@ static void pp_teardown(ct_bench_state *st, void *shared)
 {
     pp_run *r = shared;
 
-    if (!r) return;
+    if (!r)
+        return;
     if (r->mismatches)
         ct_bench_error(st, "%llu pongs did not match their ping",
                        (unsigned long long)r->mismatches);
@@ -141,7 +153,8 @@ void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bo
 
     (void)cfg; /* the same two points in quick mode */
     snprintf(name, sizeof name, "chan/pingpong/%s", impl);
-    ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name, .run = pp_thread,
+    ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name,
+                                                    .run = pp_thread,
                                                     .setup = pp_setup,
                                                     .teardown = pp_teardown,
                                                     .loop_done = pp_done,
@@ -149,5 +162,7 @@ void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bo
     /* benchmark-only rings have no cap 0 */
     ct_bench_param(b, "cap", general ? caps : caps + 1, general ? 2 : 1);
     ct_bench_thread_counts(b, two, 1);
-    ct_bench_time_budget(b, cfg->quick ? 0.1 : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
+    ct_bench_time_budget(
+        b,
+        cfg->quick ? 0.1 : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
 }

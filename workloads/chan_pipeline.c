@@ -46,9 +46,11 @@ static uint64_t expected_sum(uint64_t n)
 
 static void pl_free(pl_run *r)
 {
-    if (!r) return;
+    if (!r)
+        return;
     for (int k = 0; k < r->stages - 1; k++)
-        if (r->c[k]) ct_chan_free(r->c[k]);
+        if (r->c[k])
+            ct_chan_free(r->c[k]);
     ct_free_aligned(r);
 }
 
@@ -86,13 +88,21 @@ static void stage(pl_run *r, int k)
     uint64_t v, sum = 0;
 
     while (ct_chan_recv(r->c[k - 1], &v) == CT_OK) {
-        if (k == 1) v *= v;                 /* square */
-        else if (k == 2 && (v & 1)) continue; /* filter-even */
-        if (k == last) sum += v;
-        else if (ct_chan_send(r->c[k], &v) != CT_OK) r->errs++;
+        if (k == 1)
+            v *= v; /* square */
+        else if (k == 2 && (v & 1))
+            continue; /* filter-even */
+        if (k == last)
+            sum += v;
+        else if (ct_chan_send(r->c[k], &v) != CT_OK)
+            r->errs++;
     }
-    if (k < last) ct_chan_close(r->c[k]);
-    else { r->sum = sum; r->t1 = ct_now_ns(); }
+    if (k < last)
+        ct_chan_close(r->c[k]);
+    else {
+        r->sum = sum;
+        r->t1 = ct_now_ns();
+    }
 }
 
 static void pl_thread(ct_bench_state *st)
@@ -103,19 +113,29 @@ static void pl_thread(ct_bench_state *st)
 
     if (k == 0) {
         uint64_t n = 0;
-        if (r) r->t0 = ct_now_ns();
-        CT_BENCH_LOOP(st, i) {
+        if (r)
+            r->t0 = ct_now_ns();
+        CT_BENCH_LOOP(st, i)
+        {
             (void)i;
-            if (done) continue;
-            if (ct_chan_send(r->c[0], &n) != CT_OK) { r->errs++; done = true; continue; }
+            if (done)
+                continue;
+            if (ct_chan_send(r->c[0], &n) != CT_OK) {
+                r->errs++;
+                done = true;
+                continue;
+            }
             r->generated = ++n; /* read by pl_done on this thread */
         }
-        if (r) ct_bench_items(st, r->generated);
+        if (r)
+            ct_bench_items(st, r->generated);
         return;
     }
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         (void)i;
-        if (done) continue;
+        if (done)
+            continue;
         done = true;
         stage(r, k);
     }
@@ -132,7 +152,8 @@ static void pl_teardown(ct_bench_state *st, void *shared)
 {
     pl_run *r = shared;
 
-    if (!r) return;
+    if (!r)
+        return;
     if (r->errs || r->sum != expected_sum(r->generated))
         ct_bench_error(st, "pipeline: %d failed sends, sum %llu, expected %llu for %llu values",
                        r->errs, (unsigned long long)r->sum,
@@ -149,10 +170,12 @@ static void seq_thread(ct_bench_state *st)
 {
     uint64_t n = 0, sum = 0, t0 = ct_now_ns();
 
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         (void)i;
         uint64_t v = n * n;
-        if (!(v & 1)) sum += v;
+        if (!(v & 1))
+            sum += v;
         n++;
         __asm__ __volatile__("" : "+r"(sum)); /* keep the loop a loop */
     }
@@ -175,19 +198,23 @@ void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bo
     char name[96];
 
     if (!impl) {
-        ct_bench *b = ct_bench_register(&(ct_bench_def){.name = "chan/pipeline/sequential",
-                                                        .run = seq_thread});
+        ct_bench *b = ct_bench_register(
+            &(ct_bench_def){.name = "chan/pipeline/sequential", .run = seq_thread});
         ct_bench_thread_counts(b, one, 1);
         return;
     }
-    if (!general) return; /* a stage both receives and sends: general designs only */
+    if (!general)
+        return; /* a stage both receives and sends: general designs only */
     snprintf(name, sizeof name, "chan/pipeline/%s", impl);
-    ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name, .run = pl_thread,
+    ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name,
+                                                    .run = pl_thread,
                                                     .setup = pl_setup,
                                                     .teardown = pl_teardown,
                                                     .loop_done = pl_done,
                                                     .user = (void *)impl});
     ct_bench_param(b, "cap", cfg->quick ? caps_quick : caps_full, cfg->quick ? 1 : 2);
     ct_bench_thread_counts(b, stages, cfg->quick ? 1 : 3);
-    ct_bench_time_budget(b, cfg->quick ? 0.1 : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
+    ct_bench_time_budget(
+        b,
+        cfg->quick ? 0.1 : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
 }

@@ -29,22 +29,29 @@ static void seq_thread(ct_bench_state *st)
 
     if (!c) {
         ct_bench_error(st, "ct_chan_new(%s, cap %zu): %s", impl, cap, strerror(errno));
-        CT_BENCH_LOOP(st, i) { (void)i; }
+        CT_BENCH_LOOP(st, i)
+        {
+            (void)i;
+        }
         return;
     }
     t0 = ct_now_ns();
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         (void)i;
-        if (CT_UNLIKELY(ct_chan_try_send(c, &sent) != CT_OK)) bad++;
+        if (CT_UNLIKELY(ct_chan_try_send(c, &sent) != CT_OK))
+            bad++;
         sent++;
         if (++pending == cap) {
             for (; pending; pending--, got++)
-                if (CT_UNLIKELY(ct_chan_try_recv(c, &v) != CT_OK || v != got)) bad++;
+                if (CT_UNLIKELY(ct_chan_try_recv(c, &v) != CT_OK || v != got))
+                    bad++;
         }
     }
     t1 = ct_now_ns();
     for (; pending; pending--, got++) /* the last partial round, untimed */
-        if (ct_chan_try_recv(c, &v) != CT_OK || v != got) bad++;
+        if (ct_chan_try_recv(c, &v) != CT_OK || v != got)
+            bad++;
     if (bad || ct_chan_try_recv(c, &v) != CT_WOULDBLOCK)
         ct_bench_error(st, "%s: %llu sends or receives failed or out of order", impl,
                        (unsigned long long)bad);
@@ -64,8 +71,8 @@ void ct__chan_seq_register(const ct_bench_config *cfg, const char *impl, bool ge
 
     (void)general; /* one thread sends and one receives: every design fits */
     snprintf(name, sizeof name, "chan/seq/%s", impl);
-    ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name, .run = seq_thread,
-                                                    .user = (void *)impl});
+    ct_bench *b =
+        ct_bench_register(&(ct_bench_def){.name = name, .run = seq_thread, .user = (void *)impl});
     ct_bench_param(b, "cap", cfg->quick ? caps_quick : caps_full, cfg->quick ? 1 : 3);
     ct_bench_thread_counts(b, one, 1);
 }

@@ -44,7 +44,8 @@ typedef struct incr_run {
 
 static void incr_free(incr_run *r)
 {
-    if (!r) return;
+    if (!r)
+        return;
     ct_counter_free(r->counter);
     ct_free_aligned(r->snapshot);
     ct_free_aligned(r->slots);
@@ -61,7 +62,8 @@ static void *incr_setup(ct_bench_state *st)
         return NULL;
     }
     incr_run *r = ct_alloc_aligned(sizeof *r);
-    if (!r) goto oom;
+    if (!r)
+        goto oom;
     r->ops = ops;
     r->threads = ct_bench_threads(st);
     r->work_loops = ct_work_loops((uint64_t)work);
@@ -70,7 +72,8 @@ static void *incr_setup(ct_bench_state *st)
     r->slots = ct_alloc_aligned(sizeof *r->slots * (size_t)r->threads);
     r->snapshot = ct_alloc_aligned(sizeof *r->snapshot * (size_t)r->threads);
     r->counter = ct_counter_new(ops->desc.name, (unsigned)r->threads);
-    if (!r->slots || !r->snapshot || !r->counter) goto oom;
+    if (!r->slots || !r->snapshot || !r->counter)
+        goto oom;
     return r;
 oom:
     ct_bench_error(st, "out of memory creating %s", ops->desc.name);
@@ -89,7 +92,8 @@ static void incr_run_thread(ct_bench_state *st)
     uint64_t adds = 0, sink = 0, done = 0;
     unsigned acc = 0;
 
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         (void)i;
         acc += read_pct; /* Bresenham: exactly read_pct reads per 100 ops */
         if (acc >= 100) {
@@ -99,7 +103,8 @@ static void incr_run_thread(ct_bench_state *st)
             ct_counter_add(c, tid, 1);
             adds++;
         }
-        if (work) ct_work_spin(work);
+        if (work)
+            ct_work_spin(work);
         /* relaxed: a progress figure only; the snapshot needs no ordering */
         atomic_store_explicit(&me->done, ++done, memory_order_relaxed);
     }
@@ -128,7 +133,8 @@ static void incr_loop_done(ct_bench_state *st, void *shared)
 static void incr_teardown(ct_bench_state *st, void *shared)
 {
     incr_run *r = shared;
-    if (!r) return;
+    if (!r)
+        return;
     uint64_t expected = 0, ops_done = 0, iters = ct_bench_iterations(st);
     for (int t = 0; t < r->threads; t++) {
         expected += r->slots[t].adds;
@@ -144,16 +150,17 @@ static void incr_teardown(ct_bench_state *st, void *shared)
                        (unsigned long long)(iters * (uint64_t)r->threads));
     else if (r->ops->desc.caps & CT_CAP_EXACT) {
         if (total != expected)
-            ct_bench_error(st, "%s: counter reads %llu after %llu adds (%lld lost)", r->ops->desc.name,
-                           (unsigned long long)total, (unsigned long long)expected,
-                           (long long)(expected - total));
+            ct_bench_error(st, "%s: counter reads %llu after %llu adds (%lld lost)",
+                           r->ops->desc.name, (unsigned long long)total,
+                           (unsigned long long)expected, (long long)(expected - total));
     } else {
         /* A racy counter can only lose adds: a stale store overwrites newer ones. */
         uint64_t lost = expected > total ? expected - total : 0;
         ct_bench_counter(st, "lost_updates", (double)lost, CT_COUNTER_TOTAL);
         char label[96];
         snprintf(label, sizeof label, "lost %llu of %llu adds (%.2f%%)", (unsigned long long)lost,
-                 (unsigned long long)expected, expected ? 100.0 * (double)lost / (double)expected : 0.0);
+                 (unsigned long long)expected,
+                 expected ? 100.0 * (double)lost / (double)expected : 0.0);
         ct_bench_label(st, label);
     }
     ct_bench_counter(st, "fairness_cv", ct_stats_cv_u64(r->snapshot, (size_t)r->threads),

@@ -65,8 +65,9 @@ static void write_trace(ct_bench_state *st, const ct_pool *p, const pool_shape *
         free(tr);
         return;
     }
-    fprintf(f, "# pool/burst/%s: %llu tasks of %u us every %u ms on, %u ms off; "
-               "min 1, max %u workers, idle timeout %u ms.\n",
+    fprintf(f,
+            "# pool/burst/%s: %llu tasks of %u us every %u ms on, %u ms off; "
+            "min 1, max %u workers, idle timeout %u ms.\n",
             ct_pool_impl(p)->desc.name, (unsigned long long)s->per_burst, BURST_COST_NS / 1000,
             BURST_ON_NS / 1000000, BURST_OFF_NS / 1000000, BURST_WORKERS,
             BURST_IDLE_TIMEOUT_NS / 1000000);

@@ -43,12 +43,12 @@ static void seq_thread(ct_bench_state *st)
     const struct timespec cost = {0, CLAIM_IO_COST};
     uint64_t n = 0;
 
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         struct timespec ts = cost;
 
         (void)i;
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-        }
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
         n++;
     }
     ct_bench_items(st, n);
@@ -74,9 +74,9 @@ void ct__pool_claims_register(const ct_bench_config *cfg)
 
     (void)cfg; /* the claims are the same in --quick */
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
-        b = ct__pool_register(runs[i].workload,
-                              &(pool_def){.ops = runs[i].ops, .cost_ns = runs[i].cost_ns,
-                                          .shape = claim_shape});
+        b = ct__pool_register(
+            runs[i].workload,
+            &(pool_def){.ops = runs[i].ops, .cost_ns = runs[i].cost_ns, .shape = claim_shape});
         ct_bench_param(b, "min_workers", runs[i].min, 1);
         ct_bench_param(b, "workers", runs[i].max, runs[i].nmax);
         ct_bench_thread_counts(b, one, 1);

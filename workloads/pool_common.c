@@ -73,7 +73,7 @@ typedef struct pslot {
     struct prun *r;
     uint64_t ntasks, submitted, failed, wrong;
     uint64_t peak_rss_pages; /* sampled while submitting, if the shape asks */
-    ct_hist *hist; /* submit-to-start latency, this submitter's sampled tasks */
+    ct_hist *hist;           /* submit-to-start latency, this submitter's sampled tasks */
 } pslot;
 
 typedef struct prun {
@@ -124,8 +124,7 @@ static int task_fn(void *arg)
     if (r->sh.sleep) {
         struct timespec ts = {(time_t)(r->sh.cost_ns / 1000000000),
                               (long)(r->sh.cost_ns % 1000000000)};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-        }
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
     } else if (r->sh.cost_ns) {
         /* Busy on the clock, not a calibrated loop count: this host's speed
          * changes between phases, which would stretch a counted loop (Go's
@@ -194,11 +193,10 @@ static void *task_setup(ct_bench_state *st)
             goto oom;
     }
     r->lc_ok = ct_leakcheck_begin(&r->lc) == 0;
-    r->p = ct_pool_new(ops->desc.name,
-                       &(ct_pool_params){.min_workers = (unsigned)sh.min_workers,
-                                         .max_workers = (unsigned)sh.workers,
-                                         .queue_cap = QUEUE_CAP,
-                                         .idle_timeout_ns = sh.idle_timeout_ns});
+    r->p = ct_pool_new(ops->desc.name, &(ct_pool_params){.min_workers = (unsigned)sh.min_workers,
+                                                         .max_workers = (unsigned)sh.workers,
+                                                         .queue_cap = QUEUE_CAP,
+                                                         .idle_timeout_ns = sh.idle_timeout_ns});
     if (!r->p)
         goto oom;
     return r;
@@ -237,14 +235,18 @@ static void task_thread(ct_bench_state *st)
     int64_t t0;
 
     if (!r) {
-        CT_BENCH_LOOP(st, i) { (void)i; }
+        CT_BENCH_LOOP(st, i)
+        {
+            (void)i;
+        }
         return;
     }
     s = &r->slots[me];
     if (me == 0)
         r->cpu0 = cpu_ns();
     t0 = ct_now_ns();
-    CT_BENCH_LOOP(st, i) {
+    CT_BENCH_LOOP(st, i)
+    {
         ptask *t = &s->tasks[j];
 
         (void)i;
@@ -256,8 +258,8 @@ static void task_thread(ct_bench_state *st)
             settle(s, j, lap);
         }
         if (r->sh.per_burst) { /* open loop: wait for its scheduled arrival */
-            const uint64_t since = (n / r->sh.per_burst) * r->sh.period_ns +
-                                   (n % r->sh.per_burst) * r->sh.gap_ns;
+            const uint64_t since =
+                (n / r->sh.per_burst) * r->sh.period_ns + (n % r->sh.per_burst) * r->sh.gap_ns;
             const int64_t at = t0 + (int64_t)since;
             int64_t now;
 
@@ -333,8 +335,9 @@ static void task_teardown(ct_bench_state *st, void *shared)
                        name, (unsigned long long)failed, (unsigned long long)wrong,
                        (unsigned long long)tasks);
     if (ps.tasks_done != tasks || ps.workers != 0 || ps.threads_started != ps.threads_retired)
-        ct_bench_error(st, "%s: after shutdown: %llu done of %llu, %u workers left, "
-                           "%llu threads started, %llu ended",
+        ct_bench_error(st,
+                       "%s: after shutdown: %llu done of %llu, %u workers left, "
+                       "%llu threads started, %llu ended",
                        name, (unsigned long long)ps.tasks_done, (unsigned long long)tasks,
                        ps.workers, (unsigned long long)ps.threads_started,
                        (unsigned long long)ps.threads_retired);
@@ -352,8 +355,7 @@ static void task_teardown(ct_bench_state *st, void *shared)
     if (h && h->count) {
         ct_bench_counter(st, "lat_p50_ns", (double)ct_hist_quantile(h, 0.50), CT_COUNTER_TOTAL);
         ct_bench_counter(st, "lat_p99_ns", (double)ct_hist_quantile(h, 0.99), CT_COUNTER_TOTAL);
-        ct_bench_counter(st, "lat_p999_ns", (double)ct_hist_quantile(h, 0.999),
-                         CT_COUNTER_TOTAL);
+        ct_bench_counter(st, "lat_p999_ns", (double)ct_hist_quantile(h, 0.999), CT_COUNTER_TOTAL);
     }
     ct_free_aligned(h);
     prun_free(r);
@@ -367,7 +369,8 @@ ct_bench *ct__pool_register(const char *workload, const pool_def *d)
 
     if (own && asprintf(&name, "pool/%s/%s", workload, d->ops->desc.name) >= 0) {
         *own = *d;
-        b = ct_bench_register(&(ct_bench_def){.name = name, .run = task_thread,
+        b = ct_bench_register(&(ct_bench_def){.name = name,
+                                              .run = task_thread,
                                               .setup = task_setup,
                                               .teardown = task_teardown,
                                               .user = own});

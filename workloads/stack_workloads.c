@@ -141,8 +141,9 @@ static void *stk_setup(ct_bench_state *st, int workload)
      * count (a run cut by the time budget looks fast to Google Benchmark,
      * which then asks for more) fails loudly instead of swapping. */
     if ((uint64_t)r->words * 8 * (uint64_t)(r->threads + 1) > MAX_BITMAP_BYTES) {
-        ct_bench_error(st, "%llu iterations: the verification bitmaps would exceed %llu MiB "
-                           "(is --benchmark_min_time above the %.2g s time budget?)",
+        ct_bench_error(st,
+                       "%llu iterations: the verification bitmaps would exceed %llu MiB "
+                       "(is --benchmark_min_time above the %.2g s time budget?)",
                        (unsigned long long)iters, (unsigned long long)(MAX_BITMAP_BYTES >> 20),
                        TIME_BUDGET_S);
         stk_free(r);
@@ -162,8 +163,7 @@ static void *stk_setup(ct_bench_state *st, int workload)
     /* Room for the prefill plus what each thread holds at once (k values,
      * and a node cache's worth: ct_nodepool moves 64 at a time), so the
      * pools and free lists are allocated and pre-faulted here, untimed. */
-    r->s = ct_stack_new(ops->desc.name,
-                        (size_t)(r->prefill + (uint64_t)r->threads * (r->k + 128)),
+    r->s = ct_stack_new(ops->desc.name, (size_t)(r->prefill + (uint64_t)r->threads * (r->k + 128)),
                         (unsigned)r->threads);
     if (!r->s)
         goto oom;
@@ -177,9 +177,18 @@ oom:
     return NULL;
 }
 
-static void *pairs_setup(ct_bench_state *st) { return stk_setup(st, W_PAIRS); }
-static void *split_setup(ct_bench_state *st) { return stk_setup(st, W_SPLIT); }
-static void *burst_setup(ct_bench_state *st) { return stk_setup(st, W_BURST); }
+static void *pairs_setup(ct_bench_state *st)
+{
+    return stk_setup(st, W_PAIRS);
+}
+static void *split_setup(ct_bench_state *st)
+{
+    return stk_setup(st, W_SPLIT);
+}
+static void *burst_setup(ct_bench_state *st)
+{
+    return stk_setup(st, W_BURST);
+}
 
 static inline void do_push(stk_run *r, stk_slot *me, unsigned tid, int t)
 {
@@ -224,7 +233,8 @@ static void stk_thread(ct_bench_state *st)
 
     switch (r->workload) {
     case W_PAIRS:
-        CT_BENCH_LOOP(st, i) {
+        CT_BENCH_LOOP(st, i)
+        {
             (void)i;
             do_push(r, me, tid, t);
             do_pop(r, me, tid);
@@ -232,19 +242,22 @@ static void stk_thread(ct_bench_state *st)
         break;
     case W_SPLIT:
         if (t % 2 == 0) {
-            CT_BENCH_LOOP(st, i) {
+            CT_BENCH_LOOP(st, i)
+            {
                 (void)i;
                 do_push(r, me, tid, t);
             }
         } else {
-            CT_BENCH_LOOP(st, i) {
+            CT_BENCH_LOOP(st, i)
+            {
                 (void)i;
                 do_pop(r, me, tid);
             }
         }
         break;
     default: /* W_BURST */
-        CT_BENCH_LOOP(st, i) {
+        CT_BENCH_LOOP(st, i)
+        {
             (void)i;
             for (uint64_t j = 0; j < r->k; j++)
                 do_push(r, me, tid, t);
@@ -334,17 +347,21 @@ static void stk_teardown(ct_bench_state *st, void *shared)
         ct_bench_error(st, "%s: %llu pushes failed with ENOMEM", r->ops->desc.name,
                        (unsigned long long)nomem);
     else if (dups || wild)
-        ct_bench_error(st, "%s: %llu values popped or left twice, %llu never pushed (the "
-                           "first: %llu)", r->ops->desc.name, (unsigned long long)dups,
-                       (unsigned long long)wild, (unsigned long long)first_bad);
+        ct_bench_error(st,
+                       "%s: %llu values popped or left twice, %llu never pushed (the "
+                       "first: %llu)",
+                       r->ops->desc.name, (unsigned long long)dups, (unsigned long long)wild,
+                       (unsigned long long)first_bad);
     else if (in_ranges != count)
         ct_bench_error(st, "%s: %llu values came out that were never pushed", r->ops->desc.name,
                        (unsigned long long)(count - in_ranges));
     else if (count != r->prefill + pushed || popped + left != r->prefill + pushed)
-        ct_bench_error(st, "%s: %llu values pushed (with prefill), %llu popped + %llu left: "
-                           "%lld lost", r->ops->desc.name,
-                       (unsigned long long)(r->prefill + pushed), (unsigned long long)popped,
-                       (unsigned long long)left, (long long)(r->prefill + pushed - count));
+        ct_bench_error(st,
+                       "%s: %llu values pushed (with prefill), %llu popped + %llu left: "
+                       "%lld lost",
+                       r->ops->desc.name, (unsigned long long)(r->prefill + pushed),
+                       (unsigned long long)popped, (unsigned long long)left,
+                       (long long)(r->prefill + pushed - count));
     ct_bench_counter(st, "empty_pops", (double)empty, CT_COUNTER_TOTAL);
     stk_free(r);
 }
@@ -368,8 +385,10 @@ void ct_workload_stack_register(const ct_bench_config *cfg)
             continue; /* treiber_naive corrupts the stack: tests only */
 
         snprintf(name, sizeof name, "stack/pairs/%s", ops->desc.name);
-        b = ct_bench_register(&(ct_bench_def){.name = name, .run = stk_thread,
-                                              .setup = pairs_setup, .teardown = stk_teardown,
+        b = ct_bench_register(&(ct_bench_def){.name = name,
+                                              .run = stk_thread,
+                                              .setup = pairs_setup,
+                                              .teardown = stk_teardown,
                                               .user = (void *)ops});
         ct_bench_param(b, "prefill", q ? prefill_quick : prefill_pairs_full, q ? 1 : 3);
         ct_bench_param(b, "think", think_0, 1);
@@ -377,8 +396,10 @@ void ct_workload_stack_register(const ct_bench_config *cfg)
         ct_bench_time_budget(b, TIME_BUDGET_S);
 
         snprintf(name, sizeof name, "stack/split/%s", ops->desc.name);
-        b = ct_bench_register(&(ct_bench_def){.name = name, .run = stk_thread,
-                                              .setup = split_setup, .teardown = stk_teardown,
+        b = ct_bench_register(&(ct_bench_def){.name = name,
+                                              .run = stk_thread,
+                                              .setup = split_setup,
+                                              .teardown = stk_teardown,
                                               .user = (void *)ops});
         ct_bench_param(b, "prefill", prefill_1k, 1);
         ct_bench_param(b, "think", q ? think_0 : think_full, q ? 1 : 2);
@@ -386,8 +407,10 @@ void ct_workload_stack_register(const ct_bench_config *cfg)
         ct_bench_time_budget(b, TIME_BUDGET_S);
 
         snprintf(name, sizeof name, "stack/burst/%s", ops->desc.name);
-        b = ct_bench_register(&(ct_bench_def){.name = name, .run = stk_thread,
-                                              .setup = burst_setup, .teardown = stk_teardown,
+        b = ct_bench_register(&(ct_bench_def){.name = name,
+                                              .run = stk_thread,
+                                              .setup = burst_setup,
+                                              .teardown = stk_teardown,
                                               .user = (void *)ops});
         ct_bench_param(b, "k", burst_k, 1);
         ct_bench_param(b, "prefill", prefill_0, 1);

@@ -25,7 +25,8 @@ typedef struct ct_bench_family {
 extern const ct_bench_family ct_bench_families[];
 
 /* ct_workload_<fam>_register: one per family of CT_FAMILY_LIST. */
-#define CT__WORKLOAD_DECL(fam, summary) void ct_workload_##fam##_register(const ct_bench_config *cfg);
+#define CT__WORKLOAD_DECL(fam, summary)                                                            \
+    void ct_workload_##fam##_register(const ct_bench_config *cfg);
 CT_FAMILY_LIST(CT__WORKLOAD_DECL)
 #undef CT__WORKLOAD_DECL
 void ct_workload_harness_register(const ct_bench_config *cfg);

@@ -58,10 +58,22 @@ bool ct__deadline_passed(int64_t deadline)
     return deadline == CT__NOWAIT || ct_now_ns() >= deadline;
 }
 
-int ct_chan_send(ct_chan *c, const void *elem) { return c->ops->send(c, elem, CT__FOREVER); }
-int ct_chan_recv(ct_chan *c, void *out) { return c->ops->recv(c, out, CT__FOREVER); }
-int ct_chan_try_send(ct_chan *c, const void *elem) { return c->ops->send(c, elem, CT__NOWAIT); }
-int ct_chan_try_recv(ct_chan *c, void *out) { return c->ops->recv(c, out, CT__NOWAIT); }
+int ct_chan_send(ct_chan *c, const void *elem)
+{
+    return c->ops->send(c, elem, CT__FOREVER);
+}
+int ct_chan_recv(ct_chan *c, void *out)
+{
+    return c->ops->recv(c, out, CT__FOREVER);
+}
+int ct_chan_try_send(ct_chan *c, const void *elem)
+{
+    return c->ops->send(c, elem, CT__NOWAIT);
+}
+int ct_chan_try_recv(ct_chan *c, void *out)
+{
+    return c->ops->recv(c, out, CT__NOWAIT);
+}
 
 int ct_chan_send_timeout(ct_chan *c, const void *elem, int64_t timeout_ns)
 {
@@ -73,12 +85,30 @@ int ct_chan_recv_timeout(ct_chan *c, void *out, int64_t timeout_ns)
     return c->ops->recv(c, out, deadline_of(timeout_ns));
 }
 
-int ct_chan_close(ct_chan *c) { return c->ops->close(c); }
-size_t ct_chan_len(ct_chan *c) { return c->ops->len(c); }
-size_t ct_chan_cap(ct_chan *c) { return c->cap; }
-const ct_chan_ops *ct_chan_impl(const ct_chan *c) { return c->ops; }
-const char *ct_chan_impl_of(const ct_chan *c) { return c->ops->desc.name; }
-size_t ct_chan_elem_size(const ct_chan *c) { return c->elem_size; }
+int ct_chan_close(ct_chan *c)
+{
+    return c->ops->close(c);
+}
+size_t ct_chan_len(ct_chan *c)
+{
+    return c->ops->len(c);
+}
+size_t ct_chan_cap(ct_chan *c)
+{
+    return c->cap;
+}
+const ct_chan_ops *ct_chan_impl(const ct_chan *c)
+{
+    return c->ops;
+}
+const char *ct_chan_impl_of(const ct_chan *c)
+{
+    return c->ops->desc.name;
+}
+size_t ct_chan_elem_size(const ct_chan *c)
+{
+    return c->elem_size;
+}
 
 /* xorshift64*: per thread, seeded from the clock and the thread's own
  * address, so threads started together do not pick alike. */

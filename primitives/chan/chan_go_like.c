@@ -40,16 +40,16 @@
 typedef struct gl_sel {
     _Atomic int done; /* 0: open; 1: claimed by a completer or by its owner */
     ct_parker park;
-    int fired;        /* the case completed: written by the claimer, before unpark */
-    bool success;     /* true: transferred; false: the channel closed */
+    int fired;    /* the case completed: written by the claimer, before unpark */
+    bool success; /* true: transferred; false: the channel closed */
 } gl_sel;
 
 typedef struct gl_waiter {
     struct gl_waiter *prev, *next;
     bool queued; /* guarded by the lock of the channel it waits on */
     gl_sel *sel;
-    void *elem;  /* send: the value; recv: its destination */
-    int idx;     /* case index (0 for send/recv) */
+    void *elem; /* send: the value; recv: its destination */
+    int idx;    /* case index (0 for send/recv) */
 } gl_waiter;
 
 typedef struct gl_queue {
@@ -67,33 +67,47 @@ typedef struct gl_chan {
     unsigned char *buf; /* cap * elem_size bytes, after the struct */
 } gl_chan;
 
-static inline gl_chan *gl(ct_chan *c) { return (gl_chan *)(void *)c; }
+static inline gl_chan *gl(ct_chan *c)
+{
+    return (gl_chan *)(void *)c;
+}
 
 static void lock(gl_chan *g)
 {
     int err = pthread_mutex_lock(&g->lock);
-    if (CT_UNLIKELY(err)) ct_die("go_like channel: lock: error %d", err);
+    if (CT_UNLIKELY(err))
+        ct_die("go_like channel: lock: error %d", err);
 }
 
 static void unlock(gl_chan *g)
 {
     int err = pthread_mutex_unlock(&g->lock);
-    if (CT_UNLIKELY(err)) ct_die("go_like channel: unlock: error %d", err);
+    if (CT_UNLIKELY(err))
+        ct_die("go_like channel: unlock: error %d", err);
 }
 
 static void enqueue(gl_queue *q, gl_waiter *w)
 {
     w->next = NULL;
     w->prev = q->tail;
-    if (q->tail) q->tail->next = w; else q->head = w;
+    if (q->tail)
+        q->tail->next = w;
+    else
+        q->head = w;
     q->tail = w;
     w->queued = true;
 }
 
 static void unlink_waiter(gl_queue *q, gl_waiter *w)
 {
-    if (w->prev) w->prev->next = w->next; else q->head = w->next;
-    if (w->next) w->next->prev = w->prev; else q->tail = w->prev;
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        q->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    else
+        q->tail = w->prev;
     w->queued = false;
 }
 
@@ -131,7 +145,10 @@ static void fire(gl_waiter *w, bool success)
     ct_parker_unpark(&s->park);
 }
 
-static unsigned char *slot(gl_chan *g, size_t i) { return g->buf + i * g->hdr.elem_size; }
+static unsigned char *slot(gl_chan *g, size_t i)
+{
+    return g->buf + i * g->hdr.elem_size;
+}
 
 /* ---- the single-channel steps, with the lock held ---------------------------
  * Each returns CT_OK / CT_CLOSED when it completed, CT_WOULDBLOCK if not ready. */
@@ -150,7 +167,8 @@ static int try_send_locked(gl_chan *g, const void *elem)
     }
     if (g->count < g->hdr.cap) {
         memcpy(slot(g, g->sendx), elem, es);
-        if (++g->sendx == g->hdr.cap) g->sendx = 0;
+        if (++g->sendx == g->hdr.cap)
+            g->sendx = 0;
         g->count++;
         return CT_OK;
     }
@@ -168,7 +186,8 @@ static int try_recv_locked(gl_chan *g, void *out)
         } else { /* full: take the head, the sender's value goes to the tail */
             memcpy(out, slot(g, g->recvx), es);
             memcpy(slot(g, g->recvx), w->elem, es);
-            if (++g->recvx == g->hdr.cap) g->recvx = 0;
+            if (++g->recvx == g->hdr.cap)
+                g->recvx = 0;
             g->sendx = g->recvx;
         }
         fire(w, true);
@@ -176,7 +195,8 @@ static int try_recv_locked(gl_chan *g, void *out)
     }
     if (g->count > 0) {
         memcpy(out, slot(g, g->recvx), es);
-        if (++g->recvx == g->hdr.cap) g->recvx = 0;
+        if (++g->recvx == g->hdr.cap)
+            g->recvx = 0;
         g->count--;
         return CT_OK;
     }
@@ -196,7 +216,8 @@ static int wait_one(gl_chan *g, gl_sel *s, gl_waiter *me, gl_queue *q, int64_t d
     if (!fired) {
         lock(g);
         if (claim(s)) { /* nobody completed us: cancel */
-            if (me->queued) unlink_waiter(q, me);
+            if (me->queued)
+                unlink_waiter(q, me);
             unlock(g);
             return CT_TIMEOUT;
         }
@@ -291,12 +312,14 @@ static size_t gl_len(ct_chan *c)
 
 static void lock_all(ct_chan **cs, size_t k)
 {
-    for (size_t i = 0; i < k; i++) lock(gl(cs[i]));
+    for (size_t i = 0; i < k; i++)
+        lock(gl(cs[i]));
 }
 
 static void unlock_all(ct_chan **cs, size_t k)
 {
-    for (size_t i = k; i-- > 0;) unlock(gl(cs[i]));
+    for (size_t i = k; i-- > 0;)
+        unlock(gl(cs[i]));
 }
 
 static gl_queue *queue_of(const ct_case *cs)
@@ -412,7 +435,10 @@ static ct_chan *create(size_t elem_size, size_t cap, unsigned spins, unsigned yi
 #define GO_YIELD_SPINS 100u
 #define GO_YIELD_YIELDS 16u
 
-static ct_chan *gl_create(size_t elem_size, size_t cap) { return create(elem_size, cap, 0, 0); }
+static ct_chan *gl_create(size_t elem_size, size_t cap)
+{
+    return create(elem_size, cap, 0, 0);
+}
 static ct_chan *gs_create(size_t elem_size, size_t cap)
 {
     return create(elem_size, cap, GO_SPIN_SPINS, 0);
@@ -444,6 +470,7 @@ CT__CHAN_GENERAL_OPS(ct_chan_go_spin, gl, "go_spin",
 /* go_like whose waiters spin a little, then yield the CPU a few times, then
  * park: with more threads than cores, the thread that will wake us is often
  * runnable on this very CPU, and yielding lets it run without a wake-up. */
-CT__CHAN_GENERAL_OPS(ct_chan_go_yield, gl, "go_yield",
-                     "go_like whose waiters spin briefly, then yield, then park (Go's lock strategy)",
-                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, gy_create);
+CT__CHAN_GENERAL_OPS(
+    ct_chan_go_yield, gl, "go_yield",
+    "go_like whose waiters spin briefly, then yield, then park (Go's lock strategy)",
+    CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, gy_create);

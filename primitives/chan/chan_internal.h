@@ -31,22 +31,21 @@ struct ct_chan {
 /* The ops table of a general design whose functions are named <prefix>_send,
  * <prefix>_recv, ...: designs that differ only in their waiting knobs (and so
  * in create) share one set of functions and get one table each from this. */
-#define CT__CHAN_GENERAL_OPS(ident, prefix, name_str, summary_str, caps_v, create_fn)      \
-    const ct_chan_ops ident = {                                                            \
-        .desc = {.name = name_str, .summary = summary_str, .caps = caps_v},               \
-        .create = create_fn,                                                               \
-        .destroy = prefix##_destroy,                                                       \
-        .send = prefix##_send,                                                             \
-        .recv = prefix##_recv,                                                             \
-        .close = prefix##_close,                                                           \
-        .len = prefix##_len,                                                               \
-        .select = prefix##_select,                                                         \
+#define CT__CHAN_GENERAL_OPS(ident, prefix, name_str, summary_str, caps_v, create_fn)              \
+    const ct_chan_ops ident = {                                                                    \
+        .desc = {.name = name_str, .summary = summary_str, .caps = caps_v},                        \
+        .create = create_fn,                                                                       \
+        .destroy = prefix##_destroy,                                                               \
+        .send = prefix##_send,                                                                     \
+        .recv = prefix##_recv,                                                                     \
+        .close = prefix##_close,                                                                   \
+        .len = prefix##_len,                                                                       \
+        .select = prefix##_select,                                                                 \
     }
 
 /* The distinct channels of cases[order[0..m-1]] in ascending address order
  * (the lock order every select uses, as Go's does); returns their number. */
-size_t ct__chan_lock_order(const ct_case *cases, const uint32_t *order, size_t m,
-                           ct_chan **out);
+size_t ct__chan_lock_order(const ct_case *cases, const uint32_t *order, size_t m, ct_chan **out);
 
 /* Has the deadline passed? (CT__FOREVER never; CT__NOWAIT always.) */
 bool ct__deadline_passed(int64_t deadline);

@@ -10,14 +10,14 @@
 
 #include "ct_registry.h" /* CT_TEST_ONLY */
 
-#define CT_CHAN_LIST(X)                                                                    \
-    X(ct_chan_go_like)                                                                     \
-    X(ct_chan_go_spin)                                                                     \
-    X(ct_chan_go_yield)                                                                    \
-    X(ct_chan_mutex_cond)                                                                  \
-    X(ct_chan_ring_futex)                                                                  \
-    X(ct_chan_spin_park)                                                                   \
-    X(ct_chan_ring_yield)                                                                  \
+#define CT_CHAN_LIST(X)                                                                            \
+    X(ct_chan_go_like)                                                                             \
+    X(ct_chan_go_spin)                                                                             \
+    X(ct_chan_go_yield)                                                                            \
+    X(ct_chan_mutex_cond)                                                                          \
+    X(ct_chan_ring_futex)                                                                          \
+    X(ct_chan_spin_park)                                                                           \
+    X(ct_chan_ring_yield)                                                                          \
     X(ct_chan_spsc_ring)
 
 #endif /* CT_CHAN_LIST_H */

@@ -48,26 +48,31 @@ typedef struct mc_chan {
     ct_chan hdr;
     CT_CACHE_ALIGNED pthread_mutex_t m;
     pthread_cond_t not_empty, not_full, taken;
-    size_t count, head;       /* the ring holds buf[head .. head+count) mod cap */
+    size_t count, head; /* the ring holds buf[head .. head+count) mod cap */
     bool closed;
-    size_t recv_waiting;      /* cap 0: receivers that will take a deposit */
+    size_t recv_waiting;        /* cap 0: receivers that will take a deposit */
     uint64_t put_seq, take_seq; /* cap 0: tickets of deposits and takes */
-    ct__chan_watch *watchers; /* selects waiting on this channel */
-    unsigned char *buf;       /* max(cap, 1) slots */
+    ct__chan_watch *watchers;   /* selects waiting on this channel */
+    unsigned char *buf;         /* max(cap, 1) slots */
 } mc_chan;
 
-static inline mc_chan *mc(ct_chan *c) { return (mc_chan *)(void *)c; }
+static inline mc_chan *mc(ct_chan *c)
+{
+    return (mc_chan *)(void *)c;
+}
 
 static void lock(mc_chan *g)
 {
     int err = pthread_mutex_lock(&g->m);
-    if (CT_UNLIKELY(err)) ct_die("mutex_cond channel: lock: error %d", err);
+    if (CT_UNLIKELY(err))
+        ct_die("mutex_cond channel: lock: error %d", err);
 }
 
 static void unlock(mc_chan *g)
 {
     int err = pthread_mutex_unlock(&g->m);
-    if (CT_UNLIKELY(err)) ct_die("mutex_cond channel: unlock: error %d", err);
+    if (CT_UNLIKELY(err))
+        ct_die("mutex_cond channel: unlock: error %d", err);
 }
 
 /* Wait on cv until signalled or the deadline; true if the deadline passed. */
@@ -84,7 +89,8 @@ static bool wait_on(mc_chan *g, pthread_cond_t *cv, int64_t deadline)
         err = pthread_cond_timedwait(cv, &g->m, &ts);
     }
     ct__wait_end(deadline);
-    if (err && err != ETIMEDOUT) ct_die("mutex_cond channel: cond wait: error %d", err);
+    if (err && err != ETIMEDOUT)
+        ct_die("mutex_cond channel: cond wait: error %d", err);
     return err == ETIMEDOUT || ct__deadline_passed(deadline);
 }
 
@@ -98,7 +104,10 @@ static void notify(mc_chan *g, int dirs, const ct__chan_watch *except)
             ct_parker_unpark(w->park);
 }
 
-static unsigned char *slot(mc_chan *g, size_t i) { return g->buf + i * g->hdr.elem_size; }
+static unsigned char *slot(mc_chan *g, size_t i)
+{
+    return g->buf + i * g->hdr.elem_size;
+}
 
 /* The slot of an unbuffered channel is buf[0]; count is 0 or 1. A withdrawn
  * deposit was the last one (nobody deposits while the slot is full), so its
@@ -120,12 +129,15 @@ static int send0_locked(mc_chan *g, const void *elem, int64_t deadline)
 
     /* Phase 1: get the slot. */
     for (;;) {
-        if (g->closed) return CT_CLOSED;
+        if (g->closed)
+            return CT_CLOSED;
         if (g->count == 0) {
-            if (trying && g->recv_waiting == 0) return CT_WOULDBLOCK;
+            if (trying && g->recv_waiting == 0)
+                return CT_WOULDBLOCK;
             break;
         }
-        if (trying || expired) return trying ? CT_WOULDBLOCK : CT_TIMEOUT;
+        if (trying || expired)
+            return trying ? CT_WOULDBLOCK : CT_TIMEOUT;
         expired = wait_on(g, &g->not_full, deadline);
     }
     memcpy(slot(g, 0), elem, g->hdr.elem_size);
@@ -137,10 +149,20 @@ static int send0_locked(mc_chan *g, const void *elem, int64_t deadline)
     /* Phase 2: wait for a receiver to take it. */
     expired = false;
     for (;;) {
-        if (g->take_seq >= ticket) return CT_OK;
-        if (g->closed) { withdraw0(g); return CT_CLOSED; }
-        if (trying && g->recv_waiting == 0) { withdraw0(g); return CT_WOULDBLOCK; }
-        if (expired) { withdraw0(g); return CT_TIMEOUT; }
+        if (g->take_seq >= ticket)
+            return CT_OK;
+        if (g->closed) {
+            withdraw0(g);
+            return CT_CLOSED;
+        }
+        if (trying && g->recv_waiting == 0) {
+            withdraw0(g);
+            return CT_WOULDBLOCK;
+        }
+        if (expired) {
+            withdraw0(g);
+            return CT_TIMEOUT;
+        }
         expired = wait_on(g, &g->taken, trying ? CT__FOREVER : deadline);
     }
 }
@@ -166,8 +188,12 @@ static int recv0_locked(mc_chan *g, void *out, int64_t deadline)
             r = CT_OK;
             break;
         }
-        if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
-        if (expired) { r = CT_TIMEOUT; break; }
+        if (deadline == CT__NOWAIT)
+            return CT_WOULDBLOCK;
+        if (expired) {
+            r = CT_TIMEOUT;
+            break;
+        }
         if (!counted) {
             counted = true;
             g->recv_waiting++;
@@ -188,11 +214,14 @@ static int send_locked(mc_chan *g, const void *elem, int64_t deadline)
     if (cap == 0)
         return send0_locked(g, elem, deadline);
     while (!g->closed && g->count == cap) {
-        if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
-        if (expired) return CT_TIMEOUT;
+        if (deadline == CT__NOWAIT)
+            return CT_WOULDBLOCK;
+        if (expired)
+            return CT_TIMEOUT;
         expired = wait_on(g, &g->not_full, deadline);
     }
-    if (g->closed) return CT_CLOSED;
+    if (g->closed)
+        return CT_CLOSED;
     size_t tail = g->head + g->count;
     memcpy(slot(g, tail >= cap ? tail - cap : tail), elem, g->hdr.elem_size);
     g->count++;
@@ -209,8 +238,10 @@ static int recv_locked(mc_chan *g, void *out, int64_t deadline)
     if (cap == 0)
         return recv0_locked(g, out, deadline);
     while (g->count == 0 && !g->closed) {
-        if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
-        if (expired) return CT_TIMEOUT;
+        if (deadline == CT__NOWAIT)
+            return CT_WOULDBLOCK;
+        if (expired)
+            return CT_TIMEOUT;
         expired = wait_on(g, &g->not_empty, deadline);
     }
     if (g->count == 0) { /* closed and drained */
@@ -218,7 +249,8 @@ static int recv_locked(mc_chan *g, void *out, int64_t deadline)
         return CT_CLOSED;
     }
     memcpy(out, slot(g, g->head), g->hdr.elem_size);
-    if (++g->head == cap) g->head = 0;
+    if (++g->head == cap)
+        g->head = 0;
     g->count--;
     pthread_cond_signal(&g->not_full);
     notify(g, CT_SEND, NULL);
@@ -277,10 +309,14 @@ static size_t mc_len(ct_chan *c)
 /* Could one of w's cases on g complete now? (lock held, w registered) */
 static bool ready_locked(mc_chan *g, const ct__chan_watch *w)
 {
-    if (g->closed) return true;
-    if (w->has_recv && g->count > 0) return true;
-    if (!w->has_send) return false;
-    if (g->hdr.cap) return g->count < g->hdr.cap;
+    if (g->closed)
+        return true;
+    if (w->has_recv && g->count > 0)
+        return true;
+    if (!w->has_send)
+        return false;
+    if (g->hdr.cap)
+        return g->count < g->hdr.cap;
     return g->count == 0 && g->recv_waiting > (w->recv0 ? 1u : 0u); /* not ourselves */
 }
 
@@ -376,9 +412,12 @@ static ct_chan *mc_create(size_t elem_size, size_t cap)
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* deadlines are monotonic */
     err = pthread_mutex_init(&g->m, NULL);
-    if (!err) err = pthread_cond_init(&g->not_empty, &ca);
-    if (!err) err = pthread_cond_init(&g->not_full, &ca);
-    if (!err) err = pthread_cond_init(&g->taken, &ca);
+    if (!err)
+        err = pthread_cond_init(&g->not_empty, &ca);
+    if (!err)
+        err = pthread_cond_init(&g->not_full, &ca);
+    if (!err)
+        err = pthread_cond_init(&g->taken, &ca);
     pthread_condattr_destroy(&ca);
     if (err) { /* glibc's init never fails; no partial cleanup needed there */
         ct_free_aligned(g);

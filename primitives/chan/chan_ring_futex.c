@@ -77,7 +77,8 @@ static size_t ct__rf_len(ct_chan *c)
 {
     rf_chan *r = rf(c);
 
-    if (c->cap == 0) return 0;
+    if (c->cap == 0)
+        return 0;
     /* acquire both: a snapshot; deq first, so enq - deq does not underflow */
     uint64_t d = atomic_load_explicit(&r->deq, memory_order_acquire);
     uint64_t e = atomic_load_explicit(&r->enq, memory_order_acquire) & ~ENQ_CLOSED;
@@ -124,7 +125,10 @@ static ct_chan *create(size_t elem_size, size_t cap, unsigned spins, unsigned yi
 #define RING_YIELD_SPINS 100u
 #define RING_YIELD_YIELDS 16u
 
-static ct_chan *rf_create(size_t elem_size, size_t cap) { return create(elem_size, cap, 0, 0); }
+static ct_chan *rf_create(size_t elem_size, size_t cap)
+{
+    return create(elem_size, cap, 0, 0);
+}
 static ct_chan *sp_create(size_t elem_size, size_t cap)
 {
     return create(elem_size, cap, SPIN_PARK_SPINS, 0);
@@ -134,7 +138,10 @@ static ct_chan *ry_create(size_t elem_size, size_t cap)
     return create(elem_size, cap, RING_YIELD_SPINS, RING_YIELD_YIELDS);
 }
 
-static void ct__rf_destroy(ct_chan *c) { ct_free_aligned(c); }
+static void ct__rf_destroy(ct_chan *c)
+{
+    ct_free_aligned(c);
+}
 
 CT__CHAN_GENERAL_OPS(ct_chan_ring_futex, ct__rf, "ring_futex",
                      "lock-free Vyukov ring (cap 0: lock-free exchanger); parks on a futex at once",

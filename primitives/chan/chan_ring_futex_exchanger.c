@@ -47,14 +47,17 @@ static bool x_changed(rf_chan *r, const void *seen)
 bool ct__rf_x_wait(rf_chan *r, uint32_t v, int64_t deadline, const char *op)
 {
     for (unsigned i = 0; i < r->spins; i++) {
-        if (x_changed(r, &v)) return true;
+        if (x_changed(r, &v))
+            return true;
         ct_cpu_relax();
     }
     for (unsigned i = 0; i < r->yields; i++) {
-        if (x_changed(r, &v)) return true;
+        if (x_changed(r, &v))
+            return true;
         sched_yield(); /* the partner may be waiting for this CPU */
     }
-    if (ct__deadline_passed(deadline)) return false;
+    if (ct__deadline_passed(deadline))
+        return false;
     sleep_on(&r->x, v, &r->x_sleepers, x_changed, r, &v, deadline, op);
     return true;
 }
@@ -69,4 +72,3 @@ void ct__rf_uncount_receiver(rf_chan *r)
         x_wake(r, 0);
     }
 }
-

@@ -71,16 +71,20 @@ static inline int x_send(rf_chan *r, const void *elem, int64_t deadline)
     int fail;
 
     for (;;) { /* phase 1: claim the empty slot */
-        if (v & X_CLOSED) return CT_CLOSED;
+        if (v & X_CLOSED)
+            return CT_CLOSED;
         if (x_state(v) == X_EMPTY) {
             /* acquire: pairs with count_receiver's increment */
             if (trying && atomic_load_explicit(&r->recv_waiting, memory_order_acquire) == 0)
                 return CT_WOULDBLOCK;
-            if (ct__rf_x_move(r, &v, X_EMPTY, X_WRITING)) break;
+            if (ct__rf_x_move(r, &v, X_EMPTY, X_WRITING))
+                break;
             continue;
         }
-        if (trying) return CT_WOULDBLOCK;
-        if (!ct__rf_x_wait(r, v, deadline, "chan send")) return CT_TIMEOUT;
+        if (trying)
+            return CT_WOULDBLOCK;
+        if (!ct__rf_x_wait(r, v, deadline, "chan send"))
+            return CT_TIMEOUT;
         v = atomic_load_explicit(&r->x, memory_order_acquire); /* acquire: as in ct__rf_x_move */
     }
     memcpy(r->slots, elem, r->hdr.elem_size);
@@ -95,11 +99,13 @@ static inline int x_send(rf_chan *r, const void *elem, int64_t deadline)
             return CT_OK;
         case X_FULL:
             fail = 0;
-            if (v & X_CLOSED) fail = CT_CLOSED;
+            if (v & X_CLOSED)
+                fail = CT_CLOSED;
             /* acquire: pairs with ct__rf_uncount_receiver */
             else if (trying && atomic_load_explicit(&r->recv_waiting, memory_order_acquire) == 0)
                 fail = CT_WOULDBLOCK;
-            else if (!trying && ct__deadline_passed(deadline)) fail = CT_TIMEOUT;
+            else if (!trying && ct__deadline_passed(deadline))
+                fail = CT_TIMEOUT;
             if (fail) {
                 if (ct__rf_x_move(r, &v, X_FULL, X_EMPTY)) { /* withdrawn before anyone took it */
                     x_wake(r, CT_SEND);
@@ -130,14 +136,16 @@ static inline int x_recv(rf_chan *r, void *out, int64_t deadline)
             break;
         }
         if (x_state(v) == X_FULL) {
-            if (!ct__rf_x_move(r, &v, X_FULL, X_READING)) continue; /* lost it, or closed */
+            if (!ct__rf_x_move(r, &v, X_FULL, X_READING))
+                continue; /* lost it, or closed */
             memcpy(out, r->slots, r->hdr.elem_size);
             ct__rf_x_move(r, &v, X_READING, X_TAKEN); /* only we leave READING */
             x_wake(r, 0);
             res = CT_OK;
             break;
         }
-        if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
+        if (deadline == CT__NOWAIT)
+            return CT_WOULDBLOCK;
         if (expired) {
             res = CT_TIMEOUT;
             break;

@@ -30,7 +30,10 @@
 #define X_SHIFT 28
 #define X_GEN ((UINT32_C(1) << X_SHIFT) - 1)
 enum { X_EMPTY, X_WRITING, X_FULL, X_READING, X_TAKEN };
-static inline uint32_t x_state(uint32_t v) { return (v >> X_SHIFT) & 7u; }
+static inline uint32_t x_state(uint32_t v)
+{
+    return (v >> X_SHIFT) & 7u;
+}
 
 #define X_INLINE (CT_CACHELINE - 16) /* x, x_sleepers, recv_waiting; 8-aligned */
 
@@ -43,19 +46,19 @@ typedef struct rf_chan {
     /* Set once by close, after enq's closed bit: receivers look here, in
      * this read-mostly line, rather than at enq, the senders' line */
     _Atomic bool closed;
-    CT_CACHE_ALIGNED _Atomic uint64_t enq; /* next enqueue position | ENQ_CLOSED */
-    CT_CACHE_ALIGNED _Atomic uint64_t deq; /* next dequeue position */
+    CT_CACHE_ALIGNED _Atomic uint64_t enq;     /* next enqueue position | ENQ_CLOSED */
+    CT_CACHE_ALIGNED _Atomic uint64_t deq;     /* next dequeue position */
     CT_CACHE_ALIGNED _Atomic uint32_t recv_ev; /* bumped to wake receivers */
     _Atomic uint32_t recv_sleepers;            /* parked receivers + receiving watchers */
     CT_CACHE_ALIGNED _Atomic uint32_t send_ev;
     _Atomic uint32_t send_sleepers;
-    CT_CACHE_ALIGNED _Atomic uint32_t x;       /* cap 0: the exchanger word */
-    _Atomic uint32_t x_sleepers;               /* waiting on x, watchers included */
-    _Atomic uint32_t recv_waiting;             /* cap 0: receivers that will take */
+    CT_CACHE_ALIGNED _Atomic uint32_t x; /* cap 0: the exchanger word */
+    _Atomic uint32_t x_sleepers;         /* waiting on x, watchers included */
+    _Atomic uint32_t recv_waiting;       /* cap 0: receivers that will take */
     /* cap 0, elements up to X_INLINE bytes: the slot shares x's line, so the
      * CAS that hands the slot over brings the value with it */
     _Alignas(8) unsigned char x_inline[X_INLINE];
-    CT_CACHE_ALIGNED ct_spin_ttas wlock;       /* guards watchers (slow path only) */
+    CT_CACHE_ALIGNED ct_spin_ttas wlock; /* guards watchers (slow path only) */
     ct__chan_watch *watchers;
 #ifdef CT_TSAN
     _Atomic uint32_t sb; /* TSan stand-in for the fences, see sb_fence */
@@ -65,7 +68,10 @@ typedef struct rf_chan {
 _Static_assert(offsetof(rf_chan, x_inline) + X_INLINE <= offsetof(rf_chan, x) + CT_CACHELINE,
                "the inline slot must stay in the exchanger word's cache line");
 
-static inline rf_chan *rf(ct_chan *c) { return (rf_chan *)(void *)c; }
+static inline rf_chan *rf(ct_chan *c)
+{
+    return (rf_chan *)(void *)c;
+}
 
 /* The store-buffering fence of the sleep/wake handshake: a seq_cst fence on
  * both sides. TSan does not model fences (gcc refuses them under -Werror),
@@ -114,8 +120,8 @@ static inline void wake_side(rf_chan *r, _Atomic uint32_t *ev, _Atomic uint32_t 
  * already), the deadline passes or a spurious wake-up. recheck() is the
  * caller's condition, evaluated after announcing; true: do not sleep. */
 static inline void sleep_on(_Atomic uint32_t *word, uint32_t seen, _Atomic uint32_t *sleepers,
-                            bool (*recheck)(rf_chan *, const void *), rf_chan *r,
-                            const void *arg, int64_t deadline, const char *op)
+                            bool (*recheck)(rf_chan *, const void *), rf_chan *r, const void *arg,
+                            int64_t deadline, const char *op)
 {
     /* seq_cst RMW and sb_fence: pair with the waker's sb_fence in wake_side */
     atomic_fetch_add_explicit(sleepers, 1, memory_order_seq_cst);

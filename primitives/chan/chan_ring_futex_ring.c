@@ -14,7 +14,8 @@ bool ct__rf_ring_can_send(rf_chan *r, const void *unused)
     (void)unused;
     /* acquire: as in ring_try_send */
     uint64_t pos = atomic_load_explicit(&r->enq, memory_order_acquire);
-    if (pos & ENQ_CLOSED) return true;
+    if (pos & ENQ_CLOSED)
+        return true;
     uint64_t seq = atomic_load_explicit(slot_seq(r, pos), memory_order_acquire); /* as above */
     return (int64_t)(seq - 2 * pos) >= 0;
 }
@@ -37,14 +38,17 @@ bool ct__rf_ring_wait(rf_chan *r, bool recv, int64_t deadline)
     bool (*ready)(rf_chan *, const void *) = recv ? ct__rf_ring_can_recv : ct__rf_ring_can_send;
 
     for (unsigned i = 0; i < r->spins; i++) {
-        if (ready(r, NULL)) return true;
+        if (ready(r, NULL))
+            return true;
         ct_cpu_relax();
     }
     for (unsigned i = 0; i < r->yields; i++) {
-        if (ready(r, NULL)) return true;
+        if (ready(r, NULL))
+            return true;
         sched_yield(); /* the partner may be waiting for this CPU */
     }
-    if (ct__deadline_passed(deadline)) return false;
+    if (ct__deadline_passed(deadline))
+        return false;
     /* acquire: the value the futex compares against; read before the re-check */
     uint32_t seen = atomic_load_explicit(ev, memory_order_acquire);
     sleep_on(ev, seen, recv ? &r->recv_sleepers : &r->send_sleepers, ready, r, NULL, deadline,

@@ -74,8 +74,7 @@ static inline int ring_try_send(rf_chan *r, const void *elem)
         if (diff == 0) {
             /* relaxed: the claim orders nothing by itself (the slot's seq
              * does); failing re-reads pos, closed bit included */
-            if (atomic_compare_exchange_weak_explicit(&r->enq, &pos, pos + 1,
-                                                      memory_order_relaxed,
+            if (atomic_compare_exchange_weak_explicit(&r->enq, &pos, pos + 1, memory_order_relaxed,
                                                       memory_order_relaxed))
                 break;
         } else if (diff < 0) {
@@ -106,8 +105,7 @@ static inline int ring_try_recv(rf_chan *r, void *out)
         int64_t diff = (int64_t)(seq - (2 * pos + 1));
         if (diff == 0) {
             /* relaxed: the slot's seq ordered the value; the CAS only claims */
-            if (atomic_compare_exchange_weak_explicit(&r->deq, &pos, pos + 1,
-                                                      memory_order_relaxed,
+            if (atomic_compare_exchange_weak_explicit(&r->deq, &pos, pos + 1, memory_order_relaxed,
                                                       memory_order_relaxed))
                 break;
         } else if (diff < 0) {
@@ -152,8 +150,10 @@ static inline int ring_send(rf_chan *r, const void *elem, int64_t deadline)
 
     for (;;) {
         int st = ring_try_send(r, elem);
-        if (st != CT_WOULDBLOCK || deadline == CT__NOWAIT) return st;
-        if (expired) return CT_TIMEOUT;
+        if (st != CT_WOULDBLOCK || deadline == CT__NOWAIT)
+            return st;
+        if (expired)
+            return CT_TIMEOUT;
         expired = !ct__rf_ring_wait(r, false, deadline);
     }
 }
@@ -165,12 +165,15 @@ static inline int ring_recv(rf_chan *r, void *out, int64_t deadline)
     for (;;) {
         int st = ring_try_recv(r, out);
         if (st == BUSY) { /* a sender is mid-copy: it publishes within a few ns */
-            if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
+            if (deadline == CT__NOWAIT)
+                return CT_WOULDBLOCK;
             sched_yield();
             continue;
         }
-        if (st != CT_WOULDBLOCK || deadline == CT__NOWAIT) return st;
-        if (expired) return CT_TIMEOUT;
+        if (st != CT_WOULDBLOCK || deadline == CT__NOWAIT)
+            return st;
+        if (expired)
+            return CT_TIMEOUT;
         expired = !ct__rf_ring_wait(r, true, deadline);
     }
 }

@@ -70,7 +70,8 @@ static bool watch(rf_chan *r, ct__chan_watch *w)
     /* seq_cst: the announcement half of the handshake in wake_side */
     if (r->hdr.cap == 0) {
         atomic_fetch_add_explicit(&r->x_sleepers, 1, memory_order_seq_cst);
-        if (w->recv0) count_receiver(r, w);
+        if (w->recv0)
+            count_receiver(r, w);
     } else {
         if (w->has_recv) /* seq_cst: as above */
             atomic_fetch_add_explicit(&r->recv_sleepers, 1, memory_order_seq_cst);
@@ -78,12 +79,13 @@ static bool watch(rf_chan *r, ct__chan_watch *w)
             atomic_fetch_add_explicit(&r->send_sleepers, 1, memory_order_seq_cst);
     }
     sb_fence(r); /* pairs with the wakers' sb_fence (wake_side) */
-    if (r->hdr.cap) return (w->has_recv && ct__rf_ring_can_recv(r, NULL)) ||
-                           (w->has_send && ct__rf_ring_can_send(r, NULL));
+    if (r->hdr.cap)
+        return (w->has_recv && ct__rf_ring_can_recv(r, NULL)) ||
+               (w->has_send && ct__rf_ring_can_send(r, NULL));
     /* acquire: as in ct__rf_x_move; recv_waiting: as in x_send */
     uint32_t v = atomic_load_explicit(&r->x, memory_order_acquire);
-    uint32_t others = atomic_load_explicit(&r->recv_waiting, memory_order_acquire) -
-                      (w->recv0 ? 1u : 0u);
+    uint32_t others =
+        atomic_load_explicit(&r->recv_waiting, memory_order_acquire) - (w->recv0 ? 1u : 0u);
     return (v & X_CLOSED) || (w->has_recv && x_state(v) == X_FULL) ||
            (w->has_send && x_state(v) == X_EMPTY && others > 0);
 }
@@ -96,7 +98,8 @@ static void unwatch(rf_chan *r, ct__chan_watch *w)
     /* relaxed: counts; a waker that still sees us finds the list without us */
     if (r->hdr.cap == 0) {
         atomic_fetch_sub_explicit(&r->x_sleepers, 1, memory_order_relaxed);
-        if (w->recv0) ct__rf_uncount_receiver(r);
+        if (w->recv0)
+            ct__rf_uncount_receiver(r);
     } else {
         if (w->has_recv) /* relaxed: as above */
             atomic_fetch_sub_explicit(&r->recv_sleepers, 1, memory_order_relaxed);
@@ -134,29 +137,37 @@ static int poll_cases(ct_case *cases, const uint32_t *order, size_t m, int64_t d
     int res = CT_WOULDBLOCK;
 
     for (size_t i = 0; i < m; i++) {
-        if (!cases[i].chan) continue;
-        if (!r) r = rf(cases[i].chan);
+        if (!cases[i].chan)
+            continue;
+        if (!r)
+            r = rf(cases[i].chan);
         if (cases[i].dir == CT_SEND) {
-            if (cases[i].chan->cap == 0) return CT_WOULDBLOCK;
+            if (cases[i].chan->cap == 0)
+                return CT_WOULDBLOCK;
             recv_only = false;
         }
     }
-    if (!r || r->spins + r->yields == 0) return CT_WOULDBLOCK; /* nil only, or ring_futex */
+    if (!r || r->spins + r->yields == 0)
+        return CT_WOULDBLOCK; /* nil only, or ring_futex */
     if (recv_only)
         for (size_t j = 0; j < m; j++)
-            if (cases[j].chan && cases[j].chan->cap == 0) count_receiver(rf(cases[j].chan), NULL);
+            if (cases[j].chan && cases[j].chan->cap == 0)
+                count_receiver(rf(cases[j].chan), NULL);
     for (unsigned i = 0; i < r->spins + r->yields; i++) {
         bool waited = false;
         for (size_t j = 0; j < m && !recv_only; j++)
             waited |= cases[j].chan && cases[j].chan->cap == 0 && x_waited(rf(cases[j].chan));
-        if (waited) break;
+        if (waited)
+            break;
         if (i < r->spins) {
             ct_cpu_relax();
         } else {
-            if (ct__deadline_passed(deadline)) break;
+            if (ct__deadline_passed(deadline))
+                break;
             sched_yield(); /* the partner may be waiting for this CPU */
         }
-        if ((res = try_cases(cases, order, m, CT_SEND | CT_RECV)) >= 0) break;
+        if ((res = try_cases(cases, order, m, CT_SEND | CT_RECV)) >= 0)
+            break;
     }
     if (recv_only)
         for (size_t j = 0; j < m; j++)
@@ -200,8 +211,10 @@ int ct__rf_select(ct_case *cases, const uint32_t *order, size_t m, int64_t deadl
         res = try_cases(cases, order, m, CT_RECV);
         for (size_t j = 0; j < k; j++)
             unwatch(rf(cs[j]), &ws[j]);
-        if (res >= 0) break;
-        if ((res = try_cases(cases, order, m, CT_SEND | CT_RECV)) >= 0) break;
+        if (res >= 0)
+            break;
+        if ((res = try_cases(cases, order, m, CT_SEND | CT_RECV)) >= 0)
+            break;
         /* Ready, yet nothing completed: typically a slot claimed by a
          * thread that was preempted before publishing it. Give it the CPU
          * rather than spin a time slice away (2 cores, more threads). */

@@ -74,7 +74,10 @@ typedef struct sp_chan {
     CT_CACHE_ALIGNED sp_park tx_park, rx_park;
 } sp_chan;
 
-static inline sp_chan *sp(ct_chan *c) { return (sp_chan *)(void *)c; }
+static inline sp_chan *sp(ct_chan *c)
+{
+    return (sp_chan *)(void *)c;
+}
 
 static inline sp_slot *slot_at(sp_chan *s, size_t i)
 {
@@ -153,8 +156,10 @@ static int sp_send(ct_chan *c, const void *elem, int64_t deadline)
     while (atomic_load_explicit(&sl->seq, memory_order_acquire) != empty) {
         if (atomic_load_explicit(&s->closed, memory_order_acquire)) /* as above */
             return CT_CLOSED;
-        if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
-        if (!sp_wait_step(s, &s->tx_park, &sl->seq, empty, &looks, deadline)) return CT_TIMEOUT;
+        if (deadline == CT__NOWAIT)
+            return CT_WOULDBLOCK;
+        if (!sp_wait_step(s, &s->tx_park, &sl->seq, empty, &looks, deadline))
+            return CT_TIMEOUT;
     }
     memcpy(sl->data, elem, c->elem_size);
     /* relaxed: only this thread writes tx.pos; the release below orders it
@@ -181,12 +186,15 @@ static int sp_recv(ct_chan *c, void *out, int64_t deadline)
          * sent before close must still be drained */
         if (atomic_load_explicit(&s->closed, memory_order_acquire)) {
             /* acquire: as above (the producer's release store of seq) */
-            if (atomic_load_explicit(&sl->seq, memory_order_acquire) == full) break;
+            if (atomic_load_explicit(&sl->seq, memory_order_acquire) == full)
+                break;
             ct__zero(out, c->elem_size);
             return CT_CLOSED;
         }
-        if (deadline == CT__NOWAIT) return CT_WOULDBLOCK;
-        if (!sp_wait_step(s, &s->rx_park, &sl->seq, full, &looks, deadline)) return CT_TIMEOUT;
+        if (deadline == CT__NOWAIT)
+            return CT_WOULDBLOCK;
+        if (!sp_wait_step(s, &s->rx_park, &sl->seq, full, &looks, deadline))
+            return CT_TIMEOUT;
     }
     memcpy(out, sl->data, c->elem_size);
     /* release: pairs with the producer's acquire load of seq (next lap) */
@@ -235,8 +243,8 @@ static ct_chan *sp_create(size_t elem_size, size_t cap)
 {
     /* two lines' worth: x86's adjacent-line prefetch pairs lines by 128
      * bytes, so slot 0 does not pair with the consumer's line */
-    size_t head = (sizeof(sp_chan) + 2 * CT_CACHELINE - 1) / (2 * CT_CACHELINE) *
-                  (2 * CT_CACHELINE);
+    size_t head =
+        (sizeof(sp_chan) + 2 * CT_CACHELINE - 1) / (2 * CT_CACHELINE) * (2 * CT_CACHELINE);
     size_t stride = (sizeof(sp_slot) + elem_size + 7) & ~(size_t)7;
     sp_chan *s;
 
@@ -263,7 +271,10 @@ static ct_chan *sp_create(size_t elem_size, size_t cap)
     return &s->hdr;
 }
 
-static void sp_destroy(ct_chan *c) { ct_free_aligned(c); }
+static void sp_destroy(ct_chan *c)
+{
+    ct_free_aligned(c);
+}
 
 const ct_chan_ops ct_chan_spsc_ring = {
     .desc = {.name = "spsc_ring",

@@ -53,15 +53,20 @@ static inline void ct__chan_watch_link(ct__chan_watch **list, ct__chan_watch *w)
 {
     w->prev = NULL;
     w->next = *list;
-    if (*list) (*list)->prev = w;
+    if (*list)
+        (*list)->prev = w;
     *list = w;
 }
 
 /* Take w off a channel's list (its guard held). */
 static inline void ct__chan_watch_unlink(ct__chan_watch **list, ct__chan_watch *w)
 {
-    if (w->prev) w->prev->next = w->next; else *list = w->next;
-    if (w->next) w->next->prev = w->prev;
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        *list = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
 }
 
 /* Does w wait for one of `dirs` (CT_SEND, CT_RECV or both)? Waking only
@@ -82,7 +87,8 @@ static inline int ct__chan_try_cases(ct_case *cases, const uint32_t *order, size
 {
     for (size_t i = 0; i < m; i++) {
         ct_case *cs = &cases[order[i]];
-        if (!(cs->dir & dirs)) continue;
+        if (!(cs->dir & dirs))
+            continue;
         int st = try_one(cs);
         if (st != CT_WOULDBLOCK) {
             cs->status = st;

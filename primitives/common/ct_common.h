@@ -19,12 +19,12 @@ extern "C" {
 
 /* X(NAME, value, text): contend's own statuses, from which the enum and
  * ct_strstatus are generated. */
-#define CT_STATUS_LIST(X)                                                                   \
-    X(OK, 0, "ok")                                                                          \
-    X(CLOSED, -1, "closed")                        /* Go: a closed channel */              \
-    X(WOULDBLOCK, -2, "would block")               /* a try_ operation found it not ready */ \
-    X(TIMEOUT, -3, "timeout")                      /* a _timeout operation ran out of time */ \
-    X(CANCELED, -4, "context canceled")            /* Go: context.Canceled */              \
+#define CT_STATUS_LIST(X)                                                                          \
+    X(OK, 0, "ok")                                                                                 \
+    X(CLOSED, -1, "closed")             /* Go: a closed channel */                                 \
+    X(WOULDBLOCK, -2, "would block")    /* a try_ operation found it not ready */                  \
+    X(TIMEOUT, -3, "timeout")           /* a _timeout operation ran out of time */                 \
+    X(CANCELED, -4, "context canceled") /* Go: context.Canceled */                                 \
     X(DEADLINE_EXCEEDED, -5, "context deadline exceeded") /* Go: context.DeadlineExceeded */
 
 #define CT__STATUS_ENUM(name, value, text) CT_##name = value,
@@ -38,14 +38,14 @@ const char *ct_strstatus(int status);
  * Capabilities an implementation declares, so a workload or a test skips what
  * does not fit and says why instead of crashing.
  */
-#define CT_CAP_LIST(X)                                                                      \
-    X(EXACT, 0, "exact")          /* never loses an update (all but the racy pitfall) */  \
-    X(LOCKFREE, 1, "lockfree")    /* some thread always makes progress */                 \
-    X(BLOCKING, 2, "blocking")    /* may sleep in the kernel */                           \
-    X(SPINNING, 3, "spinning")    /* busy-waits: collapses when oversubscribed */         \
-    X(MPMC, 4, "mpmc")            /* any number of threads on both sides */               \
-    X(SPSC, 5, "spsc")            /* one producer, one consumer only */                   \
-    X(PITFALL, 6, "pitfall")      /* a deliberate bug, kept to be diagnosed */            \
+#define CT_CAP_LIST(X)                                                                             \
+    X(EXACT, 0, "exact")           /* never loses an update (all but the racy pitfall) */          \
+    X(LOCKFREE, 1, "lockfree")     /* some thread always makes progress */                         \
+    X(BLOCKING, 2, "blocking")     /* may sleep in the kernel */                                   \
+    X(SPINNING, 3, "spinning")     /* busy-waits: collapses when oversubscribed */                 \
+    X(MPMC, 4, "mpmc")             /* any number of threads on both sides */                       \
+    X(SPSC, 5, "spsc")             /* one producer, one consumer only */                           \
+    X(PITFALL, 6, "pitfall")       /* a deliberate bug, kept to be diagnosed */                    \
     X(PER_THREAD, 7, "per_thread") /* needs a thread index below max_threads */
 
 #define CT__CAP_ENUM(name, bit, text) CT_CAP_##name = 1u << (bit),

@@ -11,12 +11,12 @@ enum { CONFIRM_LOOKS = 3, MAX_REPORTED = 64 };
 
 static struct {
     pthread_t thread;
-    int running;                 /* owned by the controlling thread */
+    int running; /* owned by the controlling thread */
     int period_ms;
     ct_deadlock_handler handler;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int stop;                    /* guarded by mu */
+    int stop; /* guarded by mu */
 } dog = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 void ct_deadlock_report(const ct_wait_info *waits, size_t n)
@@ -46,8 +46,7 @@ static int nap(void)
     }
     pthread_mutex_lock(&dog.mu);
     while (!dog.stop &&
-           pthread_cond_clockwait(&dog.cv, &dog.mu, CLOCK_MONOTONIC, &until) != ETIMEDOUT) {
-    }
+           pthread_cond_clockwait(&dog.cv, &dog.mu, CLOCK_MONOTONIC, &until) != ETIMEDOUT) {}
     int stop = dog.stop;
     pthread_mutex_unlock(&dog.mu);
     return stop;
@@ -78,19 +77,22 @@ static void *watch(void *arg)
 
 int ct_deadlock_watch_start(int period_ms, ct_deadlock_handler handler)
 {
-    if (dog.running) return -EBUSY;
+    if (dog.running)
+        return -EBUSY;
     dog.period_ms = period_ms > 0 ? period_ms : 100;
     dog.handler = handler ? handler : default_handler;
     dog.stop = 0;
     int err = pthread_create(&dog.thread, NULL, watch, NULL);
-    if (err) return -err;
+    if (err)
+        return -err;
     dog.running = 1;
     return 0;
 }
 
 void ct_deadlock_watch_stop(void)
 {
-    if (!dog.running) return;
+    if (!dog.running)
+        return;
     pthread_mutex_lock(&dog.mu);
     dog.stop = 1;
     pthread_cond_signal(&dog.cv);

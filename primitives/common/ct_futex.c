@@ -23,15 +23,15 @@ int ct_futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns
     }
     /* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline, so a
      * retry after a spurious wake-up does not stretch the timeout. */
-    r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
-                expected, tsp, NULL, FUTEX_BITSET_MATCH_ANY);
+    r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected, tsp,
+                NULL, FUTEX_BITSET_MATCH_ANY);
     return r == 0 ? 0 : -errno;
 }
 
 int ct_futex_wake(_Atomic uint32_t *addr, int n)
 {
-    long r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, NULL,
-                     NULL, 0);
+    long r =
+        syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, NULL, NULL, 0);
     return r < 0 ? 0 : (int)r;
 }
 
@@ -79,7 +79,10 @@ bool ct_parker_fire(ct_parker *p)
            CT_PARK_SLEEPING;
 }
 
-void ct_parker_wake(ct_parker *p) { ct_futex_wake(&p->state, 1); }
+void ct_parker_wake(ct_parker *p)
+{
+    ct_futex_wake(&p->state, 1);
+}
 
 void ct_parker_unpark(ct_parker *p)
 {

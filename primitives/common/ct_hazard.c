@@ -6,8 +6,8 @@
 
 _Noreturn void ct__hp_bad_index(const ct_hp_domain *d, unsigned tid, unsigned slot)
 {
-    ct_die("hazard pointers: tid %u / slot %u out of range (max_threads %u, slots %u)", tid,
-           slot, d->max_threads, d->slots);
+    ct_die("hazard pointers: tid %u / slot %u out of range (max_threads %u, slots %u)", tid, slot,
+           d->max_threads, d->slots);
 }
 
 ct_hp_domain *ct_hp_create(unsigned max_threads, unsigned slots, ct_hp_reclaim_fn reclaim,

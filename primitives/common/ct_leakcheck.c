@@ -20,12 +20,14 @@ static int cmp_pid(const void *a, const void *b)
 static int list_tasks(pid_t **out, size_t *n)
 {
     DIR *d = opendir("/proc/self/task");
-    if (!d) return -errno;
+    if (!d)
+        return -errno;
     size_t cap = 64, k = 0;
     pid_t *v = malloc(cap * sizeof *v);
     struct dirent *e;
     while (v && (e = readdir(d))) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
         if (k == cap) {
             pid_t *bigger = realloc(v, (cap *= 2) * sizeof *v);
             if (!bigger) {
@@ -38,7 +40,8 @@ static int list_tasks(pid_t **out, size_t *n)
         v[k++] = (pid_t)atoi(e->d_name);
     }
     closedir(d);
-    if (!v) return -ENOMEM;
+    if (!v)
+        return -ENOMEM;
     qsort(v, k, sizeof *v, cmp_pid);
     *out = v;
     *n = k;
@@ -53,7 +56,8 @@ static void task_name(pid_t tid, char *name, size_t len)
     FILE *f = fopen(path, "r");
     name[0] = '\0';
     if (f) {
-        if (fgets(name, (int)len, f)) name[strcspn(name, "\n")] = '\0';
+        if (fgets(name, (int)len, f))
+            name[strcspn(name, "\n")] = '\0';
         fclose(f);
     }
 }
@@ -67,7 +71,8 @@ static char task_state(pid_t tid)
     if (f) {
         if (fgets(buf, sizeof buf, f)) {
             char *close = strrchr(buf, ')'); /* the name may hold spaces */
-            if (close && close[1] == ' ') st = close[2];
+            if (close && close[1] == ' ')
+                st = close[2];
         }
         fclose(f);
     }
@@ -77,12 +82,16 @@ static char task_state(pid_t tid)
 static int ignored(const char *name, const char *const *ignore)
 {
     for (; ignore && *ignore; ignore++)
-        if (strncmp(name, *ignore, strlen(*ignore)) == 0) return 1;
+        if (strncmp(name, *ignore, strlen(*ignore)) == 0)
+            return 1;
     return 0;
 }
 
 #ifdef CT_TSAN
-static void *nothing(void *arg) { return arg; }
+static void *nothing(void *arg)
+{
+    return arg;
+}
 
 /* TSan starts its background thread at a process's first pthread_create
  * (and again in a forked child): start and join one thread first, so that
@@ -90,10 +99,13 @@ static void *nothing(void *arg) { return arg; }
 static void settle_sanitizer_threads(void)
 {
     pthread_t t;
-    if (pthread_create(&t, NULL, nothing, NULL) == 0) pthread_join(t, NULL);
+    if (pthread_create(&t, NULL, nothing, NULL) == 0)
+        pthread_join(t, NULL);
 }
 #else
-static void settle_sanitizer_threads(void) {}
+static void settle_sanitizer_threads(void)
+{
+}
 #endif
 
 int ct_leakcheck_begin(ct_leakcheck *lc)
@@ -110,12 +122,15 @@ static int new_threads(const ct_leakcheck *lc, const char *const *ignore, pid_t 
     pid_t *now;
     size_t k, m = 0;
     int rc = list_tasks(&now, &k);
-    if (rc < 0) return rc;
+    if (rc < 0)
+        return rc;
     for (size_t i = 0; i < k; i++) {
         char name[32];
-        if (bsearch(&now[i], lc->tids, lc->n, sizeof *now, cmp_pid)) continue;
+        if (bsearch(&now[i], lc->tids, lc->n, sizeof *now, cmp_pid))
+            continue;
         task_name(now[i], name, sizeof name);
-        if (ignored(name, ignore)) continue;
+        if (ignored(name, ignore))
+            continue;
         now[m++] = now[i];
     }
     *out = now;
@@ -134,7 +149,8 @@ int ct_leakcheck_end(ct_leakcheck *lc, const char *const *ignore, int timeout_ms
     for (;;) {
         free(leaked);
         rc = new_threads(lc, ignore, &leaked, &n);
-        if (rc < 0 || n == 0 || waited_us >= (long)timeout_ms * 1000) break;
+        if (rc < 0 || n == 0 || waited_us >= (long)timeout_ms * 1000)
+            break;
         struct timespec ts = {0, step_us * 1000};
         nanosleep(&ts, NULL);
         waited_us += step_us;
@@ -146,7 +162,9 @@ int ct_leakcheck_end(ct_leakcheck *lc, const char *const *ignore, int timeout_ms
         char st = task_state(leaked[i]);
         task_name(leaked[i], name, sizeof name);
         fprintf(report, "leaked thread %d \"%s\" (%c, %s)", (int)leaked[i], name, st,
-                st == 'R' ? "running" : st == 'S' || st == 'D' ? "sleeping" : "other");
+                st == 'R'                ? "running"
+                : st == 'S' || st == 'D' ? "sleeping"
+                                         : "other");
         if (ct_wait_of(leaked[i], &w))
             fprintf(report, ": blocked in %s on %p\n", w.op, w.obj);
         else

@@ -63,30 +63,30 @@ const char *ct_registry_check(const ct_impl_desc *const *list, char *buf, size_t
 #define CT__REGISTRY_DESC(ident) &ident.desc,
 /* In a family header, after the externs of its list
  * (#define X(ident) extern const ct_<fam>_ops ident; then LIST(X)). */
-#define CT_REGISTRY_DECLARE(fam)                                                           \
-    /* Every competitor, NULL-terminated, in the list's order. */                          \
-    const ct_##fam##_ops *const *ct_##fam##_impls(void);                                   \
-    /* The same, as descriptors (for code written once for every family). */              \
-    const ct_impl_desc *const *ct_##fam##_descs(void);                                     \
-    /* The competitor with this name, or NULL with errno EINVAL. */                        \
+#define CT_REGISTRY_DECLARE(fam)                                                                   \
+    /* Every competitor, NULL-terminated, in the list's order. */                                  \
+    const ct_##fam##_ops *const *ct_##fam##_impls(void);                                           \
+    /* The same, as descriptors (for code written once for every family). */                       \
+    const ct_impl_desc *const *ct_##fam##_descs(void);                                             \
+    /* The competitor with this name, or NULL with errno EINVAL. */                                \
     const ct_##fam##_ops *ct_##fam##_find(const char *name);
 
 /* In the family's <fam>_registry.c: the arrays and the functions. */
-#define CT_REGISTRY_DEFINE(fam, LIST)                                                      \
-    static const ct_##fam##_ops *const ct__##fam##_ops_list[] = {LIST(CT__REGISTRY_OPS) NULL}; \
-    static const ct_impl_desc *const ct__##fam##_desc_list[] = {LIST(CT__REGISTRY_DESC) NULL}; \
-    const ct_##fam##_ops *const *ct_##fam##_impls(void)                                    \
-    {                                                                                      \
-        return ct__##fam##_ops_list;                                                       \
-    }                                                                                      \
-    const ct_impl_desc *const *ct_##fam##_descs(void)                                      \
-    {                                                                                      \
-        return ct__##fam##_desc_list;                                                      \
-    }                                                                                      \
-    const ct_##fam##_ops *ct_##fam##_find(const char *name)                                \
-    {                                                                                      \
-        long i = ct_registry_index(ct__##fam##_desc_list, name);                           \
-        return i < 0 ? NULL : ct__##fam##_ops_list[i];                                     \
+#define CT_REGISTRY_DEFINE(fam, LIST)                                                              \
+    static const ct_##fam##_ops *const ct__##fam##_ops_list[] = {LIST(CT__REGISTRY_OPS) NULL};     \
+    static const ct_impl_desc *const ct__##fam##_desc_list[] = {LIST(CT__REGISTRY_DESC) NULL};     \
+    const ct_##fam##_ops *const *ct_##fam##_impls(void)                                            \
+    {                                                                                              \
+        return ct__##fam##_ops_list;                                                               \
+    }                                                                                              \
+    const ct_impl_desc *const *ct_##fam##_descs(void)                                              \
+    {                                                                                              \
+        return ct__##fam##_desc_list;                                                              \
+    }                                                                                              \
+    const ct_##fam##_ops *ct_##fam##_find(const char *name)                                        \
+    {                                                                                              \
+        long i = ct_registry_index(ct__##fam##_desc_list, name);                                   \
+        return i < 0 ? NULL : ct__##fam##_ops_list[i];                                             \
     }
 
 #ifdef __cplusplus

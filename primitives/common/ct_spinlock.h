@@ -176,8 +176,7 @@ static inline bool ct_ticket_trylock(ct_ticket *l)
      * ticket `cur` only if next is still `cur` makes us the owner at once.
      * relaxed (both): the acquire load above already ordered us after the
      * last unlock, and `owner` cannot move while next == owner. */
-    return atomic_compare_exchange_strong_explicit(&l->next, &cur, cur + 1,
-                                                   memory_order_relaxed,
+    return atomic_compare_exchange_strong_explicit(&l->next, &cur, cur + 1, memory_order_relaxed,
                                                    memory_order_relaxed);
 }
 

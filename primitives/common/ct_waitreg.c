@@ -9,14 +9,14 @@
 #include <unistd.h>
 
 typedef struct waiter {
-    _Atomic pid_t tid;               /* owner; 0: free for reuse */
-    _Atomic(const char *) op;        /* NULL: not waiting */
+    _Atomic pid_t tid;        /* owner; 0: free for reuse */
+    _Atomic(const char *) op; /* NULL: not waiting */
     _Atomic(const void *) obj;
-    _Atomic int watched;             /* the deadlock detector counts this thread */
-    struct waiter *next;             /* immutable once published */
+    _Atomic int watched; /* the deadlock detector counts this thread */
+    struct waiter *next; /* immutable once published */
 } waiter;
 
-static _Atomic(waiter *) head;       /* push-only list of every record */
+static _Atomic(waiter *) head; /* push-only list of every record */
 static _Atomic uint64_t progress CT_CACHE_ALIGNED;
 static pthread_key_t release_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
@@ -50,14 +50,14 @@ static waiter *claim(void)
             return w;
     }
     waiter *w = calloc(1, sizeof *w);
-    if (!w) return NULL;
+    if (!w)
+        return NULL;
     atomic_init(&w->tid, me);
     w->next = atomic_load_explicit(&head, memory_order_relaxed);
     /* release: publishes the record's fields with it; pairs with the
      * acquire loads of head in claim and snapshot */
     while (!atomic_compare_exchange_weak_explicit(&head, &w->next, w, memory_order_release,
-                                                  memory_order_relaxed)) {
-    }
+                                                  memory_order_relaxed)) {}
     return w;
 }
 
@@ -65,7 +65,8 @@ static int ensure_mine(void)
 {
     if (!mine) {
         mine = claim();
-        if (!mine) return -ENOMEM;
+        if (!mine)
+            return -ENOMEM;
         pthread_setspecific(release_key, mine);
     }
     return 0;
@@ -73,7 +74,8 @@ static int ensure_mine(void)
 
 int ct_wait_watch_self(int watched)
 {
-    if (ensure_mine() < 0) return -ENOMEM;
+    if (ensure_mine() < 0)
+        return -ENOMEM;
     /* relaxed: read by the detector, which confirms over several looks */
     atomic_store_explicit(&mine->watched, watched != 0, memory_order_relaxed);
     return 0;
@@ -95,7 +97,8 @@ void ct_wait_watched(size_t *alive, size_t *waiting)
 
 int ct_wait_enter(const char *op, const void *obj)
 {
-    if (ensure_mine() < 0) return -ENOMEM;
+    if (ensure_mine() < 0)
+        return -ENOMEM;
     /* relaxed: a report only; snapshot tolerates a torn (op, obj) pair in
      * time, and obj is stored first so a visible op has its object */
     atomic_store_explicit(&mine->obj, obj, memory_order_relaxed);
@@ -105,7 +108,8 @@ int ct_wait_enter(const char *op, const void *obj)
 
 void ct_wait_exit(void)
 {
-    if (!mine) return;
+    if (!mine)
+        return;
     /* relaxed: see ct_wait_enter */
     atomic_store_explicit(&mine->op, NULL, memory_order_relaxed);
     /* relaxed: a counter that only has to move; read by ct_wait_progress */
@@ -120,7 +124,8 @@ size_t ct_wait_snapshot(ct_wait_info *out, size_t n)
         /* relaxed: a best-effort picture (see the synchronization table) */
         const char *op = atomic_load_explicit(&w->op, memory_order_relaxed);
         pid_t tid = atomic_load_explicit(&w->tid, memory_order_relaxed);
-        if (!op || !tid) continue;
+        if (!op || !tid)
+            continue;
         out[k++] = (ct_wait_info){tid, op, atomic_load_explicit(&w->obj, memory_order_relaxed)};
     }
     return k;

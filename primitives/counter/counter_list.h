@@ -8,17 +8,17 @@
 
 #include "ct_registry.h" /* CT_TEST_ONLY */
 
-#define CT_COUNTER_LIST(X)                                                                 \
-    X(ct_counter_racy)                                                                     \
-    X(ct_counter_mutex)                                                                    \
-    X(ct_counter_spin_tas)                                                                 \
-    X(ct_counter_spin_ttas)                                                                \
-    X(ct_counter_ticket)                                                                   \
-    X(ct_counter_atomic)                                                                   \
-    X(ct_counter_atomic_relaxed)                                                           \
-    X(ct_counter_cas_loop)                                                                 \
-    X(ct_counter_sharded)                                                                  \
-    X(ct_counter_false_shared)                                                             \
+#define CT_COUNTER_LIST(X)                                                                         \
+    X(ct_counter_racy)                                                                             \
+    X(ct_counter_mutex)                                                                            \
+    X(ct_counter_spin_tas)                                                                         \
+    X(ct_counter_spin_ttas)                                                                        \
+    X(ct_counter_ticket)                                                                           \
+    X(ct_counter_atomic)                                                                           \
+    X(ct_counter_atomic_relaxed)                                                                   \
+    X(ct_counter_cas_loop)                                                                         \
+    X(ct_counter_sharded)                                                                          \
+    X(ct_counter_false_shared)                                                                     \
     CT_TEST_ONLY(X(ct_counter_test_added))
 
 #endif /* CT_COUNTER_LIST_H */

@@ -34,8 +34,8 @@
 #include "counter.h"
 
 struct ct__counter_sharded {
-    ct_counter base; /* first: the header ct_counter_new fills in */
-    unsigned nslots; /* max_threads; read-only after create */
+    ct_counter base;  /* first: the header ct_counter_new fills in */
+    unsigned nslots;  /* max_threads; read-only after create */
     const char *name; /* for the contract-violation message */
     /* Slots start on their own line, away from the read-only header. Slot i
      * is slot[i * stride]: stride 8 words (a line) for sharded, 1 for
@@ -168,7 +168,8 @@ static uint64_t false_shared_read(ct_counter *c, unsigned tid)
 
 const ct_counter_ops ct_counter_false_shared = {
     .desc = {.name = "false_shared",
-             .summary = "per-thread slots packed in adjacent words: sharded's code, with false sharing",
+             .summary =
+                 "per-thread slots packed in adjacent words: sharded's code, with false sharing",
              .caps = CT_CAP_EXACT | CT_CAP_LOCKFREE | CT_CAP_PER_THREAD},
     .create = false_shared_create,
     .destroy = shard_destroy,

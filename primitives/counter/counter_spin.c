@@ -12,5 +12,6 @@
 CT_COUNTER_SPINLOCKED(spin_tas, ct_spin_tas, ct_spin_tas, "spin_tas",
                       "test-and-set spin lock around a plain add; every wait is an exchange");
 
-CT_COUNTER_SPINLOCKED(spin_ttas, ct_spin_ttas, ct_spin_ttas, "spin_ttas",
-                      "test-and-test-and-set spin lock with exponential backoff around a plain add");
+CT_COUNTER_SPINLOCKED(
+    spin_ttas, ct_spin_ttas, ct_spin_ttas, "spin_ttas",
+    "test-and-test-and-set spin lock with exponential backoff around a plain add");

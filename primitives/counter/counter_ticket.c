@@ -10,5 +10,6 @@
  */
 #include "counter_spinlocked_internal.h"
 
-CT_COUNTER_SPINLOCKED(ticket, ct_ticket, ct_ticket, "ticket",
-                      "FIFO ticket spin lock around a plain add: fair, collapses when oversubscribed");
+CT_COUNTER_SPINLOCKED(
+    ticket, ct_ticket, ct_ticket, "ticket",
+    "FIFO ticket spin lock around a plain add: fair, collapses when oversubscribed");

@@ -26,10 +26,12 @@ static void record(ct_group *g, int err)
     pthread_mutex_lock(&g->mu);
     if (err) {
         first = g->nerr++ == 0;
-        if (first) g->first_err = err;
+        if (first)
+            g->first_err = err;
     }
     pthread_mutex_unlock(&g->mu);
-    if (first) ct_ctx_cancel(g->ctx); /* the others should stop */
+    if (first)
+        ct_ctx_cancel(g->ctx); /* the others should stop */
 }
 
 static void *run(void *p)
@@ -42,7 +44,8 @@ static void *run(void *p)
 ct_group *ct_group_new(ct_ctx *parent)
 {
     ct_group *g = calloc(1, sizeof *g);
-    if (!g) return NULL;
+    if (!g)
+        return NULL;
     g->ctx = ct_ctx_with_cancel(parent);
     if (!g->ctx || pthread_mutex_init(&g->mu, NULL)) {
         ct_ctx_release(g->ctx);
@@ -76,7 +79,8 @@ int ct_group_go(ct_group *g, ct_group_fn fn, void *arg)
     if (!err) {
         *t = (task){g, fn, arg, 0};
         err = pthread_create(&t->thread, NULL, run, t);
-        if (!err) g->tasks[g->ntasks++] = t;
+        if (!err)
+            g->tasks[g->ntasks++] = t;
     }
     pthread_mutex_unlock(&g->mu);
     if (err) {
@@ -112,7 +116,8 @@ int ct_group_errors(ct_group *g)
 
 void ct_group_free(ct_group *g)
 {
-    if (!g) return;
+    if (!g)
+        return;
     ct_ctx_release(g->ctx);
     pthread_mutex_destroy(&g->mu);
     free(g->tasks);

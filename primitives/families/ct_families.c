@@ -12,7 +12,7 @@ static const ct_family_desc families[] = {
 #define CT__FAMILY_ROW(fam, summary) {#fam, summary, ct_##fam##_descs},
     CT_FAMILY_LIST(CT__FAMILY_ROW)
 #undef CT__FAMILY_ROW
-    {NULL, NULL, NULL},
+        {NULL, NULL, NULL},
 };
 
 const ct_family_desc *ct_family_list(void)

@@ -18,10 +18,10 @@ extern "C" {
 #endif
 
 /* X(fam, summary) */
-#define CT_FAMILY_LIST(X)                                                                  \
-    X(counter, "many threads add to one number, some read it: locks, atomics, shards")    \
-    X(stack, "LIFO stacks: locked, lock-free (ABA-safe, safe reclamation), ck_stack")     \
-    X(chan, "Go's channels in C: buffered, unbuffered, select (Go's own as the peer)")    \
+#define CT_FAMILY_LIST(X)                                                                          \
+    X(counter, "many threads add to one number, some read it: locks, atomics, shards")             \
+    X(stack, "LIFO stacks: locked, lock-free (ABA-safe, safe reclamation), ck_stack")              \
+    X(chan, "Go's channels in C: buffered, unbuffered, select (Go's own as the peer)")             \
     X(pool, "worker pools: fixed, dynamic, work-stealing, sharded, thread per task")
 
 typedef struct ct_family_desc {

@@ -137,10 +137,9 @@ void ct__pool_thread_started(ct_pool *p)
     unsigned w = atomic_fetch_add_explicit(&p->workers, 1, memory_order_relaxed) + 1;
     unsigned peak = atomic_load_explicit(&p->workers_peak, memory_order_relaxed);
 
-    while (w > peak && !atomic_compare_exchange_weak_explicit(
-                           &p->workers_peak, &peak, w, memory_order_relaxed,
-                           memory_order_relaxed)) {
-    }
+    while (w > peak &&
+           !atomic_compare_exchange_weak_explicit(&p->workers_peak, &peak, w, memory_order_relaxed,
+                                                  memory_order_relaxed)) {}
     atomic_fetch_add_explicit(&p->started, 1, memory_order_relaxed);
     ct__pool_trace_add(p, w);
 }

@@ -162,7 +162,7 @@ struct ct_pool {
 
     pthread_mutex_t trace_mu; /* guards the trace */
     size_t ntrace;
-    ct_pool_sample *trace;    /* CT_POOL_CAP_TRACE designs only */
+    ct_pool_sample *trace; /* CT_POOL_CAP_TRACE designs only */
 };
 
 /* An idle worker spins about this many pause hints before it yields and

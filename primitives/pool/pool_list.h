@@ -8,12 +8,12 @@
 
 #include "ct_registry.h" /* CT_TEST_ONLY */
 
-#define CT_POOL_LIST(X)                                                                    \
-    X(ct_pool_fixed)                                                                       \
-    X(ct_pool_dynamic)                                                                     \
-    X(ct_pool_stealing)                                                                    \
-    X(ct_pool_sharded)                                                                     \
-    X(ct_pool_spawn)                                                                       \
+#define CT_POOL_LIST(X)                                                                            \
+    X(ct_pool_fixed)                                                                               \
+    X(ct_pool_dynamic)                                                                             \
+    X(ct_pool_stealing)                                                                            \
+    X(ct_pool_sharded)                                                                             \
+    X(ct_pool_spawn)                                                                               \
     X(ct_pool_spawn_sem)
 
 #endif /* CT_POOL_LIST_H */

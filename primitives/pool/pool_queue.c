@@ -110,8 +110,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&q->ring.mu);
         if (idle_since < 0)
             idle_since = ct_now_ns();
-        ct__pool_idle_wait(p, has_work,
-                           q->dynamic ? idle_since + p->params.idle_timeout_ns : -1);
+        ct__pool_idle_wait(p, has_work, q->dynamic ? idle_since + p->params.idle_timeout_ns : -1);
         pthread_mutex_lock(&q->ring.mu);
     }
     pthread_mutex_unlock(&q->ring.mu);
@@ -170,7 +169,7 @@ static int q_start(ct_pool *p)
     for (unsigned i = 0; i < n && rc == 0; i++)
         rc = grow_locked(q);
     pthread_mutex_unlock(&q->ring.mu);
-    if (rc) { /* stop what started */
+    if (rc) {                                                          /* stop what started */
         atomic_store_explicit(&p->closed, true, memory_order_seq_cst); /* has_work reads it */
         ct__pool_idle_wake_all(p);
         for (unsigned i = 0; i < p->params.max_workers; i++)

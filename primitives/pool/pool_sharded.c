@@ -37,7 +37,7 @@
 #define MAX_RINGS 64 /* private rings, the last one shared */
 #define BATCH_MAX 64 /* tasks a worker takes at once */
 #define TL_CACHE 4
-#define LINGER_BELOW 8   /* a batch smaller than this, and nothing left: linger */
+#define LINGER_BELOW 8 /* a batch smaller than this, and nothing left: linger */
 #define LINGER_PAUSES 32 /* about a microsecond */ /* pools a thread remembers its ring of */
 
 typedef struct sring {

@@ -27,11 +27,11 @@ typedef struct spool {
     pthread_mutex_t mu;
     pthread_cond_t settled; /* inflight reached 0 during shutdown */
     ct_pool *p;
-    unsigned limit;         /* 0: none */
-    unsigned running;       /* threads started or being started, not ended */
-    unsigned inflight;      /* pthread_create calls in progress */
-    unsigned reaping;       /* submitters joining dead threads */
-    sthread *live, *dead;   /* guarded by mu */
+    unsigned limit;       /* 0: none */
+    unsigned running;     /* threads started or being started, not ended */
+    unsigned inflight;    /* pthread_create calls in progress */
+    unsigned reaping;     /* submitters joining dead threads */
+    sthread *live, *dead; /* guarded by mu */
 } spool;
 
 static void unlink_live(spool *s, sthread *t)

@@ -86,10 +86,9 @@ static bool dq_take(worker *k, ct__task *t)
     }
     s = &k->slot[b & (DEQUE_CAP - 1)];
     *t = ct__aslot_get(s); /* our own writes (a thief only reads) */
-    if (top == b) { /* the last one: race the thieves for it */
+    if (top == b) {        /* the last one: race the thieves for it */
         /* seq_cst: against the thieves' CAS on top */
-        got = atomic_compare_exchange_strong_explicit(&k->top, &top, top + 1,
-                                                      memory_order_seq_cst,
+        got = atomic_compare_exchange_strong_explicit(&k->top, &top, top + 1, memory_order_seq_cst,
                                                       memory_order_relaxed);
         atomic_store_explicit(&k->bottom, b + 1, memory_order_relaxed);
     }
@@ -206,8 +205,8 @@ static void *worker_main(void *arg)
         /* seq_cst: shutdown's store. Closed and nothing found: the injection
          * queue takes no more, our deque is empty (only we fill it), and the
          * other deques are their owners' to drain. */
-        if (atomic_load_explicit(&p->closed, memory_order_seq_cst) &&
-            ct__ring_peek(&w->inj) == 0 && !dq_nonempty(k))
+        if (atomic_load_explicit(&p->closed, memory_order_seq_cst) && ct__ring_peek(&w->inj) == 0 &&
+            !dq_nonempty(k))
             break;
         ct__pool_idle_wait(p, has_work, -1);
     }

@@ -77,8 +77,8 @@ static int array_push(ct_stack *s, unsigned tid, uintptr_t value)
     if (CT_UNLIKELY((err = pthread_mutex_lock(&a->lock)) != 0))
         array_die("lock", err);
     if (CT_UNLIKELY(a->len == a->cap)) {
-        uintptr_t *n = a->cap <= SIZE_MAX / 2 / sizeof *n ? realloc(a->items, 2 * a->cap * sizeof *n)
-                                                           : NULL;
+        uintptr_t *n =
+            a->cap <= SIZE_MAX / 2 / sizeof *n ? realloc(a->items, 2 * a->cap * sizeof *n) : NULL;
         if (n) {
             a->items = n;
             a->cap *= 2;

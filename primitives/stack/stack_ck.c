@@ -51,8 +51,8 @@ typedef struct ck_node {
 } ck_node;
 
 struct ct__stack_ck {
-    ct_stack base; /* first: the header ct_stack_new fills in */
-    ck_stack_t stack CT_CACHE_ALIGNED; /* head + generation: 16-aligned for the CAS */
+    ct_stack base;                      /* first: the header ct_stack_new fills in */
+    ck_stack_t stack CT_CACHE_ALIGNED;  /* head + generation: 16-aligned for the CAS */
     ct_nodepool *pool CT_CACHE_ALIGNED; /* read-only after create */
     unsigned max_threads;
 };
@@ -81,8 +81,8 @@ static ct_stack *ck_create(size_t capacity_hint, unsigned max_threads)
         return NULL;
     ck_stack_init(&s->stack);
     s->max_threads = max_threads;
-    s->pool = ct_nodepool_create(sizeof(ck_node), offsetof(ck_node, value), max_threads,
-                                 capacity_hint);
+    s->pool =
+        ct_nodepool_create(sizeof(ck_node), offsetof(ck_node, value), max_threads, capacity_hint);
     if (!s->pool) {
         ct_free_aligned(s);
         return NULL;

@@ -57,7 +57,7 @@ typedef struct rng {
 
 struct ct__stack_elim {
     ct_stack base; /* first: the header ct_stack_new fills in */
-    ct__treiber t;  /* its head on a line of its own */
+    ct__treiber t; /* its head on a line of its own */
     elim_slot slots[ELIM_SLOTS];
     unsigned range; /* read-only after create */
     rng *rngs;      /* one per tid */
@@ -104,8 +104,9 @@ static ct_stack *elim_create(size_t capacity_hint, unsigned max_threads)
         e->rngs[i].s = 0x9E3779B97F4A7C15ull * (i + 1); /* nonzero, distinct */
     for (unsigned i = 0; i < ELIM_SLOTS; i++)
         atomic_init(&e->slots[i].offer, NULL);
-    e->range = max_threads / 2 < 1 ? 1 : max_threads / 2 > ELIM_SLOTS ? ELIM_SLOTS
-                                                                        : max_threads / 2;
+    e->range = max_threads / 2 < 1            ? 1
+               : max_threads / 2 > ELIM_SLOTS ? ELIM_SLOTS
+                                              : max_threads / 2;
     return &e->base;
 }
 
@@ -162,8 +163,7 @@ static bool take(elim_slot *sl, unsigned polls, ct__tnode **out)
 
         /* acq_rel: acquires the pusher's release CAS in offer() (n->value);
          * release so a later offer of the same slot orders after our take */
-        if (n && atomic_compare_exchange_strong_explicit(&sl->offer, &n, NULL,
-                                                         memory_order_acq_rel,
+        if (n && atomic_compare_exchange_strong_explicit(&sl->offer, &n, NULL, memory_order_acq_rel,
                                                          memory_order_relaxed)) {
             *out = n;
             return true;

@@ -29,7 +29,7 @@ struct ct_stack_test_hooks {
 #ifdef CT_STACK_TEST_HOOKS
 extern struct ct_stack_test_hooks ct_stack_test_hooks;
 #define CT__STACK_OPS(name) name##_hooked
-#define CT__STACK_HOOK(which, s)                                                         \
+#define CT__STACK_HOOK(which, s)                                                                   \
     (ct_stack_test_hooks.which ? ct_stack_test_hooks.which(s) : (void)0)
 #else
 #define CT__STACK_OPS(name) name

@@ -8,14 +8,14 @@
 
 #include "ct_registry.h" /* CT_TEST_ONLY */
 
-#define CT_STACK_LIST(X)                                                                   \
-    X(ct_stack_mutex)                                                                      \
-    X(ct_stack_spin)                                                                       \
-    X(ct_stack_array_mutex)                                                                \
-    X(ct_stack_treiber)                                                                    \
-    X(ct_stack_treiber_noreclaim)                                                          \
-    X(ct_stack_elimination)                                                                \
-    X(ct_stack_ck)                                                                         \
+#define CT_STACK_LIST(X)                                                                           \
+    X(ct_stack_mutex)                                                                              \
+    X(ct_stack_spin)                                                                               \
+    X(ct_stack_array_mutex)                                                                        \
+    X(ct_stack_treiber)                                                                            \
+    X(ct_stack_treiber_noreclaim)                                                                  \
+    X(ct_stack_elimination)                                                                        \
+    X(ct_stack_ck)                                                                                 \
     X(ct_stack_treiber_naive)
 
 #endif /* CT_STACK_LIST_H */

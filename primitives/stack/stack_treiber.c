@@ -13,7 +13,7 @@
 
 struct ct__stack_treiber {
     ct_stack base; /* first: the header ct_stack_new fills in */
-    ct__treiber t;  /* its head on a line of its own */
+    ct__treiber t; /* its head on a line of its own */
 };
 
 static inline ct__treiber *treiber_of(ct_stack *s)

@@ -35,7 +35,7 @@
 #include "stack.h"
 #include "stack_hooks_internal.h"
 
-#define CT__TREIBER_HP_POP 0u  /* the hazard slot a pop protects the head with */
+#define CT__TREIBER_HP_POP 0u   /* the hazard slot a pop protects the head with */
 #define CT__TREIBER_HP_SLOTS 2u /* elimination uses slot 1 for its offered node */
 
 typedef struct ct__tnode {
@@ -121,8 +121,7 @@ enum { CT__POP_RETRY = 1 };
  * the head first, CT_WOULDBLOCK if empty. The hazard slot stays set on
  * retry; the caller clears it when it gives up (ct__treiber_unprotect).
  * s is the stack t is in, for the test hooks only. */
-static inline int ct__treiber_try_pop(ct__treiber *t, ct_stack *s, unsigned tid,
-                                      ct__tnode **out)
+static inline int ct__treiber_try_pop(ct__treiber *t, ct_stack *s, unsigned tid, ct__tnode **out)
 {
     /* acquire: pairs with the release CAS in ct__treiber_try_push */
     ct__tnode *h = atomic_load_explicit(&t->head, memory_order_acquire), *h2, *next;

@@ -27,7 +27,8 @@
 #include "stack_hooks_internal.h"
 
 #ifdef CT_STACK_TEST_HOOKS
-#define NODE_ALLOC(size) (ct_stack_test_hooks.alloc ? ct_stack_test_hooks.alloc(size) : malloc(size))
+#define NODE_ALLOC(size)                                                                           \
+    (ct_stack_test_hooks.alloc ? ct_stack_test_hooks.alloc(size) : malloc(size))
 #define NODE_FREE(p) (ct_stack_test_hooks.free ? ct_stack_test_hooks.free(p) : free(p))
 #else
 #define NODE_ALLOC(size) malloc(size)

@@ -90,8 +90,8 @@ static ct_stack *nr_create(size_t capacity_hint, unsigned max_threads)
     s->head.whole = 0; /* published by whatever shares the stack */
     s->max_threads = max_threads;
     /* The pool's link lives in value: stale readers only ever load next. */
-    s->pool = ct_nodepool_create(sizeof(nr_node), offsetof(nr_node, value), max_threads,
-                                 capacity_hint);
+    s->pool =
+        ct_nodepool_create(sizeof(nr_node), offsetof(nr_node, value), max_threads, capacity_hint);
     if (!s->pool) {
         ct_free_aligned(s);
         return NULL;
@@ -182,7 +182,10 @@ static ct_stack *nr_create(size_t capacity_hint, unsigned max_threads)
     errno = ENOSYS;
     return NULL;
 }
-static void nr_destroy(ct_stack *s) { (void)s; }
+static void nr_destroy(ct_stack *s)
+{
+    (void)s;
+}
 static int nr_push(ct_stack *s, unsigned tid, uintptr_t value)
 {
     (void)s, (void)tid, (void)value;
@@ -194,7 +197,11 @@ static int nr_pop(ct_stack *s, unsigned tid, uintptr_t *value)
     return -ENOSYS;
 }
 #ifdef CT_STACK_TEST_HOOKS
-void *ct_stack_treiber_noreclaim_top_hooked(ct_stack *s) { (void)s; return NULL; }
+void *ct_stack_treiber_noreclaim_top_hooked(ct_stack *s)
+{
+    (void)s;
+    return NULL;
+}
 #endif
 #define NR_UNAVAILABLE "treiber_noreclaim: needs a 16-byte CAS, implemented for x86-64 only"
 #endif

@@ -43,7 +43,7 @@ typedef struct litmus litmus;
 struct litmus {
     const char *test, *order, *what;
     void (*actor[2])(inst *);
-    int (*outcome)(const inst *);         /* index into outcomes */
+    int (*outcome)(const inst *); /* index into outcomes */
     const char *outcome_name[MAX_OUTCOMES];
     int grade[MAX_OUTCOMES];
     unsigned long long tally[MAX_OUTCOMES];
@@ -59,69 +59,237 @@ struct litmus {
 #define SC memory_order_seq_cst
 
 /* SB: each stores its flag, then loads the other's. */
-static void sb_rlx_0(inst *i) { STORE(&i->x, 1, RLX); i->r0 = LOAD(&i->y, RLX); }
-static void sb_rlx_1(inst *i) { STORE(&i->y, 1, RLX); i->r1 = LOAD(&i->x, RLX); }
+static void sb_rlx_0(inst *i)
+{
+    STORE(&i->x, 1, RLX);
+    i->r0 = LOAD(&i->y, RLX);
+}
+static void sb_rlx_1(inst *i)
+{
+    STORE(&i->y, 1, RLX);
+    i->r1 = LOAD(&i->x, RLX);
+}
 /* release store, acquire load: pairs T0's store of x with T1's load of x */
-static void sb_ar_0(inst *i) { STORE(&i->x, 1, REL); i->r0 = LOAD(&i->y, ACQ); }
-static void sb_ar_1(inst *i) { STORE(&i->y, 1, REL); i->r1 = LOAD(&i->x, ACQ); }
+static void sb_ar_0(inst *i)
+{
+    STORE(&i->x, 1, REL);
+    i->r0 = LOAD(&i->y, ACQ);
+}
+static void sb_ar_1(inst *i)
+{
+    STORE(&i->y, 1, REL);
+    i->r1 = LOAD(&i->x, ACQ);
+}
 /* seq_cst: one total order of all four accesses forbids (0,0) */
-static void sb_sc_0(inst *i) { STORE(&i->x, 1, SC); i->r0 = LOAD(&i->y, SC); }
-static void sb_sc_1(inst *i) { STORE(&i->y, 1, SC); i->r1 = LOAD(&i->x, SC); }
-static int sb_outcome(const inst *i) { return i->r0 * 2 + i->r1; }
+static void sb_sc_0(inst *i)
+{
+    STORE(&i->x, 1, SC);
+    i->r0 = LOAD(&i->y, SC);
+}
+static void sb_sc_1(inst *i)
+{
+    STORE(&i->y, 1, SC);
+    i->r1 = LOAD(&i->x, SC);
+}
+static int sb_outcome(const inst *i)
+{
+    return i->r0 * 2 + i->r1;
+}
 
 /* MP: T0 writes data then raises flag; T1 reads flag then data. */
-static void mp_rlx_0(inst *i) { STORE(&i->x, 1, RLX); STORE(&i->y, 1, RLX); }
-static void mp_rlx_1(inst *i) { i->r0 = LOAD(&i->y, RLX); i->r1 = LOAD(&i->x, RLX); }
+static void mp_rlx_0(inst *i)
+{
+    STORE(&i->x, 1, RLX);
+    STORE(&i->y, 1, RLX);
+}
+static void mp_rlx_1(inst *i)
+{
+    i->r0 = LOAD(&i->y, RLX);
+    i->r1 = LOAD(&i->x, RLX);
+}
 /* release flag store pairs with the acquire flag load */
-static void mp_ar_0(inst *i) { STORE(&i->x, 1, RLX); STORE(&i->y, 1, REL); }
-static void mp_ar_1(inst *i) { i->r0 = LOAD(&i->y, ACQ); i->r1 = LOAD(&i->x, RLX); }
-static void mp_sc_0(inst *i) { STORE(&i->x, 1, SC); STORE(&i->y, 1, SC); }
-static void mp_sc_1(inst *i) { i->r0 = LOAD(&i->y, SC); i->r1 = LOAD(&i->x, SC); }
-static int mp_outcome(const inst *i) { return i->r0 * 2 + i->r1; }
+static void mp_ar_0(inst *i)
+{
+    STORE(&i->x, 1, RLX);
+    STORE(&i->y, 1, REL);
+}
+static void mp_ar_1(inst *i)
+{
+    i->r0 = LOAD(&i->y, ACQ);
+    i->r1 = LOAD(&i->x, RLX);
+}
+static void mp_sc_0(inst *i)
+{
+    STORE(&i->x, 1, SC);
+    STORE(&i->y, 1, SC);
+}
+static void mp_sc_1(inst *i)
+{
+    i->r0 = LOAD(&i->y, SC);
+    i->r1 = LOAD(&i->x, SC);
+}
+static int mp_outcome(const inst *i)
+{
+    return i->r0 * 2 + i->r1;
+}
 
 /* LB: each loads the other's location, then stores its own. */
-static void lb_rlx_0(inst *i) { i->r0 = LOAD(&i->x, RLX); STORE(&i->y, 1, RLX); }
-static void lb_rlx_1(inst *i) { i->r1 = LOAD(&i->y, RLX); STORE(&i->x, 1, RLX); }
+static void lb_rlx_0(inst *i)
+{
+    i->r0 = LOAD(&i->x, RLX);
+    STORE(&i->y, 1, RLX);
+}
+static void lb_rlx_1(inst *i)
+{
+    i->r1 = LOAD(&i->y, RLX);
+    STORE(&i->x, 1, RLX);
+}
 /* acquire loads, release stores: each store pairs with the other's load */
-static void lb_ar_0(inst *i) { i->r0 = LOAD(&i->x, ACQ); STORE(&i->y, 1, REL); }
-static void lb_ar_1(inst *i) { i->r1 = LOAD(&i->y, ACQ); STORE(&i->x, 1, REL); }
-static void lb_sc_0(inst *i) { i->r0 = LOAD(&i->x, SC); STORE(&i->y, 1, SC); }
-static void lb_sc_1(inst *i) { i->r1 = LOAD(&i->y, SC); STORE(&i->x, 1, SC); }
-static int lb_outcome(const inst *i) { return i->r0 * 2 + i->r1; }
+static void lb_ar_0(inst *i)
+{
+    i->r0 = LOAD(&i->x, ACQ);
+    STORE(&i->y, 1, REL);
+}
+static void lb_ar_1(inst *i)
+{
+    i->r1 = LOAD(&i->y, ACQ);
+    STORE(&i->x, 1, REL);
+}
+static void lb_sc_0(inst *i)
+{
+    i->r0 = LOAD(&i->x, SC);
+    STORE(&i->y, 1, SC);
+}
+static void lb_sc_1(inst *i)
+{
+    i->r1 = LOAD(&i->y, SC);
+    STORE(&i->x, 1, SC);
+}
+static int lb_outcome(const inst *i)
+{
+    return i->r0 * 2 + i->r1;
+}
 
 /* INC: a racy read-modify-write (two atomic accesses, no atomicity between
  * them) against one atomic RMW. */
-static void inc_split(inst *i) { STORE(&i->x, LOAD(&i->x, RLX) + 1, RLX); }
-static void inc_split_sc(inst *i) { STORE(&i->x, LOAD(&i->x, SC) + 1, SC); }
-static void inc_rmw(inst *i) { atomic_fetch_add_explicit(&i->x, 1, RLX); }
-static int inc_outcome(const inst *i) { return LOAD(&i->x, RLX) == 2 ? 1 : 0; }
+static void inc_split(inst *i)
+{
+    STORE(&i->x, LOAD(&i->x, RLX) + 1, RLX);
+}
+static void inc_split_sc(inst *i)
+{
+    STORE(&i->x, LOAD(&i->x, SC) + 1, SC);
+}
+static void inc_rmw(inst *i)
+{
+    atomic_fetch_add_explicit(&i->x, 1, RLX);
+}
+static int inc_outcome(const inst *i)
+{
+    return LOAD(&i->x, RLX) == 2 ? 1 : 0;
+}
 
-#define XY {"(0,0)", "(0,1)", "(1,0)", "(1,1)"}
+#define XY                                                                                         \
+    {                                                                                              \
+        "(0,0)", "(0,1)", "(1,0)", "(1,1)"                                                         \
+    }
 static litmus tests[] = {
-    {"SB", "relaxed", "store buffering: both loads miss the other's store",
-     {sb_rlx_0, sb_rlx_1}, sb_outcome, XY, {INTERESTING, ACCEPTABLE, ACCEPTABLE, ACCEPTABLE}, {0}},
-    {"SB", "acq_rel", "store buffering: release/acquire does not order a store before a later load",
-     {sb_ar_0, sb_ar_1}, sb_outcome, XY, {INTERESTING, ACCEPTABLE, ACCEPTABLE, ACCEPTABLE}, {0}},
-    {"SB", "seq_cst", "store buffering: forbidden by the single total order",
-     {sb_sc_0, sb_sc_1}, sb_outcome, XY, {FORBIDDEN, ACCEPTABLE, ACCEPTABLE, ACCEPTABLE}, {0}},
-    {"MP", "relaxed", "message passing: flag seen, data not (allowed; never on x86's TSO)",
-     {mp_rlx_0, mp_rlx_1}, mp_outcome, XY, {ACCEPTABLE, ACCEPTABLE, INTERESTING, ACCEPTABLE}, {0}},
-    {"MP", "acq_rel", "message passing: the acquire sees the released data",
-     {mp_ar_0, mp_ar_1}, mp_outcome, XY, {ACCEPTABLE, ACCEPTABLE, FORBIDDEN, ACCEPTABLE}, {0}},
-    {"MP", "seq_cst", "message passing under seq_cst",
-     {mp_sc_0, mp_sc_1}, mp_outcome, XY, {ACCEPTABLE, ACCEPTABLE, FORBIDDEN, ACCEPTABLE}, {0}},
-    {"LB", "relaxed", "load buffering: both loads see the later stores (allowed; never on x86)",
-     {lb_rlx_0, lb_rlx_1}, lb_outcome, XY, {ACCEPTABLE, ACCEPTABLE, ACCEPTABLE, INTERESTING}, {0}},
-    {"LB", "acq_rel", "load buffering: a happens-before cycle, forbidden",
-     {lb_ar_0, lb_ar_1}, lb_outcome, XY, {ACCEPTABLE, ACCEPTABLE, ACCEPTABLE, FORBIDDEN}, {0}},
-    {"LB", "seq_cst", "load buffering under seq_cst",
-     {lb_sc_0, lb_sc_1}, lb_outcome, XY, {ACCEPTABLE, ACCEPTABLE, ACCEPTABLE, FORBIDDEN}, {0}},
-    {"INC", "relaxed", "x = x + 1 as a load and a store: an increment lost",
-     {inc_split, inc_split}, inc_outcome, {"x=1", "x=2"}, {INTERESTING, ACCEPTABLE}, {0}},
-    {"INC", "seq_cst", "x = x + 1 as a seq_cst load and store: still not atomic",
-     {inc_split_sc, inc_split_sc}, inc_outcome, {"x=1", "x=2"}, {INTERESTING, ACCEPTABLE}, {0}},
-    {"INC", "rmw", "atomic fetch_add: no increment lost",
-     {inc_rmw, inc_rmw}, inc_outcome, {"x=1", "x=2"}, {FORBIDDEN, ACCEPTABLE}, {0}},
+    {"SB",
+     "relaxed",
+     "store buffering: both loads miss the other's store",
+     {sb_rlx_0, sb_rlx_1},
+     sb_outcome,
+     XY,
+     {INTERESTING, ACCEPTABLE, ACCEPTABLE, ACCEPTABLE},
+     {0}},
+    {"SB",
+     "acq_rel",
+     "store buffering: release/acquire does not order a store before a later load",
+     {sb_ar_0, sb_ar_1},
+     sb_outcome,
+     XY,
+     {INTERESTING, ACCEPTABLE, ACCEPTABLE, ACCEPTABLE},
+     {0}},
+    {"SB",
+     "seq_cst",
+     "store buffering: forbidden by the single total order",
+     {sb_sc_0, sb_sc_1},
+     sb_outcome,
+     XY,
+     {FORBIDDEN, ACCEPTABLE, ACCEPTABLE, ACCEPTABLE},
+     {0}},
+    {"MP",
+     "relaxed",
+     "message passing: flag seen, data not (allowed; never on x86's TSO)",
+     {mp_rlx_0, mp_rlx_1},
+     mp_outcome,
+     XY,
+     {ACCEPTABLE, ACCEPTABLE, INTERESTING, ACCEPTABLE},
+     {0}},
+    {"MP",
+     "acq_rel",
+     "message passing: the acquire sees the released data",
+     {mp_ar_0, mp_ar_1},
+     mp_outcome,
+     XY,
+     {ACCEPTABLE, ACCEPTABLE, FORBIDDEN, ACCEPTABLE},
+     {0}},
+    {"MP",
+     "seq_cst",
+     "message passing under seq_cst",
+     {mp_sc_0, mp_sc_1},
+     mp_outcome,
+     XY,
+     {ACCEPTABLE, ACCEPTABLE, FORBIDDEN, ACCEPTABLE},
+     {0}},
+    {"LB",
+     "relaxed",
+     "load buffering: both loads see the later stores (allowed; never on x86)",
+     {lb_rlx_0, lb_rlx_1},
+     lb_outcome,
+     XY,
+     {ACCEPTABLE, ACCEPTABLE, ACCEPTABLE, INTERESTING},
+     {0}},
+    {"LB",
+     "acq_rel",
+     "load buffering: a happens-before cycle, forbidden",
+     {lb_ar_0, lb_ar_1},
+     lb_outcome,
+     XY,
+     {ACCEPTABLE, ACCEPTABLE, ACCEPTABLE, FORBIDDEN},
+     {0}},
+    {"LB",
+     "seq_cst",
+     "load buffering under seq_cst",
+     {lb_sc_0, lb_sc_1},
+     lb_outcome,
+     XY,
+     {ACCEPTABLE, ACCEPTABLE, ACCEPTABLE, FORBIDDEN},
+     {0}},
+    {"INC",
+     "relaxed",
+     "x = x + 1 as a load and a store: an increment lost",
+     {inc_split, inc_split},
+     inc_outcome,
+     {"x=1", "x=2"},
+     {INTERESTING, ACCEPTABLE},
+     {0}},
+    {"INC",
+     "seq_cst",
+     "x = x + 1 as a seq_cst load and store: still not atomic",
+     {inc_split_sc, inc_split_sc},
+     inc_outcome,
+     {"x=1", "x=2"},
+     {INTERESTING, ACCEPTABLE},
+     {0}},
+    {"INC",
+     "rmw",
+     "atomic fetch_add: no increment lost",
+     {inc_rmw, inc_rmw},
+     inc_outcome,
+     {"x=1", "x=2"},
+     {FORBIDDEN, ACCEPTABLE},
+     {0}},
 };
 enum { NTESTS = sizeof tests / sizeof tests[0] };
 
@@ -143,8 +311,10 @@ static void spin_until(_Atomic unsigned long *v, unsigned long want)
 {
     /* acquire: pairs with the release store of the round by the driver */
     for (unsigned n = 1; atomic_load_explicit(v, memory_order_acquire) < want; n++) {
-        if (n % 4096 == 0) sched_yield();
-        else __asm__ __volatile__("pause" ::: "memory");
+        if (n % 4096 == 0)
+            sched_yield();
+        else
+            __asm__ __volatile__("pause" ::: "memory");
     }
 }
 
@@ -158,9 +328,11 @@ static void *actor(void *arg)
     for (unsigned long round = 1;; round++) {
         spin_until(&g.round, round);
         /* relaxed: stop is written before the round it ends is published */
-        if (atomic_load_explicit(&g.stop, memory_order_relaxed)) return NULL;
+        if (atomic_load_explicit(&g.stop, memory_order_relaxed))
+            return NULL;
         void (*f)(inst *) = g.t->actor[me];
-        for (int k = 0; k < BATCH; k++) f(&g.batch[k]);
+        for (int k = 0; k < BATCH; k++)
+            f(&g.batch[k]);
         /* release: pairs with the driver's acquire; publishes r0/r1 */
         atomic_store_explicit(&g.ready[me], (int)round, memory_order_release);
     }
@@ -178,7 +350,8 @@ static void run(litmus *t, long batches, unsigned long *round)
             /* acquire: pairs with the actor's release of ready */
             while (atomic_load_explicit(&g.ready[a], memory_order_acquire) != (int)*round)
                 sched_yield();
-        for (int k = 0; k < BATCH; k++) t->tally[t->outcome(&g.batch[k])]++;
+        for (int k = 0; k < BATCH; k++)
+            t->tally[t->outcome(&g.batch[k])]++;
     }
 }
 
@@ -187,8 +360,10 @@ int main(int argc, char **argv)
     long batches = 250; /* x 4096 instances = about a million per test */
     const char *json = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--batches") == 0 && i + 1 < argc) batches = strtol(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) json = argv[++i];
+        if (strcmp(argv[i], "--batches") == 0 && i + 1 < argc)
+            batches = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
+            json = argv[++i];
         else {
             fprintf(stderr, "usage: contend_litmus [--batches N (1..100000)] [--json FILE]\n");
             return 2;
@@ -199,40 +374,51 @@ int main(int argc, char **argv)
         return 2;
     }
     g.batch = aligned_alloc(64, sizeof(inst) * BATCH);
-    if (!g.batch) return 1;
+    if (!g.batch)
+        return 1;
     pthread_t th[2];
-    for (long a = 0; a < 2; a++) pthread_create(&th[a], NULL, actor, (void *)a);
+    for (long a = 0; a < 2; a++)
+        pthread_create(&th[a], NULL, actor, (void *)a);
     unsigned long round = 0;
-    for (int t = 0; t < NTESTS; t++) run(&tests[t], batches, &round);
+    for (int t = 0; t < NTESTS; t++)
+        run(&tests[t], batches, &round);
     atomic_store_explicit(&g.stop, 1, memory_order_relaxed);
     /* release: pairs with spin_until; the actors then see stop */
     atomic_store_explicit(&g.round, round + 1, memory_order_release);
-    for (int a = 0; a < 2; a++) pthread_join(th[a], NULL);
+    for (int a = 0; a < 2; a++)
+        pthread_join(th[a], NULL);
 
     int forbidden = 0;
     FILE *jf = json ? fopen(json, "w") : NULL;
-    if (json && !jf) perror(json);
-    if (jf) fprintf(jf, "{\"instances_per_test\": %ld, \"tests\": [", batches * BATCH);
+    if (json && !jf)
+        perror(json);
+    if (jf)
+        fprintf(jf, "{\"instances_per_test\": %ld, \"tests\": [", batches * BATCH);
     printf("%-4s %-8s %-8s %12s  %s\n", "test", "order", "outcome", "count", "grade");
     for (int t = 0; t < NTESTS; t++) {
         litmus *l = &tests[t];
-        if (jf) fprintf(jf, "%s\n {\"test\": \"%s\", \"order\": \"%s\", \"what\": \"%s\", \"outcomes\": [",
-                        t ? "," : "", l->test, l->order, l->what);
+        if (jf)
+            fprintf(jf,
+                    "%s\n {\"test\": \"%s\", \"order\": \"%s\", \"what\": \"%s\", \"outcomes\": [",
+                    t ? "," : "", l->test, l->order, l->what);
         for (int o = 0; o < MAX_OUTCOMES && l->outcome_name[o]; o++) {
             int seen_forbidden = l->grade[o] == FORBIDDEN && l->tally[o] > 0;
             forbidden += seen_forbidden;
             printf("%-4s %-8s %-8s %12llu  %s%s\n", l->test, l->order, l->outcome_name[o],
                    l->tally[o], grade_name[l->grade[o]], seen_forbidden ? "  <-- OBSERVED" : "");
-            if (jf) fprintf(jf, "%s{\"outcome\": \"%s\", \"count\": %llu, \"grade\": \"%s\"}", o ? ", " : "",
-                            l->outcome_name[o], l->tally[o], grade_name[l->grade[o]]);
+            if (jf)
+                fprintf(jf, "%s{\"outcome\": \"%s\", \"count\": %llu, \"grade\": \"%s\"}",
+                        o ? ", " : "", l->outcome_name[o], l->tally[o], grade_name[l->grade[o]]);
         }
-        if (jf) fprintf(jf, "]}");
+        if (jf)
+            fprintf(jf, "]}");
     }
     if (jf) {
         fprintf(jf, "\n], \"forbidden_observed\": %d}\n", forbidden);
         fclose(jf);
     }
     free(g.batch);
-    if (forbidden) fprintf(stderr, "contend_litmus: %d FORBIDDEN outcome(s) observed\n", forbidden);
+    if (forbidden)
+        fprintf(stderr, "contend_litmus: %d FORBIDDEN outcome(s) observed\n", forbidden);
     return forbidden ? 1 : 0;
 }

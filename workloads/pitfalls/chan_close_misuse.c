@@ -20,7 +20,7 @@ enum { VALUES = 100 };
 
 struct sender {
     ct_chan *ch;
-    int close_after; /* fixed: the sender closes when done */
+    int close_after;  /* fixed: the sender closes when done */
     int failed_sends; /* sends that returned CT_CLOSED */
     int first_bad;    /* the status of the first failed send */
 };
@@ -30,9 +30,11 @@ static void *send_all(void *arg)
     struct sender *s = arg;
     for (int i = 0; i < VALUES; i++) {
         int st = ct_chan_send(s->ch, &i);
-        if (st != CT_OK && s->failed_sends++ == 0) s->first_bad = st;
+        if (st != CT_OK && s->failed_sends++ == 0)
+            s->first_bad = st;
     }
-    if (s->close_after) ct_chan_close(s->ch);
+    if (s->close_after)
+        ct_chan_close(s->ch);
     return NULL;
 }
 
@@ -44,12 +46,15 @@ static int run(int fixed)
     int got = 0, v, second_close = CT_OK;
     pthread_create(&t, NULL, send_all, &s);
     if (fixed) {
-        while (ct_chan_recv(ch, &v) == CT_OK) got++; /* until the sender closes */
+        while (ct_chan_recv(ch, &v) == CT_OK)
+            got++; /* until the sender closes */
     } else {
-        for (int i = 0; i < VALUES / 2; i++) got += ct_chan_recv(ch, &v) == CT_OK;
-        ct_chan_close(ch);               /* the receiver closes: the sender's next sends fail */
+        for (int i = 0; i < VALUES / 2; i++)
+            got += ct_chan_recv(ch, &v) == CT_OK;
+        ct_chan_close(ch);                /* the receiver closes: the sender's next sends fail */
         second_close = ct_chan_close(ch); /* and a second close */
-        while (ct_chan_recv(ch, &v) == CT_OK) got++; /* drain what was buffered */
+        while (ct_chan_recv(ch, &v) == CT_OK)
+            got++; /* drain what was buffered */
     }
     pthread_join(t, NULL);
     ct_chan_free(ch);
@@ -60,11 +65,21 @@ static int run(int fixed)
         ct_pitfall_note("send on closed channel: %d sends returned %s (Go: panic)", s.failed_sends,
                         ct_strstatus(s.first_bad));
     if (second_close != CT_OK)
-        ct_pitfall_note("close of closed channel returned %s (Go: panic)", ct_strstatus(second_close));
+        ct_pitfall_note("close of closed channel returned %s (Go: panic)",
+                        ct_strstatus(second_close));
     return 0;
 }
 
-static int bad(void) { return run(0); }
-static int fixed(void) { return run(1); }
+static int bad(void)
+{
+    return run(0);
+}
+static int fixed(void)
+{
+    return run(1);
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

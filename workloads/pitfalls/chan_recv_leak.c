@@ -21,8 +21,7 @@
 static void *worker(void *arg)
 {
     int v;
-    while (ct_chan_recv(arg, &v) == CT_OK) {
-    }
+    while (ct_chan_recv(arg, &v) == CT_OK) {}
     return NULL;
 }
 
@@ -31,7 +30,8 @@ static int run(int close_it)
     ct_leakcheck lc;
     pthread_t t;
     ct_chan *ch = ct_chan_new(NULL, sizeof(int), 0);
-    if (!ch || ct_leakcheck_begin(&lc) < 0) return 1;
+    if (!ch || ct_leakcheck_begin(&lc) < 0)
+        return 1;
     pthread_create(&t, NULL, worker, ch);
     int one = 1;
     ct_chan_send(ch, &one); /* the only value anyone sends */
@@ -44,7 +44,8 @@ static int run(int close_it)
     int leaked = ct_leakcheck_end(&lc, NULL, 200, f);
     fclose(f);
     ct_pitfall_figure("leaked_threads", leaked);
-    if (leaked > 0) ct_pitfall_note("%.*s", (int)strcspn(report, "\n"), report);
+    if (leaked > 0)
+        ct_pitfall_note("%.*s", (int)strcspn(report, "\n"), report);
     if (!close_it) {
         ct_pitfall_write();
         _exit(0); /* the leaked thread holds ch: leave without freeing it */
@@ -53,7 +54,16 @@ static int run(int close_it)
     return 0;
 }
 
-static int bad(void) { return run(0); }
-static int fixed(void) { return run(1); }
+static int bad(void)
+{
+    return run(0);
+}
+static int fixed(void)
+{
+    return run(1);
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

@@ -38,20 +38,32 @@ static int run(int with_receiver)
 {
     pthread_t t;
     ct_chan *ch = ct_chan_new(NULL, sizeof(int), 0);
-    if (!ch) return 1;
+    if (!ch)
+        return 1;
     ct_wait_watch_self(1);
     ct_deadlock_watch_start(20, on_deadlock);
-    if (with_receiver) pthread_create(&t, NULL, receiver, ch);
+    if (with_receiver)
+        pthread_create(&t, NULL, receiver, ch);
     int one = 1;
     int st = ct_chan_send(ch, &one); /* bad: blocks for ever */
-    if (with_receiver) pthread_join(t, NULL);
+    if (with_receiver)
+        pthread_join(t, NULL);
     ct_deadlock_watch_stop();
     ct_chan_free(ch);
     ct_pitfall_figure("send_status", st);
     return 0;
 }
 
-static int bad(void) { return run(0); }
-static int fixed(void) { return run(1); }
+static int bad(void)
+{
+    return run(0);
+}
+static int fixed(void)
+{
+    return run(1);
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

@@ -17,8 +17,8 @@
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static int ready;         /* the predicate (fixed version only) */
-static sem_t signalled;   /* orders the consumer after the signal, every run */
+static int ready;       /* the predicate (fixed version only) */
+static sem_t signalled; /* orders the consumer after the signal, every run */
 
 static void *bad_consumer(void *arg)
 {
@@ -35,7 +35,8 @@ static void *fixed_consumer(void *arg)
     (void)arg;
     sem_wait(&signalled);
     pthread_mutex_lock(&mu);
-    while (!ready) pthread_cond_wait(&cv, &mu);
+    while (!ready)
+        pthread_cond_wait(&cv, &mu);
     pthread_mutex_unlock(&mu);
     return NULL;
 }
@@ -46,7 +47,8 @@ static int run(void *(*consumer)(void *), int set_predicate)
     sem_init(&signalled, 0, 0);
     pthread_create(&t, NULL, consumer, NULL);
     pthread_mutex_lock(&mu);
-    if (set_predicate) ready = 1;
+    if (set_predicate)
+        ready = 1;
     pthread_cond_signal(&cv); /* nobody waits yet: lost unless recorded */
     pthread_mutex_unlock(&mu);
     sem_post(&signalled);
@@ -55,7 +57,16 @@ static int run(void *(*consumer)(void *), int set_predicate)
     return 0;
 }
 
-static int bad(void) { return run(bad_consumer, 0); }
-static int fixed(void) { return run(fixed_consumer, 1); }
+static int bad(void)
+{
+    return run(bad_consumer, 0);
+}
+static int fixed(void)
+{
+    return run(fixed_consumer, 1);
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

@@ -28,7 +28,8 @@ static pthread_barrier_t start;
 static struct config *make_config(void)
 {
     struct config *c = malloc(sizeof *c);
-    if (!c) abort();
+    if (!c)
+        abort();
     c->value = 42;
     c->ready = 1;
     return c;
@@ -38,13 +39,17 @@ static struct config *get_bad(void)
 {
     if (!instance) { /* unlocked read: races with the write below */
         pthread_mutex_lock(&mu);
-        if (!instance) instance = make_config();
+        if (!instance)
+            instance = make_config();
         pthread_mutex_unlock(&mu);
     }
     return instance;
 }
 
-static void init_once(void) { instance = make_config(); }
+static void init_once(void)
+{
+    instance = make_config();
+}
 
 static struct config *get_fixed(void)
 {
@@ -67,7 +72,8 @@ static int run(void)
     pthread_t t[THREADS];
     int ok = 0;
     pthread_barrier_init(&start, NULL, THREADS);
-    for (int i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, worker, NULL);
+    for (int i = 0; i < THREADS; i++)
+        pthread_create(&t[i], NULL, worker, NULL);
     for (int i = 0; i < THREADS; i++) {
         void *r;
         pthread_join(t[i], &r);
@@ -79,7 +85,18 @@ static int run(void)
     return 0;
 }
 
-static int bad(void) { get = get_bad; return run(); }
-static int fixed(void) { get = get_fixed; return run(); }
+static int bad(void)
+{
+    get = get_bad;
+    return run();
+}
+static int fixed(void)
+{
+    get = get_fixed;
+    return run();
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

@@ -26,7 +26,8 @@ static int task(ct_ctx *ctx, void *arg)
     intptr_t i = (intptr_t)arg;
     int err = i % 3 == 0 ? (int)i + 100 : 0;
     /* relaxed: a tally read after the joins */
-    if (err) atomic_fetch_add_explicit(&produced, 1, memory_order_relaxed);
+    if (err)
+        atomic_fetch_add_explicit(&produced, 1, memory_order_relaxed);
     return err;
 }
 
@@ -39,8 +40,10 @@ static void *as_thread(void *arg)
 static int bad(void)
 {
     pthread_t t[TASKS];
-    for (intptr_t i = 0; i < TASKS; i++) pthread_create(&t[i], NULL, as_thread, (void *)i);
-    for (int i = 0; i < TASKS; i++) pthread_join(t[i], NULL);
+    for (intptr_t i = 0; i < TASKS; i++)
+        pthread_create(&t[i], NULL, as_thread, (void *)i);
+    for (int i = 0; i < TASKS; i++)
+        pthread_join(t[i], NULL);
     int reported = 0; /* what the program learns: nothing */
     ct_pitfall_figure("errors_produced", atomic_load(&produced));
     ct_pitfall_figure("errors_dropped", atomic_load(&produced) - reported);
@@ -50,7 +53,8 @@ static int bad(void)
 static int fixed(void)
 {
     ct_group *g = ct_group_new(ct_ctx_background());
-    for (intptr_t i = 0; i < TASKS; i++) ct_group_go(g, task, (void *)i);
+    for (intptr_t i = 0; i < TASKS; i++)
+        ct_group_go(g, task, (void *)i);
     int first = ct_group_wait(g), reported = ct_group_errors(g);
     ct_group_free(g);
     ct_pitfall_figure("errors_produced", atomic_load(&produced));
@@ -59,4 +63,7 @@ static int fixed(void)
     return 0; /* the program reports first, not silence */
 }
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

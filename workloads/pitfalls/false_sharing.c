@@ -24,7 +24,8 @@ static void *adder(void *arg)
 {
     unsigned tid = (unsigned)(long)arg;
     pthread_barrier_wait(&start);
-    for (int i = 0; i < ADDS; i++) ct_counter_add(counter, tid, 1);
+    for (int i = 0; i < ADDS; i++)
+        ct_counter_add(counter, tid, 1);
     return NULL;
 }
 
@@ -38,10 +39,12 @@ static int run(const char *impl)
         return 2;
     }
     pthread_barrier_init(&start, NULL, THREADS + 1);
-    for (long i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, adder, (void *)i);
+    for (long i = 0; i < THREADS; i++)
+        pthread_create(&t[i], NULL, adder, (void *)i);
     t0 = ct_now_ns();
     pthread_barrier_wait(&start);
-    for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
     t1 = ct_now_ns();
     int exact = ct_counter_read(counter, 0) == (uint64_t)THREADS * ADDS;
     ct_counter_free(counter);
@@ -50,7 +53,16 @@ static int run(const char *impl)
     return exact ? 0 : 1;
 }
 
-static int bad(void) { return run("false_shared"); }
-static int fixed(void) { return run("sharded"); }
+static int bad(void)
+{
+    return run("false_shared");
+}
+static int fixed(void)
+{
+    return run("sharded");
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

@@ -29,10 +29,12 @@ static void *worker(void *arg)
 static void wait_finished(void)
 {
     char task[64];
-    while (!atomic_load_explicit(&worker_tid, memory_order_relaxed)) sched_yield();
+    while (!atomic_load_explicit(&worker_tid, memory_order_relaxed))
+        sched_yield();
     snprintf(task, sizeof task, "/proc/self/task/%d",
              (int)atomic_load_explicit(&worker_tid, memory_order_relaxed));
-    while (access(task, F_OK) == 0) sched_yield();
+    while (access(task, F_OK) == 0)
+        sched_yield();
 }
 
 static int bad(void)
@@ -52,4 +54,7 @@ static int fixed(void)
     return 0;
 }
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

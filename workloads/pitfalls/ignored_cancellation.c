@@ -24,20 +24,23 @@ static int check_ctx;
 static void unit_of_work(void)
 {
     volatile uint64_t x = 0;
-    for (int i = 0; i < 200000; i++) x += (uint64_t)i; /* about 0.1 ms */
+    for (int i = 0; i < 200000; i++)
+        x += (uint64_t)i; /* about 0.1 ms */
 }
 
 static void *worker(void *arg)
 {
     (void)arg;
     for (int u = 0; u < UNITS; u++) {
-        if (check_ctx && ct_ctx_err(ctx)) break; /* fixed: stop when told */
-        int cancelled = ct_ctx_err(ctx) != 0;  /* measured either way */
+        if (check_ctx && ct_ctx_err(ctx))
+            break;                            /* fixed: stop when told */
+        int cancelled = ct_ctx_err(ctx) != 0; /* measured either way */
         unit_of_work();
         /* relaxed: tallies read after the joins */
         if (atomic_fetch_add_explicit(&units_done, 1, memory_order_relaxed) == 0)
             ct_ctx_cancel(ctx); /* the client gives up after the first unit */
-        if (cancelled) atomic_fetch_add_explicit(&done_after_cancel, 1, memory_order_relaxed);
+        if (cancelled)
+            atomic_fetch_add_explicit(&done_after_cancel, 1, memory_order_relaxed);
     }
     return NULL;
 }
@@ -47,8 +50,10 @@ static int run(int fixed)
     pthread_t t[WORKERS];
     check_ctx = fixed;
     ctx = ct_ctx_with_cancel(ct_ctx_background());
-    for (int i = 0; i < WORKERS; i++) pthread_create(&t[i], NULL, worker, NULL);
-    for (int i = 0; i < WORKERS; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < WORKERS; i++)
+        pthread_create(&t[i], NULL, worker, NULL);
+    for (int i = 0; i < WORKERS; i++)
+        pthread_join(t[i], NULL);
     ct_ctx_release(ctx);
     ct_pitfall_figure("units_after_cancel", atomic_load(&done_after_cancel));
     ct_pitfall_figure("units_total", atomic_load(&units_done));
@@ -56,7 +61,16 @@ static int run(int fixed)
     return 0;
 }
 
-static int bad(void) { return run(0); }
-static int fixed(void) { return run(1); }
+static int bad(void)
+{
+    return run(0);
+}
+static int fixed(void)
+{
+    return run(1);
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

@@ -51,7 +51,16 @@ static int run(void *(*f1)(void *), void *(*f2)(void *))
     return 0;
 }
 
-static int bad(void) { return run(a_then_b, b_then_a); }
-static int fixed(void) { return run(a_then_b, a_then_b); }
+static int bad(void)
+{
+    return run(a_then_b, b_then_a);
+}
+static int fixed(void)
+{
+    return run(a_then_b, a_then_b);
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

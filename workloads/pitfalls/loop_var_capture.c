@@ -28,7 +28,8 @@ static void *worker(void *arg)
 static int tally(void)
 {
     int wrong = 0;
-    for (int i = 0; i < THREADS; i++) wrong += atomic_load(&seen[i]) != 1;
+    for (int i = 0; i < THREADS; i++)
+        wrong += atomic_load(&seen[i]) != 1;
     ct_pitfall_figure("wrong_ids", wrong);
     return 0;
 }
@@ -37,8 +38,10 @@ static int bad(void)
 {
     pthread_t t[THREADS];
     int i;
-    for (i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, worker, &i);
-    for (int j = 0; j < THREADS; j++) pthread_join(t[j], NULL);
+    for (i = 0; i < THREADS; i++)
+        pthread_create(&t[i], NULL, worker, &i);
+    for (int j = 0; j < THREADS; j++)
+        pthread_join(t[j], NULL);
     return tally();
 }
 
@@ -50,8 +53,12 @@ static int fixed(void)
         ids[i] = i;
         pthread_create(&t[i], NULL, worker, &ids[i]);
     }
-    for (int j = 0; j < THREADS; j++) pthread_join(t[j], NULL);
+    for (int j = 0; j < THREADS; j++)
+        pthread_join(t[j], NULL);
     return tally();
 }
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

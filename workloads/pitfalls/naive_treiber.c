@@ -32,7 +32,8 @@ static void *worker(void *arg)
     uintptr_t v;
     pthread_barrier_wait(&start);
     for (int i = 0; i < OPS; i++) {
-        if (ct_stack_push(stack, tid, (uintptr_t)i + 1) != 0) return NULL;
+        if (ct_stack_push(stack, tid, (uintptr_t)i + 1) != 0)
+            return NULL;
         ct_stack_pop(stack, tid, &v);
     }
     return NULL;
@@ -48,8 +49,10 @@ static int run(const char *impl)
             return 2;
         }
         pthread_barrier_init(&start, NULL, THREADS);
-        for (long i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, worker, (void *)i);
-        for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
+        for (long i = 0; i < THREADS; i++)
+            pthread_create(&t[i], NULL, worker, (void *)i);
+        for (int i = 0; i < THREADS; i++)
+            pthread_join(t[i], NULL);
         pthread_barrier_destroy(&start);
         ct_stack_free(stack);
         ct_pitfall_figure("rounds", r + 1); /* ASan stops the process at the first error */
@@ -57,7 +60,16 @@ static int run(const char *impl)
     return 0;
 }
 
-static int bad(void) { return run("treiber_naive"); }
-static int fixed(void) { return run("treiber"); }
+static int bad(void)
+{
+    return run("treiber_naive");
+}
+static int fixed(void)
+{
+    return run("treiber");
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

@@ -47,9 +47,12 @@ static void put_json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
-        else fputc(*s, f);
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            fprintf(f, "\\u%04x", *s);
+        else
+            fputc(*s, f);
     }
     fputc('"', f);
 }
@@ -58,8 +61,10 @@ static void write_figures(void)
 {
     const char *path = getenv("CT_PITFALL_OUT");
     if (!path || !*path) {
-        for (int i = 0; i < nfigures; i++) printf("%s = %g\n", figures[i].name, figures[i].value);
-        for (int i = 0; i < nnotes; i++) printf("note: %s\n", notes[i]);
+        for (int i = 0; i < nfigures; i++)
+            printf("%s = %g\n", figures[i].name, figures[i].value);
+        for (int i = 0; i < nnotes; i++)
+            printf("note: %s\n", notes[i]);
         fflush(stdout);
         return;
     }
@@ -73,7 +78,8 @@ static void write_figures(void)
         fprintf(f, "%s\"%s\": %.17g", i ? ", " : "", figures[i].name, figures[i].value);
     fprintf(f, "%s\"notes\": [", nfigures ? ", " : "");
     for (int i = 0; i < nnotes; i++) {
-        if (i) fputs(", ", f);
+        if (i)
+            fputs(", ", f);
         put_json_string(f, notes[i]);
     }
     fputs("]}\n", f);

@@ -28,7 +28,8 @@ static void *bad_worker(void *arg)
 {
     (void)arg;
     pthread_barrier_wait(&start);
-    for (int i = 0; i < ADDS; i++) plain_counter++; /* the race */
+    for (int i = 0; i < ADDS; i++)
+        plain_counter++; /* the race */
     return NULL;
 }
 
@@ -49,8 +50,10 @@ static uint64_t round_lost(void *(*worker)(void *), int fixed)
     plain_counter = 0;
     atomic_store(&atomic_counter, 0);
     pthread_barrier_init(&start, NULL, THREADS);
-    for (int i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, worker, NULL);
-    for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < THREADS; i++)
+        pthread_create(&t[i], NULL, worker, NULL);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
     pthread_barrier_destroy(&start);
     uint64_t total = fixed ? atomic_load(&atomic_counter) : plain_counter;
     return (uint64_t)THREADS * ADDS - total;
@@ -69,7 +72,16 @@ static int run(void *(*worker)(void *), int fixed)
     return 0;
 }
 
-static int bad(void) { return run(bad_worker, 0); }
-static int fixed(void) { return run(fixed_worker, 1); }
+static int bad(void)
+{
+    return run(bad_worker, 0);
+}
+static int fixed(void)
+{
+    return run(fixed_worker, 1);
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

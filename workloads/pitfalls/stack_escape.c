@@ -18,8 +18,7 @@ static _Atomic int go; /* the thread reads only once the spawner returned */
 static void *reader(void *arg)
 {
     /* acquire: pairs with the release store in bad()/fixed() */
-    while (!atomic_load_explicit(&go, memory_order_acquire)) {
-    }
+    while (!atomic_load_explicit(&go, memory_order_acquire)) {}
     int v = *(int *)arg; /* bad: the frame that held it is gone */
     return (void *)(long)v;
 }
@@ -35,7 +34,8 @@ __attribute__((noinline)) static pthread_t spawn_with_local(void)
 __attribute__((noinline)) static pthread_t spawn_with_heap(int **owned)
 {
     *owned = malloc(sizeof **owned);
-    if (!*owned) abort();
+    if (!*owned)
+        abort();
     **owned = 7;
     pthread_t t;
     pthread_create(&t, NULL, reader, *owned);
@@ -51,7 +51,10 @@ static int finish(pthread_t t)
     return 0;
 }
 
-static int bad(void) { return finish(spawn_with_local()); }
+static int bad(void)
+{
+    return finish(spawn_with_local());
+}
 
 static int fixed(void)
 {
@@ -61,4 +64,7 @@ static int fixed(void)
     return rc;
 }
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

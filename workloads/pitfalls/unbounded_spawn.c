@@ -34,8 +34,7 @@ static void enter(void)
     long now = atomic_fetch_add_explicit(&live, 1, memory_order_relaxed) + 1;
     long p = atomic_load_explicit(&peak, memory_order_relaxed);
     while (now > p && !atomic_compare_exchange_weak_explicit(&peak, &p, now, memory_order_relaxed,
-                                                             memory_order_relaxed)) {
-    }
+                                                             memory_order_relaxed)) {}
 }
 
 static void leave(void)
@@ -49,7 +48,8 @@ static void *slow_item(void *arg)
     (void)arg;
     enter();
     pthread_mutex_lock(&gate_mu);
-    while (!gate_open) pthread_cond_wait(&gate_cv, &gate_mu); /* "slow I/O" */
+    while (!gate_open)
+        pthread_cond_wait(&gate_cv, &gate_mu); /* "slow I/O" */
     pthread_mutex_unlock(&gate_mu);
     leave();
     return NULL;
@@ -100,7 +100,8 @@ static int bad(void)
     gate_open = 1;
     pthread_cond_broadcast(&gate_cv);
     pthread_mutex_unlock(&gate_mu);
-    for (long i = 0; i < n; i++) pthread_join(t[i], NULL);
+    for (long i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
     figures(n, failed_at);
     return 0;
 }
@@ -119,9 +120,13 @@ static int fixed(void)
         }
         pthread_detach(t); /* the semaphore, not a join, bounds them */
     }
-    for (int i = 0; i < LIMIT; i++) sem_wait(&slots); /* every item has posted */
+    for (int i = 0; i < LIMIT; i++)
+        sem_wait(&slots); /* every item has posted */
     figures(ITEMS, 0);
     return 0;
 }
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}

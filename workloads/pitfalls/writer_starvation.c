@@ -33,8 +33,7 @@ static double now_ms(void)
 static void hold(double ms)
 {
     double until = now_ms() + ms;
-    while (now_ms() < until) {
-    }
+    while (now_ms() < until) {}
 }
 
 static void *reader(void *arg)
@@ -44,7 +43,8 @@ static void *reader(void *arg)
     /* relaxed: stop is a plain flag; the joins order everything else */
     while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
         pthread_rwlock_rdlock(&lock);
-        if (first) atomic_fetch_add_explicit(&readers_in, 1, memory_order_relaxed);
+        if (first)
+            atomic_fetch_add_explicit(&readers_in, 1, memory_order_relaxed);
         first = 0;
         hold(HOLD_US / 1000.0); /* reading the cache */
         pthread_rwlock_unlock(&lock);
@@ -59,9 +59,9 @@ static int run(int kind)
     pthread_rwlockattr_init(&attr);
     pthread_rwlockattr_setkind_np(&attr, kind);
     pthread_rwlock_init(&lock, &attr);
-    for (int i = 0; i < READERS; i++) pthread_create(&r[i], NULL, reader, NULL);
-    while (atomic_load_explicit(&readers_in, memory_order_relaxed) < READERS) {
-    }
+    for (int i = 0; i < READERS; i++)
+        pthread_create(&r[i], NULL, reader, NULL);
+    while (atomic_load_explicit(&readers_in, memory_order_relaxed) < READERS) {}
     double start = now_ms(), waited = -1;
     /* The writer asks now; the readers stop after PHASE_MS either way. */
     struct timespec deadline;
@@ -76,14 +76,24 @@ static int run(int kind)
         waited = now_ms() - start; /* starved for the whole phase */
     }
     atomic_store_explicit(&stop, 1, memory_order_relaxed);
-    for (int i = 0; i < READERS; i++) pthread_join(r[i], NULL);
+    for (int i = 0; i < READERS; i++)
+        pthread_join(r[i], NULL);
     pthread_rwlock_destroy(&lock);
     ct_pitfall_figure("writer_wait_ms", waited);
     ct_pitfall_figure("reader_phase_ms", PHASE_MS);
     return 0;
 }
 
-static int bad(void) { return run(PTHREAD_RWLOCK_PREFER_READER_NP); }
-static int fixed(void) { return run(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP); }
+static int bad(void)
+{
+    return run(PTHREAD_RWLOCK_PREFER_READER_NP);
+}
+static int fixed(void)
+{
+    return run(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+}
 
-int main(int argc, char **argv) { return ct_pitfall_main(argc, argv, bad, fixed); }
+int main(int argc, char **argv)
+{
+    return ct_pitfall_main(argc, argv, bad, fixed);
+}
