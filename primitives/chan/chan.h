@@ -41,16 +41,11 @@
  * errno EINVAL; ENOSYS for a design this build lacks; ENOMEM when out of
  * memory. Elements are copied in and out by value (elem_size bytes).
  *
- * The designs, listed in chan_list.h (see primitives/chan/README.md):
- *   go_like     Go's runtime: one lock, waiter queues, direct hand-off (default)
- *   go_spin     go_like whose waiters spin (bounded) before they park
- *   go_yield    go_like whose waiters spin briefly, then yield, then park
- *   mutex_cond  the textbook: one mutex, condition variables, a ring buffer
- *   ring_futex  a lock-free ring (Vyukov), futex parking only when waiting
- *   spin_park   ring_futex spinning (bounded) before it parks
- *   ring_yield  ring_futex whose waiters spin briefly, then yield, then park
- * and one benchmark-only design (ct_chan_is_general() false): spsc_ring, one
- * sender and one receiver thread, cap > 0, no select.
+ * The designs are listed once, in chan_list.h (the first is the default);
+ * each file's header says what it does, `contend_bench --list-competitors`
+ * prints their summaries, and primitives/chan/README.md compares them. A
+ * design that is not general (ct_chan_is_general() false, e.g. spsc_ring:
+ * one sender and one receiver thread, cap > 0, no select) is benchmark-only.
  *
  * Synchronization table (same channel; every general design):
  *

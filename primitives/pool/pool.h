@@ -2,18 +2,9 @@
  * pool.h: the worker-pool family. One API, competing designs of "run these
  * tasks on some threads":
  *
- *   fixed      N workers (max_workers) on one bounded queue
- *   dynamic    min..max workers on one bounded queue: grows when the backlog
- *              exceeds the idle workers, retires workers idle for longer than
- *              idle_timeout_ns down to min; records its worker count over time
- *   stealing   N workers, a Chase-Lev deque each, a bounded injection queue
- *              for outside submissions; idle workers steal
- *   sharded    N workers, a bounded queue per submitting thread (queue_cap
- *              each); workers take batches; accounting per batch, so no
- *              submit writes a line shared with another submitter
- *   spawn      one thread per task (the seeds' naive `go f()`), no bound
- *   spawn_sem  one thread per task, at most max_workers at once (the seeds'
- *              semaphore pattern)
+ * The designs are listed once, in pool_list.h; each file's header says what
+ * it does, `contend_bench --list-competitors` prints their summaries, and
+ * ct_pool_params below says what each makes of the parameters.
  *
  *     ct_pool *p = ct_pool_new("fixed", &(ct_pool_params){.max_workers = 4});
  *     ct_pool_submit(p, task_fn, arg);        // int task_fn(void *arg)

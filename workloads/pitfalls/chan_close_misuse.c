@@ -13,7 +13,7 @@
  */
 #include "pitfall.h"
 
-#include <contend/chan.h>
+#include "chan.h"
 #include <pthread.h>
 
 enum { VALUES = 100 };

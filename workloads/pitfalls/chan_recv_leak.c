@@ -11,8 +11,8 @@
  */
 #include "pitfall.h"
 
-#include <contend/chan.h>
-#include <contend/ct_leakcheck.h>
+#include "chan.h"
+#include "ct_leakcheck.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>

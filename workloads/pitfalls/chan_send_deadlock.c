@@ -11,8 +11,8 @@
  */
 #include "pitfall.h"
 
-#include <contend/chan.h>
-#include <contend/ct_deadlock.h>
+#include "chan.h"
+#include "ct_deadlock.h"
 #include <pthread.h>
 #include <unistd.h>
 

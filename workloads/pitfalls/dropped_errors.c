@@ -10,7 +10,7 @@
  */
 #include "pitfall.h"
 
-#include <contend/group.h>
+#include "group.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>

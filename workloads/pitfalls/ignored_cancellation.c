@@ -10,7 +10,7 @@
  */
 #include "pitfall.h"
 
-#include <contend/ctx.h>
+#include "ctx.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
