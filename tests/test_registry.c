@@ -8,7 +8,8 @@
  *                       found by its name, an unknown name is EINVAL
  *   registry/families   the family table: every family found by name,
  *                       unknown names refused
- *   registry/check      ct_registry_check itself rejects each kind of bad list
+ *   registry/check      ct_registry_check rejects each kind of bad list;
+ *                       ct_registry_pick's choices and refusals
  *   registry/test_added the test build's competitor (tests/competitors/) is
  *                       in the counter list: one file plus one line suffice
  */
@@ -80,8 +81,23 @@ static int test_check(void *arg)
     };
     char why[256];
 
+    static const ct_impl_desc per = {.name = "p", .summary = "s", .caps = CT_CAP_PER_THREAD};
+    static const ct_impl_desc gone = {.name = "g", .summary = "s", .unavailable = "not here"};
+    const ct_impl_desc *const picks[] = {&ok, &per, &gone, NULL};
+
     (void)arg;
     CT_CHECK(ct_registry_check(good, why, sizeof why) == NULL);
+    /* pick: what a facade's new creates, or why not */
+    CT_CHECK(ct_registry_pick(picks, NULL, 0) == 0);
+    CT_CHECK(ct_registry_pick(picks, "p", 2) == 1);
+    errno = 0;
+    CT_CHECK(ct_registry_pick(picks, "p", 0) == -1 && errno == EINVAL);
+    errno = 0;
+    CT_CHECK(ct_registry_pick(picks, "g", 1) == -1 && errno == ENOSYS);
+    errno = 0;
+    CT_CHECK(ct_registry_pick(picks, "nope", 1) == -1 && errno == EINVAL);
+    errno = 0;
+    CT_CHECK(ct_registry_pick(none, NULL, 1) == -1 && errno == EINVAL);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (!ct_registry_check(bad[i], why, sizeof why))
             ct_test_fail("bad list %zu passed the check", i);

@@ -12,21 +12,18 @@
 
 ct_chan *ct_chan_new(const char *impl, size_t elem_size, size_t cap)
 {
-    const ct_chan_ops *o = impl ? ct_chan_find(impl) : ct_chan_impls()[0];
+    long i = ct_registry_pick(ct_chan_descs(), impl, 1);
+    const ct_chan_ops *o;
     ct_chan *c;
 
-    if (!o || elem_size == 0) {
+    if (i < 0)
+        return NULL;
+    if (elem_size == 0 ||
+        cap > ((size_t)1 << 40) / elem_size) { /* no overflow in cap * elem_size */
         errno = EINVAL;
         return NULL;
     }
-    if (cap > ((size_t)1 << 40) / elem_size) { /* no overflow in cap * elem_size */
-        errno = EINVAL;
-        return NULL;
-    }
-    if (o->desc.unavailable) {
-        errno = ENOSYS;
-        return NULL;
-    }
+    o = ct_chan_impls()[i];
     c = o->create(elem_size, cap);
     if (!c)
         return NULL;

@@ -16,6 +16,25 @@ long ct_registry_index(const ct_impl_desc *const *list, const char *name)
     return -1;
 }
 
+long ct_registry_pick(const ct_impl_desc *const *list, const char *impl, unsigned max_threads)
+{
+    long i = impl ? ct_registry_index(list, impl) : (list[0] ? 0 : -1);
+
+    if (i < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (list[i]->unavailable) {
+        errno = ENOSYS;
+        return -1;
+    }
+    if ((list[i]->caps & CT_CAP_PER_THREAD) && max_threads == 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    return i;
+}
+
 size_t ct_registry_count(const ct_impl_desc *const *list)
 {
     size_t n = 0;

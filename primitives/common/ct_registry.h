@@ -51,6 +51,12 @@ typedef struct ct_impl_desc {
  * with errno EINVAL (also for a NULL name). */
 long ct_registry_index(const ct_impl_desc *const *list, const char *name);
 
+/* The index of the competitor a facade's ct_<fam>_new(impl, ...) creates:
+ * impl's (NULL: the first listed), or -1 with errno EINVAL (an unknown name,
+ * or max_threads 0 for a CT_CAP_PER_THREAD design) or ENOSYS (not in this
+ * build: desc.unavailable). */
+long ct_registry_pick(const ct_impl_desc *const *list, const char *impl, unsigned max_threads);
+
 /* The number of entries of a NULL-terminated list. */
 size_t ct_registry_count(const ct_impl_desc *const *list);
 

@@ -30,17 +30,15 @@ static int check_params(const ct_pool_ops *ops, const ct_pool_params *in, ct_poo
 
 ct_pool *ct_pool_new(const char *impl, const ct_pool_params *params)
 {
-    const ct_pool_ops *ops = impl ? ct_pool_find(impl) : ct_pool_impls()[0];
+    long i = ct_registry_pick(ct_pool_descs(), impl, 1);
+    const ct_pool_ops *ops;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     ct_pool *p;
     int rc;
 
-    if (!ops)
+    if (i < 0)
         return NULL;
-    if (ops->desc.unavailable) {
-        errno = ENOSYS;
-        return NULL;
-    }
+    ops = ct_pool_impls()[i];
     p = ct_alloc_aligned(sizeof *p);
     if (!p)
         return NULL;

@@ -70,16 +70,7 @@ static int run(int fixed)
     return 0;
 }
 
-static int bad(void)
-{
-    return run(0);
-}
-static int fixed(void)
-{
-    return run(1);
-}
-
 int main(int argc, char **argv)
 {
-    return ct_pitfall_main(argc, argv, bad, fixed);
+    return ct_pitfall_main_flag(argc, argv, run);
 }

@@ -54,16 +54,7 @@ static int run(int with_receiver)
     return 0;
 }
 
-static int bad(void)
-{
-    return run(0);
-}
-static int fixed(void)
-{
-    return run(1);
-}
-
 int main(int argc, char **argv)
 {
-    return ct_pitfall_main(argc, argv, bad, fixed);
+    return ct_pitfall_main_flag(argc, argv, run);
 }

@@ -91,6 +91,24 @@ void ct_pitfall_write(void)
     write_figures();
 }
 
+static int (*flag_run)(int fixed);
+
+static int flag_bad(void)
+{
+    return flag_run(0);
+}
+
+static int flag_fixed(void)
+{
+    return flag_run(1);
+}
+
+int ct_pitfall_main_flag(int argc, char **argv, int (*run)(int fixed))
+{
+    flag_run = run;
+    return ct_pitfall_main(argc, argv, flag_bad, flag_fixed);
+}
+
 int ct_pitfall_main(int argc, char **argv, ct_pitfall_fn bad, ct_pitfall_fn fixed)
 {
     if (argc != 2 || (strcmp(argv[1], "bad") != 0 && strcmp(argv[1], "fixed") != 0)) {

@@ -16,6 +16,10 @@ typedef int (*ct_pitfall_fn)(void);
 /* Runs bad or fixed by argv[1]; returns the process exit status. */
 int ct_pitfall_main(int argc, char **argv, ct_pitfall_fn bad, ct_pitfall_fn fixed);
 
+/* The same for a program whose two versions are one function with a flag:
+ * bad is run(0), fixed is run(1). */
+int ct_pitfall_main_flag(int argc, char **argv, int (*run)(int fixed));
+
 /* Record a named figure (lost_updates, peak_threads, ...). At most 16: one
  * more aborts, naming the cap. */
 void ct_pitfall_figure(const char *name, double value);
