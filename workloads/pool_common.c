@@ -1,6 +1,6 @@
 /*
  * pool_common.c: the task run every pool workload uses, over every
- * competitor, and the family's registration. The workloads, one file each:
+ * competitor (pool_workloads.c registers them). The workloads, one file each:
  *
  *   pool_busy.c    pool/busy/<impl>/cost_ns:<c>/workers:<w>/real_time/threads:<T>
  *   pool_sleep.c   pool/sleep/<impl>/cost_ns:<c>/workers:<w>/real_time/threads:<T>
@@ -379,15 +379,4 @@ ct_bench *ct__pool_register(const char *workload, const pool_def *d)
         ct_die("pool/%s/%s: out of memory registering it", workload, d->ops->desc.name);
     free(name); /* copied by ct_bench_register */
     return b;
-}
-
-void ct_workload_pool_register(const ct_bench_config *cfg)
-{
-    ct__pool_claims_register(cfg);
-    for (const ct_pool_ops *const *o = ct_pool_impls(); *o; o++) {
-        ct__pool_busy_register(cfg, *o);
-        ct__pool_sleep_register(cfg, *o);
-        ct__pool_burst_register(cfg, *o);
-        ct__pool_many_register(cfg, *o);
-    }
 }
