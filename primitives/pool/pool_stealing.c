@@ -11,25 +11,22 @@
  * queue, past its cap, when the deque is full). Idle workers spin, then
  * sleep (ct__pool_idle_*).
  *
- * The deque follows Le, Pop, Cohen and Zappa Nardelli, "Correct and
- * efficient work-stealing for weak memory models" (PPoPP 2013), with two
- * changes: slots are pairs of relaxed atomic words (a thief may read a slot
- * the owner is rewriting; it then loses its CAS and drops what it read), and
- * the fences become seq_cst loads and stores of top and bottom (TSan does
- * not model fences; on x86 the cost is the same mfence/xchg).
+ * The deque is ct_deque.h's (Chase-Lev, after Le et al.), over task slots
+ * of two relaxed atomic words.
  */
 #include <errno.h>
 #include <stdlib.h>
 
+#include "ct_deque.h"
 #include "pool_internal.h"
 
 #define DEQUE_CAP 1024 /* a power of two */
 #define BATCH_MAX 32   /* tasks moved from the injection queue at once */
 
+CT_DEQUE_DEFINE(task_deque, ct__aslot, ct__task, ct__aslot_put, ct__aslot_get, DEQUE_CAP)
+
 typedef struct worker {
-    _Atomic int64_t top CT_CACHE_ALIGNED;    /* thieves CAS it */
-    _Atomic int64_t bottom CT_CACHE_ALIGNED; /* the owner writes it */
-    ct__aslot slot[DEQUE_CAP];
+    task_deque dq; /* first: its top and bottom start the worker's lines */
     pthread_t thread;
     struct wpool *w;
     unsigned id;
@@ -45,83 +42,6 @@ typedef struct wpool {
 
 static _Thread_local worker *self; /* the worker this thread is, if any */
 
-/* ---- the deque ------------------------------------------------------------- */
-
-/* Owner only. false if full. */
-static bool dq_push(worker *k, ct__task t)
-{
-    /* relaxed: only the owner writes bottom */
-    int64_t b = atomic_load_explicit(&k->bottom, memory_order_relaxed);
-    /* acquire: pairs with the thieves' CAS on top, so their reads of the
-     * slots we are about to reuse are done */
-    int64_t top = atomic_load_explicit(&k->top, memory_order_acquire);
-    ct__aslot *s;
-
-    if (b - top >= DEQUE_CAP)
-        return false;
-    s = &k->slot[b & (DEQUE_CAP - 1)];
-    ct__aslot_put(s, t); /* published by the release store of bottom below */
-    /* seq_cst (a release at least): pairs with steal's acquire load of
-     * bottom, and is the waker's store that has_work reads */
-    atomic_store_explicit(&k->bottom, b + 1, memory_order_seq_cst);
-    return true;
-}
-
-/* Owner only. */
-static bool dq_take(worker *k, ct__task *t)
-{
-    int64_t b = atomic_load_explicit(&k->bottom, memory_order_relaxed) - 1; /* owner's own */
-    int64_t top;
-    bool got = true;
-    ct__aslot *s;
-
-    /* seq_cst store then seq_cst load: the store of bottom is ordered
-     * before the load of top, against a thief's seq_cst loads of top then
-     * bottom (Le et al. use a fence; TSan does not model fences) */
-    atomic_store_explicit(&k->bottom, b, memory_order_seq_cst);
-    top = atomic_load_explicit(&k->top, memory_order_seq_cst);
-    if (top > b) { /* empty */
-        atomic_store_explicit(&k->bottom, b + 1, memory_order_relaxed);
-        return false;
-    }
-    s = &k->slot[b & (DEQUE_CAP - 1)];
-    *t = ct__aslot_get(s); /* our own writes (a thief only reads) */
-    if (top == b) {        /* the last one: race the thieves for it */
-        /* seq_cst: against the thieves' CAS on top */
-        got = atomic_compare_exchange_strong_explicit(&k->top, &top, top + 1, memory_order_seq_cst,
-                                                      memory_order_relaxed);
-        atomic_store_explicit(&k->bottom, b + 1, memory_order_relaxed);
-    }
-    return got;
-}
-
-/* Any thread. */
-static bool dq_steal(worker *k, ct__task *t)
-{
-    /* seq_cst, both: pairs with dq_take's seq_cst store of bottom then load
-     * of top; bottom's load also acquires dq_push's store: the slot is written */
-    int64_t top = atomic_load_explicit(&k->top, memory_order_seq_cst);
-    int64_t b = atomic_load_explicit(&k->bottom, memory_order_seq_cst);
-    ct__aslot *s;
-
-    if (top >= b)
-        return false;
-    s = &k->slot[top & (DEQUE_CAP - 1)];
-    /* valid only if the CAS below succeeds (the owner cannot reuse the slot
-     * before top moves past it) */
-    *t = ct__aslot_get(s);
-    /* seq_cst: the race with other thieves and the owner's last take */
-    return atomic_compare_exchange_strong_explicit(&k->top, &top, top + 1, memory_order_seq_cst,
-                                                   memory_order_relaxed);
-}
-
-static bool dq_nonempty(worker *k)
-{
-    /* seq_cst: the recheck of the idle Dekker pair (dq_push's store) */
-    return atomic_load_explicit(&k->bottom, memory_order_seq_cst) >
-           atomic_load_explicit(&k->top, memory_order_seq_cst);
-}
-
 /* ---- workers ----------------------------------------------------------------- */
 
 static bool has_work(ct_pool *p)
@@ -132,7 +52,7 @@ static bool has_work(ct_pool *p)
     if (ct__ring_peek(&w->inj) > 0 || atomic_load_explicit(&p->closed, memory_order_seq_cst))
         return true;
     for (unsigned i = 0; i < w->n; i++) /* all made before any thread starts */
-        if (dq_nonempty(w->workers[i]))
+        if (task_deque_nonempty(&w->workers[i]->dq))
             return true;
     return false;
 }
@@ -165,17 +85,17 @@ static bool grab(wpool *w, worker *k, ct__task *t)
      * (only its owner fills it, and it found nothing): they fit. */
     *t = batch[0];
     for (size_t i = moved; i-- > 1;)
-        (void)dq_push(k, batch[i]);
+        (void)task_deque_push(&k->dq, batch[i]);
     return true;
 }
 
 static bool find(wpool *w, worker *k, ct__task *t)
 {
-    if (dq_take(k, t) || grab(w, k, t))
+    if (task_deque_take(&k->dq, t) || grab(w, k, t))
         return true;
     k->rng = k->rng * 6364136223846793005u + 1442695040888963407u; /* an LCG */
     for (unsigned i = 0, v = (unsigned)(k->rng >> 33) % w->n; i < w->n; i++, v = (v + 1) % w->n)
-        if (v != k->id && dq_steal(w->workers[v], t))
+        if (v != k->id && task_deque_steal(&w->workers[v]->dq, t))
             return true;
     return false;
 }
@@ -197,7 +117,7 @@ static void *worker_main(void *arg)
                 ct__pool_drop(p, 1);
                 continue;
             }
-            if (dq_nonempty(k) || ct__ring_peek(&w->inj) > 0)
+            if (task_deque_nonempty(&k->dq) || ct__ring_peek(&w->inj) > 0)
                 ct__pool_idle_notify(p); /* more work: keep someone awake */
             ct__pool_run(p, t);
             continue;
@@ -206,7 +126,7 @@ static void *worker_main(void *arg)
          * queue takes no more, our deque is empty (only we fill it), and the
          * other deques are their owners' to drain. */
         if (atomic_load_explicit(&p->closed, memory_order_seq_cst) && ct__ring_peek(&w->inj) == 0 &&
-            !dq_nonempty(k))
+            !task_deque_nonempty(&k->dq))
             break;
         ct__pool_idle_wait(p, has_work, -1);
     }
@@ -223,7 +143,7 @@ static int w_try_submit(ct_pool *p, ct__task t)
     int rc = 0;
 
     if (self && self->w == w) { /* from one of our tasks */
-        if (!dq_push(self, t)) {
+        if (!task_deque_push(&self->dq, t)) {
             pthread_mutex_lock(&w->inj.mu);
             rc = ct__ring_push_grow(&w->inj, t); /* never block a worker */
             pthread_mutex_unlock(&w->inj.mu);
