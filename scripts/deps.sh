@@ -18,6 +18,7 @@ PACKAGES=(
   gnuplot-nox           # every chart (PNG and SVG)
   pkg-config            # checks the installed contend.pc
   libck-dev             # Concurrency Kit: ck_stack, an outside peer in the stack charts
+  libboost-context-dev  # Boost.Context: the coroutines' context switch (primitives/go)
   golang-go             # Go's own channels, a peer in the channel charts (workloads/go)
   clang-format          # make format / make lint: the C style (.clang-format)
   pyflakes3             # make lint: the Python files

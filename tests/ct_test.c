@@ -11,6 +11,7 @@
 #include "ct_test.h"
 #include "ct_common.h"
 #include "ct_leakcheck.h"
+#include "go.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -132,17 +133,26 @@ static double ct__now(void)
  * the caller's signal mask back, and an exit status that says pass or fail.
  * exit(), not _exit(): the sanitizers report leaks and races at exit. */
 /* The case, then the thread-leak check (goleak's idea): a thread the case
- * started and did not stop fails it, with what the thread is blocked on. */
+ * started and did not stop fails it, with what the thread is blocked on.
+ * The coroutine scheduler (go.h), which a case may have started directly or
+ * through a primitive built on it, is shut down first: its workers are not
+ * leaks, but a coroutine still parked then is (shutdown names it). */
 static int ct__run_checked(const ct_test_case *tc)
 {
     ct_leakcheck lc;
     int rc, leaked;
+    size_t parked;
 
     if (ct_leakcheck_begin(&lc) < 0) {
         fprintf(stderr, "ct_test: cannot list this process's threads\n");
         return 1;
     }
     rc = tc->fn(tc->arg);
+    parked = ct_go_shutdown();
+    if (parked != 0) {
+        fprintf(stderr, "ct_test: %s: %zu coroutine(s) left parked\n", tc->name, parked);
+        return rc ? rc : CT_TEST_LEAK_EXIT;
+    }
     leaked = ct_leakcheck_end(&lc, NULL, 1000, stderr);
     if (leaked != 0) {
         fprintf(stderr, "ct_test: %s: %d thread(s) leaked\n", tc->name, leaked);

@@ -19,7 +19,9 @@
  * (a TSan report makes the exit 66, an LSan leak 23), dies of a signal, or
  * outlives its timeout (the group then gets SIGKILL), or leaves a thread
  * running behind it (ct_leakcheck.h: the leaked thread is named, with the
- * contend primitive it is blocked in; exit CT_TEST_LEAK_EXIT). One line per case:
+ * contend primitive it is blocked in; exit CT_TEST_LEAK_EXIT), or a
+ * coroutine parked (the runner shuts the coroutine scheduler down after
+ * each case; shutdown names what it finds parked; the same exit status). One line per case:
  * PASS/FAIL/SKIP, name, elapsed ms; the binary exits 1 if any case failed.
  *
  *     test_x                  run every case

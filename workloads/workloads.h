@@ -21,7 +21,8 @@ typedef struct ct_bench_family {
     void (*register_all)(const ct_bench_config *cfg);
 } ct_bench_family;
 
-/* Every family of CT_FAMILY_LIST, then "harness"; NULL-terminated. */
+/* Every family of CT_FAMILY_LIST, then "go" (the coroutine runtime, which
+ * has no competitors of its own) and "harness"; NULL-terminated. */
 extern const ct_bench_family ct_bench_families[];
 
 /* ct_workload_<fam>_register: one per family of CT_FAMILY_LIST. */
@@ -29,6 +30,7 @@ extern const ct_bench_family ct_bench_families[];
     void ct_workload_##fam##_register(const ct_bench_config *cfg);
 CT_FAMILY_LIST(CT__WORKLOAD_DECL)
 #undef CT__WORKLOAD_DECL
+void ct_workload_go_register(const ct_bench_config *cfg);
 void ct_workload_harness_register(const ct_bench_config *cfg);
 
 #endif /* CT_WORKLOADS_H */

@@ -458,14 +458,16 @@ static void gl_destroy(ct_chan *c)
 
 CT__CHAN_GENERAL_OPS(ct_chan_go_like, gl, "go_like",
                      "Go's runtime design: one lock, waiter queues, direct hand-off, select on all",
-                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, gl_create);
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_COROUTINE, gl_create);
 
 /* go_like whose parked threads spin first (bounded), standing in for what Go
  * gets from its scheduler: a hand-off to a receiver that is still spinning
  * costs no wake-up system call. */
 CT__CHAN_GENERAL_OPS(ct_chan_go_spin, gl, "go_spin",
                      "go_like whose waiters spin (bounded, pause) before they park",
-                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING, gs_create);
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_COROUTINE |
+                         CT_CAP_SPINNING,
+                     gs_create);
 
 /* go_like whose waiters spin a little, then yield the CPU a few times, then
  * park: with more threads than cores, the thread that will wake us is often
@@ -473,4 +475,4 @@ CT__CHAN_GENERAL_OPS(ct_chan_go_spin, gl, "go_spin",
 CT__CHAN_GENERAL_OPS(
     ct_chan_go_yield, gl, "go_yield",
     "go_like whose waiters spin briefly, then yield, then park (Go's lock strategy)",
-    CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, gy_create);
+    CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_COROUTINE, gy_create);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ct_common.h"
+#include "ct_sched_hooks.h"
 
 int ct_futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns)
 {
@@ -40,9 +41,15 @@ bool ct_parker_park(ct_parker *p, unsigned spins, int64_t deadline_ns)
     return ct_parker_park_yield(p, spins, 0, deadline_ns);
 }
 
+_Thread_local void *ct__co_current;
+const ct_sched_hooks *ct__sched_hooks;
+
 bool ct_parker_park_yield(ct_parker *p, unsigned spins, unsigned yields, int64_t deadline_ns)
 {
     uint32_t s = CT_PARK_IDLE;
+
+    if (p->co)
+        return ct__sched_hooks->park(p, deadline_ns);
 
     for (unsigned i = 0; i < spins; i++) {
         if (ct_parker_fired(p))
@@ -73,15 +80,33 @@ bool ct_parker_park_yield(ct_parker *p, unsigned spins, unsigned yields, int64_t
 
 bool ct_parker_fire(ct_parker *p)
 {
-    /* release: pairs with the acquire loads in park/fired; the exchange tells
-     * us whether the owner sleeps (only then is a syscall needed). */
-    return atomic_exchange_explicit(&p->state, CT_PARK_FIRED, memory_order_release) ==
-           CT_PARK_SLEEPING;
+    void *co = p->co; /* read first: once FIRED, the owner may reuse p */
+
+    /* acq_rel: the release pairs with the acquire loads in park/fired; the
+     * acquire pairs with a coroutine scheduler's commit to SLEEPING, whose
+     * writes (the coroutine's saved context) we pass on when we ready it.
+     * The exchange tells us whether the owner sleeps (only then is a wake
+     * needed). */
+    if (atomic_exchange_explicit(&p->state, CT_PARK_FIRED, memory_order_acq_rel) !=
+        CT_PARK_SLEEPING)
+        return false;
+    if (!co)
+        return true;
+    ct__sched_hooks->ready(co); /* parked: the scheduler's side of the handshake */
+    return false;
 }
 
 void ct_parker_wake(ct_parker *p)
 {
     ct_futex_wake(&p->state, 1);
+}
+
+void ct_sleep_until(int64_t deadline_ns)
+{
+    ct_parker p;
+
+    ct_parker_arm(&p); /* never fired: only the deadline ends the park */
+    while (!ct_parker_park(&p, 0, deadline_ns) && ct_now_ns() < deadline_ns) {}
 }
 
 void ct_parker_unpark(ct_parker *p)

@@ -21,6 +21,10 @@
  *  - The waker pays a syscall only if the owner has announced it sleeps
  *    (state CT_PARK_SLEEPING); a waiter that is still spinning or has not yet
  *    gone to sleep sees the state change without any syscall.
+ *  - On a coroutine (ct_sched_hooks.h) the owner parks the coroutine, not
+ *    the thread, and the waker makes it runnable instead of FUTEX_WAKE: the
+ *    parker remembers its owner coroutine at arm time. Spins and yields are
+ *    skipped there (the waker may need this very worker to run).
  *  - Lifetime: the owner may return (and reuse the parker's memory) as soon as
  *    it sees the fired state, which the waker stores before its FUTEX_WAKE.
  *    A wake on memory that has since been reused is harmless to us: every
@@ -47,17 +51,26 @@ int ct_futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns
 /* Wake up to n sleepers on addr; returns how many were woken. */
 int ct_futex_wake(_Atomic uint32_t *addr, int n);
 
+/* Sleep until the absolute CLOCK_MONOTONIC deadline_ns: the thread, or on a
+ * coroutine the coroutine only (its worker runs others meanwhile). */
+void ct_sleep_until(int64_t deadline_ns);
+
 enum { CT_PARK_IDLE = 0, CT_PARK_SLEEPING = 1, CT_PARK_FIRED = 2 };
 
 typedef struct ct_parker {
     _Atomic uint32_t state; /* CT_PARK_* */
+    void *co;               /* the owner coroutine, NULL for a thread: set at arm */
 } ct_parker;
+
+/* The coroutine running on this thread (ct_sched_hooks.h), NULL on a thread. */
+extern _Thread_local void *ct__co_current;
 
 /* Reset before publishing the parker to wakers (not atomic w.r.t. wakers:
  * publish it afterwards, e.g. under a lock). */
 static inline void ct_parker_arm(ct_parker *p)
 {
     atomic_init(&p->state, CT_PARK_IDLE);
+    p->co = ct__co_current;
 }
 
 /* Has it been fired? */
@@ -82,7 +95,8 @@ void ct_parker_unpark(ct_parker *p);
 
 /* unpark in two halves, for a waker that fires under a lock: fire (no
  * syscall; true if the owner sleeps) under the lock, then wake the sleepers
- * after releasing it. A lock held across a FUTEX_WAKE (~20 us on a VM) keeps
+ * after releasing it. A coroutine owner is made runnable by fire itself (no
+ * system call as a rule; fire then returns false). A lock held across a FUTEX_WAKE (~20 us on a VM) keeps
  * every other would-be holder waiting that long. The late wake is safe by the
  * lifetime rule above (a wake on reused memory is a spurious wake-up). */
 bool ct_parker_fire(ct_parker *p);

@@ -1,6 +1,7 @@
 /* ct_waitreg.c: the registry of blocked waiters (see ct_waitreg.h). */
 #include "ct_waitreg.h"
 #include "ct_common.h"
+#include "ct_sched_hooks.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -97,6 +98,10 @@ void ct_wait_watched(size_t *alive, size_t *waiting)
 
 int ct_wait_enter(const char *op, const void *obj)
 {
+    if (ct__co_current) { /* the coroutine waits, not its worker thread */
+        ct__sched_hooks->wait_note(op, obj);
+        return 0;
+    }
     if (ensure_mine() < 0)
         return -ENOMEM;
     /* relaxed: a report only; snapshot tolerates a torn (op, obj) pair in
@@ -108,6 +113,10 @@ int ct_wait_enter(const char *op, const void *obj)
 
 void ct_wait_exit(void)
 {
+    if (ct__co_current) {
+        ct__sched_hooks->wait_note(NULL, NULL);
+        return;
+    }
     if (!mine)
         return;
     /* relaxed: see ct_wait_enter */

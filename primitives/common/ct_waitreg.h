@@ -19,6 +19,9 @@
  *    has just ended or miss one that has just begun; callers that decide
  *    something (the deadlock detector) check twice, some time apart, that
  *    nothing has moved (ct_wait_progress).
+ *  - On a coroutine (ct_sched_hooks.h) the wait is the coroutine's: it goes
+ *    to the scheduler, which reports the waits of parked coroutines, and
+ *    not to the worker thread's record.
  *  - Records are never freed: a thread's record is released at its exit and
  *    reused by a later thread, so their number is the peak thread count.
  */

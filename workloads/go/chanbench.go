@@ -21,7 +21,7 @@
 // A failed check is printed to stderr, marked as an error in the JSON, and
 // makes the exit status 1.
 //
-// Flags: -family chan|pool, -quick (the smaller sweep of contend_bench
+// Flags: -family chan|pool|go, -quick (the smaller sweep of contend_bench
 // --quick), -reps N, -min_time seconds, -filter regexp, -out file (default
 // stdout).
 //
@@ -33,9 +33,18 @@
 //
 // with ns_per_task; every task must run exactly once.
 //
+// -family go runs the go family's spawn and switch workloads with goroutines
+// (impl go; switch with GOMAXPROCS 1 for its runs):
+//
+//	go/<spawn|switch>/go/real_time/threads:1
+//
+// with ns_per_op; every goroutine started must run exactly once, and each
+// side of switch make exactly its yields.
+//
 // Files: chanbench.go (flags, the measurement loop), peers_chan.go (the chan
-// workloads), peers_pool.go (the pool workloads), gbjson.go (Google
-// Benchmark's JSON), stats.go (percentiles and aggregates).
+// workloads), peers_pool.go (the pool workloads), peers_go.go (the go
+// workloads), gbjson.go (Google Benchmark's JSON), stats.go (percentiles and
+// aggregates).
 package main
 
 import (
@@ -64,7 +73,7 @@ type bench struct {
 }
 
 func main() {
-	family := flag.String("family", "chan", "chan or pool")
+	family := flag.String("family", "chan", "chan, pool or go")
 	quick := flag.Bool("quick", false, "the smaller sweep")
 	reps := flag.Int("reps", 5, "repetitions")
 	minTime := flag.Float64("min_time", 0.1, "seconds each repetition runs at least")
@@ -76,8 +85,10 @@ func main() {
 	case "chan":
 	case "pool":
 		list0, perItem = poolBenches(*quick), "ns_per_task"
+	case "go":
+		list0, perItem = goBenches(*quick), "ns_per_op"
 	default:
-		fmt.Fprintln(os.Stderr, "chanbench: -family must be chan or pool, not", *family)
+		fmt.Fprintln(os.Stderr, "chanbench: -family must be chan, pool or go, not", *family)
 		os.Exit(2)
 	}
 	re, err := regexp.Compile(*filter)
@@ -86,7 +97,7 @@ func main() {
 		os.Exit(2)
 	}
 	doc := newDoc(*family, *quick)
-	var list []entry
+	list := []entry{} // "benchmarks": [] even when the filter matches nothing
 	failed := false
 	for fi, b := range list0 {
 		if !re.MatchString(b.name) {

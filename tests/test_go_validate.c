@@ -1,0 +1,728 @@
+/*
+ * test_go_validate.c: the coroutine runtime (primitives/go/go.h).
+ *
+ *   go/spawn_100k             100 000 coroutines started from a thread and
+ *                             joined through a WaitGroup: each ran once
+ *   go/spawn_nested           coroutines that start coroutines (a tree)
+ *   go/stacks_reused          1 000 rounds of 16 short coroutines: the
+ *                             stacks made stay bounded (reuse)
+ *   go/chan/<design>/<cap>    producers and consumers as coroutines over
+ *                             every channel design that parks coroutines
+ *                             (CT_CAP_COROUTINE): each value exactly once
+ *   go/handoff_thread_co      thread -> coroutine and back, unbuffered
+ *   go/timeout_parked         a receive with a timeout, parked: CT_TIMEOUT
+ *                             after at least its timeout; a send wakes
+ *                             another before its timeout
+ *   go/sleep_many             200 coroutines asleep at once on 2 workers:
+ *                             each sleeps at least its time, all finish
+ *   go/close_wakes_parked     close wakes every parked receiver (CT_CLOSED)
+ *   go/yield                  two coroutines on one worker take turns
+ *   go/wg_in_coroutine        a coroutine waits for others (parks)
+ *   go/oversubscribed         8 workers on this machine's cores: a ring of
+ *                             coroutines passing a token
+ *   go/parked_at_shutdown     shutdown reports the coroutine left parked
+ *   go/restart                shutdown, then the scheduler starts again
+ *   go/bad_opts               bad stack sizes and a NULL function: EINVAL
+ *
+ * Each case runs in its own child with a timeout (ct_test), starts the
+ * scheduler itself and shuts it down, so no worker thread outlives it.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chan.h"
+#include "ct_common.h"
+#include "ct_futex.h"
+#include "ct_test.h"
+#include "go.h"
+
+static void start(unsigned procs)
+{
+    int rc = ct_go_start(procs);
+
+    if (rc)
+        ct_test_fail("ct_go_start(%u): %d", procs, rc);
+}
+
+static void stop_clean(void)
+{
+    size_t parked = ct_go_shutdown();
+
+    if (parked)
+        ct_test_fail("%zu coroutines still parked at shutdown", parked);
+}
+
+/* ---- spawn --------------------------------------------------------------- */
+
+typedef struct {
+    _Atomic uint64_t ran;
+    unsigned char *seen; /* one byte per coroutine: ran exactly once */
+    ct_wg *wg;
+} spawn_ctx;
+
+typedef struct {
+    spawn_ctx *c;
+    size_t i;
+} spawn_arg;
+
+static void spawn_one(void *arg)
+{
+    spawn_arg *a = arg;
+
+    /* relaxed: the count is checked after the WaitGroup's wait */
+    atomic_fetch_add_explicit(&a->c->ran, 1, memory_order_relaxed);
+    a->c->seen[a->i]++; /* each index belongs to one coroutine */
+    ct_wg_done(a->c->wg);
+}
+
+static int test_spawn_100k(void *arg)
+{
+    enum { N = 100000 };
+    spawn_ctx c = {.seen = calloc(N, 1), .wg = ct_wg_new()};
+    spawn_arg *args = calloc(N, sizeof *args);
+
+    (void)arg;
+    CT_CHECK(c.seen && c.wg && args);
+    start(0);
+    ct_wg_add(c.wg, N);
+    for (size_t i = 0; i < N; i++) {
+        args[i] = (spawn_arg){&c, i};
+        int rc = ct_go(spawn_one, &args[i]);
+        if (rc)
+            ct_test_fail("ct_go #%zu: %d", i, rc);
+    }
+    ct_wg_wait(c.wg);
+    CT_CHECK(atomic_load(&c.ran) == N);
+    for (size_t i = 0; i < N; i++)
+        if (c.seen[i] != 1)
+            ct_test_fail("coroutine %zu ran %u times", i, c.seen[i]);
+    stop_clean();
+    ct_wg_free(c.wg);
+    free(c.seen);
+    free(args);
+    return 0;
+}
+
+typedef struct {
+    _Atomic uint64_t nodes;
+    ct_wg *wg;
+} tree_ctx;
+
+typedef struct {
+    tree_ctx *t;
+    unsigned depth;
+} tree_arg;
+
+static void tree_node(void *arg)
+{
+    tree_arg *a = arg;
+
+    /* relaxed: checked after the wait */
+    atomic_fetch_add_explicit(&a->t->nodes, 1, memory_order_relaxed);
+    if (a->depth > 0) {
+        for (int k = 0; k < 2; k++) {
+            tree_arg *child = malloc(sizeof *child);
+            if (!child)
+                ct_test_fail("out of memory");
+            *child = (tree_arg){a->t, a->depth - 1};
+            ct_wg_add(a->t->wg, 1);
+            if (ct_go(tree_node, child))
+                ct_test_fail("ct_go from a coroutine failed");
+        }
+    }
+    ct_wg_done(a->t->wg);
+    free(a);
+}
+
+static int test_spawn_nested(void *arg)
+{
+    enum { DEPTH = 12 };
+    tree_ctx t = {.wg = ct_wg_new()};
+    tree_arg *root = malloc(sizeof *root);
+
+    (void)arg;
+    CT_CHECK(t.wg && root);
+    *root = (tree_arg){&t, DEPTH};
+    start(0);
+    ct_wg_add(t.wg, 1);
+    CT_CHECK(ct_go(tree_node, root) == 0);
+    ct_wg_wait(t.wg);
+    CT_CHECK(atomic_load(&t.nodes) == (1u << (DEPTH + 1)) - 1);
+    stop_clean();
+    ct_wg_free(t.wg);
+    return 0;
+}
+
+static void noop(void *arg)
+{
+    ct_wg_done(arg);
+}
+
+static int test_stacks_reused(void *arg)
+{
+    ct_wg *wg = ct_wg_new();
+    ct_go_stats st;
+
+    (void)arg;
+    CT_CHECK(wg);
+    start(2);
+    for (int r = 0; r < 1000; r++) {
+        ct_wg_add(wg, 16);
+        for (int i = 0; i < 16; i++)
+            CT_CHECK(ct_go(noop, wg) == 0);
+        ct_wg_wait(wg);
+    }
+    ct_go_get_stats(&st);
+    CT_CHECK(st.started == 16000);
+    /* 16 at a time: a slab or two per size, never one stack per coroutine */
+    if (st.stacks > 256)
+        ct_test_fail("%llu stacks made for 16 coroutines at a time", (unsigned long long)st.stacks);
+    stop_clean();
+    ct_wg_free(wg);
+    return 0;
+}
+
+/* ---- channels between coroutines ----------------------------------------- */
+
+enum { CH_PRODUCERS = 4, CH_CONSUMERS = 4, CH_PER = 5000 };
+
+typedef struct {
+    ct_chan *ch;
+    ct_wg *prod, *cons;
+    _Atomic unsigned char seen[CH_PRODUCERS * CH_PER];
+    _Atomic uint64_t got;
+    _Atomic int bad;
+} chan_ctx;
+
+typedef struct {
+    chan_ctx *c;
+    unsigned id;
+} chan_arg;
+
+static void producer(void *arg)
+{
+    chan_arg *a = arg;
+
+    for (uint64_t k = 0; k < CH_PER; k++) {
+        uint64_t v = (uint64_t)a->id * CH_PER + k;
+        if (ct_chan_send(a->c->ch, &v) != CT_OK)
+            atomic_store(&a->c->bad, 1);
+    }
+    ct_wg_done(a->c->prod);
+}
+
+static void consumer(void *arg)
+{
+    chan_arg *a = arg;
+    uint64_t v;
+
+    while (ct_chan_recv(a->c->ch, &v) == CT_OK) {
+        if (v >= CH_PRODUCERS * CH_PER ||
+            atomic_fetch_add_explicit(&a->c->seen[v], 1, memory_order_relaxed) != 0)
+            atomic_store(&a->c->bad, 1); /* out of range or a duplicate */
+        /* relaxed: checked after the wait */
+        atomic_fetch_add_explicit(&a->c->got, 1, memory_order_relaxed);
+    }
+    ct_wg_done(a->c->cons);
+}
+
+/* Closes the channel once every producer is done: itself a coroutine. */
+static void closer(void *arg)
+{
+    chan_ctx *c = arg;
+
+    ct_wg_wait(c->prod);
+    ct_chan_close(c->ch);
+}
+
+typedef struct {
+    const char *design;
+    size_t cap;
+} chan_case;
+
+static int test_chan(void *arg)
+{
+    const chan_case *cc = arg;
+    chan_ctx *c = calloc(1, sizeof *c);
+    chan_arg pa[CH_PRODUCERS], ca[CH_CONSUMERS];
+
+    CT_CHECK(c);
+    c->ch = ct_chan_new(cc->design, sizeof(uint64_t), cc->cap);
+    c->prod = ct_wg_new();
+    c->cons = ct_wg_new();
+    CT_CHECK(c->ch && c->prod && c->cons);
+    start(2);
+    ct_wg_add(c->prod, CH_PRODUCERS);
+    ct_wg_add(c->cons, CH_CONSUMERS);
+    for (unsigned i = 0; i < CH_CONSUMERS; i++) {
+        ca[i] = (chan_arg){c, i};
+        CT_CHECK(ct_go(consumer, &ca[i]) == 0);
+    }
+    for (unsigned i = 0; i < CH_PRODUCERS; i++) {
+        pa[i] = (chan_arg){c, i};
+        CT_CHECK(ct_go(producer, &pa[i]) == 0);
+    }
+    CT_CHECK(ct_go(closer, c) == 0);
+    ct_wg_wait(c->cons);
+    CT_CHECK(!atomic_load(&c->bad));
+    CT_CHECK(atomic_load(&c->got) == CH_PRODUCERS * CH_PER);
+    for (size_t v = 0; v < CH_PRODUCERS * CH_PER; v++)
+        if (atomic_load(&c->seen[v]) != 1)
+            ct_test_fail("value %zu received %u times", v, atomic_load(&c->seen[v]));
+    stop_clean();
+    ct_chan_free(c->ch);
+    ct_wg_free(c->prod);
+    ct_wg_free(c->cons);
+    free(c);
+    return 0;
+}
+
+/* ---- hand-offs, timeouts, sleeps, close ----------------------------------- */
+
+typedef struct {
+    ct_chan *to_co, *to_thread;
+    ct_wg *wg;
+} handoff_ctx;
+
+static void echo(void *arg)
+{
+    handoff_ctx *h = arg;
+    uint64_t v;
+
+    while (ct_chan_recv(h->to_co, &v) == CT_OK) {
+        v = v * 2 + 1;
+        if (ct_chan_send(h->to_thread, &v) != CT_OK)
+            break;
+    }
+    ct_wg_done(h->wg);
+}
+
+static int test_handoff(void *arg)
+{
+    handoff_ctx h = {ct_chan_new("go_like", sizeof(uint64_t), 0),
+                     ct_chan_new("go_like", sizeof(uint64_t), 0), ct_wg_new()};
+
+    (void)arg;
+    CT_CHECK(h.to_co && h.to_thread && h.wg);
+    start(2);
+    ct_wg_add(h.wg, 1);
+    CT_CHECK(ct_go(echo, &h) == 0);
+    for (uint64_t i = 0; i < 20000; i++) {
+        uint64_t r;
+        CT_CHECK(ct_chan_send(h.to_co, &i) == CT_OK);
+        CT_CHECK(ct_chan_recv(h.to_thread, &r) == CT_OK);
+        if (r != i * 2 + 1)
+            ct_test_fail("round %llu: got %llu", (unsigned long long)i, (unsigned long long)r);
+    }
+    ct_chan_close(h.to_co);
+    ct_wg_wait(h.wg);
+    stop_clean();
+    ct_chan_free(h.to_co);
+    ct_chan_free(h.to_thread);
+    ct_wg_free(h.wg);
+    return 0;
+}
+
+typedef struct {
+    ct_chan *empty, *fed;
+    ct_wg *wg;
+    _Atomic int timeout_rc, fed_rc;
+    _Atomic int64_t waited_ns;
+} timeout_ctx;
+
+static void wait_empty(void *arg)
+{
+    timeout_ctx *t = arg;
+    uint64_t v;
+    int64_t t0 = ct_now_ns();
+    int rc = ct_chan_recv_timeout(t->empty, &v, 20 * 1000 * 1000);
+
+    atomic_store(&t->waited_ns, ct_now_ns() - t0);
+    atomic_store(&t->timeout_rc, rc);
+    ct_wg_done(t->wg);
+}
+
+static void wait_fed(void *arg)
+{
+    timeout_ctx *t = arg;
+    uint64_t v = 0;
+
+    /* a long timeout that a send ends first */
+    atomic_store(&t->fed_rc, ct_chan_recv_timeout(t->fed, &v, 60ll * 1000 * 1000 * 1000));
+    if (v != 42)
+        atomic_store(&t->fed_rc, -1000);
+    ct_wg_done(t->wg);
+}
+
+static int test_timeout(void *arg)
+{
+    timeout_ctx t = {.empty = ct_chan_new("go_like", sizeof(uint64_t), 0),
+                     .fed = ct_chan_new("go_like", sizeof(uint64_t), 0),
+                     .wg = ct_wg_new()};
+    uint64_t v = 42;
+
+    (void)arg;
+    CT_CHECK(t.empty && t.fed && t.wg);
+    start(2);
+    ct_wg_add(t.wg, 2);
+    CT_CHECK(ct_go(wait_empty, &t) == 0);
+    CT_CHECK(ct_go(wait_fed, &t) == 0);
+    CT_CHECK(ct_chan_send(t.fed, &v) == CT_OK);
+    ct_wg_wait(t.wg);
+    CT_CHECK(atomic_load(&t.timeout_rc) == CT_TIMEOUT);
+    CT_CHECK(atomic_load(&t.waited_ns) >= 20 * 1000 * 1000);
+    CT_CHECK(atomic_load(&t.fed_rc) == CT_OK);
+    stop_clean();
+    ct_chan_free(t.empty);
+    ct_chan_free(t.fed);
+    ct_wg_free(t.wg);
+    return 0;
+}
+
+typedef struct {
+    ct_wg *wg;
+    _Atomic int short_sleeps;
+} sleep_ctx;
+
+typedef struct {
+    sleep_ctx *s;
+    int64_t ns;
+} sleep_arg;
+
+static void sleeper(void *arg)
+{
+    sleep_arg *a = arg;
+    int64_t t0 = ct_now_ns();
+
+    ct_sleep_until(t0 + a->ns);
+    if (ct_now_ns() - t0 < a->ns)
+        atomic_fetch_add(&a->s->short_sleeps, 1);
+    ct_wg_done(a->s->wg);
+}
+
+static int test_sleep_many(void *arg)
+{
+    enum { N = 200 };
+    sleep_ctx s = {.wg = ct_wg_new()};
+    sleep_arg a[N];
+
+    (void)arg;
+    CT_CHECK(s.wg);
+    start(2);
+    ct_wg_add(s.wg, N);
+    for (int i = 0; i < N; i++) {
+        a[i] = (sleep_arg){&s, (int64_t)(1 + i % 10) * 1000 * 1000};
+        CT_CHECK(ct_go(sleeper, &a[i]) == 0);
+    }
+    ct_wg_wait(s.wg);
+    CT_CHECK(atomic_load(&s.short_sleeps) == 0);
+    stop_clean();
+    ct_wg_free(s.wg);
+    return 0;
+}
+
+typedef struct {
+    ct_chan *ch;
+    ct_wg *parked, *done;
+    _Atomic int closed_seen;
+} close_ctx;
+
+static void recv_until_closed(void *arg)
+{
+    close_ctx *c = arg;
+    uint64_t v = 7;
+
+    ct_wg_done(c->parked);
+    if (ct_chan_recv(c->ch, &v) == CT_CLOSED && v == 0)
+        atomic_fetch_add(&c->closed_seen, 1);
+    ct_wg_done(c->done);
+}
+
+static int test_close_wakes(void *arg)
+{
+    enum { N = 50 };
+    close_ctx c = {.ch = ct_chan_new("go_like", sizeof(uint64_t), 0),
+                   .parked = ct_wg_new(),
+                   .done = ct_wg_new()};
+
+    (void)arg;
+    CT_CHECK(c.ch && c.parked && c.done);
+    start(2);
+    ct_wg_add(c.parked, N);
+    ct_wg_add(c.done, N);
+    for (int i = 0; i < N; i++)
+        CT_CHECK(ct_go(recv_until_closed, &c) == 0);
+    ct_wg_wait(c.parked); /* each is about to receive (some may still run) */
+    CT_CHECK(ct_chan_close(c.ch) == CT_OK);
+    ct_wg_wait(c.done);
+    CT_CHECK(atomic_load(&c.closed_seen) == N);
+    stop_clean();
+    ct_chan_free(c.ch);
+    ct_wg_free(c.parked);
+    ct_wg_free(c.done);
+    return 0;
+}
+
+/* ---- yield, wg, oversubscription ----------------------------------------- */
+
+typedef struct {
+    _Atomic int turn; /* whose turn: 0 or 1 */
+    _Atomic int stuck;
+    ct_wg *wg;
+} yield_ctx;
+
+typedef struct {
+    yield_ctx *y;
+    int me;
+} yield_arg;
+
+static void taker(void *arg)
+{
+    yield_arg *a = arg;
+
+    for (int i = 0; i < 1000; i++) {
+        int spins = 0;
+        /* one worker: the other can only run when we yield */
+        while (atomic_load(&a->y->turn) != a->me) {
+            ct_go_yield();
+            if (++spins > 1000000) {
+                atomic_store(&a->y->stuck, 1);
+                break;
+            }
+        }
+        atomic_store(&a->y->turn, 1 - a->me);
+    }
+    ct_wg_done(a->y->wg);
+}
+
+static int test_yield(void *arg)
+{
+    yield_ctx y = {.wg = ct_wg_new()};
+    yield_arg a0 = {&y, 0}, a1 = {&y, 1};
+
+    (void)arg;
+    CT_CHECK(y.wg);
+    start(1);
+    ct_wg_add(y.wg, 2);
+    CT_CHECK(ct_go(taker, &a0) == 0);
+    CT_CHECK(ct_go(taker, &a1) == 0);
+    ct_wg_wait(y.wg);
+    CT_CHECK(!atomic_load(&y.stuck));
+    stop_clean();
+    ct_wg_free(y.wg);
+    return 0;
+}
+
+typedef struct {
+    ct_wg *inner, *outer;
+    _Atomic int inner_done;
+    _Atomic int ok;
+} wgco_ctx;
+
+static void inner(void *arg)
+{
+    wgco_ctx *c = arg;
+
+    ct_sleep_until(ct_now_ns() + 1000 * 1000);
+    atomic_fetch_add(&c->inner_done, 1);
+    ct_wg_done(c->inner);
+}
+
+static void outer(void *arg)
+{
+    wgco_ctx *c = arg;
+
+    ct_wg_add(c->inner, 10);
+    for (int i = 0; i < 10; i++)
+        if (ct_go(inner, c))
+            ct_test_fail("ct_go from a coroutine failed");
+    ct_wg_wait(c->inner); /* parks this coroutine */
+    atomic_store(&c->ok, atomic_load(&c->inner_done) == 10);
+    ct_wg_done(c->outer);
+}
+
+static int test_wg_in_coroutine(void *arg)
+{
+    wgco_ctx c = {.inner = ct_wg_new(), .outer = ct_wg_new()};
+
+    (void)arg;
+    CT_CHECK(c.inner && c.outer);
+    start(1); /* one worker: the waiting coroutine must park, not spin */
+    ct_wg_add(c.outer, 1);
+    CT_CHECK(ct_go(outer, &c) == 0);
+    ct_wg_wait(c.outer);
+    CT_CHECK(atomic_load(&c.ok));
+    stop_clean();
+    ct_wg_free(c.inner);
+    ct_wg_free(c.outer);
+    return 0;
+}
+
+enum { RING = 16, LAPS = 500 };
+
+typedef struct {
+    ct_chan *link[RING];
+    ct_wg *wg;
+    _Atomic int bad;
+} ring_ctx;
+
+typedef struct {
+    ring_ctx *r;
+    unsigned i;
+} ring_arg;
+
+static void ring_node(void *arg)
+{
+    ring_arg *a = arg;
+    ct_chan *in = a->r->link[a->i], *out = a->r->link[(a->i + 1) % RING];
+    uint64_t v;
+
+    for (;;) {
+        if (ct_chan_recv(in, &v) != CT_OK)
+            break;
+        if (v == UINT64_MAX) { /* the stop token: pass it on once */
+            if (a->i != RING - 1)
+                ct_chan_send(out, &v);
+            break;
+        }
+        v++;
+        if (a->i == RING - 1 && v >= (uint64_t)RING * LAPS)
+            v = UINT64_MAX;
+        if (ct_chan_send(out, &v) != CT_OK)
+            atomic_store(&a->r->bad, 1);
+    }
+    ct_wg_done(a->r->wg);
+}
+
+static int test_oversubscribed(void *arg)
+{
+    ring_ctx r = {.wg = ct_wg_new()};
+    ring_arg a[RING];
+    uint64_t v = 0;
+
+    (void)arg;
+    CT_CHECK(r.wg);
+    for (int i = 0; i < RING; i++)
+        CT_CHECK((r.link[i] = ct_chan_new("go_like", sizeof(uint64_t), i % 2)));
+    start(8);
+    ct_wg_add(r.wg, RING);
+    for (unsigned i = 0; i < RING; i++) {
+        a[i] = (ring_arg){&r, i};
+        CT_CHECK(ct_go(ring_node, &a[i]) == 0);
+    }
+    CT_CHECK(ct_chan_send(r.link[0], &v) == CT_OK);
+    ct_wg_wait(r.wg);
+    CT_CHECK(!atomic_load(&r.bad));
+    stop_clean();
+    for (int i = 0; i < RING; i++)
+        ct_chan_free(r.link[i]);
+    ct_wg_free(r.wg);
+    return 0;
+}
+
+/* ---- shutdown ------------------------------------------------------------ */
+
+static void recv_forever(void *arg)
+{
+    uint64_t v;
+
+    ct_chan_recv(arg, &v); /* nobody sends: still parked at shutdown */
+}
+
+static int test_parked_at_shutdown(void *arg)
+{
+    ct_chan *ch = ct_chan_new("go_like", sizeof(uint64_t), 0);
+    ct_go_opts o = {.name = "left_behind"};
+
+    (void)arg;
+    CT_CHECK(ch);
+    start(2);
+    CT_CHECK(ct_go_with(&o, recv_forever, ch) == 0);
+    /* shutdown runs it until it parks in its receive, then reports it */
+    CT_CHECK(ct_go_shutdown() == 1);
+    ct_chan_free(ch);
+    return 0;
+}
+
+static int test_restart(void *arg)
+{
+    ct_wg *wg = ct_wg_new();
+
+    (void)arg;
+    CT_CHECK(wg);
+    for (int round = 0; round < 3; round++) {
+        ct_wg_add(wg, 100);
+        for (int i = 0; i < 100; i++)
+            CT_CHECK(ct_go(noop, wg) == 0); /* the first starts the scheduler */
+        ct_wg_wait(wg);
+        CT_CHECK(ct_go_procs() > 0);
+        stop_clean();
+        CT_CHECK(ct_go_procs() == 0);
+    }
+    CT_CHECK(ct_go_start(2) == 0);
+    CT_CHECK(ct_go_start(2) == -EBUSY);
+    stop_clean();
+    ct_wg_free(wg);
+    return 0;
+}
+
+static int test_bad_opts(void *arg)
+{
+    ct_go_opts tiny = {.stack_size = 1024};
+
+    (void)arg;
+    CT_CHECK(ct_go(NULL, NULL) == -EINVAL);
+    CT_CHECK(ct_go_with(&tiny, noop, NULL) == -EINVAL);
+    CT_CHECK(ct_go_procs() == 0); /* refused before starting anything */
+    return 0;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+    static const ct_test_case fixed[] = {
+        {.name = "go/spawn_100k", .fn = test_spawn_100k, .timeout_s = 60},
+        {.name = "go/spawn_nested", .fn = test_spawn_nested, .timeout_s = 30},
+        {.name = "go/stacks_reused", .fn = test_stacks_reused, .timeout_s = 30},
+        {.name = "go/handoff_thread_co", .fn = test_handoff, .timeout_s = 30},
+        {.name = "go/timeout_parked", .fn = test_timeout, .timeout_s = 20},
+        {.name = "go/sleep_many", .fn = test_sleep_many, .timeout_s = 20},
+        {.name = "go/close_wakes_parked", .fn = test_close_wakes, .timeout_s = 20},
+        {.name = "go/yield", .fn = test_yield, .timeout_s = 20},
+        {.name = "go/wg_in_coroutine", .fn = test_wg_in_coroutine, .timeout_s = 20},
+        {.name = "go/oversubscribed", .fn = test_oversubscribed, .timeout_s = 30},
+        {.name = "go/parked_at_shutdown", .fn = test_parked_at_shutdown, .timeout_s = 20},
+        {.name = "go/restart", .fn = test_restart, .timeout_s = 20},
+        {.name = "go/bad_opts", .fn = test_bad_opts, .timeout_s = 10},
+    };
+    static const size_t caps[] = {0, 1, 64};
+    size_t nfixed = sizeof fixed / sizeof fixed[0], n = nfixed, max;
+    ct_test_case *cases;
+    chan_case *cc;
+    char *names;
+
+    max = nfixed + ct_registry_count(ct_chan_descs()) * 3;
+    cases = calloc(max, sizeof *cases);
+    cc = calloc(max, sizeof *cc);
+    names = calloc(max, 64);
+    if (!cases || !cc || !names)
+        ct_die("test_go_validate: out of memory");
+    memcpy(cases, fixed, sizeof fixed);
+    for (const ct_chan_ops *const *o = ct_chan_impls(); *o; o++) {
+        if (!((*o)->desc.caps & CT_CAP_COROUTINE))
+            continue;
+        for (size_t k = 0; k < 3; k++, n++) {
+            cc[n] = (chan_case){(*o)->desc.name, caps[k]};
+            snprintf(names + n * 64, 64, "go/chan/%s/%zu", (*o)->desc.name, caps[k]);
+            cases[n] = (ct_test_case){
+                .name = names + n * 64, .fn = test_chan, .arg = &cc[n], .timeout_s = 60};
+        }
+    }
+    if (n == nfixed)
+        ct_die("test_go_validate: no channel design declares CT_CAP_COROUTINE");
+    return ct_test_main(argc, argv, cases, n);
+}

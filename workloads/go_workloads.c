@@ -1,0 +1,224 @@
+/*
+ * go_workloads.c: the coroutine runtime's own costs (primitives/go), with
+ * Go's goroutines as the peer (workloads/go/peers_go.go):
+ *
+ *   go/spawn/fcontext    start a coroutine that only calls wg_done; per
+ *                        batch of n, on a coroutine (as Go's loop runs on a
+ *                        goroutine): add n, start n, wait (inside the timed
+ *                        region): the cost of a `go f()` and its join
+ *   go/switch/fcontext   one worker, two coroutines handing control back
+ *                        and forth with ct_go_yield: one iteration is one
+ *                        switch
+ *
+ * Counters: items_per_second and ns_per_op. Verification, outside the timed
+ * region: every coroutine started ran exactly once (spawn), each side made
+ * exactly its yields (switch), and shutdown finds nothing parked.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "ct_bench.h"
+#include "go.h"
+#include "workloads.h"
+
+typedef struct {
+    ct_wg *wg;
+    _Atomic uint64_t ran CT_CACHE_ALIGNED;
+    uint64_t started;
+    int64_t wall_ns; /* the loop's, for ns_per_op */
+} spawn_run;
+
+static void spawned(void *arg)
+{
+    spawn_run *r = arg;
+
+    /* relaxed: checked after the WaitGroup's wait */
+    atomic_fetch_add_explicit(&r->ran, 1, memory_order_relaxed);
+    ct_wg_done(r->wg);
+}
+
+static void *spawn_setup(ct_bench_state *st)
+{
+    spawn_run *r = ct_alloc_aligned(sizeof *r);
+
+    if (!r || !(r->wg = ct_wg_new()) || ct_go_start(0) < 0) {
+        ct_bench_error(st, "go/spawn: cannot start the scheduler or allocate");
+        return r;
+    }
+    return r;
+}
+
+/* The spawning loop runs on a coroutine, as Go's benchmark runs on a
+ * goroutine: a spawn from a coroutine goes to its worker's run queue, where
+ * one from a plain thread would go through the injection queue. */
+typedef struct {
+    spawn_run *r;
+    uint64_t n;
+    ct_wg *batch_done;
+} spawner_arg;
+
+static void spawner(void *arg)
+{
+    spawner_arg *a = arg;
+    spawn_run *r = a->r;
+
+    ct_wg_add(r->wg, (int64_t)a->n);
+    for (uint64_t i = 0; i < a->n; i++) {
+        if (ct_go(spawned, r) != 0) {
+            ct_wg_add(r->wg, -(int64_t)(a->n - i));
+            break;
+        }
+        r->started++;
+    }
+    ct_wg_wait(r->wg);
+    ct_wg_done(a->batch_done);
+}
+
+static void spawn_run_thread(ct_bench_state *st)
+{
+    spawn_run *r = ct_bench_shared(st);
+    spawner_arg a = {.r = r, .batch_done = ct_wg_new()};
+    int64_t t0 = ct_now_ns();
+
+    if (!r || !r->wg || !a.batch_done) {
+        ct_wg_free(a.batch_done);
+        return;
+    }
+    while ((a.n = ct_bench_next_batch(st)) != 0) {
+        ct_wg_add(a.batch_done, 1);
+        if (ct_go(spawner, &a) != 0) {
+            ct_wg_done(a.batch_done);
+            break;
+        }
+        ct_wg_wait(a.batch_done);
+    }
+    r->wall_ns = ct_now_ns() - t0;
+    ct_bench_items(st, r->started);
+    ct_wg_free(a.batch_done);
+}
+
+static void spawn_teardown(ct_bench_state *st, void *shared)
+{
+    spawn_run *r = shared;
+    size_t parked = ct_go_shutdown();
+
+    if (!r)
+        return;
+    if (r->wg && !ct_bench_failed(st)) {
+        /* relaxed: the workers are joined */
+        uint64_t ran = atomic_load_explicit(&r->ran, memory_order_relaxed);
+
+        if (r->started != ct_bench_iterations(st))
+            ct_bench_error(st, "go/spawn: %llu of %llu coroutines started",
+                           (unsigned long long)r->started,
+                           (unsigned long long)ct_bench_iterations(st));
+        else if (ran != r->started)
+            ct_bench_error(st, "go/spawn: %llu coroutines ran, %llu started",
+                           (unsigned long long)ran, (unsigned long long)r->started);
+        else if (parked)
+            ct_bench_error(st, "go/spawn: %zu coroutines left parked", parked);
+        ct_bench_counter(st, "ns_per_op",
+                         (double)r->wall_ns / (double)(r->started ? r->started : 1),
+                         CT_COUNTER_TOTAL);
+    }
+    ct_wg_free(r->wg);
+    ct_free_aligned(r);
+}
+
+typedef struct {
+    ct_wg *wg;
+    uint64_t each; /* yields each side makes in this batch */
+    uint64_t made[2];
+    int64_t wall_ns; /* the loop's, for ns_per_op */
+} switch_run;
+
+typedef struct {
+    switch_run *r;
+    int side;
+} switch_arg;
+
+static void switcher(void *arg)
+{
+    switch_arg *a = arg;
+
+    for (uint64_t i = 0; i < a->r->each; i++) {
+        ct_go_yield();
+        a->r->made[a->side]++; /* each side its own word; read after the wait */
+    }
+    ct_wg_done(a->r->wg);
+}
+
+static void *switch_setup(ct_bench_state *st)
+{
+    switch_run *r = ct_alloc_aligned(sizeof *r);
+
+    ct_go_shutdown(); /* a scheduler of one worker, ours */
+    if (!r || !(r->wg = ct_wg_new()) || ct_go_start(1) < 0)
+        ct_bench_error(st, "go/switch: cannot start a one-worker scheduler or allocate");
+    return r;
+}
+
+static void switch_run_thread(ct_bench_state *st)
+{
+    switch_run *r = ct_bench_shared(st);
+    switch_arg a[2] = {{r, 0}, {r, 1}};
+    uint64_t n, done = 0;
+    int64_t t0 = ct_now_ns();
+
+    if (!r || !r->wg)
+        return;
+    while ((n = ct_bench_next_batch(st)) != 0) {
+        r->each = (n + 1) / 2;
+        ct_wg_add(r->wg, 2);
+        if (ct_go(switcher, &a[0]) || ct_go(switcher, &a[1])) {
+            ct_bench_error(st, "go/switch: cannot start a coroutine");
+            ct_wg_add(r->wg, -2); /* neither counted: the run is failed */
+            break;
+        }
+        ct_wg_wait(r->wg);
+        done += 2 * r->each;
+    }
+    r->wall_ns = ct_now_ns() - t0;
+    ct_bench_items(st, done);
+    r->each = done / 2; /* what each side must have made, for teardown */
+}
+
+static void switch_teardown(ct_bench_state *st, void *shared)
+{
+    switch_run *r = shared;
+    size_t parked = ct_go_shutdown();
+
+    if (!r)
+        return;
+    if (r->wg && !ct_bench_failed(st)) {
+        if (r->made[0] != r->each || r->made[1] != r->each)
+            ct_bench_error(st, "go/switch: the sides yielded %llu and %llu times, not %llu each",
+                           (unsigned long long)r->made[0], (unsigned long long)r->made[1],
+                           (unsigned long long)r->each);
+        else if (parked)
+            ct_bench_error(st, "go/switch: %zu coroutines left parked", parked);
+        ct_bench_counter(st, "ns_per_op", (double)r->wall_ns / (double)(r->each ? 2 * r->each : 1),
+                         CT_COUNTER_TOTAL);
+    }
+    ct_wg_free(r->wg);
+    ct_free_aligned(r);
+}
+
+void ct_workload_go_register(const ct_bench_config *cfg)
+{
+    ct_bench *b;
+
+    (void)cfg;
+    b = ct_bench_register(&(ct_bench_def){.name = "go/spawn/fcontext",
+                                          .run = spawn_run_thread,
+                                          .setup = spawn_setup,
+                                          .teardown = spawn_teardown});
+    if (!b)
+        ct_die("go/spawn: out of memory registering it");
+    b = ct_bench_register(&(ct_bench_def){.name = "go/switch/fcontext",
+                                          .run = switch_run_thread,
+                                          .setup = switch_setup,
+                                          .teardown = switch_teardown});
+    if (!b)
+        ct_die("go/switch: out of memory registering it");
+}
