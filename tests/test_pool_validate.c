@@ -238,8 +238,9 @@ static int test_validate(void *arg)
 {
     const ct_test_cell *cell = arg;
     const ct_pool_ops *ops = cell->impl;
-    bool spawn = !strncmp(ops->desc.name, "spawn", 5);
-    vrun r = {.per_thread = spawn ? 300 : 3000};
+    bool per_task = ops->desc.caps & CT_POOL_CAP_PER_TASK;
+    bool bounded = ops->desc.caps & CT_POOL_CAP_BOUNDED;
+    vrun r = {.per_thread = per_task ? 300 : 3000};
     size_t total = (size_t)cell->threads * r.per_thread;
     ct_pool_stats s;
 
@@ -259,7 +260,7 @@ static int test_validate(void *arg)
     }
     ct_pool_get_stats(r.p, &s);
     CT_CHECK(s.tasks_done == total && s.tasks_dropped == 0);
-    CT_CHECK(s.workers_peak <= (spawn && ops == ct_pool_find("spawn") ? total : 4));
+    CT_CHECK(s.workers_peak <= (per_task && !bounded ? total : 4));
     CT_CHECK(ct_pool_errors(r.p, NULL) == 0);
     CT_CHECK(ct_pool_shutdown(r.p, CT_POOL_DRAIN) == 0);
     CT_CHECK(ct_pool_shutdown(r.p, CT_POOL_ABORT) == 0); /* only the first acts */
@@ -396,7 +397,8 @@ static int test_shutdown_running(void *arg)
     for (unsigned i = 0; i < 10; i++) /* spawn_sem takes 2, the others all */
         if (ct_pool_try_submit(p, gated_task, &g) == 0)
             accepted++;
-    CT_CHECK(accepted == 10 || (accepted == 2 && ops == ct_pool_find("spawn_sem")));
+    CT_CHECK(accepted == 10 || (accepted == 2 && (ops->desc.caps & CT_POOL_CAP_PER_TASK) &&
+                                (ops->desc.caps & CT_POOL_CAP_BOUNDED)));
     gate_wait_started(&g, 2); /* two run, the rest queue (spawn: all run) */
     shutter_start(&sh, p, CT_POOL_DRAIN);
     probes = probe_until_closed(p, &g);
@@ -471,7 +473,7 @@ static int test_shutdown_blocked(void *arg)
     printf("  %s: %u accepted, %u ran, %llu dropped\n", ops->desc.name, atomic_load(&b.accepted),
            ran, (unsigned long long)sh.dropped);
     CT_CHECK(ran >= 1 && atomic_load(&b.accepted) == ran + sh.dropped);
-    if (ops == ct_pool_find("spawn_sem")) /* nothing is queued: nothing to drop */
+    if (ops->desc.caps & CT_POOL_CAP_PER_TASK) /* nothing is queued: nothing to drop */
         CT_CHECK(sh.dropped == 0);
     else /* the queue was full */
         CT_CHECK(sh.dropped >= 2);
@@ -619,7 +621,7 @@ static int test_errors(void *arg)
     ret = ct_pool_wait(p);
     CT_CHECK(ct_pool_errors(p, &first) == want);
     CT_CHECK(ret == first && first < 0 && (-first - 1) % 7 == 3);
-    if (ops != ct_pool_find("spawn") && ops != ct_pool_find("spawn_sem"))
+    if (!(ops->desc.caps & CT_POOL_CAP_PER_TASK))
         CT_CHECK(first == -4); /* one worker runs them in order */
     ct_pool_free(p);
     return 0;
@@ -687,8 +689,8 @@ static int test_dynamic_bounds(void *arg)
 static int test_registry(void *arg)
 {
     /* The release list, in report order (a test build may list more). */
-    static const char *const want[] = {"fixed",   "dynamic", "stealing",
-                                       "sharded", "spawn",   "spawn_sem"};
+    static const char *const want[] = {"fixed", "dynamic",   "stealing", "sharded",
+                                       "spawn", "spawn_sem", "go"};
     const ct_pool_ops *const *impls = ct_pool_impls();
     const ct_impl_desc *const *descs = ct_pool_descs();
     long last = -1;
@@ -735,7 +737,7 @@ static int test_params(void *arg)
 
     (void)arg;
     for (const ct_pool_ops *const *o = ct_pool_impls(); *o; o++) {
-        if (*o == ct_pool_find("spawn"))
+        if (((*o)->desc.caps & CT_POOL_CAP_PER_TASK) && !((*o)->desc.caps & CT_POOL_CAP_BOUNDED))
             continue; /* takes no bound */
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
             errno = 0;
@@ -788,7 +790,7 @@ int main(int argc, char **argv)
         (ct_test_case){.name = "dynamic_bounds", .fn = test_dynamic_bounds, .timeout_s = 20};
     for (const ct_pool_ops *const *o = ct_pool_impls(); *o; o++) {
         bool bounded = (*o)->desc.caps & CT_POOL_CAP_BOUNDED;
-        bool queued = bounded && *o != ct_pool_find("spawn_sem");
+        bool queued = bounded && !((*o)->desc.caps & CT_POOL_CAP_PER_TASK);
 
         comps[nc++] = (ct_test_competitor){*o, (*o)->desc.name, NULL};
         for (size_t i = 0; i < PER_IMPL; i++) {

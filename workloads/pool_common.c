@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "ct_common.h"
+#include "ct_futex.h"
 #include "ct_hist.h"
 #include "ct_leakcheck.h"
 #include "pool_common.h"
@@ -122,9 +123,8 @@ static int task_fn(void *arg)
     /* release: publishes t_start to the submitter's acquire load */
     atomic_fetch_add_explicit(t, 1, memory_order_release);
     if (r->sh.sleep) {
-        struct timespec ts = {(time_t)(r->sh.cost_ns / 1000000000),
-                              (long)(r->sh.cost_ns % 1000000000)};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+        /* parks a coroutine (the go pool's tasks), sleeps a thread otherwise */
+        ct_sleep_until(ct_now_ns() + (int64_t)r->sh.cost_ns);
     } else if (r->sh.cost_ns) {
         /* Busy on the clock, not a calibrated loop count: this host's speed
          * changes between phases, which would stretch a counted loop (Go's
@@ -341,7 +341,9 @@ static void task_teardown(ct_bench_state *st, void *shared)
                        name, (unsigned long long)ps.tasks_done, (unsigned long long)tasks,
                        ps.workers, (unsigned long long)ps.threads_started,
                        (unsigned long long)ps.threads_retired);
-    if (r->lc_ok && ct_leakcheck_end(&r->lc, NULL, 1000, stderr) > 0)
+    /* the coroutine scheduler's workers are the runtime's (shared), not a pool's */
+    if (r->lc_ok &&
+        ct_leakcheck_end(&r->lc, (const char *const[]){"ct-go-", NULL}, 1000, stderr) > 0)
         ct_bench_error(st, "%s: threads of the pool left after shutdown", name);
     if (tasks && r->cpu1 > r->cpu0)
         ct_bench_counter(st, "cpu_ns_per_task", (double)(r->cpu1 - r->cpu0) / (double)tasks,

@@ -15,8 +15,8 @@
 static int check_params(const ct_pool_ops *ops, const ct_pool_params *in, ct_pool_params *out)
 {
     *out = in ? *in : (ct_pool_params){0};
-    if (ops == &ct_pool_spawn) /* no bound of any kind */
-        return 0;
+    if ((ops->desc.caps & CT_POOL_CAP_PER_TASK) && !(ops->desc.caps & CT_POOL_CAP_BOUNDED))
+        return 0; /* a thread or coroutine per task, no bound of any kind */
     if (out->max_workers < 1 || out->max_workers > 4096 || out->min_workers > out->max_workers)
         return -EINVAL;
     if (out->idle_timeout_ns < 0 || out->queue_cap > ((size_t)1 << 30))

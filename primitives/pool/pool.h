@@ -102,7 +102,8 @@ enum { CT_POOL_DRAIN = 0, CT_POOL_ABORT = 1 };
 
 enum {
     CT_POOL_CAP_BOUNDED = 1u << 16, /* submit can block (a queue or a thread limit) */
-    CT_POOL_CAP_TRACE = 1u << 17    /* records its worker count over time */
+    CT_POOL_CAP_TRACE = 1u << 17,   /* records its worker count over time */
+    CT_POOL_CAP_PER_TASK = 1u << 18 /* a thread or coroutine per task: no queue, no order */
 };
 
 /* The competitor's contract: one table per design. */

@@ -14,6 +14,7 @@
     X(ct_pool_stealing)                                                                            \
     X(ct_pool_sharded)                                                                             \
     X(ct_pool_spawn)                                                                               \
-    X(ct_pool_spawn_sem)
+    X(ct_pool_spawn_sem)                                                                           \
+    X(ct_pool_go)
 
 #endif /* CT_POOL_LIST_H */

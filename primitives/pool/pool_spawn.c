@@ -232,6 +232,6 @@ const ct__pool_vt ct__pool_spawn_vt = {
 const ct_pool_ops ct_pool_spawn = {
     .desc = {.name = "spawn",
              .summary = "one thread per task, no bound (the seeds' naive go f())",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_PER_TASK},
     .vt = &ct__pool_spawn_vt,
 };

@@ -9,6 +9,7 @@
 const ct_pool_ops ct_pool_spawn_sem = {
     .desc = {.name = "spawn_sem",
              .summary = "one thread per task, at most k at once (the seeds' semaphore pattern)",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED |
+                     CT_POOL_CAP_PER_TASK},
     .vt = &ct__pool_spawn_vt,
 };
