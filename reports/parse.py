@@ -61,14 +61,18 @@ def parse_name(run_name, entry_threads):
         return None, "expected <family>/<workload>/<impl>/..."
     if any(":" in s for s in segments[:3]):
         return None, "family, workload and impl must come before the key:value parameters"
-    params, threads = [], None
+    params, threads, impl = [], None, segments[2]
     for seg in segments[3:]:
         if seg in GB_NAME_FLAGS:
             continue
         key, sep, value = seg.partition(":")
         if not sep or not key or not value:
             return None, f"segment '{seg}' is not key:value"
-        if key == "threads":
+        if key == "rt":
+            # the runtime (rt:go: on coroutines) is drawn as a line of its
+            # own beside the thread runs and Go's, not as a panel without Go
+            impl = f"{impl}@{value}"
+        elif key == "threads":
             try:
                 threads = int(value)
             except ValueError:
@@ -78,7 +82,7 @@ def parse_name(run_name, entry_threads):
     if threads is None:
         # Google Benchmark omits threads:1 unless the thread count was set.
         threads = entry_threads if isinstance(entry_threads, int) else 1
-    return BenchName(segments[0], segments[1], segments[2], tuple(params), threads), None
+    return BenchName(segments[0], segments[1], impl, tuple(params), threads), None
 
 
 def finite(value):

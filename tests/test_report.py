@@ -209,6 +209,29 @@ class ReportOnFixture(unittest.TestCase):
         self.assertTrue(summary["probe"]["changed"])
 
 
+class Names(unittest.TestCase):
+    """How a benchmark name splits into the report's parts."""
+
+    def setUp(self):
+        sys.path.insert(0, str(ROOT))
+        from reports.parse import parse_name
+        self.parse = parse_name
+
+    def test_threads_and_params(self):
+        name, err = self.parse("chan/mpmc/go_like/cap:64/real_time/threads:4", None)
+        self.assertIsNone(err)
+        self.assertEqual((name.family, name.workload, name.impl), ("chan", "mpmc", "go_like"))
+        self.assertEqual(name.params, (("cap", 64),))
+        self.assertEqual(name.threads, 4)
+
+    def test_rt_is_folded_into_the_impl(self):
+        # rt:go runs are a line of their own beside Go's, not a panel without it
+        name, err = self.parse("chan/pipeline/go_like/rt:go/cap:0/real_time/threads:4", None)
+        self.assertIsNone(err)
+        self.assertEqual(name.impl, "go_like@go")
+        self.assertEqual(name.params, (("cap", 0),))
+
+
 class BadInput(unittest.TestCase):
     """Missing or broken input exits non-zero and says what to do."""
 

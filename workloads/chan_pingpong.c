@@ -2,6 +2,7 @@
  * chan_pingpong.c: the round trip.
  *
  *   chan/pingpong/<impl>/cap:<n>/real_time/threads:2
+ *   chan/pingpong/<impl>/rt:go/cap:<n>/real_time/threads:2
  *
  * Thread 0 sends a ping on channel a and waits for its pong on channel b;
  * thread 1 echoes. One iteration is one round trip: items_per_second is round
@@ -13,6 +14,11 @@
  * side closes both channels as its loop ends (loop_done): if the time budget
  * cuts one side short, the other side's pending or next send or receive
  * returns CT_CLOSED and it runs out its loop without blocking.
+ *
+ * rt:go (designs with CT_CAP_COROUTINE): the two sides are coroutines on
+ * the scheduler (go.h), as Go's are goroutines; bench thread 0 runs the
+ * pinging side's batches on a coroutine and waits for each, bench thread 1
+ * only runs out its loop. No time budget there (one batch: one wait).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +26,7 @@
 
 #include "chan.h"
 #include "ct_bench.h"
+#include "go.h"
 #include "ct_hist.h"
 #include "ct_work.h"
 #include "workloads.h"
@@ -30,7 +37,11 @@ typedef struct pp_run {
     ct_chan *a, *b; /* ping: 0 -> 1; pong: 1 -> 0 */
     uint64_t trips, mismatches, t0, t1;
     int errs;
-    ct_hist hist; /* thread 0 only */
+    ct_hist hist; /* thread 0 only (rt:go: the pinging coroutine) */
+    /* rt:go */
+    ct_wg *echo_wg, *batch_wg; /* the echoing coroutine; one pinging batch */
+    uint64_t batch_n;          /* round trips the pinging coroutine makes next */
+    bool stopped;
 } pp_run;
 
 static void pp_free(pp_run *r)
@@ -41,6 +52,8 @@ static void pp_free(pp_run *r)
         ct_chan_free(r->a);
     if (r->b)
         ct_chan_free(r->b);
+    ct_wg_free(r->echo_wg);
+    ct_wg_free(r->batch_wg);
     ct_free_aligned(r);
 }
 
@@ -123,6 +136,94 @@ static void pp_done(ct_bench_state *st, void *shared)
     ct_chan_close(r->b);
 }
 
+/* ---- rt:go: both sides as coroutines --------------------------------------- */
+
+static void pp_echo_co(void *arg)
+{
+    pp_run *r = arg;
+    uint64_t v;
+
+    while (ct_chan_recv(r->a, &v) == CT_OK && ct_chan_send(r->b, &v) == CT_OK) {}
+    ct_wg_done(r->echo_wg);
+}
+
+/* batch_n more round trips, continuing the count in trips. */
+static void pp_ping_co(void *arg)
+{
+    pp_run *r = arg;
+    uint64_t n = r->trips, v;
+
+    for (uint64_t i = 0; i < r->batch_n && !r->stopped; i++, n++) {
+        uint64_t t = (n & (LAT_EVERY - 1)) ? 0 : ct_now_ns();
+
+        if (ct_chan_send(r->a, &n) != CT_OK || ct_chan_recv(r->b, &v) != CT_OK) {
+            r->stopped = true;
+            break;
+        }
+        if (CT_UNLIKELY(v != n))
+            r->mismatches++;
+        if (t)
+            ct_hist_add(&r->hist, ct_now_ns() - t);
+    }
+    r->trips = n;
+    ct_wg_done(r->batch_wg);
+}
+
+static void pp_go_thread(ct_bench_state *st)
+{
+    pp_run *r = ct_bench_shared(st);
+    uint64_t n;
+
+    if (ct_bench_thread_index(st) != 0 || !r || !r->echo_wg || !r->batch_wg) {
+        CT_BENCH_LOOP(st, i)
+        {
+            (void)i; /* the sides are coroutines: nothing to do here */
+        }
+        return;
+    }
+    ct_wg_add(r->echo_wg, 1);
+    if (ct_go(pp_echo_co, r) != 0) {
+        ct_wg_done(r->echo_wg);
+        r->stopped = true;
+        ct_bench_error(st, "pingpong rt:go: cannot start the echo");
+    }
+    r->t0 = ct_now_ns();
+    while ((n = ct_bench_next_batch(st)) != 0) {
+        if (r->stopped)
+            continue;
+        r->batch_n = n;
+        ct_wg_add(r->batch_wg, 1);
+        if (ct_go(pp_ping_co, r) != 0) {
+            ct_wg_done(r->batch_wg);
+            r->stopped = true;
+        }
+        ct_wg_wait(r->batch_wg);
+    }
+    ct_bench_items(st, r->trips);
+}
+
+/* Thread 0, before the harness stops the clock: end the echo. */
+static void pp_go_done(ct_bench_state *st, void *shared)
+{
+    pp_run *r = shared;
+
+    if (!r || ct_bench_thread_index(st) != 0 || !r->echo_wg)
+        return;
+    r->t1 = ct_now_ns();
+    ct_chan_close(r->a);
+    ct_chan_close(r->b);
+    ct_wg_wait(r->echo_wg);
+}
+
+static void *pp_go_setup(ct_bench_state *st)
+{
+    pp_run *r = pp_setup(st);
+
+    if (r && (!(r->echo_wg = ct_wg_new()) || !(r->batch_wg = ct_wg_new())))
+        ct_bench_error(st, "out of memory");
+    return r;
+}
+
 static void pp_teardown(ct_bench_state *st, void *shared)
 {
     pp_run *r = shared;
@@ -165,4 +266,17 @@ void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bo
     ct_bench_time_budget(
         b,
         cfg->quick ? 0.1 : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
+    if (!(ct_chan_find(impl)->desc.caps & CT_CAP_COROUTINE))
+        return;
+    snprintf(name, sizeof name, "chan/pingpong/%s/rt:go", impl);
+    b = ct_bench_register(&(ct_bench_def){.name = name,
+                                          .run = pp_go_thread,
+                                          .setup = pp_go_setup,
+                                          .teardown = pp_teardown,
+                                          .loop_done = pp_go_done,
+                                          .user = (void *)impl});
+    if (!b)
+        ct_die("chan/pingpong/%s/rt:go: out of memory registering it", impl);
+    ct_bench_param(b, "cap", general ? caps : caps + 1, general ? 2 : 1);
+    ct_bench_thread_counts(b, two, 1);
 }

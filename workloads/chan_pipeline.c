@@ -4,7 +4,15 @@
  * same loop run sequentially in one thread, the baseline it has to beat.
  *
  *   chan/pipeline/<impl>/cap:<n>/real_time/threads:<K>   (K = 4, 6, 8 stages)
+ *   chan/pipeline/<impl>/rt:go/cap:<n>/real_time/threads:<K>
  *   chan/pipeline/sequential/real_time/threads:1
+ *
+ * rt:go (designs with CT_CAP_COROUTINE): every stage is a coroutine on the
+ * scheduler (go.h), as Go runs the seeds' pipeline on goroutines; bench
+ * thread 0 starts them and generates through a generator coroutine, the
+ * other K - 1 bench threads only run out their loops (the K in the name
+ * stays the number of stages). The drain after the last value is inside
+ * the timed region (loop_done waits for it), as it is for threads.
  *
  * K = 4 is the seeds' pipeline; each further stage forwards its input
  * unchanged (standing for one more step of processing), so K is the number
@@ -25,6 +33,7 @@
 
 #include "chan.h"
 #include "ct_bench.h"
+#include "go.h"
 #include "ct_work.h"
 #include "workloads.h"
 
@@ -35,6 +44,9 @@ typedef struct pl_run {
     int stages;
     uint64_t generated, sum, t0, t1;
     int errs;
+    /* rt:go */
+    ct_wg *stages_wg, *gen_wg; /* the stage coroutines; one generator batch */
+    uint64_t gen_n;            /* values the generator coroutine sends next */
 } pl_run;
 
 static uint64_t expected_sum(uint64_t n)
@@ -51,6 +63,8 @@ static void pl_free(pl_run *r)
     for (int k = 0; k < r->stages - 1; k++)
         if (r->c[k])
             ct_chan_free(r->c[k]);
+    ct_wg_free(r->stages_wg);
+    ct_wg_free(r->gen_wg);
     ct_free_aligned(r);
 }
 
@@ -148,6 +162,97 @@ static void pl_done(ct_bench_state *st, void *shared)
         ct_chan_close(r->c[0]); /* ends the stages in turn */
 }
 
+/* ---- rt:go: the stages as coroutines -------------------------------------- */
+
+typedef struct {
+    pl_run *r;
+    int k;
+} pl_stage_arg;
+
+static void pl_stage_co(void *arg)
+{
+    pl_stage_arg *a = arg;
+
+    stage(a->r, a->k);
+    ct_wg_done(a->r->stages_wg);
+}
+
+/* Sends the next gen_n values, continuing the count. */
+static void pl_generator_co(void *arg)
+{
+    pl_run *r = arg;
+
+    for (uint64_t i = 0; i < r->gen_n; i++) {
+        uint64_t n = r->generated;
+
+        if (ct_chan_send(r->c[0], &n) != CT_OK) {
+            r->errs++;
+            break;
+        }
+        r->generated = n + 1;
+    }
+    ct_wg_done(r->gen_wg);
+}
+
+static void pl_go_thread(ct_bench_state *st)
+{
+    pl_run *r = ct_bench_shared(st);
+    pl_stage_arg args[MAX_STAGES];
+    uint64_t n;
+    bool ok = r && r->stages_wg && r->gen_wg;
+
+    if (ct_bench_thread_index(st) != 0 || !ok) {
+        CT_BENCH_LOOP(st, i)
+        {
+            (void)i; /* the stages are coroutines: nothing to do here */
+        }
+        return;
+    }
+    ct_wg_add(r->stages_wg, r->stages - 1);
+    for (int k = 1; k < r->stages; k++) {
+        args[k] = (pl_stage_arg){r, k};
+        if (ct_go(pl_stage_co, &args[k]) != 0) {
+            ct_bench_error(st, "pipeline rt:go: cannot start stage %d", k);
+            ct_wg_add(r->stages_wg, -(r->stages - k));
+            break;
+        }
+    }
+    r->t0 = ct_now_ns();
+    while ((n = ct_bench_next_batch(st)) != 0) {
+        if (ct_bench_failed(st) || r->errs)
+            continue;
+        r->gen_n = n;
+        ct_wg_add(r->gen_wg, 1);
+        if (ct_go(pl_generator_co, r) != 0) {
+            ct_wg_done(r->gen_wg);
+            r->errs++;
+        }
+        ct_wg_wait(r->gen_wg);
+    }
+    ct_bench_items(st, r->generated);
+}
+
+/* Thread 0, before the harness stops the clock: close the generator's
+ * channel and wait for the stages to drain it. */
+static void pl_go_done(ct_bench_state *st, void *shared)
+{
+    pl_run *r = shared;
+
+    if (!r || ct_bench_thread_index(st) != 0 || !r->stages_wg)
+        return;
+    ct_chan_close(r->c[0]);
+    ct_wg_wait(r->stages_wg);
+}
+
+static void *pl_go_setup(ct_bench_state *st)
+{
+    pl_run *r = pl_setup(st);
+
+    if (r && (!(r->stages_wg = ct_wg_new()) || !(r->gen_wg = ct_wg_new())))
+        ct_bench_error(st, "out of memory");
+    return r;
+}
+
 static void pl_teardown(ct_bench_state *st, void *shared)
 {
     pl_run *r = shared;
@@ -217,4 +322,20 @@ void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bo
     ct_bench_time_budget(
         b,
         cfg->quick ? 0.1 : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
+    if (!(ct_chan_find(impl)->desc.caps & CT_CAP_COROUTINE))
+        return;
+    /* No time budget: one batch, so the bench thread waits for the
+     * generator once (a budget's small batches would each cost a wake-up).
+     * Coroutines do not collapse when oversubscribed, as spinning threads do. */
+    snprintf(name, sizeof name, "chan/pipeline/%s/rt:go", impl);
+    b = ct_bench_register(&(ct_bench_def){.name = name,
+                                          .run = pl_go_thread,
+                                          .setup = pl_go_setup,
+                                          .teardown = pl_teardown,
+                                          .loop_done = pl_go_done,
+                                          .user = (void *)impl});
+    if (!b)
+        ct_die("chan/pipeline/%s/rt:go: out of memory registering it", impl);
+    ct_bench_param(b, "cap", cfg->quick ? caps_quick : caps_full, cfg->quick ? 1 : 2);
+    ct_bench_thread_counts(b, stages, cfg->quick ? 1 : 3);
 }
