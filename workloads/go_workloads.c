@@ -41,6 +41,7 @@ static void *spawn_setup(ct_bench_state *st)
 {
     spawn_run *r = ct_alloc_aligned(sizeof *r);
 
+    ct_go_shutdown(); /* a scheduler of the default size, whoever ran before */
     if (!r || !(r->wg = ct_wg_new()) || ct_go_start(0) < 0) {
         ct_bench_error(st, "go/spawn: cannot start the scheduler or allocate");
         return r;
