@@ -9,13 +9,26 @@
  *   go/switch/fcontext   one worker, two coroutines handing control back
  *                        and forth with ct_go_yield: one iteration is one
  *                        switch
+ *   go/park/fcontext     100 000 coroutines parked at once (in a WaitGroup
+ *                        wait): resident memory per coroutine, the seeds'
+ *                        "a goroutine starts with a 2 KB stack"
+ *   go/park/pthread      the same with 1 000 threads (default attributes)
+ *
+ * park runs once (one iteration): counters bytes_per_waiter (the growth
+ * of the process's resident set, /proc/self/statm, over the waiters; a
+ * fresh scheduler, so no stack from an earlier run is resident) and
+ * waiters. Go's peer counts its runtime's stack and heap in use instead
+ * (its freed stacks stay resident and are reused).
  *
  * Counters: items_per_second and ns_per_op. Verification, outside the timed
  * region: every coroutine started ran exactly once (spawn), each side made
  * exactly its yields (switch), and shutdown finds nothing parked.
  */
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ct_bench.h"
 #include "go.h"
@@ -205,6 +218,100 @@ static void switch_teardown(ct_bench_state *st, void *shared)
     ct_free_aligned(r);
 }
 
+/* ---- park: resident memory per parked waiter ------------------------------ */
+
+static long resident_bytes(void)
+{
+    long size, resident;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (!f)
+        return -1;
+    if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+        resident = -1;
+    fclose(f);
+    return resident < 0 ? -1 : resident * sysconf(_SC_PAGESIZE);
+}
+
+typedef struct {
+    ct_wg *parked, *release, *exited;
+} park_run;
+
+static void park_one(void *arg)
+{
+    park_run *r = arg;
+
+    ct_wg_done(r->parked);
+    ct_wg_wait(r->release); /* parked here while the resident set is read */
+    ct_wg_done(r->exited);
+}
+
+static void *park_thread_main(void *arg)
+{
+    park_one(arg);
+    return NULL;
+}
+
+static void park_run_thread(ct_bench_state *st)
+{
+    const bool threads = ct_bench_user(st) != NULL;
+    const int64_t n = threads ? 1000 : 100000;
+    park_run r = {ct_wg_new(), ct_wg_new(), ct_wg_new()};
+    pthread_t *tids = threads ? calloc((size_t)n, sizeof *tids) : NULL;
+    int64_t started = 0;
+    long before = -1, after = -1;
+
+    ct_go_shutdown(); /* fresh stacks: none resident from an earlier run */
+    if (!r.parked || !r.release || !r.exited || (threads && !tids) || ct_go_start(0) < 0) {
+        ct_bench_error(st, "go/park: cannot allocate or start the scheduler");
+        CT_BENCH_LOOP(st, i)
+        {
+            (void)i;
+        }
+        goto out;
+    }
+    ct_wg_add(r.release, 1);
+    CT_BENCH_LOOP(st, i)
+    {
+        (void)i;
+        before = resident_bytes();
+        ct_wg_add(r.parked, n);
+        ct_wg_add(r.exited, n);
+        for (; started < n; started++) {
+            int rc = threads ? -pthread_create(&tids[started], NULL, park_thread_main, &r)
+                             : ct_go(park_one, &r);
+            if (rc)
+                break;
+        }
+        if (started < n) {
+            ct_wg_add(r.parked, -(n - started));
+            ct_wg_add(r.exited, -(n - started));
+            ct_bench_error(st, "go/park: only %lld of %lld waiters started", (long long)started,
+                           (long long)n);
+        }
+        ct_wg_wait(r.parked); /* every waiter has run up to its wait */
+        after = resident_bytes();
+        ct_wg_done(r.release);
+        ct_wg_wait(r.exited);
+    }
+    for (int64_t i = 0; threads && i < started; i++)
+        pthread_join(tids[i], NULL);
+    if (before < 0 || after < 0)
+        ct_bench_error(st, "go/park: /proc/self/statm unreadable");
+    else if (started)
+        ct_bench_counter(st, "bytes_per_waiter", (double)(after - before) / (double)started,
+                         CT_COUNTER_TOTAL);
+    ct_bench_counter(st, "waiters", (double)started, CT_COUNTER_TOTAL);
+    ct_bench_items(st, (uint64_t)started);
+out:
+    if (ct_go_shutdown() != 0)
+        ct_bench_error(st, "go/park: coroutines left parked");
+    free(tids);
+    ct_wg_free(r.parked);
+    ct_wg_free(r.release);
+    ct_wg_free(r.exited);
+}
+
 void ct_workload_go_register(const ct_bench_config *cfg)
 {
     ct_bench *b;
@@ -222,4 +329,13 @@ void ct_workload_go_register(const ct_bench_config *cfg)
                                           .teardown = switch_teardown});
     if (!b)
         ct_die("go/switch: out of memory registering it");
+    for (int threads = 0; threads < 2; threads++) {
+        b = ct_bench_register(
+            &(ct_bench_def){.name = threads ? "go/park/pthread" : "go/park/fcontext",
+                            .run = park_run_thread,
+                            .user = threads ? (void *)"pthread" : NULL});
+        if (!b)
+            ct_die("go/park: out of memory registering it");
+        ct_bench_fixed_iterations(b, 1);
+    }
 }

@@ -64,6 +64,7 @@ type result struct {
 	items   uint64
 	lat     []int64
 	err     string
+	extra   map[string]float64 // more counters, by name (go/park's resident set)
 }
 
 type bench struct {

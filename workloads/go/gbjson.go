@@ -42,6 +42,9 @@ func iteration(b bench, fi, k, reps int, n uint64, r result, perItem string) ent
 		e["lat_p50_ns"], e["lat_p99_ns"] = percentile(r.lat, 0.5), percentile(r.lat, 0.99)
 		e["lat_p999_ns"], e["lat_samples"] = percentile(r.lat, 0.999), len(r.lat)
 	}
+	for k, v := range r.extra {
+		e[k] = v
+	}
 	if r.err != "" {
 		e["error_occurred"], e["error_message"] = true, r.err
 	}

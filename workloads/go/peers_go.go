@@ -94,6 +94,42 @@ func goSwitch(n uint64) result {
 	return r
 }
 
+// goPark: 100 000 goroutines parked at once in a WaitGroup wait; the bytes
+// in use per goroutine: the growth of the runtime's stack and heap in use
+// (runtime.MemStats), since Go keeps the stacks of earlier runs resident
+// and reuses them, so its resident set no longer grows (go_workloads.c
+// measures its coroutines' resident set over a fresh scheduler instead).
+// One park per run, whatever n.
+func goPark(n uint64) result {
+	const waiters = 100000
+	var parked, release, exited sync.WaitGroup
+	_ = n
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	start := time.Now()
+	release.Add(1)
+	parked.Add(waiters)
+	exited.Add(waiters)
+	for i := 0; i < waiters; i++ {
+		go func() {
+			parked.Done()
+			release.Wait()
+			exited.Done()
+		}()
+	}
+	parked.Wait()
+	runtime.ReadMemStats(&m1)
+	release.Done()
+	exited.Wait()
+	r := result{elapsed: time.Since(start), items: waiters}
+	inuse := func(m *runtime.MemStats) float64 { return float64(m.StackInuse + m.HeapInuse) }
+	r.extra = map[string]float64{
+		"bytes_per_waiter": (inuse(&m1) - inuse(&m0)) / waiters, "waiters": waiters,
+	}
+	return r
+}
+
 // goBenches: the go family's benchmarks, named as contend_bench names them
 // with impl "go"; quick runs the same two.
 func goBenches(quick bool) []bench {
@@ -101,5 +137,6 @@ func goBenches(quick bool) []bench {
 	return []bench{
 		{"go/spawn/go/real_time/threads:1", 1, goSpawn},
 		{"go/switch/go/real_time/threads:1", 1, goSwitch},
+		{"go/park/go/iterations:1/real_time/threads:1", 1, goPark},
 	}
 }
