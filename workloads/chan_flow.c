@@ -34,6 +34,21 @@
  * Counters: ns_per_msg (the run's wall time, first send to last receive, per
  * message received), lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_samples;
  * items_per_second is messages per second.
+ *
+ * rt:go (designs with CT_CAP_COROUTINE), the same five workloads with every
+ * producer and consumer a coroutine on the scheduler (go.h), as Go's are
+ * goroutines:
+ *
+ *   chan/<workload>/<impl>/rt:go/cap:<n>/real_time/threads:<T>
+ *
+ * T keeps its meaning (mpsc: T-1 producer and 1 consumer coroutines). Bench
+ * thread 0 starts the consumers, then for each batch of n iterations starts
+ * the P producers, each sending n messages (continuing its sequence, so the
+ * total is P times the iterations, as for threads), and waits for them; the
+ * other bench threads only run out their loops. As its loop ends (loop_done,
+ * inside the timed region) thread 0 closes the channels and waits for the
+ * consumers to drain them. The same per-role code (produce_one, consume_all),
+ * the same verification and counters; no time budget (one batch: one wait).
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -45,6 +60,7 @@
 #include "ct_bench.h"
 #include "ct_hist.h"
 #include "ct_work.h"
+#include "go.h"
 #include "workloads.h"
 
 #define MAXP 8
@@ -74,7 +90,15 @@ typedef struct flow_prod {
     int send_err;
 } CT_CACHE_ALIGNED flow_prod;
 
-typedef struct flow_run {
+typedef struct flow_run flow_run;
+
+/* rt:go: what a producer or consumer coroutine is started with. */
+typedef struct flow_co {
+    flow_run *r;
+    int idx; /* the producer's or consumer's number */
+} flow_co;
+
+struct flow_run {
     ct_chan *ch[MAXP]; /* nch channels */
     int nch;
     bool select_send, check_order;
@@ -82,7 +106,11 @@ typedef struct flow_run {
     _Atomic int producers_left CT_CACHE_ALIGNED;
     flow_prod prod[MAXP];
     flow_cons *cons[MAXP];
-} flow_run;
+    /* rt:go */
+    ct_wg *cons_wg, *batch_wg; /* the consumer coroutines; one batch of producers */
+    uint64_t batch_n;          /* messages each producer coroutine sends next */
+    flow_co co_prod[MAXP], co_cons[MAXP];
+};
 
 static void roles(enum flow_kind k, int threads, int *P, int *C)
 {
@@ -116,6 +144,8 @@ static void flow_free(flow_run *r)
             ct_chan_free(r->ch[k]);
     for (int k = 0; k < MAXP; k++)
         ct_free_aligned(r->cons[k]);
+    ct_wg_free(r->cons_wg);
+    ct_wg_free(r->batch_wg);
     ct_free_aligned(r);
 }
 
@@ -160,8 +190,6 @@ oom:
     return NULL;
 }
 
-/* me->sent is this thread's own field, kept current in the loop: flow_done
- * (same thread) reads it. */
 /* One send: on the producer's channel, or with a select over all of them. */
 static int send_one(flow_run *r, int p, msg *m)
 {
@@ -174,22 +202,37 @@ static int send_one(flow_run *r, int p, msg *m)
     return i < 0 ? i : cs[i].status;
 }
 
-static void produce(ct_bench_state *st, flow_run *r, int p)
+/* Producer p's next message (a thread's loop iteration, or a coroutine's).
+ * me->sent is the producer's own field, kept current: after a failed send it
+ * sends no more (reported after the run), its caller runs out its count. */
+static inline void produce_one(flow_run *r, int p)
 {
     flow_prod *me = &r->prod[p];
+    uint64_t n = me->sent;
+    msg m = {.id = (uint64_t)p << 40 | n, .ts = (n & (LAT_EVERY - 1)) ? 0 : ct_now_ns()};
 
-    me->t_start = ct_now_ns();
+    if (CT_UNLIKELY(me->send_err || send_one(r, p, &m) != CT_OK)) {
+        me->send_err = 1;
+        return;
+    }
+    me->sent = n + 1;
+}
+
+static void produce(ct_bench_state *st, flow_run *r, int p)
+{
+    r->prod[p].t_start = ct_now_ns();
     CT_BENCH_LOOP(st, i)
     {
         (void)i;
-        uint64_t n = me->sent;
-        msg m = {.id = (uint64_t)p << 40 | n, .ts = (n & (LAT_EVERY - 1)) ? 0 : ct_now_ns()};
-        if (CT_UNLIKELY(me->send_err || send_one(r, p, &m) != CT_OK)) {
-            me->send_err = 1; /* keep running out the loop, report after */
-            continue;
-        }
-        me->sent = n + 1;
+        produce_one(r, p);
     }
+}
+
+/* Every channel, closed: ends the consumers' receive loops once drained. */
+static void close_all(flow_run *r)
+{
+    for (int k = 0; k < r->nch; k++)
+        ct_chan_close(r->ch[k]);
 }
 
 /* As each thread's loop ends, before the harness's end barrier: the last
@@ -205,8 +248,7 @@ static void flow_done(ct_bench_state *st, void *shared)
     /* acq_rel: the last producer closes after every producer's last send
      * (a release sequence on this counter) */
     if (atomic_fetch_sub_explicit(&r->producers_left, 1, memory_order_acq_rel) == 1)
-        for (int k = 0; k < r->nch; k++)
-            ct_chan_close(r->ch[k]);
+        close_all(r);
 }
 
 /* One receive: plain, or a select over the channels not yet closed (a
@@ -227,17 +269,43 @@ static int recv_one(flow_run *r, ct_case *cs, int *open, msg *m)
     return CT_CLOSED;
 }
 
-static void consume(ct_bench_state *st, flow_run *r, int k)
+/* Consumer k: receives until every channel is closed and drained, checking
+ * and counting each message (a thread's first loop iteration, or a
+ * coroutine's whole run). */
+static void consume_all(flow_run *r, int k)
 {
     flow_cons *me = r->cons[k];
     const uint64_t P = (uint64_t)r->P;
-    bool done = false;
     msg m;
     ct_case cs[MAXP];
     int open = r->nch;
 
     for (int j = 0; j < r->nch; j++)
         cs[j] = (ct_case){.chan = r->ch[j], .dir = CT_RECV, .elem = &m};
+    while (recv_one(r, cs, &open, &m) == CT_OK) {
+        uint64_t p = m.id >> 40, s = m.id & ((UINT64_C(1) << 40) - 1);
+        if (CT_UNLIKELY(p >= P)) {
+            me->bad_id++;
+            continue;
+        }
+        if (CT_UNLIKELY((int64_t)s <= me->last[p]) && r->check_order)
+            me->bad_order++;
+        me->last[p] = (int64_t)s;
+        me->count[p]++;
+        me->sum[p] += s;
+        me->sq[p] += s * s;
+        me->received++;
+        if (m.ts) {
+            uint64_t now = ct_now_ns();
+            ct_hist_add(&me->hist, now > m.ts ? now - m.ts : 0);
+        }
+    }
+    me->t_end = ct_now_ns();
+}
+
+static void consume(ct_bench_state *st, flow_run *r, int k)
+{
+    bool done = false;
 
     CT_BENCH_LOOP(st, i)
     {
@@ -245,27 +313,9 @@ static void consume(ct_bench_state *st, flow_run *r, int k)
         if (done)
             continue;
         done = true;
-        while (recv_one(r, cs, &open, &m) == CT_OK) {
-            uint64_t p = m.id >> 40, s = m.id & ((UINT64_C(1) << 40) - 1);
-            if (CT_UNLIKELY(p >= P)) {
-                me->bad_id++;
-                continue;
-            }
-            if (CT_UNLIKELY((int64_t)s <= me->last[p]) && r->check_order)
-                me->bad_order++;
-            me->last[p] = (int64_t)s;
-            me->count[p]++;
-            me->sum[p] += s;
-            me->sq[p] += s * s;
-            me->received++;
-            if (m.ts) {
-                uint64_t now = ct_now_ns();
-                ct_hist_add(&me->hist, now > m.ts ? now - m.ts : 0);
-            }
-        }
-        me->t_end = ct_now_ns();
+        consume_all(r, k);
     }
-    ct_bench_items(st, me->received);
+    ct_bench_items(st, r->cons[k]->received);
 }
 
 static void flow_thread(ct_bench_state *st)
@@ -284,6 +334,101 @@ static void flow_thread(ct_bench_state *st)
         produce(st, r, idx);
     else
         consume(st, r, idx - r->P);
+}
+
+/* ---- rt:go: producers and consumers as coroutines ------------------------ */
+
+static void flow_consumer_co(void *arg)
+{
+    flow_co *a = arg;
+
+    consume_all(a->r, a->idx);
+    ct_wg_done(a->r->cons_wg);
+}
+
+/* batch_n more messages from one producer, continuing its sequence. */
+static void flow_producer_co(void *arg)
+{
+    flow_co *a = arg;
+    const uint64_t n = a->r->batch_n;
+
+    for (uint64_t i = 0; i < n; i++)
+        produce_one(a->r, a->idx);
+    ct_wg_done(a->r->batch_wg);
+}
+
+/* fn(a) on a coroutine that wg counts (it calls ct_wg_done as it ends);
+ * false if it could not start. */
+static bool go_counted(ct_bench_state *st, ct_wg *wg, ct_go_fn fn, flow_co *a, const char *role)
+{
+    int err;
+
+    ct_wg_add(wg, 1);
+    if ((err = ct_go(fn, a)) == 0)
+        return true;
+    ct_wg_done(wg);
+    ct_bench_error(st, "rt:go: cannot start %s %d: %s", role, a->idx, strerror(-err));
+    return false;
+}
+
+/* Bench thread 0 drives the coroutines (Google Benchmark's batches are
+ * asked for from bench threads only); the others run out their loops. */
+static void flow_go_thread(ct_bench_state *st)
+{
+    flow_run *r = ct_bench_shared(st);
+    bool ok = r && r->cons_wg && r->batch_wg;
+    uint64_t n, received = 0;
+
+    if (ct_bench_thread_index(st) != 0 || !ok) {
+        CT_BENCH_LOOP(st, i)
+        {
+            (void)i; /* producers and consumers are coroutines: nothing here */
+        }
+        return;
+    }
+    /* a consumer missing would leave producers blocked: then start none */
+    for (int k = 0; k < r->C && ok; k++) {
+        r->co_cons[k] = (flow_co){r, k};
+        ok = go_counted(st, r->cons_wg, flow_consumer_co, &r->co_cons[k], "consumer");
+    }
+    uint64_t t0 = ct_now_ns();
+    for (int p = 0; p < r->P; p++) {
+        r->co_prod[p] = (flow_co){r, p};
+        r->prod[p].t_start = t0;
+    }
+    while ((n = ct_bench_next_batch(st)) != 0) {
+        if (!ok)
+            continue;
+        r->batch_n = n;
+        for (int p = 0; p < r->P && ok; p++)
+            ok = go_counted(st, r->batch_wg, flow_producer_co, &r->co_prod[p], "producer");
+        ct_wg_wait(r->batch_wg);
+    }
+    for (int k = 0; k < r->C; k++)
+        received += r->cons[k]->received; /* final: flow_go_done waited for them */
+    ct_bench_items(st, received);
+}
+
+/* Thread 0, before the harness stops the clock: every producer has
+ * finished (each batch was waited for); close the channels and wait for the
+ * consumers to drain them. */
+static void flow_go_done(ct_bench_state *st, void *shared)
+{
+    flow_run *r = shared;
+
+    if (!r || ct_bench_thread_index(st) != 0 || !r->cons_wg)
+        return;
+    close_all(r);
+    ct_wg_wait(r->cons_wg);
+}
+
+static void *flow_go_setup(ct_bench_state *st)
+{
+    flow_run *r = flow_setup(st);
+
+    if (r && (!(r->cons_wg = ct_wg_new()) || !(r->batch_wg = ct_wg_new())))
+        ct_bench_error(st, "out of memory");
+    return r;
 }
 
 /* sum and sum of squares of 0..n-1, mod 2^64 */
@@ -343,6 +488,19 @@ static void flow_teardown(ct_bench_state *st, void *shared)
     flow_free(r);
 }
 
+/* One registration: the thread version or rt:go, over the same points. */
+static ct_bench *flow_register(const char *name, const ct_bench_def *def, const int64_t *caps,
+                               size_t ncaps, const int *threads, size_t nthreads)
+{
+    ct_bench *b = ct_bench_register(def);
+
+    if (!b)
+        ct_die("%s: out of memory registering it", name);
+    ct_bench_param(b, "cap", caps, ncaps);
+    ct_bench_thread_counts(b, threads, nthreads);
+    return b;
+}
+
 void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool general);
 
 void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool general)
@@ -361,52 +519,69 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
                  {FLOW_MPMC, "mpmc"},
                  {FLOW_SELECT_RX, "select_rx"},
                  {FLOW_SELECT_BOTH, "select_both"}};
+    const bool go = ct_chan_find(impl)->desc.caps & CT_CAP_COROUTINE;
     char name[96];
 
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         if (!general && kinds[k].kind != FLOW_SPSC)
             continue; /* spsc_ring: 1 to 1 only */
         /* one def per (kind, impl), kept for the life of the process: the
-         * registration holds on to it */
+         * registrations hold on to it */
         flow_def *d = malloc(sizeof *d);
         if (!d)
             ct_die("chan/%s/%s: out of memory registering it", kinds[k].name, impl);
         d->kind = kinds[k].kind;
         d->impl = impl;
-        snprintf(name, sizeof name, "chan/%s/%s", kinds[k].name, impl);
-        ct_bench *b = ct_bench_register(&(ct_bench_def){.name = name,
-                                                        .run = flow_thread,
-                                                        .setup = flow_setup,
-                                                        .teardown = flow_teardown,
-                                                        .loop_done = flow_done,
-                                                        .user = d});
         /* a ring needs a slot: the benchmark-only designs have no cap 0 */
         const int64_t *caps = cfg->quick ? caps_quick : caps_full;
         size_t ncaps = cfg->quick ? 2 : 4, skip = general ? 0 : 1;
         if (kinds[k].kind == FLOW_SELECT_RX || kinds[k].kind == FLOW_SELECT_BOTH)
             caps = sel_caps, ncaps = 2; /* Go's select figures: unbuffered and 64 */
-        ct_bench_param(b, "cap", caps + skip, ncaps - skip);
+        const int *tc = spsc_t;
+        size_t ntc = 1;
         switch (kinds[k].kind) {
         case FLOW_SPSC:
-            ct_bench_thread_counts(b, spsc_t, 1);
             break;
         case FLOW_MPSC:
-            ct_bench_thread_counts(b, cfg->quick ? mpsc_quick : mpsc_full, cfg->quick ? 1 : 2);
+            tc = cfg->quick ? mpsc_quick : mpsc_full, ntc = cfg->quick ? 1 : 2;
             break;
         case FLOW_MPMC:
-            ct_bench_thread_counts(b, cfg->quick ? mpmc_quick : mpmc_full, cfg->quick ? 2 : 3);
+            tc = cfg->quick ? mpmc_quick : mpmc_full, ntc = cfg->quick ? 2 : 3;
             break;
         case FLOW_SELECT_RX:
-            ct_bench_thread_counts(b, cfg->quick ? srx_quick : srx_full, cfg->quick ? 1 : 2);
+            tc = cfg->quick ? srx_quick : srx_full, ntc = cfg->quick ? 1 : 2;
             break;
         case FLOW_SELECT_BOTH:
-            ct_bench_thread_counts(b, cfg->quick ? sboth_quick : sboth_full, cfg->quick ? 1 : 2);
+            tc = cfg->quick ? sboth_quick : sboth_full, ntc = cfg->quick ? 1 : 2;
             break;
         }
+        snprintf(name, sizeof name, "chan/%s/%s", kinds[k].name, impl);
+        ct_bench *b = flow_register(name,
+                                    &(ct_bench_def){.name = name,
+                                                    .run = flow_thread,
+                                                    .setup = flow_setup,
+                                                    .teardown = flow_teardown,
+                                                    .loop_done = flow_done,
+                                                    .user = d},
+                                    caps + skip, ncaps - skip, tc, ntc);
         /* parking on every hand-off (cap 0, oversubscribed) can be 10^3
          * times slower than a buffered run: bound it */
         ct_bench_time_budget(
             b, cfg->quick ? 0.1
                           : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
+        if (!go)
+            continue;
+        /* No time budget: one batch, so thread 0 waits for the producers
+         * once (a budget's small batches would each cost a wake-up), and
+         * coroutines do not collapse when oversubscribed, as threads do. */
+        snprintf(name, sizeof name, "chan/%s/%s/rt:go", kinds[k].name, impl);
+        flow_register(name,
+                      &(ct_bench_def){.name = name,
+                                      .run = flow_go_thread,
+                                      .setup = flow_go_setup,
+                                      .teardown = flow_teardown,
+                                      .loop_done = flow_go_done,
+                                      .user = d},
+                      caps + skip, ncaps - skip, tc, ntc);
     }
 }
