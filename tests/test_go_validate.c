@@ -21,6 +21,9 @@
  *   go/oversubscribed         8 workers on this machine's cores: a ring of
  *                             coroutines passing a token
  *   go/parked_at_shutdown     shutdown reports the coroutine left parked
+ *   go/deadlock_detected      every coroutine parked and the watched thread
+ *                             waiting on them: the deadlock detector reports
+ *                             "all goroutines are asleep", with each wait
  *   go/restart                shutdown, then the scheduler starts again
  *   go/bad_opts               bad stack sizes and a NULL function: EINVAL
  *
@@ -35,6 +38,7 @@
 
 #include "chan.h"
 #include "ct_common.h"
+#include "ct_deadlock.h"
 #include "ct_futex.h"
 #include "ct_test.h"
 #include "go.h"
@@ -647,6 +651,69 @@ static int test_parked_at_shutdown(void *arg)
     return 0;
 }
 
+/* The watchdog's handler: record what it saw, then break the deadlock (a
+ * send to the channel the coroutine waits on), so the case can end. */
+static struct {
+    ct_chan *ch;
+    int reported, saw_thread, saw_coroutine;
+} dl;
+
+static void dl_handler(const ct_wait_info *w, size_t n)
+{
+    uint64_t v = 1;
+
+    if (dl.reported++)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i].coroutine && !strcmp(w[i].coroutine, "stuck") && w[i].op &&
+            !strcmp(w[i].op, "chan recv") && w[i].obj == dl.ch)
+            dl.saw_coroutine = 1;
+        if (!w[i].coroutine && w[i].op && !strcmp(w[i].op, "wg wait"))
+            dl.saw_thread = 1;
+    }
+    ct_deadlock_report(w, n); /* Go's words, on stderr */
+    ct_chan_send(dl.ch, &v);
+}
+
+typedef struct {
+    ct_chan *ch;
+    ct_wg *wg;
+} dl_arg;
+
+static void dl_stuck(void *arg)
+{
+    dl_arg *a = arg;
+    uint64_t v;
+
+    ct_chan_recv(a->ch, &v); /* nobody sends, until the handler does */
+    ct_wg_done(a->wg);
+}
+
+static int test_deadlock_detected(void *arg)
+{
+    dl_arg a = {ct_chan_new("go_like", sizeof(uint64_t), 0), ct_wg_new()};
+    ct_go_opts o = {.name = "stuck"};
+
+    (void)arg;
+    CT_CHECK(a.ch && a.wg);
+    dl.ch = a.ch;
+    start(2);
+    CT_CHECK(ct_wait_watch_self(1) == 0);
+    CT_CHECK(ct_deadlock_watch_start(10, dl_handler) == 0);
+    ct_wg_add(a.wg, 1);
+    CT_CHECK(ct_go_with(&o, dl_stuck, &a) == 0);
+    ct_wg_wait(a.wg); /* returns once the handler has broken the deadlock */
+    ct_deadlock_watch_stop();
+    ct_wait_watch_self(0);
+    CT_CHECK(dl.reported >= 1);
+    CT_CHECK(dl.saw_coroutine);
+    CT_CHECK(dl.saw_thread);
+    stop_clean();
+    ct_chan_free(a.ch);
+    ct_wg_free(a.wg);
+    return 0;
+}
+
 static int test_restart(void *arg)
 {
     ct_wg *wg = ct_wg_new();
@@ -696,6 +763,7 @@ int main(int argc, char **argv)
         {.name = "go/wg_in_coroutine", .fn = test_wg_in_coroutine, .timeout_s = 20},
         {.name = "go/oversubscribed", .fn = test_oversubscribed, .timeout_s = 30},
         {.name = "go/parked_at_shutdown", .fn = test_parked_at_shutdown, .timeout_s = 20},
+        {.name = "go/deadlock_detected", .fn = test_deadlock_detected, .timeout_s = 20},
         {.name = "go/restart", .fn = test_restart, .timeout_s = 20},
         {.name = "go/bad_opts", .fn = test_bad_opts, .timeout_s = 10},
     };

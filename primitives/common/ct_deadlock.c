@@ -1,7 +1,9 @@
 /* ct_deadlock.c: the deadlock watchdog (see ct_deadlock.h). */
 #include "ct_deadlock.h"
+#include "ct_sched_hooks.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
@@ -21,9 +23,20 @@ static struct {
 
 void ct_deadlock_report(const ct_wait_info *waits, size_t n)
 {
-    fprintf(stderr, "all threads are asleep - deadlock!\n\n");
+    bool coroutines = false;
+
     for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "thread %d [%s]: on %p\n", (int)waits[i].tid, waits[i].op, waits[i].obj);
+        coroutines |= waits[i].coroutine != NULL;
+    /* Go's words when coroutines are asleep too */
+    fprintf(stderr, "all %s are asleep - deadlock!\n\n", coroutines ? "goroutines" : "threads");
+    for (size_t i = 0; i < n; i++) {
+        if (waits[i].coroutine)
+            fprintf(stderr, "coroutine '%s' [%s]: on %p\n", waits[i].coroutine,
+                    waits[i].op ? waits[i].op : "parked", waits[i].obj);
+        else
+            fprintf(stderr, "thread %d [%s]: on %p\n", (int)waits[i].tid, waits[i].op,
+                    waits[i].obj);
+    }
     fflush(stderr);
 }
 
@@ -52,22 +65,43 @@ static int nap(void)
     return stop;
 }
 
+/* The coroutine scheduler's part (ct_sched_hooks.h): CT_SCHED_BUSY while a
+ * coroutine runs or can run, else the parked ones' waits into out. */
+static size_t coroutines_asleep(ct_wait_info *out, size_t n, uint64_t *progress)
+{
+    *progress = 0;
+    if (!ct__sched_hooks || !ct__sched_hooks->quiescent)
+        return 0; /* no scheduler: no coroutine */
+    return ct__sched_hooks->quiescent(out, n, progress);
+}
+
 static void *watch(void *arg)
 {
     (void)arg;
     int still = 0;
-    uint64_t last = ct_wait_progress();
+    uint64_t last = ct_wait_progress(), last_co = 0;
     while (!nap()) {
-        size_t alive, waiting;
-        uint64_t now = ct_wait_progress();
+        size_t alive, waiting, nco;
+        uint64_t now = ct_wait_progress(), now_co;
+        ct_wait_info co[MAX_REPORTED];
+
         ct_wait_watched(&alive, &waiting);
-        /* Nothing moved, and everyone is asleep in a wait: once may be a
-         * wake-up in flight; CONFIRM_LOOKS in a row is a deadlock. */
-        still = (alive > 0 && waiting == alive && now == last) ? still + 1 : 0;
+        nco = coroutines_asleep(co, MAX_REPORTED / 2, &now_co);
+        /* Nothing moved, and everyone is asleep in a wait (every watched
+         * thread, and every coroutine): once may be a wake-up in flight;
+         * CONFIRM_LOOKS in a row is a deadlock. */
+        still = (alive > 0 && waiting == alive && now == last && nco != CT_SCHED_BUSY &&
+                 now_co == last_co)
+                    ? still + 1
+                    : 0;
         last = now;
+        last_co = now_co;
         if (still >= CONFIRM_LOOKS) {
             ct_wait_info w[MAX_REPORTED];
-            size_t n = ct_wait_snapshot(w, MAX_REPORTED);
+            size_t n = ct_wait_snapshot(w, MAX_REPORTED / 2);
+
+            for (size_t i = 0; i < nco && i < MAX_REPORTED / 2; i++)
+                w[n++] = co[i];
             dog.handler(w, n);
             still = 0; /* a handler that returns keeps watching */
         }

@@ -18,6 +18,16 @@
  * waits only when they are about to sleep); the watchdog wakes every
  * period_ms.
  *
+ * With coroutines (go.h): a deadlock also needs every coroutine asleep (no
+ * worker running one, none runnable, no timer pending, no switch since the
+ * last look); the report then says Go's words and lists each parked
+ * coroutine's wait beside the threads':
+ *
+ *     all goroutines are asleep - deadlock!
+ *
+ *     thread 4242 [wg wait]: on 0x55d0c0a2b240
+ *     coroutine 'stage' [chan recv]: on 0x55d0c0a2b100
+ *
  * Synchronization: start/stop from one controlling thread; watched threads
  * come and go freely.
  */

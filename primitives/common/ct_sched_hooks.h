@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "ct_futex.h"
+#include "ct_waitreg.h"
 
 /* The coroutine running on this thread, NULL on a plain thread. */
 extern _Thread_local void *ct__co_current;
@@ -37,7 +38,15 @@ typedef struct ct_sched_hooks {
     /* The current coroutine announces a wait (op NULL: its wait ended), for
      * the scheduler's report of parked coroutines. */
     void (*wait_note)(const char *op, const void *obj);
+    /* For the deadlock detector: if no coroutine is running or runnable and
+     * no timer is pending (every worker asleep), fill out[0..n-1] with the
+     * waits of parked coroutines and return how many are parked; else
+     * return CT_SCHED_BUSY. *progress: a count of switches, which moves
+     * whenever a coroutine runs. */
+    size_t (*quiescent)(ct_wait_info *out, size_t n, uint64_t *progress);
 } ct_sched_hooks;
+
+#define CT_SCHED_BUSY ((size_t)-1)
 
 extern const ct_sched_hooks *ct__sched_hooks;
 

@@ -135,7 +135,8 @@ size_t ct_wait_snapshot(ct_wait_info *out, size_t n)
         pid_t tid = atomic_load_explicit(&w->tid, memory_order_relaxed);
         if (!op || !tid)
             continue;
-        out[k++] = (ct_wait_info){tid, op, atomic_load_explicit(&w->obj, memory_order_relaxed)};
+        out[k++] = (ct_wait_info){
+            .tid = tid, .op = op, .obj = atomic_load_explicit(&w->obj, memory_order_relaxed)};
     }
     return k;
 }

@@ -37,9 +37,10 @@ extern "C" {
 #endif
 
 typedef struct ct_wait_info {
-    pid_t tid;       /* the kernel thread id */
-    const char *op;  /* "chan recv", "pool submit", ... (a string literal) */
-    const void *obj; /* the object waited on */
+    pid_t tid;             /* the kernel thread id; 0 for a coroutine */
+    const char *coroutine; /* a parked coroutine's name (go.h); NULL for a thread */
+    const char *op;        /* "chan recv", "pool submit", ... (a string literal) */
+    const void *obj;       /* the object waited on */
 } ct_wait_info;
 
 /* The calling thread is about to block in op on obj. op must be a string

@@ -86,6 +86,7 @@ void ct__go_run(ct__worker *w, ct__co *co)
         ct__transfer t;
 
         w->cur = co;
+        ct__go_count_run(w);
         /* relaxed: for reports */
         atomic_store_explicit(&co->state, CT__CO_RUNNING, memory_order_relaxed);
         ct__co_current = co;
@@ -193,14 +194,16 @@ static void go_wait_note(const char *op, const void *obj)
 {
     ct__co *co = ct__co_current;
 
-    co->wait_op = op;
-    co->wait_obj = obj;
+    /* relaxed, both: read by reports only; obj first, so a visible op has it */
+    atomic_store_explicit(&co->wait_obj, obj, memory_order_relaxed);
+    atomic_store_explicit(&co->wait_op, op, memory_order_relaxed);
 }
 
 const ct_sched_hooks ct__go_hooks = {
     .park = go_park,
     .ready = go_ready,
     .wait_note = go_wait_note,
+    .quiescent = ct__go_quiescent,
 };
 
 void ct_go_yield(void)

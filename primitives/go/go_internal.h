@@ -50,18 +50,21 @@ enum { CT__GO_REQ_YIELD = 1, CT__GO_REQ_PARK, CT__GO_REQ_EXIT };
 typedef struct ct__worker ct__worker;
 
 typedef struct ct__co {
-    ct__fcontext ctx; /* saved context while not running */
+    /* first: init_unit clears what follows it; read by reports at any time */
+    _Atomic int state; /* CT__CO_*: relaxed, for reports; the queues order the rest */
+    ct__fcontext ctx;  /* saved context while not running */
     ct_go_fn fn;
     void *arg;
     const char *name;
-    _Atomic int state;   /* CT__CO_*: relaxed, for reports; the queues order the rest */
-    int req;             /* CT__GO_REQ_*: written by the coroutine before it switches out */
-    ct_parker *park;     /* REQ_PARK: the parker */
-    int64_t deadline;    /* REQ_PARK: absolute ns, < 0 none */
-    uint64_t timer_seq;  /* bumped when its timer is cancelled; guarded by the timer lock */
-    bool timer_armed;    /* guarded by the timer lock */
-    const char *wait_op; /* the wait it announced (ct_waitreg), for reports */
-    const void *wait_obj;
+    int req;            /* CT__GO_REQ_*: written by the coroutine before it switches out */
+    ct_parker *park;    /* REQ_PARK: the parker */
+    int64_t deadline;   /* REQ_PARK: absolute ns, < 0 none */
+    uint64_t timer_seq; /* bumped when its timer is cancelled; guarded by the timer lock */
+    bool timer_armed;   /* guarded by the timer lock */
+    /* the wait it announced (ct_waitreg), for reports: relaxed atomics, read
+     * by the deadlock detector while the coroutine may be woken */
+    _Atomic(const char *) wait_op;
+    _Atomic(const void *) wait_obj;
     struct ct__co *next;   /* injection queue, free lists */
     struct ct__unit *unit; /* its stack */
 #ifdef CT__GO_TSAN
@@ -77,6 +80,7 @@ typedef struct ct__unit {
     unsigned char *lo; /* lowest usable byte (above the guard page) */
     size_t size;       /* usable bytes, the co struct at the top included */
     bool guarded;      /* a PROT_NONE page below lo; else a canary at lo */
+    _Atomic bool used; /* has held a coroutine: reports may read its struct */
     struct ct__unit *next_free;
     ct__co *co;
 } ct__unit;
@@ -113,6 +117,7 @@ struct ct__worker {
     /* this worker's own counts (one writer; stats sum them): relaxed */
     _Atomic uint64_t started CT_CACHE_ALIGNED;
     _Atomic uint64_t exited;
+    _Atomic uint64_t runs; /* switches into a coroutine: the detector's progress */
 #ifdef CT__GO_TSAN
     void *tsan_sched;
 #endif
@@ -153,9 +158,12 @@ bool ct__go_park_commit(ct__co *co);
 void ct__go_timer_cancel(ct__co *co);
 /* Start the scheduler if it is not running. 0 or -errno. */
 int ct__go_ensure_started(void);
-/* Count a start (on w, or a plain thread's when w is NULL) and an exit. */
+/* Count a start (on w, or a plain thread's when w is NULL), an exit, a run. */
 void ct__go_count_start(ct__worker *w);
 void ct__go_count_exit(ct__worker *w);
+void ct__go_count_run(ct__worker *w);
+/* The deadlock detector's hook (ct_sched_hooks.h). */
+size_t ct__go_quiescent(ct_wait_info *out, size_t n, uint64_t *progress);
 
 /* ---- go_co.c ---- */
 /* Run co on worker w until it switches out; then carry out its request. */

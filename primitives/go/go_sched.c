@@ -591,6 +591,54 @@ void ct__go_count_exit(ct__worker *w)
     bump(&w->exited);
 }
 
+void ct__go_count_run(ct__worker *w)
+{
+    bump(&w->runs);
+}
+
+typedef struct {
+    ct_wait_info *out;
+    size_t n, k, parked;
+} parked_list;
+
+static void list_parked(ct__unit *u, void *ctx)
+{
+    parked_list *l = ctx;
+    /* relaxed: a report; the caller looks again before it decides */
+    if (atomic_load_explicit(&u->co->state, memory_order_relaxed) != CT__CO_PARKED)
+        return;
+    l->parked++;
+    if (l->k < l->n)
+        l->out[l->k++] =
+            (ct_wait_info){.coroutine = u->co->name,
+                           .op = atomic_load_explicit(&u->co->wait_op, memory_order_relaxed),
+                           .obj = atomic_load_explicit(&u->co->wait_obj, memory_order_relaxed)};
+}
+
+size_t ct__go_quiescent(ct_wait_info *out, size_t n, uint64_t *progress)
+{
+    parked_list l = {out, n, 0, 0};
+    bool busy;
+
+    *progress = 0;
+    if (pthread_mutex_trylock(&life) != 0)
+        return CT_SCHED_BUSY; /* starting or stopping */
+    if (!atomic_load_explicit(&running, memory_order_relaxed)) {
+        pthread_mutex_unlock(&life);
+        return 0;
+    }
+    for (unsigned i = 0; i < R.n; i++) /* relaxed: the caller compares looks */
+        *progress += atomic_load_explicit(&R.w[i]->runs, memory_order_relaxed);
+    /* seq_cst: the same loads as a sleeper's recheck */
+    busy = atomic_load_explicit(&R.nsleeping, memory_order_seq_cst) != R.n ||
+           atomic_load_explicit(&R.next_deadline, memory_order_seq_cst) != INT64_MAX ||
+           has_work(NULL);
+    if (!busy)
+        ct__go_units_each(list_parked, &l);
+    pthread_mutex_unlock(&life);
+    return busy ? CT_SCHED_BUSY : l.parked;
+}
+
 void ct_go_get_stats(ct_go_stats *out)
 {
     /* relaxed: a snapshot of counters */

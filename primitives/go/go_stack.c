@@ -17,6 +17,7 @@
  * size under one mutex.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,14 @@ static size_class *class_of(size_t size)
     return c;
 }
 
+/* The coroutine's struct at the top of u's stack (fixed for the unit). */
+static ct__co *co_of(ct__unit *u)
+{
+    uintptr_t top = (uintptr_t)(u->lo + u->size);
+
+    return (ct__co *)((top - sizeof(ct__co)) & ~(uintptr_t)(CT_CACHELINE - 1));
+}
+
 /* Under lock: a new slab of units of this size onto c's free list. */
 static int grow(size_class *c)
 {
@@ -112,6 +121,7 @@ static int grow(size_class *c)
         u->lo = s->mem + (size_t)i * stride + pg;
         u->size = c->size;
         u->guarded = nguarded < guard_budget && mprotect(u->lo - pg, pg, PROT_NONE) == 0;
+        u->co = co_of(u); /* not touched before its first use: not resident */
         nguarded += u->guarded;
         u->next_free = c->free;
         c->free = u;
@@ -124,16 +134,18 @@ static int grow(size_class *c)
 
 static void init_unit(ct__unit *u)
 {
-    uintptr_t top = (uintptr_t)(u->lo + u->size);
-    ct__co *co = (ct__co *)((top - sizeof(ct__co)) & ~(uintptr_t)(CT_CACHELINE - 1));
+    ct__co *co = u->co;
 
 #ifdef CT__GO_ASAN
     /* a finished coroutine may leave poisoned frames (its entry never returns) */
     __asan_unpoison_memory_region(u->lo, u->size);
 #endif
-    memset(co, 0, sizeof *co);
+    /* relaxed: a report may read the state of any used unit at any time */
+    atomic_store_explicit(&co->state, CT__CO_FREE, memory_order_relaxed);
+    memset((char *)co + offsetof(ct__co, ctx), 0, sizeof *co - offsetof(ct__co, ctx));
     co->unit = u;
-    u->co = co;
+    /* release: a report that sees it used sees the struct initialized */
+    atomic_store_explicit(&u->used, true, memory_order_release);
     if (!u->guarded) /* a guarded stack's bottom page stays untouched (not resident) */
         *(uint64_t *)(void *)u->lo = CANARY;
 }
@@ -206,8 +218,8 @@ void ct__go_units_each(void (*f)(ct__unit *u, void *ctx), void *ctx)
     pthread_mutex_lock(&lock);
     for (slab *s = slabs; s; s = s->next)
         for (unsigned i = 0; i < SLAB_UNITS; i++)
-            if (s->units[i].co)
-                f(&s->units[i], ctx);
+            if (atomic_load_explicit(&s->units[i].used, memory_order_acquire))
+                f(&s->units[i], ctx); /* acquire: pairs with init_unit's release */
     pthread_mutex_unlock(&lock);
 }
 
