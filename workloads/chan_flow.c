@@ -35,7 +35,7 @@
  * message received), lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_samples;
  * items_per_second is messages per second.
  *
- * rt:go (designs with CT_CAP_COROUTINE), the same five workloads with every
+ * rt:go (ct__chan_runs_on_coroutines: designs with CT_CAP_COROUTINE, one per engine), the same five workloads with every
  * producer and consumer a coroutine on the scheduler (go.h), as Go's are
  * goroutines:
  *
@@ -60,8 +60,8 @@
 #include "ct_bench.h"
 #include "ct_hist.h"
 #include "ct_work.h"
-#include "go.h"
-#include "workloads.h"
+#include "go_drive.h"
+#include "chan_workloads.h"
 
 #define MAXP 8
 #define LAT_EVERY 16 /* a power of two */
@@ -357,20 +357,6 @@ static void flow_producer_co(void *arg)
     ct_wg_done(a->r->batch_wg);
 }
 
-/* fn(a) on a coroutine that wg counts (it calls ct_wg_done as it ends);
- * false if it could not start. */
-static bool go_counted(ct_bench_state *st, ct_wg *wg, ct_go_fn fn, flow_co *a, const char *role)
-{
-    int err;
-
-    ct_wg_add(wg, 1);
-    if ((err = ct_go(fn, a)) == 0)
-        return true;
-    ct_wg_done(wg);
-    ct_bench_error(st, "rt:go: cannot start %s %d: %s", role, a->idx, strerror(-err));
-    return false;
-}
-
 /* Bench thread 0 drives the coroutines (Google Benchmark's batches are
  * asked for from bench threads only); the others run out their loops. */
 static void flow_go_thread(ct_bench_state *st)
@@ -379,17 +365,12 @@ static void flow_go_thread(ct_bench_state *st)
     bool ok = r && r->cons_wg && r->batch_wg;
     uint64_t n, received = 0;
 
-    if (ct_bench_thread_index(st) != 0 || !ok) {
-        CT_BENCH_LOOP(st, i)
-        {
-            (void)i; /* producers and consumers are coroutines: nothing here */
-        }
+    if (!ct__go_driver(st, ok))
         return;
-    }
     /* a consumer missing would leave producers blocked: then start none */
     for (int k = 0; k < r->C && ok; k++) {
         r->co_cons[k] = (flow_co){r, k};
-        ok = go_counted(st, r->cons_wg, flow_consumer_co, &r->co_cons[k], "consumer");
+        ok = ct__go_counted(st, r->cons_wg, flow_consumer_co, &r->co_cons[k], "a consumer");
     }
     uint64_t t0 = ct_now_ns();
     for (int p = 0; p < r->P; p++) {
@@ -401,7 +382,7 @@ static void flow_go_thread(ct_bench_state *st)
             continue;
         r->batch_n = n;
         for (int p = 0; p < r->P && ok; p++)
-            ok = go_counted(st, r->batch_wg, flow_producer_co, &r->co_prod[p], "producer");
+            ok = ct__go_counted(st, r->batch_wg, flow_producer_co, &r->co_prod[p], "a producer");
         ct_wg_wait(r->batch_wg);
     }
     for (int k = 0; k < r->C; k++)
@@ -501,8 +482,6 @@ static ct_bench *flow_register(const char *name, const ct_bench_def *def, const 
     return b;
 }
 
-void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool general);
-
 void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool general)
 {
     static const int64_t caps_full[] = {0, 1, 64, 1024}, caps_quick[] = {0, 64};
@@ -519,7 +498,7 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
                  {FLOW_MPMC, "mpmc"},
                  {FLOW_SELECT_RX, "select_rx"},
                  {FLOW_SELECT_BOTH, "select_both"}};
-    const bool go = ct_chan_find(impl)->desc.caps & CT_CAP_COROUTINE;
+    const bool go = ct__chan_runs_on_coroutines(impl);
     char name[96];
 
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {

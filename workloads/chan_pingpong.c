@@ -15,7 +15,7 @@
  * cuts one side short, the other side's pending or next send or receive
  * returns CT_CLOSED and it runs out its loop without blocking.
  *
- * rt:go (designs with CT_CAP_COROUTINE): the two sides are coroutines on
+ * rt:go (ct__chan_runs_on_coroutines: designs with CT_CAP_COROUTINE, one per engine): the two sides are coroutines on
  * the scheduler (go.h), as Go's are goroutines; bench thread 0 runs the
  * pinging side's batches on a coroutine and waits for each, bench thread 1
  * only runs out its loop. No time budget there (one batch: one wait).
@@ -26,10 +26,10 @@
 
 #include "chan.h"
 #include "ct_bench.h"
-#include "go.h"
+#include "go_drive.h"
 #include "ct_hist.h"
 #include "ct_work.h"
-#include "workloads.h"
+#include "chan_workloads.h"
 
 #define LAT_EVERY 16
 
@@ -174,29 +174,15 @@ static void pp_go_thread(ct_bench_state *st)
     pp_run *r = ct_bench_shared(st);
     uint64_t n;
 
-    if (ct_bench_thread_index(st) != 0 || !r || !r->echo_wg || !r->batch_wg) {
-        CT_BENCH_LOOP(st, i)
-        {
-            (void)i; /* the sides are coroutines: nothing to do here */
-        }
+    if (!ct__go_driver(st, r && r->echo_wg && r->batch_wg))
         return;
-    }
-    ct_wg_add(r->echo_wg, 1);
-    if (ct_go(pp_echo_co, r) != 0) {
-        ct_wg_done(r->echo_wg);
-        r->stopped = true;
-        ct_bench_error(st, "pingpong rt:go: cannot start the echo");
-    }
+    r->stopped = !ct__go_counted(st, r->echo_wg, pp_echo_co, r, "the echo");
     r->t0 = ct_now_ns();
     while ((n = ct_bench_next_batch(st)) != 0) {
         if (r->stopped)
             continue;
         r->batch_n = n;
-        ct_wg_add(r->batch_wg, 1);
-        if (ct_go(pp_ping_co, r) != 0) {
-            ct_wg_done(r->batch_wg);
-            r->stopped = true;
-        }
+        r->stopped = !ct__go_counted(st, r->batch_wg, pp_ping_co, r, "the pinging side");
         ct_wg_wait(r->batch_wg);
     }
     ct_bench_items(st, r->trips);
@@ -244,8 +230,6 @@ static void pp_teardown(ct_bench_state *st, void *shared)
     pp_free(r);
 }
 
-void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bool general);
-
 void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bool general)
 {
     static const int64_t caps[] = {0, 1};
@@ -266,7 +250,7 @@ void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bo
     ct_bench_time_budget(
         b,
         cfg->quick ? 0.1 : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
-    if (!(ct_chan_find(impl)->desc.caps & CT_CAP_COROUTINE))
+    if (!ct__chan_runs_on_coroutines(impl))
         return;
     snprintf(name, sizeof name, "chan/pingpong/%s/rt:go", impl);
     b = ct_bench_register(&(ct_bench_def){.name = name,

@@ -7,7 +7,7 @@
  *   chan/pipeline/<impl>/rt:go/cap:<n>/real_time/threads:<K>
  *   chan/pipeline/sequential/real_time/threads:1
  *
- * rt:go (designs with CT_CAP_COROUTINE): every stage is a coroutine on the
+ * rt:go (ct__chan_runs_on_coroutines: designs with CT_CAP_COROUTINE, one per engine): every stage is a coroutine on the
  * scheduler (go.h), as Go runs the seeds' pipeline on goroutines; bench
  * thread 0 starts them and generates through a generator coroutine, the
  * other K - 1 bench threads only run out their loops (the K in the name
@@ -33,9 +33,9 @@
 
 #include "chan.h"
 #include "ct_bench.h"
-#include "go.h"
+#include "go_drive.h"
 #include "ct_work.h"
-#include "workloads.h"
+#include "chan_workloads.h"
 
 enum { MAX_STAGES = 8 };
 
@@ -201,32 +201,19 @@ static void pl_go_thread(ct_bench_state *st)
     uint64_t n;
     bool ok = r && r->stages_wg && r->gen_wg;
 
-    if (ct_bench_thread_index(st) != 0 || !ok) {
-        CT_BENCH_LOOP(st, i)
-        {
-            (void)i; /* the stages are coroutines: nothing to do here */
-        }
+    if (!ct__go_driver(st, ok))
         return;
-    }
-    ct_wg_add(r->stages_wg, r->stages - 1);
-    for (int k = 1; k < r->stages; k++) {
+    /* a stage missing would leave the others blocked: then start no more */
+    for (int k = 1; k < r->stages && ok; k++) {
         args[k] = (pl_stage_arg){r, k};
-        if (ct_go(pl_stage_co, &args[k]) != 0) {
-            ct_bench_error(st, "pipeline rt:go: cannot start stage %d", k);
-            ct_wg_add(r->stages_wg, -(r->stages - k));
-            break;
-        }
+        ok = ct__go_counted(st, r->stages_wg, pl_stage_co, &args[k], "a stage");
     }
     r->t0 = ct_now_ns();
     while ((n = ct_bench_next_batch(st)) != 0) {
-        if (ct_bench_failed(st) || r->errs)
+        if (!ok || r->errs)
             continue;
         r->gen_n = n;
-        ct_wg_add(r->gen_wg, 1);
-        if (ct_go(pl_generator_co, r) != 0) {
-            ct_wg_done(r->gen_wg);
-            r->errs++;
-        }
+        ok = ct__go_counted(st, r->gen_wg, pl_generator_co, r, "the generator");
         ct_wg_wait(r->gen_wg);
     }
     ct_bench_items(st, r->generated);
@@ -293,8 +280,6 @@ static void seq_thread(ct_bench_state *st)
     ct_bench_items(st, n);
 }
 
-void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bool general);
-
 /* impl NULL: the sequential baseline (registered once). */
 void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bool general)
 {
@@ -322,7 +307,7 @@ void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bo
     ct_bench_time_budget(
         b,
         cfg->quick ? 0.1 : 0.2); /* above min_time, or Google Benchmark keeps growing the count */
-    if (!(ct_chan_find(impl)->desc.caps & CT_CAP_COROUTINE))
+    if (!ct__chan_runs_on_coroutines(impl))
         return;
     /* No time budget: one batch, so the bench thread waits for the
      * generator once (a budget's small batches would each cost a wake-up).

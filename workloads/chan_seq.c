@@ -17,7 +17,7 @@
 #include "chan.h"
 #include "ct_bench.h"
 #include "ct_work.h"
-#include "workloads.h"
+#include "chan_workloads.h"
 
 static void seq_thread(ct_bench_state *st)
 {
@@ -60,8 +60,6 @@ static void seq_thread(ct_bench_state *st)
     ct_bench_items(st, sent);
     ct_chan_free(c);
 }
-
-void ct__chan_seq_register(const ct_bench_config *cfg, const char *impl, bool general);
 
 void ct__chan_seq_register(const ct_bench_config *cfg, const char *impl, bool general)
 {

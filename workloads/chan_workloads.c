@@ -13,14 +13,19 @@
 
 #include "chan.h"
 #include "ct_work.h"
-#include "workloads.h"
+#include "chan_workloads.h"
 
-/* impl is the design's name (static storage: the registrations keep it);
- * general: ct_chan_is_general() of the design. */
-void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool general);
-void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bool general);
-void ct__chan_seq_register(const ct_bench_config *cfg, const char *impl, bool general);
-void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bool general);
+bool ct__chan_runs_on_coroutines(const char *impl)
+{
+    const ct_chan_ops *me = ct_chan_find(impl);
+
+    if (!me || !(me->desc.caps & CT_CAP_COROUTINE))
+        return false;
+    for (const ct_chan_ops *const *o = ct_chan_impls(); *o != me; o++)
+        if (((*o)->desc.caps & CT_CAP_COROUTINE) && (*o)->send == me->send)
+            return false;
+    return true;
+}
 
 void ct_workload_chan_register(const ct_bench_config *cfg)
 {
