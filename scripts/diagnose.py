@@ -53,7 +53,7 @@ def build(src, tool, tmp, build_dir):
         lib = os.path.join(build_dir, ct_diag.TOOLS[tool]["tree"], "libcontend.a")
         if not os.path.exists(lib):
             return None, f"{src} includes contend's headers but {lib} is missing: run 'make tsan asan'"
-        cmd.append(lib)
+        cmd += [lib, "-lboost_context"]  # the coroutines' switch (go.h), as contend.pc says
     cmd.append("-lm")
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
