@@ -19,8 +19,9 @@
  * Run next: a coroutine made runnable by a running one goes to its worker's
  * run-next slot (the previous occupant to the deque), so a hand-off (a send
  * to a parked receiver, then a receive that parks) switches on this worker
- * without crossing cores. Thieves take a run-next slot only just before
- * they sleep, not while spinning: the owner is usually about to run it.
+ * without crossing cores. Thieves take a run-next slot, or a victim's only
+ * queued coroutine, only just before they sleep, not while spinning: the
+ * owner is usually about to run it.
  *
  * Timers: one heap for all workers under a mutex (lazy deletion: a
  * cancelled entry is dropped when it comes up), polled by every worker in
@@ -161,6 +162,14 @@ static ct__co *steal(ct__worker *w, bool runnext_too)
         ct__worker *v = R.w[(start + k) % R.n];
 
         if (v == w)
+            continue;
+        /* A spinning thief leaves a victim its last queued coroutine: its
+         * worker is about to run it (typically the one a hand-off displaced
+         * from run-next), and taking it moves a pipeline stage, and its
+         * channel's lock, to the other core. Before sleeping it takes all. */
+        if (!runnext_too && atomic_load_explicit(&v->rq.bottom, memory_order_relaxed) -
+                                    atomic_load_explicit(&v->rq.top, memory_order_relaxed) <
+                                2)
             continue;
         if (ct__co_deque_steal(&v->rq, &co))
             goto got;
