@@ -24,6 +24,12 @@
  *   go/deadlock_detected      every coroutine parked and the watched thread
  *                             waiting on them: the deadlock detector reports
  *                             "all goroutines are asleep", with each wait
+ *   go/futex_word             ct_futex_wait on coroutines parks them: a
+ *                             thread's wake frees them, a timeout ends one,
+ *                             a changed word is -EAGAIN; on one worker
+ *   go/pool_wait_in_coroutine one worker: a coroutine submits to the `go`
+ *                             pool and waits for its tasks (the pool's wait
+ *                             is a futex-word protocol: it must park)
  *   go/restart                shutdown, then the scheduler starts again
  *   go/bad_opts               bad stack sizes and a NULL function: EINVAL
  *
@@ -42,6 +48,7 @@
 #include "ct_futex.h"
 #include "ct_test.h"
 #include "go.h"
+#include "pool.h"
 
 static void start(unsigned procs)
 {
@@ -714,6 +721,107 @@ static int test_deadlock_detected(void *arg)
     return 0;
 }
 
+/* ---- futex words on coroutines ------------------------------------------ */
+
+typedef struct {
+    _Atomic uint32_t word;
+    ct_wg *parked, *done;
+    _Atomic int woken, timed_out, again;
+} fw_ctx;
+
+static void fw_waiter(void *arg)
+{
+    fw_ctx *f = arg;
+
+    ct_wg_done(f->parked);
+    /* woken by the thread's change of the word (maybe spuriously: loop) */
+    while (atomic_load(&f->word) == 0)
+        ct_futex_wait(&f->word, 0, -1);
+    atomic_fetch_add(&f->woken, 1);
+    ct_wg_done(f->done);
+}
+
+static void fw_timeout(void *arg)
+{
+    fw_ctx *f = arg;
+    _Atomic uint32_t never = 5;
+    int rc = ct_futex_wait(&never, 5, ct_now_ns() + 5 * 1000 * 1000);
+
+    atomic_store(&f->timed_out, rc == -ETIMEDOUT);
+    atomic_store(&f->again, ct_futex_wait(&never, 6, -1) == -EAGAIN);
+    ct_wg_done(f->done);
+}
+
+static int test_futex_word(void *arg)
+{
+    enum { N = 20 };
+    fw_ctx f = {.parked = ct_wg_new(), .done = ct_wg_new()};
+
+    (void)arg;
+    CT_CHECK(f.parked && f.done);
+    start(1); /* one worker: a waiter that blocked the thread would hang */
+    ct_wg_add(f.parked, N);
+    ct_wg_add(f.done, N + 1);
+    for (int i = 0; i < N; i++)
+        CT_CHECK(ct_go(fw_waiter, &f) == 0);
+    CT_CHECK(ct_go(fw_timeout, &f) == 0);
+    ct_wg_wait(f.parked);
+    atomic_fetch_add(&f.word, 1); /* seq_cst: the change before the wake */
+    ct_futex_wake(&f.word, INT32_MAX);
+    ct_wg_wait(f.done);
+    CT_CHECK(atomic_load(&f.woken) == N);
+    CT_CHECK(atomic_load(&f.timed_out));
+    CT_CHECK(atomic_load(&f.again));
+    stop_clean();
+    ct_wg_free(f.parked);
+    ct_wg_free(f.done);
+    return 0;
+}
+
+static int pw_task(void *arg)
+{
+    atomic_fetch_add((_Atomic int *)arg, 1);
+    return 0;
+}
+
+typedef struct {
+    _Atomic int ran;
+    _Atomic int ok;
+    ct_wg *done;
+} pw_ctx;
+
+static void pw_submitter(void *arg)
+{
+    pw_ctx *c = arg;
+    ct_pool *p = ct_pool_new("go", &(ct_pool_params){.max_workers = 1});
+
+    if (p) {
+        for (int i = 0; i < 100; i++)
+            if (ct_pool_submit(p, pw_task, &c->ran) != 0)
+                break;
+        /* the tasks need this very worker: the wait must park, not block */
+        atomic_store(&c->ok, ct_pool_wait(p) == 0 && atomic_load(&c->ran) == 100);
+        ct_pool_free(p);
+    }
+    ct_wg_done(c->done);
+}
+
+static int test_pool_wait_in_coroutine(void *arg)
+{
+    pw_ctx c = {.done = ct_wg_new()};
+
+    (void)arg;
+    CT_CHECK(c.done);
+    start(1);
+    ct_wg_add(c.done, 1);
+    CT_CHECK(ct_go(pw_submitter, &c) == 0);
+    ct_wg_wait(c.done);
+    CT_CHECK(atomic_load(&c.ok));
+    stop_clean();
+    ct_wg_free(c.done);
+    return 0;
+}
+
 static int test_restart(void *arg)
 {
     ct_wg *wg = ct_wg_new();
@@ -764,6 +872,8 @@ int main(int argc, char **argv)
         {.name = "go/oversubscribed", .fn = test_oversubscribed, .timeout_s = 30},
         {.name = "go/parked_at_shutdown", .fn = test_parked_at_shutdown, .timeout_s = 20},
         {.name = "go/deadlock_detected", .fn = test_deadlock_detected, .timeout_s = 20},
+        {.name = "go/futex_word", .fn = test_futex_word, .timeout_s = 20},
+        {.name = "go/pool_wait_in_coroutine", .fn = test_pool_wait_in_coroutine, .timeout_s = 20},
         {.name = "go/restart", .fn = test_restart, .timeout_s = 20},
         {.name = "go/bad_opts", .fn = test_bad_opts, .timeout_s = 10},
     };

@@ -67,9 +67,10 @@
  *  - free: no operation may be running or start on the channel; values still
  *    buffered are dropped (they are plain bytes).
  *  - On a coroutine (go.h): a design that declares CT_CAP_COROUTINE parks
- *    the coroutine when it waits; the others (a mutex and condition
- *    variables, or a raw futex) block the worker thread, and every coroutine
- *    queued on that worker with it.
+ *    the coroutine when it waits. The ring designs park it too once they
+ *    sleep (ct_futex_wait parks a coroutine), after spinning its worker;
+ *    mutex_cond blocks the worker thread (a condition variable), and every
+ *    coroutine queued on that worker with it.
  *  - A benchmark-only design narrows this (spsc_ring: at most one thread
  *    sends and one receives at a time; see its file).
  *

@@ -11,11 +11,114 @@
 
 #include "ct_common.h"
 #include "ct_sched_hooks.h"
+#include "ct_spinlock.h"
+
+/* ---- the parking lot: coroutines waiting on a futex word ------------------
+ * On a coroutine, ct_futex_wait parks the coroutine on a node in a bucket
+ * of the address's hash instead of making the system call, so every
+ * futex-word protocol (the pools' waits, the ring channels' sleeps) parks a
+ * coroutine and not its worker. The waiter checks the word under the
+ * bucket's lock before it queues; a waker changes the word before it takes
+ * that lock (its unlock then orders the change before a later waiter's
+ * look): so a wake is not lost, as with the kernel's futex. A wake costs one
+ * uncontended bucket lock more; the protocols wake only when someone waits. */
+#define LOT_BUCKETS 64
+
+typedef struct lot_node {
+    _Atomic uint32_t *addr;
+    ct_parker park;
+    struct lot_node *next;
+} lot_node;
+
+static struct lot_bucket {
+    ct_spin_ttas lock CT_CACHE_ALIGNED;
+    lot_node *head; /* guarded by lock */
+} lot[LOT_BUCKETS];
+
+static struct lot_bucket *bucket_of(const void *addr)
+{
+    uintptr_t a = (uintptr_t)addr;
+
+    return &lot[(a >> 2 ^ a >> 9) % LOT_BUCKETS];
+}
+
+static bool lot_unlink(struct lot_bucket *b, lot_node *n)
+{
+    for (lot_node **pp = &b->head; *pp; pp = &(*pp)->next)
+        if (*pp == n) {
+            *pp = n->next;
+            return true;
+        }
+    return false;
+}
+
+static int lot_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns)
+{
+    struct lot_bucket *b = bucket_of(addr);
+    lot_node n = {.addr = addr};
+    bool queued;
+
+    ct_parker_arm(&n.park);
+    ct_spin_ttas_lock(&b->lock);
+    /* relaxed: the bucket lock orders it against the waker's change */
+    if (atomic_load_explicit(addr, memory_order_relaxed) != expected) {
+        ct_spin_ttas_unlock(&b->lock);
+        return -EAGAIN;
+    }
+    n.next = b->head;
+    b->head = &n;
+    ct_spin_ttas_unlock(&b->lock);
+    if (ct_parker_park(&n.park, 0, deadline_ns))
+        return 0;
+    ct_spin_ttas_lock(&b->lock);
+    queued = lot_unlink(b, &n);
+    ct_spin_ttas_unlock(&b->lock);
+    if (queued)
+        return -ETIMEDOUT;
+    while (!ct_parker_park(&n.park, 0, -1)) { /* a waker took n: it fires it */
+    }
+    return 0;
+}
+
+static int lot_wake(_Atomic uint32_t *addr, int n)
+{
+    struct lot_bucket *b;
+    lot_node *woken = NULL;
+    int k = 0;
+
+    if (n <= 0)
+        return 0;
+    b = bucket_of(addr);
+    ct_spin_ttas_lock(&b->lock);
+    for (lot_node **pp = &b->head; *pp && k < n;) {
+        lot_node *x = *pp;
+
+        if (x->addr != addr) {
+            pp = &x->next;
+            continue;
+        }
+        *pp = x->next;
+        x->next = woken;
+        woken = x;
+        k++;
+    }
+    ct_spin_ttas_unlock(&b->lock);
+    while (woken) {
+        lot_node *next = woken->next; /* read first: a fired waiter may return */
+
+        ct_parker_unpark(&woken->park);
+        woken = next;
+    }
+    return k;
+}
 
 int ct_futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns)
 {
     struct timespec ts, *tsp = NULL;
     long r;
+
+    if (ct__co_current)
+        return lot_wait(addr, expected, deadline_ns);
 
     if (deadline_ns >= 0) {
         ts.tv_sec = (time_t)(deadline_ns / 1000000000);
@@ -33,7 +136,9 @@ int ct_futex_wake(_Atomic uint32_t *addr, int n)
 {
     long r =
         syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, NULL, NULL, 0);
-    return r < 0 ? 0 : (int)r;
+    int k = r < 0 ? 0 : (int)r;
+
+    return k + lot_wake(addr, n - k); /* coroutines parked on the word */
 }
 
 bool ct_parker_park(ct_parker *p, unsigned spins, int64_t deadline_ns)

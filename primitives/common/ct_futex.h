@@ -46,7 +46,11 @@
 
 /* Sleep while *addr == expected, until woken or the absolute CLOCK_MONOTONIC
  * deadline_ns passes (deadline_ns < 0: no deadline). Returns 0 (woken, maybe
- * spuriously), -EAGAIN (*addr != expected on entry), -ETIMEDOUT or -EINTR. */
+ * spuriously), -EAGAIN (*addr != expected on entry), -ETIMEDOUT or -EINTR.
+ * On a coroutine (ct_sched_hooks.h) it parks the coroutine instead, in a
+ * parking lot keyed by addr that ct_futex_wake also wakes: a protocol built
+ * on a futex word then parks coroutines as it sleeps threads. As with the
+ * kernel's futex, the waker changes *addr before it calls ct_futex_wake. */
 int ct_futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns);
 /* Wake up to n sleepers on addr; returns how many were woken. */
 int ct_futex_wake(_Atomic uint32_t *addr, int n);

@@ -50,8 +50,9 @@
  *    second returns 0. free shuts down (drain) if nobody did.
  *  - Tasks return int: every non-zero return is counted, the first is kept
  *    (ct_pool_errors; both are final once wait or shutdown has returned).
- *  - On a coroutine (go.h): submit, wait and shutdown block the worker
- *    thread (a mutex, a futex); the `go` design's tasks are coroutines.
+ *  - On a coroutine (go.h): wait, and a submit to a full queue, park the
+ *    coroutine (ct_futex_wait parks a coroutine); shutdown joins threads
+ *    (it blocks the worker). The `go` design's tasks are coroutines.
  *
  * The competitors are listed in pool_list.h; each is one .c file defining
  * its ct_pool_ops over an engine's vt (pool_internal.h). Instances are
