@@ -5,6 +5,10 @@
  * task: what the pool itself costs per task). Closed loop, T submitters;
  * workers is max_workers (dynamic: min 1; spawn: unused, no bound). The run
  * and its verification are pool_common.c's.
+ *
+ * pool/busy/<impl>/rt:go/...: the T submitters are coroutines, for pools
+ * whose tasks are coroutines (CT_CAP_COROUTINE: the `go` pool), as the
+ * submitters of Go's peer are goroutines. No time budget (one batch).
  */
 #include "pool_common.h"
 
@@ -21,10 +25,16 @@ void ct__pool_busy_register(const ct_bench_config *cfg, const ct_pool_ops *ops)
     static const int64_t cost_full[] = {0, 1000, 10000, 100000}, cost_quick[] = {0, 10000};
     static const int64_t workers[] = {2};
     static const int submitters[] = {2, 8};
-    ct_bench *b = ct__pool_register("busy", &(pool_def){.ops = ops, .shape = busy_shape});
+    for (int rt = 0; rt < 2; rt++) {
+        ct_bench *b;
 
-    ct_bench_param(b, "cost_ns", cfg->quick ? cost_quick : cost_full, cfg->quick ? 2 : 4);
-    ct_bench_param(b, "workers", workers, 1);
-    ct_bench_thread_counts(b, submitters, 2);
-    ct_bench_time_budget(b, cfg->quick ? 0.25 : CT__POOL_TIME_BUDGET_S);
+        if (rt && !(ops->desc.caps & CT_CAP_COROUTINE))
+            break;
+        b = ct__pool_register_rt("busy", &(pool_def){.ops = ops, .shape = busy_shape}, rt);
+        ct_bench_param(b, "cost_ns", cfg->quick ? cost_quick : cost_full, cfg->quick ? 2 : 4);
+        ct_bench_param(b, "workers", workers, 1);
+        ct_bench_thread_counts(b, submitters, 2);
+        if (!rt)
+            ct_bench_time_budget(b, cfg->quick ? 0.25 : CT__POOL_TIME_BUDGET_S);
+    }
 }

@@ -43,6 +43,7 @@
 #include "ct_futex.h"
 #include "ct_hist.h"
 #include "ct_leakcheck.h"
+#include "go_drive.h"
 #include "pool_common.h"
 
 #define RING (UINT64_C(1) << 16) /* task records per submitter, reused in turn */
@@ -75,7 +76,16 @@ typedef struct pslot {
     uint64_t ntasks, submitted, failed, wrong;
     uint64_t peak_rss_pages; /* sampled while submitting, if the shape asks */
     ct_hist *hist;           /* submit-to-start latency, this submitter's sampled tasks */
+    uint64_t todo;           /* rt:go: tasks its coroutine submits in this batch */
 } pslot;
+
+/* A submitter's loop state: n tasks submitted; the next goes in record j,
+ * reused for the lap-th time (counters: no division per task); its start.
+ * A local of the loop's function, so it stays in registers. */
+typedef struct subst {
+    uint64_t n, j, lap;
+    int64_t t0;
+} subst;
 
 typedef struct prun {
     ct_pool *p;
@@ -223,16 +233,63 @@ static inline void settle(pslot *s, uint64_t j, uint64_t uses)
     }
 }
 
+/* One iteration of a submitter's loop: submit the next task (closed loop,
+ * or at its scheduled arrival in an open one). */
+__attribute__((always_inline)) static inline void submit_one(prun *r, pslot *s, subst *q,
+                                                             uint64_t iters)
+{
+    ptask *t = &s->tasks[q->j];
+
+    if (q->lap) { /* reused: its last task must have run */
+        /* acquire: as in settle. Not started yet (spawn with RING tasks
+         * in flight): let the pool catch up. */
+        if (CT_UNLIKELY(atomic_load_explicit(t, memory_order_acquire) != q->lap))
+            ct_pool_wait(r->p);
+        settle(s, q->j, q->lap);
+    }
+    if (r->sh.per_burst) { /* open loop: wait for its scheduled arrival */
+        const uint64_t n = q->n;
+        const uint64_t since =
+            (n / r->sh.per_burst) * r->sh.period_ns + (n % r->sh.per_burst) * r->sh.gap_ns;
+        const int64_t at = q->t0 + (int64_t)since;
+        int64_t now;
+
+        while ((now = ct_now_ns()) < at)
+            if (at - now > 200000) { /* a gap: sleep most of it */
+                struct timespec ts = {0, (long)(at - now - 100000)};
+                nanosleep(&ts, NULL);
+            }
+        if (q->j % SAMPLE == 0)
+            s->samples[q->j / SAMPLE].t_submit = at;
+    } else if (q->j % SAMPLE == 0) {
+        s->samples[q->j / SAMPLE].t_submit = ct_now_ns();
+    }
+    if (CT_LIKELY(ct_pool_submit(r->p, task_fn, t) == 0)) {
+        q->n++;
+        if (++q->j == s->ntasks) {
+            q->j = 0;
+            q->lap++;
+        }
+    } else {
+        s->failed++;
+    }
+    if (r->sh.sample_rss && q->n % 64 == 0) {
+        uint64_t rss = rss_pages();
+
+        if (rss > s->peak_rss_pages)
+            s->peak_rss_pages = rss;
+    }
+    if (q->n == iters) /* the last task: the makespan includes the backlog */
+        ct_pool_wait(r->p);
+}
+
 static void task_thread(ct_bench_state *st)
 {
     prun *r = ct_bench_shared(st);
     const int me = ct_bench_thread_index(st);
     const uint64_t iters = ct_bench_iterations(st);
+    subst q = {0};
     pslot *s;
-    /* n tasks submitted; the next goes in record j, reused for the lap-th
-     * time (kept as counters: no division per task in the timed loop) */
-    uint64_t n = 0, j = 0, lap = 0;
-    int64_t t0;
 
     if (!r) {
         CT_BENCH_LOOP(st, i)
@@ -244,59 +301,73 @@ static void task_thread(ct_bench_state *st)
     s = &r->slots[me];
     if (me == 0)
         r->cpu0 = cpu_ns();
-    t0 = ct_now_ns();
+    q.t0 = ct_now_ns();
     CT_BENCH_LOOP(st, i)
     {
-        ptask *t = &s->tasks[j];
-
         (void)i;
-        if (lap) { /* reused: its last task must have run */
-            /* acquire: as in settle. Not started yet (spawn with RING tasks
-             * in flight): let the pool catch up. */
-            if (CT_UNLIKELY(atomic_load_explicit(t, memory_order_acquire) != lap))
-                ct_pool_wait(r->p);
-            settle(s, j, lap);
-        }
-        if (r->sh.per_burst) { /* open loop: wait for its scheduled arrival */
-            const uint64_t since =
-                (n / r->sh.per_burst) * r->sh.period_ns + (n % r->sh.per_burst) * r->sh.gap_ns;
-            const int64_t at = t0 + (int64_t)since;
-            int64_t now;
-
-            while ((now = ct_now_ns()) < at)
-                if (at - now > 200000) { /* a gap: sleep most of it */
-                    struct timespec ts = {0, (long)(at - now - 100000)};
-                    nanosleep(&ts, NULL);
-                }
-            if (j % SAMPLE == 0)
-                s->samples[j / SAMPLE].t_submit = at;
-        } else if (j % SAMPLE == 0) {
-            s->samples[j / SAMPLE].t_submit = ct_now_ns();
-        }
-        if (CT_LIKELY(ct_pool_submit(r->p, task_fn, t) == 0)) {
-            n++;
-            if (++j == s->ntasks) {
-                j = 0;
-                lap++;
-            }
-        } else {
-            s->failed++;
-        }
-        if (r->sh.sample_rss && n % 64 == 0) {
-            uint64_t rss = rss_pages();
-
-            if (rss > s->peak_rss_pages)
-                s->peak_rss_pages = rss;
-        }
-        if (n == iters) /* the last task: the makespan includes the backlog */
-            ct_pool_wait(r->p);
+        submit_one(r, s, &q, iters);
     }
-    if (n != iters) /* cut by the time budget: still count the backlog */
+    if (q.n != iters) /* cut by the time budget: still count the backlog */
         ct_pool_wait(r->p);
     if (me == 0)
         r->cpu1 = cpu_ns();
-    s->submitted = n;
-    ct_bench_items(st, n);
+    s->submitted = q.n;
+    ct_bench_items(st, q.n);
+}
+
+/* ---- rt:go: the submitters as coroutines ---------------------------------- */
+
+typedef struct {
+    pslot *s;
+    uint64_t iters;
+    ct_wg *wg;
+    subst q; /* carried from batch to batch */
+} gsub;
+
+static void submitter_co(void *arg)
+{
+    gsub *g = arg;
+    subst q = g->q;
+
+    for (uint64_t i = 0; i < g->s->todo; i++)
+        submit_one(g->s->r, g->s, &q, g->iters);
+    g->q = q;
+    ct_wg_done(g->wg);
+}
+
+/* Bench thread 0 runs every submitter's batch on a coroutine (one per
+ * submitter, each its own slot), as Go's submitters are goroutines. */
+static void task_go_thread(ct_bench_state *st)
+{
+    prun *r = ct_bench_shared(st);
+    const uint64_t iters = ct_bench_iterations(st);
+    ct_wg *wg = ct_wg_new();
+    gsub *subs = r && wg ? calloc((size_t)r->threads, sizeof *subs) : NULL;
+    bool ok = subs != NULL;
+    uint64_t n, items = 0;
+
+    if (!ct__go_driver(st, ok))
+        goto out;
+    r->cpu0 = cpu_ns();
+    for (int k = 0; k < r->threads; k++)
+        subs[k] = (gsub){&r->slots[k], iters, wg, {.t0 = ct_now_ns()}};
+    while ((n = ct_bench_next_batch(st)) != 0) {
+        for (int k = 0; k < r->threads && ok; k++) {
+            r->slots[k].todo = n;
+            ok = ct__go_counted(st, wg, submitter_co, &subs[k], "a submitter");
+        }
+        ct_wg_wait(wg);
+    }
+    ct_pool_wait(r->p);
+    r->cpu1 = cpu_ns();
+    for (int k = 0; k < r->threads; k++) {
+        r->slots[k].submitted = subs[k].q.n;
+        items += subs[k].q.n;
+    }
+    ct_bench_items(st, items);
+out:
+    free(subs);
+    ct_wg_free(wg);
 }
 
 static void task_teardown(ct_bench_state *st, void *shared)
@@ -365,14 +436,20 @@ static void task_teardown(ct_bench_state *st, void *shared)
 
 ct_bench *ct__pool_register(const char *workload, const pool_def *d)
 {
+    return ct__pool_register_rt(workload, d, false);
+}
+
+ct_bench *ct__pool_register_rt(const char *workload, const pool_def *d, bool on_coroutines)
+{
     pool_def *own = malloc(sizeof *own); /* the registration keeps it */
     char *name = NULL;
     ct_bench *b = NULL;
 
-    if (own && asprintf(&name, "pool/%s/%s", workload, d->ops->desc.name) >= 0) {
+    if (own && asprintf(&name, "pool/%s/%s%s", workload, d->ops->desc.name,
+                        on_coroutines ? "/rt:go" : "") >= 0) {
         *own = *d;
         b = ct_bench_register(&(ct_bench_def){.name = name,
-                                              .run = task_thread,
+                                              .run = on_coroutines ? task_go_thread : task_thread,
                                               .setup = task_setup,
                                               .teardown = task_teardown,
                                               .user = own});

@@ -52,6 +52,10 @@ struct pool_def {
 /* Register pool/<workload>/<d->ops' name> over the shared task run, with a
  * copy of *d that lives as long as the process. Dies when out of memory. */
 ct_bench *ct__pool_register(const char *workload, const pool_def *d);
+/* The same; on_coroutines: pool/<workload>/<name>/rt:go, every submitter a
+ * coroutine driven from bench thread 0 (go_drive.h), for pools whose tasks
+ * are coroutines too (CT_CAP_COROUTINE), as Go's submitters are goroutines. */
+ct_bench *ct__pool_register_rt(const char *workload, const pool_def *d, bool on_coroutines);
 
 /* Each workload file: its benchmarks for one competitor (claims: for the
  * competitors its claims name). */

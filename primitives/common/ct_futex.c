@@ -12,6 +12,7 @@
 #include "ct_common.h"
 #include "ct_sched_hooks.h"
 #include "ct_spinlock.h"
+#include "ct_tsan.h"
 
 /* ---- the parking lot: coroutines waiting on a futex word ------------------
  * On a coroutine, ct_futex_wait parks the coroutine on a node in a bucket
@@ -20,8 +21,12 @@
  * coroutine and not its worker. The waiter checks the word under the
  * bucket's lock before it queues; a waker changes the word before it takes
  * that lock (its unlock then orders the change before a later waiter's
- * look): so a wake is not lost, as with the kernel's futex. A wake costs one
- * uncontended bucket lock more; the protocols wake only when someone waits. */
+ * look): so a wake is not lost, as with the kernel's futex. A waker first
+ * reads the bucket's waiter count without the lock (as the kernel reads its
+ * hash bucket's): the waiter counts itself and then reads the word, the
+ * waker changes the word, fences, and reads the count, all seq_cst, so a
+ * waker that reads 0 changed the word before the waiter looked. TSan does
+ * not model the fence: under it every wake takes the lock. */
 #define LOT_BUCKETS 64
 
 typedef struct lot_node {
@@ -32,7 +37,8 @@ typedef struct lot_node {
 
 static struct lot_bucket {
     ct_spin_ttas lock CT_CACHE_ALIGNED;
-    lot_node *head; /* guarded by lock */
+    lot_node *head;         /* guarded by lock */
+    _Atomic uint32_t nwait; /* nodes queued (or about to be); changed under lock */
 } lot[LOT_BUCKETS];
 
 static struct lot_bucket *bucket_of(const void *addr)
@@ -60,8 +66,10 @@ static int lot_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_
 
     ct_parker_arm(&n.park);
     ct_spin_ttas_lock(&b->lock);
-    /* relaxed: the bucket lock orders it against the waker's change */
-    if (atomic_load_explicit(addr, memory_order_relaxed) != expected) {
+    /* seq_cst, both: the waiter's side of the pair with lot_wake's count */
+    atomic_fetch_add_explicit(&b->nwait, 1, memory_order_seq_cst);
+    if (atomic_load_explicit(addr, memory_order_seq_cst) != expected) {
+        atomic_fetch_sub_explicit(&b->nwait, 1, memory_order_relaxed); /* under lock */
         ct_spin_ttas_unlock(&b->lock);
         return -EAGAIN;
     }
@@ -72,6 +80,8 @@ static int lot_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_
         return 0;
     ct_spin_ttas_lock(&b->lock);
     queued = lot_unlink(b, &n);
+    if (queued) /* relaxed: under lock (a waker that took n counted it down) */
+        atomic_fetch_sub_explicit(&b->nwait, 1, memory_order_relaxed);
     ct_spin_ttas_unlock(&b->lock);
     if (queued)
         return -ETIMEDOUT;
@@ -89,6 +99,13 @@ static int lot_wake(_Atomic uint32_t *addr, int n)
     if (n <= 0)
         return 0;
     b = bucket_of(addr);
+#ifndef CT_TSAN
+    /* seq_cst fence and load: the waker's side of the pair (see above),
+     * whatever order the caller changed the word with */
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&b->nwait, memory_order_seq_cst) == 0)
+        return 0;
+#endif
     ct_spin_ttas_lock(&b->lock);
     for (lot_node **pp = &b->head; *pp && k < n;) {
         lot_node *x = *pp;
@@ -101,6 +118,7 @@ static int lot_wake(_Atomic uint32_t *addr, int n)
         x->next = woken;
         woken = x;
         k++;
+        atomic_fetch_sub_explicit(&b->nwait, 1, memory_order_relaxed); /* under lock */
     }
     ct_spin_ttas_unlock(&b->lock);
     while (woken) {
