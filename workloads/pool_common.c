@@ -76,7 +76,6 @@ typedef struct pslot {
     uint64_t ntasks, submitted, failed, wrong;
     uint64_t peak_rss_pages; /* sampled while submitting, if the shape asks */
     ct_hist *hist;           /* submit-to-start latency, this submitter's sampled tasks */
-    uint64_t todo;           /* rt:go: tasks its coroutine submits in this batch */
 } pslot;
 
 /* A submitter's loop state: n tasks submitted; the next goes in record j,
@@ -321,7 +320,8 @@ typedef struct {
     pslot *s;
     uint64_t iters;
     ct_wg *wg;
-    subst q; /* carried from batch to batch */
+    uint64_t todo; /* tasks to submit in this batch */
+    subst q;       /* carried from batch to batch */
 } gsub;
 
 static void submitter_co(void *arg)
@@ -329,7 +329,7 @@ static void submitter_co(void *arg)
     gsub *g = arg;
     subst q = g->q;
 
-    for (uint64_t i = 0; i < g->s->todo; i++)
+    for (uint64_t i = 0; i < g->todo; i++)
         submit_one(g->s->r, g->s, &q, g->iters);
     g->q = q;
     ct_wg_done(g->wg);
@@ -350,15 +350,14 @@ static void task_go_thread(ct_bench_state *st)
         goto out;
     r->cpu0 = cpu_ns();
     for (int k = 0; k < r->threads; k++)
-        subs[k] = (gsub){&r->slots[k], iters, wg, {.t0 = ct_now_ns()}};
+        subs[k] = (gsub){&r->slots[k], iters, wg, 0, {.t0 = ct_now_ns()}};
     while ((n = ct_bench_next_batch(st)) != 0) {
         for (int k = 0; k < r->threads && ok; k++) {
-            r->slots[k].todo = n;
+            subs[k].todo = n;
             ok = ct__go_counted(st, wg, submitter_co, &subs[k], "a submitter");
         }
-        ct_wg_wait(wg);
+        ct_wg_wait(wg); /* each submitter's last task waited for the pool (submit_one) */
     }
-    ct_pool_wait(r->p);
     r->cpu1 = cpu_ns();
     for (int k = 0; k < r->threads; k++) {
         r->slots[k].submitted = subs[k].q.n;

@@ -52,6 +52,10 @@ const char *ct_strstatus(int status);
 #define CT__CAP_ENUM(name, bit, text) CT_CAP_##name = 1u << (bit),
 enum { CT_CAP_LIST(CT__CAP_ENUM) };
 #undef CT__CAP_ENUM
+/* Every capability of the list (a family's own start at bit 16). */
+#define CT__CAP_BIT(name, bit, text) | CT_CAP_##name
+enum { CT_CAP_ALL = 0 CT_CAP_LIST(CT__CAP_BIT) };
+#undef CT__CAP_BIT
 
 /* Render caps as "exact,lockfree,..." into buf; returns buf. */
 char *ct_caps_str(unsigned caps, char *buf, size_t len);

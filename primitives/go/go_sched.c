@@ -367,7 +367,7 @@ void ct__go_ready_last(ct__co *co)
     notify();
 }
 
-static bool has_work(ct__worker *w)
+static bool has_work(void)
 {
     /* seq_cst loads: the sleeper's recheck of the Dekker pair */
     if (atomic_load_explicit(&R.inj_len, memory_order_seq_cst))
@@ -376,7 +376,6 @@ static bool has_work(ct__worker *w)
         if (ct__co_deque_nonempty(&R.w[i]->rq) ||
             atomic_load_explicit(&R.w[i]->runnext, memory_order_seq_cst))
             return true;
-    (void)w;
     return atomic_load_explicit(&R.next_deadline, memory_order_seq_cst) <= ct_now_ns();
 }
 
@@ -426,7 +425,7 @@ static ct__co *idle(ct__worker *w, bool *exit)
     /* seq_cst: read seq before counting ourselves (see the header) */
     s = atomic_load_explicit(&R.seq, memory_order_seq_cst);
     atomic_fetch_add_explicit(&R.nsleeping, 1, memory_order_seq_cst);
-    if (has_work(w)) {
+    if (has_work()) {
         atomic_fetch_sub_explicit(&R.nsleeping, 1, memory_order_seq_cst);
         return NULL;
     }
@@ -640,8 +639,7 @@ size_t ct__go_quiescent(ct_wait_info *out, size_t n, uint64_t *progress)
         *progress += atomic_load_explicit(&R.w[i]->runs, memory_order_relaxed);
     /* seq_cst: the same loads as a sleeper's recheck */
     busy = atomic_load_explicit(&R.nsleeping, memory_order_seq_cst) != R.n ||
-           atomic_load_explicit(&R.next_deadline, memory_order_seq_cst) != INT64_MAX ||
-           has_work(NULL);
+           atomic_load_explicit(&R.next_deadline, memory_order_seq_cst) != INT64_MAX || has_work();
     if (!busy)
         ct__go_units_each(list_parked, &l);
     pthread_mutex_unlock(&life);
