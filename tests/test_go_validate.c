@@ -30,6 +30,16 @@
  *   go/pool_wait_in_coroutine one worker: a coroutine submits to the `go`
  *                             pool and waits for its tasks (the pool's wait
  *                             is a futex-word protocol: it must park)
+ *   go/spawn_bounded          one coroutine spawns 100 000 on 1 and on 2
+ *                             workers: the spawner yields when its run
+ *                             queue is full, so the stacks made stay few
+ *   go/ctx_wait_parks         one worker: ct_ctx_wait parks (another
+ *                             coroutine runs and cancels it), a timed wait
+ *                             on the background context parks until its
+ *                             timeout; on a thread it sleeps (no CPU spent)
+ *   go/group_on_coroutines    one worker: an errgroup of coroutines, one
+ *                             fails and cancels the others, which park in
+ *                             ct_ctx_wait; ct_group_wait parks too
  *   go/restart                shutdown, then the scheduler starts again
  *   go/bad_opts               bad stack sizes and a NULL function: EINVAL
  *
@@ -42,12 +52,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "chan.h"
 #include "ct_common.h"
 #include "ct_deadlock.h"
 #include "ct_futex.h"
 #include "ct_test.h"
 #include "go.h"
+#include "group.h"
 #include "pool.h"
 
 static void start(unsigned procs)
@@ -822,6 +835,198 @@ static int test_pool_wait_in_coroutine(void *arg)
     return 0;
 }
 
+/* ---- spawning loops, contexts and errgroups on coroutines ---------------- */
+
+typedef struct {
+    ct_wg *wg;
+    _Atomic uint64_t ran;
+} sb_ctx;
+
+static void sb_child(void *arg)
+{
+    sb_ctx *c = arg;
+
+    atomic_fetch_add(&c->ran, 1);
+    ct_wg_done(c->wg);
+}
+
+static void sb_spawner(void *arg)
+{
+    sb_ctx *c = arg;
+
+    for (int i = 0; i < 100000; i++)
+        if (ct_go(sb_child, c))
+            ct_test_fail("ct_go #%d from a coroutine failed", i);
+    ct_wg_done(c->wg);
+}
+
+static int test_spawn_bounded(void *arg)
+{
+    (void)arg;
+    for (unsigned procs = 1; procs <= 2; procs++) {
+        sb_ctx c = {.wg = ct_wg_new()};
+        ct_go_stats st;
+
+        CT_CHECK(c.wg);
+        start(procs);
+        ct_wg_add(c.wg, 100001);
+        CT_CHECK(ct_go(sb_spawner, &c) == 0);
+        ct_wg_wait(c.wg);
+        CT_CHECK(atomic_load(&c.ran) == 100000);
+        ct_go_get_stats(&st);
+        /* A run queue holds 256: without the yield the spawner would run
+         * ahead of its 100 000 children, each holding a stack. */
+        if (st.stacks > 1024)
+            ct_test_fail("%u workers: %llu stacks made for one spawning loop", procs,
+                         (unsigned long long)st.stacks);
+        stop_clean();
+        ct_wg_free(c.wg);
+    }
+    return 0;
+}
+
+typedef struct {
+    ct_ctx *ctx;
+    ct_wg *wg;
+    _Atomic int order; /* who got here first */
+    _Atomic int waiter_saw, sleeper_saw, bg_rc, ctx_rc;
+} cw_ctx;
+
+static void cw_waiter(void *arg)
+{
+    cw_ctx *c = arg;
+
+    atomic_store(&c->ctx_rc, ct_ctx_wait(c->ctx, -1)); /* parks until cancelled */
+    ct_wg_done(c->wg);
+}
+
+static void cw_canceller(void *arg)
+{
+    cw_ctx *c = arg;
+
+    ct_ctx_cancel(c->ctx); /* runs only if the waiter freed the one worker */
+    ct_wg_done(c->wg);
+}
+
+static void cw_bg_sleeper(void *arg)
+{
+    cw_ctx *c = arg;
+
+    atomic_store(&c->bg_rc, ct_ctx_wait(ct_ctx_background(), 50 * 1000 * 1000));
+    atomic_store(&c->sleeper_saw, atomic_fetch_add(&c->order, 1));
+    ct_wg_done(c->wg);
+}
+
+static void cw_runner(void *arg)
+{
+    cw_ctx *c = arg;
+
+    atomic_store(&c->waiter_saw, atomic_fetch_add(&c->order, 1));
+    ct_wg_done(c->wg);
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int test_ctx_wait_parks(void *arg)
+{
+    cw_ctx c = {.ctx = ct_ctx_with_cancel(ct_ctx_background()), .wg = ct_wg_new()};
+    uint64_t cpu;
+    int64_t t0;
+
+    (void)arg;
+    CT_CHECK(c.ctx && c.wg);
+    start(1);
+    ct_wg_add(c.wg, 4);
+    /* one worker, FIFO from a thread: the waiter and the sleeper park first */
+    CT_CHECK(ct_go(cw_waiter, &c) == 0);
+    CT_CHECK(ct_go(cw_bg_sleeper, &c) == 0);
+    CT_CHECK(ct_go(cw_runner, &c) == 0);
+    CT_CHECK(ct_go(cw_canceller, &c) == 0);
+    ct_wg_wait(c.wg);
+    CT_CHECK(atomic_load(&c.ctx_rc) == CT_CANCELED);
+    CT_CHECK(atomic_load(&c.bg_rc) == CT_TIMEOUT);
+    /* the runner ran while the sleeper was parked in its timed wait */
+    CT_CHECK(atomic_load(&c.waiter_saw) == 0 && atomic_load(&c.sleeper_saw) == 1);
+    stop_clean();
+    /* on a thread, a timed wait on the background context sleeps */
+    cpu = thread_cpu_ns();
+    t0 = ct_now_ns();
+    CT_CHECK(ct_ctx_wait(ct_ctx_background(), 200 * 1000 * 1000) == CT_TIMEOUT);
+    CT_CHECK(ct_now_ns() - t0 >= 200 * 1000 * 1000);
+    if (thread_cpu_ns() - cpu > 100 * 1000 * 1000)
+        ct_test_fail("a 200 ms wait on the background context used %llu ms of CPU",
+                     (unsigned long long)((thread_cpu_ns() - cpu) / 1000000));
+    ct_ctx_release(c.ctx);
+    ct_wg_free(c.wg);
+    return 0;
+}
+
+typedef struct {
+    ct_group *g;
+    _Atomic int entered, cancelled, wait_rc, errors;
+    ct_wg *done;
+} gc_ctx;
+
+static int gc_task(ct_ctx *ctx, void *arg)
+{
+    gc_ctx *c = arg;
+
+    atomic_fetch_add(&c->entered, 1);
+    if (ct_ctx_wait(ctx, -1) != CT_CANCELED) /* parks until the failure cancels */
+        return -1;
+    atomic_fetch_add(&c->cancelled, 1);
+    return 0;
+}
+
+static int gc_fail(ct_ctx *ctx, void *arg)
+{
+    gc_ctx *c = arg;
+
+    (void)ctx;
+    while (atomic_load(&c->entered) < 100) /* each waits, parked, on our one worker */
+        ct_go_yield();
+    return -EIO;
+}
+
+static void gc_main(void *arg)
+{
+    gc_ctx *c = arg;
+
+    for (int i = 0; i < 100; i++)
+        if (ct_group_go(c->g, gc_task, c))
+            ct_test_fail("ct_group_go #%d failed", i);
+    if (ct_group_go(c->g, gc_fail, c))
+        ct_test_fail("ct_group_go failed");
+    atomic_store(&c->wait_rc, ct_group_wait(c->g)); /* parks: the tasks need this worker */
+    atomic_store(&c->errors, ct_group_errors(c->g));
+    ct_wg_done(c->done);
+}
+
+static int test_group_on_coroutines(void *arg)
+{
+    gc_ctx c = {.g = ct_group_new_go(ct_ctx_background()), .done = ct_wg_new()};
+
+    (void)arg;
+    CT_CHECK(c.g && c.done);
+    start(1);
+    ct_wg_add(c.done, 1);
+    CT_CHECK(ct_go(gc_main, &c) == 0);
+    ct_wg_wait(c.done);
+    CT_CHECK(atomic_load(&c.wait_rc) == -EIO);
+    CT_CHECK(atomic_load(&c.errors) == 1);
+    CT_CHECK(atomic_load(&c.cancelled) == 100);
+    stop_clean();
+    ct_group_free(c.g);
+    ct_wg_free(c.done);
+    return 0;
+}
+
 static int test_restart(void *arg)
 {
     ct_wg *wg = ct_wg_new();
@@ -874,6 +1079,9 @@ int main(int argc, char **argv)
         {.name = "go/deadlock_detected", .fn = test_deadlock_detected, .timeout_s = 20},
         {.name = "go/futex_word", .fn = test_futex_word, .timeout_s = 20},
         {.name = "go/pool_wait_in_coroutine", .fn = test_pool_wait_in_coroutine, .timeout_s = 20},
+        {.name = "go/spawn_bounded", .fn = test_spawn_bounded, .timeout_s = 60},
+        {.name = "go/ctx_wait_parks", .fn = test_ctx_wait_parks, .timeout_s = 20},
+        {.name = "go/group_on_coroutines", .fn = test_group_on_coroutines, .timeout_s = 20},
         {.name = "go/restart", .fn = test_restart, .timeout_s = 20},
         {.name = "go/bad_opts", .fn = test_bad_opts, .timeout_s = 10},
     };

@@ -158,6 +158,10 @@ int ct_go_with(const ct_go_opts *opts, ct_go_fn fn, void *arg)
 #endif
     ct__go_count_start(w);
     ct__go_ready(co);
+    if (w && ct__co_current && ct__go_runq_full(w))
+        ct_go_yield();
+    else if (!w && ct__go_inject_long())
+        sched_yield();
     return 0;
 }
 

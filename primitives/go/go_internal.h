@@ -149,6 +149,9 @@ ct__worker *ct__go_self(void);
  * moves to its deque); from a thread, into the injection queue. Wakes an
  * idle worker if none is spinning. */
 void ct__go_ready(ct__co *co);
+/* w's run queue is full (w's own thread: the next ready overflows). */
+bool ct__go_runq_full(ct__worker *w);
+bool ct__go_inject_long(void);
 /* Queue co behind everything runnable (yield). */
 void ct__go_ready_last(ct__co *co);
 /* After co switched out to park: announce it sleeps on its parker (and

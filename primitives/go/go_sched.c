@@ -103,6 +103,20 @@ static void inject(ct__co *co)
     pthread_mutex_unlock(&R.inj_lock);
 }
 
+bool ct__go_runq_full(ct__worker *w)
+{
+    /* relaxed: the owner's estimate; thieves only shorten it */
+    return atomic_load_explicit(&w->rq.bottom, memory_order_relaxed) -
+               atomic_load_explicit(&w->rq.top, memory_order_relaxed) >=
+           CT__GO_DEQUE_CAP;
+}
+
+bool ct__go_inject_long(void)
+{
+    /* relaxed: a hint */
+    return atomic_load_explicit(&R.inj_len, memory_order_relaxed) >= CT__GO_DEQUE_CAP * R.n;
+}
+
 static void push_local(ct__worker *w, ct__co *co)
 {
     if (!ct__co_deque_push(&w->rq, co))
