@@ -13,6 +13,12 @@
  *   go/timeout_parked         a receive with a timeout, parked: CT_TIMEOUT
  *                             after at least its timeout; a send wakes
  *                             another before its timeout
+ *   go/timers_race            on 2 and 4 workers, 400 receivers in waves
+ *                             take 20 000 values with short timeouts while
+ *                             senders feed them: the firing and the
+ *                             cancelling of timers race on every worker;
+ *                             each value arrives once, no timeout ends a
+ *                             wait before its deadline
  *   go/sleep_many             200 coroutines asleep at once on 2 workers:
  *                             each sleeps at least its time, all finish
  *   go/close_wakes_parked     close wakes every parked receiver (CT_CLOSED)
@@ -403,6 +409,109 @@ static int test_timeout(void *arg)
     ct_chan_free(t.empty);
     ct_chan_free(t.fed);
     ct_wg_free(t.wg);
+    return 0;
+}
+
+enum { TR_VALUES = 20000, TR_RECEIVERS = 100, TR_SHARE = 50, TR_SENDERS = 4 };
+
+typedef struct {
+    ct_chan *ch;
+    ct_wg *senders, *wave;
+    _Atomic uint32_t got;      /* values received, all receivers */
+    _Atomic uint32_t timeouts; /* waits that ended by their timer */
+    _Atomic uint32_t early;    /* timeouts returned before their deadline */
+    _Atomic uint32_t bad;      /* values out of range or seen twice */
+    _Atomic uint8_t *seen;
+} tr_ctx;
+
+typedef struct {
+    tr_ctx *c;
+    uint64_t residue;
+} tr_sender_arg;
+
+static void tr_sender(void *arg)
+{
+    tr_sender_arg *a = arg;
+
+    for (uint64_t v = a->residue; v < TR_VALUES; v += TR_SENDERS)
+        if (ct_chan_send(a->c->ch, &v) != CT_OK)
+            ct_test_fail("send %llu failed", (unsigned long long)v);
+    ct_wg_done(a->c->senders);
+}
+
+static void tr_receiver(void *arg)
+{
+    tr_ctx *c = arg;
+    uint64_t rng = (uint64_t)(uintptr_t)&rng | 1;
+
+    /* a share of the values, then leave: the next wave reuses our stack */
+    for (int k = 0; k < TR_SHARE && atomic_load(&c->got) < TR_VALUES;) {
+        int64_t timeout, t0;
+        uint64_t v;
+        int rc;
+
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        timeout = 1000 + (int64_t)(rng % 200) * 1000; /* 1..200 us: 0 would not wait */
+        t0 = ct_now_ns();
+        rc = ct_chan_recv_timeout(c->ch, &v, timeout);
+        if (rc == CT_TIMEOUT) {
+            atomic_fetch_add(&c->timeouts, 1);
+            if (ct_now_ns() - t0 < timeout)
+                atomic_fetch_add(&c->early, 1);
+            continue;
+        }
+        if (rc != CT_OK || v >= TR_VALUES || atomic_exchange(&c->seen[v], 1))
+            atomic_fetch_add(&c->bad, 1);
+        atomic_fetch_add(&c->got, 1);
+        k++;
+    }
+    ct_wg_done(c->wave);
+}
+
+static int test_timers_race(void *arg)
+{
+    (void)arg;
+    for (unsigned procs = 2; procs <= 4; procs += 2) {
+        tr_ctx c = {.ch = ct_chan_new("go_like", sizeof(uint64_t), 0),
+                    .senders = ct_wg_new(),
+                    .wave = ct_wg_new(),
+                    .seen = calloc(TR_VALUES, 1)};
+        tr_sender_arg sa[TR_SENDERS];
+
+        CT_CHECK(c.ch && c.senders && c.wave && c.seen);
+        start(procs);
+        ct_wg_add(c.senders, TR_SENDERS);
+        for (int i = 0; i < TR_SENDERS; i++) {
+            sa[i] = (tr_sender_arg){&c, (uint64_t)i};
+            CT_CHECK(ct_go(tr_sender, &sa[i]) == 0);
+        }
+        /* waves of receivers until every value is in: each wave's stacks
+         * (and their stale timer entries) are reused by the next */
+        while (atomic_load(&c.got) < TR_VALUES) {
+            ct_wg_add(c.wave, TR_RECEIVERS);
+            for (int i = 0; i < TR_RECEIVERS; i++)
+                CT_CHECK(ct_go(tr_receiver, &c) == 0);
+            ct_wg_wait(c.wave);
+        }
+        ct_wg_wait(c.senders);
+        CT_CHECK(atomic_load(&c.got) == TR_VALUES);
+        CT_CHECK(atomic_load(&c.bad) == 0);
+        for (uint64_t i = 0; i < TR_VALUES; i++)
+            if (!atomic_load(&c.seen[i]))
+                ct_test_fail("%u workers: value %llu never arrived", procs, (unsigned long long)i);
+        if (atomic_load(&c.early))
+            ct_test_fail("%u workers: %u timeouts before their deadline", procs,
+                         (unsigned)atomic_load(&c.early));
+        if (!atomic_load(&c.timeouts)) /* the race this case is about never ran */
+            ct_test_fail("%u workers: no receive timed out", procs);
+        stop_clean();
+        ct_chan_free(c.ch);
+        ct_wg_free(c.senders);
+        ct_wg_free(c.wave);
+        free(c.seen);
+    }
     return 0;
 }
 
@@ -1070,6 +1179,7 @@ int main(int argc, char **argv)
         {.name = "go/stacks_reused", .fn = test_stacks_reused, .timeout_s = 30},
         {.name = "go/handoff_thread_co", .fn = test_handoff, .timeout_s = 30},
         {.name = "go/timeout_parked", .fn = test_timeout, .timeout_s = 20},
+        {.name = "go/timers_race", .fn = test_timers_race, .timeout_s = 60},
         {.name = "go/sleep_many", .fn = test_sleep_many, .timeout_s = 20},
         {.name = "go/close_wakes_parked", .fn = test_close_wakes, .timeout_s = 20},
         {.name = "go/yield", .fn = test_yield, .timeout_s = 20},

@@ -185,7 +185,7 @@ static bool go_park(ct_parker *p, int64_t deadline)
     co->deadline = deadline;
     switch_out(co, false);
     if (deadline >= 0)
-        ct__go_timer_cancel(co);
+        ct__go_timers_cancel(co);
     return ct_parker_fired(p); /* acquire: the waker's writes */
 }
 
