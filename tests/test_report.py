@@ -403,6 +403,80 @@ class ChanAgainstGo(unittest.TestCase):
         self.assertIn("No Go results to compare with", page)
 
 
+def go_json(rows):
+    """Google Benchmark JSON for go-family rows: {name: (ops/s, bytes_per_waiter or None)}."""
+    benchmarks = []
+    for i, (name, (rate, per_waiter)) in enumerate(sorted(rows.items())):
+        for k in range(3):
+            b = {"name": name, "run_name": name, "run_type": "iteration", "family_index": i,
+                 "per_family_instance_index": 0, "repetition_index": k, "threads": 1,
+                 "iterations": 10, "real_time": 1.0, "cpu_time": 1.0, "time_unit": "ns",
+                 "items_per_second": rate}
+            if per_waiter is not None:
+                b["bytes_per_waiter"] = per_waiter
+            benchmarks.append(b)
+    return {"context": {"num_cpus": 2}, "benchmarks": benchmarks}
+
+
+class GoSection(unittest.TestCase):
+    """The go family's section: coroutines against goroutines, memory per parked waiter and
+    the seeds' 2 KB claim, each verdict by its rule."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_go_"))
+        self.out = self.tmp / "out"
+        (self.out / "json").mkdir(parents=True)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def section(self, ours, go):
+        (self.out / "json" / "go.json").write_text(json.dumps(go_json(ours)), encoding="utf-8")
+        if go:
+            (self.out / "json" / "go_go.json").write_text(json.dumps(go_json(go)),
+                                                          encoding="utf-8")
+        res = run_report(self.out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(self.out / "summary.json", encoding="utf-8") as f:
+            return json.load(f)["families"]["go"]["vs_go"]
+
+    PARK = "go/park/{}/iterations:1/real_time/threads:1"
+
+    def rows(self, coroutine, thread=8192):
+        return {"go/spawn/fcontext/real_time/threads:1": (2e6, None),     # 500 ns
+                "go/switch/fcontext/real_time/threads:1": (10e6, None),   # 100 ns
+                self.PARK.format("fcontext"): (1e5, coroutine),
+                self.PARK.format("pthread"): (1e4, thread)}
+
+    def go_rows(self, goroutine):
+        return {"go/spawn/go/real_time/threads:1": (1e6, None),           # 1000 ns
+                self.PARK.format("go"): (1e6, goroutine)}
+
+    def test_consistent_and_target_met(self):
+        vs = self.section(self.rows(4096), self.go_rows(4096))
+        spawn, switch = vs["speed"]
+        self.assertAlmostEqual(spawn["ratio"], 0.5)
+        self.assertIsNone(switch["ratio"])   # Go did not run it
+        claim = vs["claims"][0]
+        self.assertTrue(claim["verdict"].startswith("claim consistent: 4.0 KiB"), claim["verdict"])
+        self.assertIn("Coroutine target met: 4.0 KiB", claim["verdict"])
+        self.assertIn("1.00x a goroutine, 0.50x a thread", claim["verdict"])
+
+    def test_not_consistent_either_way_and_target_missed(self):
+        for goroutine, words in ((1024, "below the claimed stack alone"),
+                                 (8192, "6.0 KiB or more")):
+            claim = self.section(self.rows(9000), self.go_rows(goroutine))["claims"][0]
+            self.assertTrue(claim["verdict"].startswith("claim not consistent"), claim)
+            self.assertIn(words, claim["verdict"])
+            self.assertIn("Coroutine target not met: 8.8 KiB", claim["verdict"])
+
+    def test_nothing_measured_says_so(self):
+        rows = {"go/spawn/fcontext/real_time/threads:1": (2e6, None)}
+        claim = self.section(rows, None)["claims"][0]
+        self.assertIn("claim not measured", claim["verdict"])
+        self.assertIn("Coroutine target not measured", claim["verdict"])
+
+
 def pool_json(rates):
     """Google Benchmark JSON for pool rows: rates {name without real_time: [tasks/s per rep]}."""
     benchmarks = []
