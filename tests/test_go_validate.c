@@ -46,6 +46,11 @@
  *   go/group_on_coroutines    one worker: an errgroup of coroutines, one
  *                             fails and cancels the others, which park in
  *                             ct_ctx_wait; ct_group_wait parks too
+ *   go/pools_from_coroutines  every pool, 8 coroutines on 2 workers submit
+ *                             (yielding, so they change workers): each task
+ *                             runs once; a pool whose queues are per thread
+ *                             (CT_POOL_CAP_THREAD_SUBMIT) refuses them with
+ *                             -EPERM instead, and still takes a thread's
  *   go/restart                shutdown, then the scheduler starts again
  *   go/bad_opts               bad stack sizes and a NULL function: EINVAL
  *
@@ -1136,6 +1141,96 @@ static int test_group_on_coroutines(void *arg)
     return 0;
 }
 
+enum { PC_SUBMITTERS = 8, PC_TASKS = 500 };
+
+typedef struct {
+    ct_pool *p;
+    ct_wg *wg;
+    _Atomic uint8_t *ran; /* PC_SUBMITTERS * PC_TASKS counters */
+    _Atomic int refused, failed;
+} pc_ctx;
+
+typedef struct {
+    pc_ctx *c;
+    int me;
+} pc_arg;
+
+static int pc_task(void *arg)
+{
+    atomic_fetch_add((_Atomic uint8_t *)arg, 1);
+    return 0;
+}
+
+static void pc_submitter(void *arg)
+{
+    pc_arg *a = arg;
+
+    for (int i = 0; i < PC_TASKS; i++) {
+        int rc = ct_pool_submit(a->c->p, pc_task, (void *)&a->c->ran[a->me * PC_TASKS + i]);
+
+        if (rc == -EPERM) {
+            atomic_fetch_add(&a->c->refused, 1);
+            break;
+        }
+        if (rc)
+            atomic_fetch_add(&a->c->failed, 1);
+        if (i % 50 == 49)
+            ct_go_yield(); /* back through the shared queue: maybe another worker */
+    }
+    ct_wg_done(a->c->wg);
+}
+
+static int test_pools_from_coroutines(void *arg)
+{
+    (void)arg;
+    for (const ct_pool_ops *const *o = ct_pool_impls(); *o; o++) {
+        const char *name = (*o)->desc.name;
+        const bool by_thread = (*o)->desc.caps & CT_POOL_CAP_THREAD_SUBMIT;
+        pc_ctx c = {.p = ct_pool_new(name, &(ct_pool_params){.max_workers = 2, .queue_cap = 16}),
+                    .wg = ct_wg_new(),
+                    .ran = calloc(PC_SUBMITTERS * PC_TASKS, 1)};
+        pc_arg args[PC_SUBMITTERS];
+
+        if (!c.p && errno == ENOSYS) { /* not in this build: said, not hidden */
+            printf("  %s: not in this build\n", name);
+            ct_wg_free(c.wg);
+            free(c.ran);
+            continue;
+        }
+        CT_CHECK(c.p && c.wg && c.ran);
+        start(2);
+        ct_wg_add(c.wg, PC_SUBMITTERS);
+        for (int k = 0; k < PC_SUBMITTERS; k++) {
+            args[k] = (pc_arg){&c, k};
+            CT_CHECK(ct_go(pc_submitter, &args[k]) == 0);
+        }
+        ct_wg_wait(c.wg);
+        if (atomic_load(&c.failed))
+            ct_test_fail("%s: %d submits from coroutines failed", name, atomic_load(&c.failed));
+        if (by_thread) {
+            if (atomic_load(&c.refused) != PC_SUBMITTERS)
+                ct_test_fail("%s: %d of %d coroutine submitters refused (want all: -EPERM)", name,
+                             atomic_load(&c.refused), PC_SUBMITTERS);
+            CT_CHECK(ct_pool_submit(c.p, pc_task, (void *)&c.ran[0]) == 0); /* a thread may */
+        } else if (atomic_load(&c.refused)) {
+            ct_test_fail("%s: refused a coroutine's submit", name);
+        }
+        CT_CHECK(ct_pool_wait(c.p) == 0);
+        for (int i = 0; i < PC_SUBMITTERS * PC_TASKS; i++) {
+            unsigned want = by_thread ? i == 0 : 1;
+
+            if (atomic_load(&c.ran[i]) != want)
+                ct_test_fail("%s: task %d ran %u times, want %u", name, i,
+                             (unsigned)atomic_load(&c.ran[i]), want);
+        }
+        ct_pool_free(c.p);
+        stop_clean();
+        ct_wg_free(c.wg);
+        free(c.ran);
+    }
+    return 0;
+}
+
 static int test_restart(void *arg)
 {
     ct_wg *wg = ct_wg_new();
@@ -1192,6 +1287,7 @@ int main(int argc, char **argv)
         {.name = "go/spawn_bounded", .fn = test_spawn_bounded, .timeout_s = 60},
         {.name = "go/ctx_wait_parks", .fn = test_ctx_wait_parks, .timeout_s = 20},
         {.name = "go/group_on_coroutines", .fn = test_group_on_coroutines, .timeout_s = 20},
+        {.name = "go/pools_from_coroutines", .fn = test_pools_from_coroutines, .timeout_s = 60},
         {.name = "go/restart", .fn = test_restart, .timeout_s = 20},
         {.name = "go/bad_opts", .fn = test_bad_opts, .timeout_s = 10},
     };

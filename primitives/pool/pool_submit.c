@@ -5,6 +5,7 @@
  * that wakes it (ct__pool_space_notify). Both sides of that Dekker pair
  * live here, as the idle protocol's do in pool_idle.c.
  */
+#include <errno.h>
 #include <sched.h>
 
 #include "ct_waitreg.h"
@@ -82,6 +83,11 @@ static void spin_outcome(bool paid)
 static int submit(ct_pool *p, ct_ctx *ctx, ct__task t, bool block)
 {
     ct__pool_space *sp = NULL;
+
+    /* a coroutine may move between workers, and share one with another
+     * submitter: a queue keyed by the thread would get two producers */
+    if (CT_UNLIKELY(ct__co_current != NULL) && (p->ops->desc.caps & CT_POOL_CAP_THREAD_SUBMIT))
+        return -EPERM;
 
     for (;;) {
         int rc, err;
