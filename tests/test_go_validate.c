@@ -8,7 +8,9 @@
  *                             stacks made stay bounded (reuse)
  *   go/chan/<design>/<cap>    producers and consumers as coroutines over
  *                             every channel design that parks coroutines
- *                             (CT_CAP_COROUTINE): each value exactly once
+ *                             (CT_CAP_COROUTINE): each value exactly once;
+ *                             4 x 4, or 1 x 1 (caps 1 and 64) for a
+ *                             single-producer design
  *   go/handoff_thread_co      thread -> coroutine and back, unbuffered
  *   go/timeout_parked         a receive with a timeout, parked: CT_TIMEOUT
  *                             after at least its timeout; a send wakes
@@ -276,6 +278,7 @@ static void closer(void *arg)
 typedef struct {
     const char *design;
     size_t cap;
+    unsigned producers, consumers;
 } chan_case;
 
 static int test_chan(void *arg)
@@ -290,21 +293,21 @@ static int test_chan(void *arg)
     c->cons = ct_wg_new();
     CT_CHECK(c->ch && c->prod && c->cons);
     start(2);
-    ct_wg_add(c->prod, CH_PRODUCERS);
-    ct_wg_add(c->cons, CH_CONSUMERS);
-    for (unsigned i = 0; i < CH_CONSUMERS; i++) {
+    ct_wg_add(c->prod, (int64_t)cc->producers);
+    ct_wg_add(c->cons, (int64_t)cc->consumers);
+    for (unsigned i = 0; i < cc->consumers; i++) {
         ca[i] = (chan_arg){c, i};
         CT_CHECK(ct_go(consumer, &ca[i]) == 0);
     }
-    for (unsigned i = 0; i < CH_PRODUCERS; i++) {
+    for (unsigned i = 0; i < cc->producers; i++) {
         pa[i] = (chan_arg){c, i};
         CT_CHECK(ct_go(producer, &pa[i]) == 0);
     }
     CT_CHECK(ct_go(closer, c) == 0);
     ct_wg_wait(c->cons);
     CT_CHECK(!atomic_load(&c->bad));
-    CT_CHECK(atomic_load(&c->got) == CH_PRODUCERS * CH_PER);
-    for (size_t v = 0; v < CH_PRODUCERS * CH_PER; v++)
+    CT_CHECK(atomic_load(&c->got) == cc->producers * CH_PER);
+    for (size_t v = 0; v < cc->producers * CH_PER; v++)
         if (atomic_load(&c->seen[v]) != 1)
             ct_test_fail("value %zu received %u times", v, atomic_load(&c->seen[v]));
     stop_clean();
@@ -1305,10 +1308,13 @@ int main(int argc, char **argv)
         ct_die("test_go_validate: out of memory");
     memcpy(cases, fixed, sizeof fixed);
     for (const ct_chan_ops *const *o = ct_chan_impls(); *o; o++) {
+        const bool spsc = !((*o)->desc.caps & CT_CAP_MPMC);
+
         if (!((*o)->desc.caps & CT_CAP_COROUTINE))
             continue;
-        for (size_t k = 0; k < 3; k++, n++) {
-            cc[n] = (chan_case){(*o)->desc.name, caps[k]};
+        for (size_t k = spsc; k < 3; k++, n++) { /* a single-producer ring needs a cap */
+            cc[n] = (chan_case){(*o)->desc.name, caps[k], spsc ? 1 : CH_PRODUCERS,
+                                spsc ? 1 : CH_CONSUMERS};
             snprintf(names + n * 64, 64, "go/chan/%s/%zu", (*o)->desc.name, caps[k]);
             cases[n] = (ct_test_case){
                 .name = names + n * 64, .fn = test_chan, .arg = &cc[n], .timeout_s = 60};

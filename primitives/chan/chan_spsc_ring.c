@@ -102,6 +102,8 @@ static inline void advance(sp_side *d, size_t cap)
 static bool sp_wait_step(sp_chan *s, sp_park *pk, _Atomic uint64_t *seq, uint64_t want,
                          unsigned *looks, int64_t deadline)
 {
+    if (*looks == 0 && ct__co_current)
+        *looks = SPINS - 1; /* no spin on a coroutine (ct_spin_budget) */
     if (++*looks < SPINS) {
         ct_cpu_relax();
         return true;
@@ -109,7 +111,7 @@ static bool sp_wait_step(sp_chan *s, sp_park *pk, _Atomic uint64_t *seq, uint64_
     if (ct__deadline_passed(deadline))
         return false;
     if (*looks < SPINS + YIELDS) {
-        sched_yield(); /* the partner may be waiting for this CPU */
+        ct_yield_cpu(); /* the partner may be waiting for this CPU */
         return true;
     }
     /* acquire: pairs with the release bump in sp_wake / sp_close, so a
@@ -280,7 +282,7 @@ const ct_chan_ops ct_chan_spsc_ring = {
     .desc = {.name = "spsc_ring",
              .summary = "benchmark-only: one producer, one consumer, "
                         "ring of slots with sequence words",
-             .caps = CT_CAP_EXACT | CT_CAP_SPSC | CT_CAP_BLOCKING},
+             .caps = CT_CAP_EXACT | CT_CAP_SPSC | CT_CAP_BLOCKING | CT_CAP_COROUTINE},
     .create = sp_create,
     .destroy = sp_destroy,
     .send = sp_send,

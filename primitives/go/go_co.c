@@ -203,10 +203,16 @@ static void go_wait_note(const char *op, const void *obj)
     atomic_store_explicit(&co->wait_op, op, memory_order_relaxed);
 }
 
+static void go_yield_hook(void)
+{
+    ct_go_yield();
+}
+
 const ct_sched_hooks ct__go_hooks = {
     .park = go_park,
     .ready = go_ready,
     .wait_note = go_wait_note,
+    .yield = go_yield_hook,
     .quiescent = ct__go_quiescent,
 };
 

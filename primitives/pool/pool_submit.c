@@ -110,7 +110,7 @@ static int submit(ct_pool *p, ct_ctx *ctx, ct__task t, bool block)
                 rc = try_once(p, t);
             }
             for (unsigned i = 0; i < SUBMIT_YIELDS && rc == CT_WOULDBLOCK; i++, tries++) {
-                sched_yield();
+                ct_yield_cpu();
                 rc = try_once(p, t);
             }
             spin_outcome(rc != CT_WOULDBLOCK && tries < SPIN_PAID_TRIES);
