@@ -8,3 +8,5 @@ set_tests_properties(go_peer_units PROPERTIES SKIP_RETURN_CODE 77)
 # The pitfall runner's verdicts (a finding counts at the catalog's frame only)
 # and its litmus run (a crash or a stale result file fails).
 ct_add_py_test(pitfalls_runner 60 test_pitfalls.py)
+# The Makefile refuses bad input before it builds, and quotes what it passes on.
+ct_add_py_test(make_input 120 test_make.py)
