@@ -54,8 +54,9 @@ endif
 
 all: release
 
+# deps.sh requires only what the goals need (make's default goal is all).
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh $(or $(MAKECMDGOALS),all)
 
 # Configuring again is cheap and picks up new files and options.
 release: deps

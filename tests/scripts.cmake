@@ -10,3 +10,5 @@ set_tests_properties(go_peer_units PROPERTIES SKIP_RETURN_CODE 77)
 ct_add_py_test(pitfalls_runner 60 test_pitfalls.py)
 # The Makefile refuses bad input before it builds, and quotes what it passes on.
 ct_add_py_test(make_input 120 test_make.py)
+# deps.sh requires only what the targets need; optional packages are skipped.
+ct_add_py_test(deps_script 60 test_deps.py)
