@@ -394,8 +394,33 @@ class ChanAgainstGo(unittest.TestCase):
         self.assertAlmostEqual(e["go_ns"], 200.0, places=1)
         self.assertAlmostEqual(e["ratio"], 0.5, places=3)
         self.assertAlmostEqual(e["ns_per_msg"]["mutex_cond"], 1000.0, places=1)
+        self.assertTrue(e["split"])   # 3 repetitions: chosen on 0 and 2, measured on 1
         self.assertIn("chan: each design against Go", page)
         self.assertIn("0.50 (ring_yield)", page)
+
+    def test_best_is_chosen_on_other_repetitions_than_its_ratio(self):
+        # ns per message by repetition 0..4: a is steady at 70, b is 50 on the even
+        # repetitions and 120 on the odd ones. The minimum of the medians over all of them
+        # takes b at 50 ns, 0.50x Go; chosen on the even ones and measured on the odd ones,
+        # b is 120 ns: 1.20x Go.
+        ns = {"a": [70] * 5, "b": [50, 120, 50, 120, 50], "go": [100] * 5}
+        rates = {(i, 64, 3): [1e9 / v for v in reps] for i, reps in ns.items() if i != "go"}
+        vs, page = self.report(rates, {("go", 64, 3): [1e9 / v for v in ns["go"]]})
+        e = vs[0]
+        self.assertEqual((e["best"], e["split"]), ("b", True))
+        self.assertAlmostEqual(e["best_ns"], 120.0, places=1)
+        self.assertAlmostEqual(e["ratio"], 1.2, places=3)
+        self.assertAlmostEqual(e["ns_per_msg"]["b"], 50.0, places=1)   # all repetitions
+        self.assertIn("1.20 (b)", page)
+        self.assertIn("chosen on the even-numbered repetitions", page)
+
+    def test_one_repetition_is_flagged_biased(self):
+        vs, page = self.report({("a", 64, 3): [10e6], ("b", 64, 3): [5e6]},
+                               {("go", 64, 3): [5e6, 5e6]})
+        e = vs[0]
+        self.assertEqual((e["best"], e["split"]), ("a", False))
+        self.assertAlmostEqual(e["ratio"], 0.5, places=3)
+        self.assertIn("0.50* (a)", page)
 
     def test_without_go_says_so(self):
         vs, page = self.report({("ring_yield", 64, 3): [1e6]}, None)
