@@ -35,7 +35,7 @@ ifneq ($(filter pitfall,$(MAKECMDGOALS)),)
   ifeq ($(NAME),)
     $(error usage: make pitfall NAME=<name>; make pitfall NAME=list lists them)
   endif
-  ifeq ($(filter list $(PITFALL_NAMES),$(NAME)),)
+  ifneq ($(words $(NAME))$(filter list $(PITFALL_NAMES),$(NAME)),1$(NAME))
     $(error make pitfall: unknown pitfall '$(NAME)'; known: $(PITFALL_NAMES))
   endif
 endif

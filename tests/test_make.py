@@ -58,6 +58,7 @@ class MakeInput(unittest.TestCase):
 
     def test_pitfall_unknown_name(self):
         self.refused(["pitfall", "NAME=nosuch"], "unknown pitfall 'nosuch'; known: ")
+        self.refused(["pitfall", "NAME=racy_counter x"], "unknown pitfall 'racy_counter x'")
 
     def test_diagnose_without_file(self):
         self.refused(["diagnose"], "usage: make diagnose FILE=prog.c")
