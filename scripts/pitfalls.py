@@ -48,8 +48,8 @@ class CatalogError(Exception):
 
 def expectations(p, spec):
     """The run's expected findings as [{kind, frame, detail}]. An entry of "expect" is a
-    kind ("lost updates") or {"kind", "frame": text the key frame must contain (a function
-    or file), "detail": text the finding's detail must contain}."""
+    kind ("lost updates") or {"kind", "frame": the key frame's function or file, exactly,
+    "detail": text the finding's detail must contain}."""
     out = []
     for e in spec["expect"]:
         e = {"kind": e} if isinstance(e, str) else dict(e)
