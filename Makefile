@@ -1,9 +1,10 @@
 # contend: a thin wrapper over CMake, ctest and scripts/.
-#   make bench [QUICK=1] [FAMILY=counter] [FILTER=regex] [REPS=5]
+#   make bench [QUICK=1] [FAMILY=counter] [FILTER=regex] [REPS=5]   QUICK: empty, 0 or 1
 #   make test            build plain, TSan and ASan+UBSan trees; run ctest in each
 #   make pitfalls        the pitfall catalog: bad diagnosed, fixed clean (reports/out/pitfalls/)
-#   make pitfall NAME=racy_counter     one pitfall, with its diagnosis
+#   make pitfall NAME=racy_counter     one pitfall, with its diagnosis (NAME=list lists them)
 #   make diagnose FILE=prog.c [ARGS="..."]  TSan + ASan builds of any C program, classified
+#                        (ARGS: blank-separated words, passed as they are, no shell expansion)
 #   make compare A=regex B=regex [FAMILY=counter]   Google Benchmark's compare.py
 #   make format          clang-format every C/C++ file in place (.clang-format)
 #   make lint            the same check without writing, and pyflakes on every Python file
@@ -21,14 +22,41 @@ RELEASE := $(BUILD)/release
 TSAN    := $(BUILD)/tsan
 ASAN    := $(BUILD)/asan
 
+# shquote: one shell word, whatever the text holds (quotes, ;, $, blanks).
+shquote = '$(subst ','\'',$(1))'
+
+# Bad input is refused here, when the Makefile is read: before anything is
+# built, with one line and exit 2.
+ifneq ($(filter-out 0 1,$(QUICK)),)
+  $(error QUICK must be empty, 0 or 1, not '$(QUICK)')
+endif
+PITFALL_NAMES := $(filter-out pitfall,$(basename $(notdir $(wildcard workloads/pitfalls/*.c))))
+ifneq ($(filter pitfall,$(MAKECMDGOALS)),)
+  ifeq ($(NAME),)
+    $(error usage: make pitfall NAME=<name>; make pitfall NAME=list lists them)
+  endif
+  ifneq ($(words $(NAME))$(filter list $(PITFALL_NAMES),$(NAME)),1$(NAME))
+    $(error make pitfall: unknown pitfall '$(NAME)'; known: $(PITFALL_NAMES))
+  endif
+endif
+ifneq ($(filter diagnose,$(MAKECMDGOALS)),)
+  ifeq ($(FILE),)
+    $(error usage: make diagnose FILE=prog.c [ARGS="..."])
+  endif
+  ifneq ($(shell test -f $(call shquote,$(FILE)) && echo yes),yes)
+    $(error make diagnose: no such file '$(FILE)')
+  endif
+endif
+
 .PHONY: all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall \
         diagnose \
         compare install clean format lint
 
 all: release
 
+# deps.sh requires only what the goals need (make's default goal is all).
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh $(or $(MAKECMDGOALS),all)
 
 # Configuring again is cheap and picks up new files and options.
 release: deps
@@ -47,8 +75,8 @@ asan: deps
 
 bench: release
 	@scripts/bench.sh --build $(RELEASE) --family $(FAMILY) \
-	  $(if $(filter 1 yes true,$(QUICK)),--quick) \
-	  $(if $(FILTER),--filter '$(FILTER)') $(if $(REPS),--reps $(REPS))
+	  $(if $(filter 1,$(QUICK)),--quick) \
+	  $(if $(FILTER),--filter $(call shquote,$(FILTER))) $(if $(REPS),--reps $(call shquote,$(REPS)))
 
 test-release: release
 	ctest --test-dir $(RELEASE) --output-on-failure -j $(JOBS)
@@ -65,14 +93,13 @@ test: test-release test-tsan test-asan pitfalls lint
 pitfalls: release tsan asan
 	@/usr/bin/python3 scripts/pitfalls.py --build $(BUILD)
 
-pitfall: release tsan asan
-	@test -n "$(NAME)" || { echo "usage: make pitfall NAME=<name>; names: make pitfall NAME=list" >&2; exit 2; }
-	@if [ "$(NAME)" = list ]; then /usr/bin/python3 scripts/pitfalls.py --list; \
-	 else /usr/bin/python3 scripts/pitfalls.py --build $(BUILD) --name $(NAME); fi
+# NAME and FILE were checked when the Makefile was read; NAME=list builds nothing.
+pitfall: $(if $(filter list,$(NAME)),,release tsan asan)
+	@if [ $(call shquote,$(NAME)) = list ]; then /usr/bin/python3 scripts/pitfalls.py --list; \
+	 else /usr/bin/python3 scripts/pitfalls.py --build $(BUILD) --name $(call shquote,$(NAME)); fi
 
 diagnose: tsan asan
-	@test -n "$(FILE)" || { echo "usage: make diagnose FILE=prog.c [ARGS=...]" >&2; exit 2; }
-	@scripts/diagnose.sh --build $(BUILD) $(FILE) $(ARGS)
+	@scripts/diagnose.sh --build $(BUILD) $(call shquote,$(FILE)) $(foreach a,$(ARGS),$(call shquote,$(a)))
 
 compare: deps
 	@scripts/compare.sh $(if $(filter-out all,$(FAMILY)),$(FAMILY),counter) '$(A)' '$(B)'
