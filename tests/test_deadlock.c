@@ -317,6 +317,47 @@ static int test_unwatched_sleeper(void *arg)
     return 0;
 }
 
+/* ---- deadlock/woken_waiter_not_reported --------------------------------------
+ * A thread whose announced wait has been ended by its waker is runnable
+ * until it gets a CPU and withdraws the announcement, which on a loaded
+ * machine may take several looks: announced is not asleep. Here that thread
+ * stays runnable (it computes) for 300 ms before it withdraws its wait and
+ * opens main's gate. */
+static gate opened_late = GATE_INIT;
+
+static void *runnable_in_wait(void *arg)
+{
+    int64_t until = ct_now_ns() + 300 * 1000 * 1000; /* the scenario: a slow withdrawal */
+
+    (void)arg;
+    ct_wait_watch_self(1);
+    ct_wait_enter("test woken", &opened_late);
+    while (ct_now_ns() < until) {}
+    ct_wait_exit();
+    gate_open(&opened_late);
+    return NULL;
+}
+
+static void wait_for_runnable(void)
+{
+    pthread_t t;
+
+    if (ct_deadlock_watch_start(10, NULL) != 0 || ct_wait_watch_self(1) != 0 ||
+        pthread_create(&t, NULL, runnable_in_wait, NULL) != 0)
+        _exit(3);
+    gate_wait(&opened_late, "test recv");
+    pthread_join(t, NULL);
+    ct_deadlock_watch_stop();
+}
+
+static int test_woken_waiter(void *arg)
+{
+    char buf[512];
+    (void)arg;
+    expect_completed(run_child(wait_for_runnable, NULL, buf, sizeof buf), buf);
+    return 0;
+}
+
 /* ---- deadlock/signal_from_outside_not_reported -------------------------------
  * Main's only waker is a signal handler, run when another process (this
  * test's parent) sends SIGUSR1 some time later: not a deadlock either. */
@@ -472,6 +513,7 @@ int main(int argc, char **argv)
         {.name = "deadlock/default_handler_exits", .fn = test_default_exit},
         {.name = "deadlock/unwatched_blocked_counted", .fn = test_unwatched_blocked},
         {.name = "deadlock/unwatched_sleeper_not_reported", .fn = test_unwatched_sleeper},
+        {.name = "deadlock/woken_waiter_not_reported", .fn = test_woken_waiter},
         {.name = "deadlock/signal_from_outside_not_reported", .fn = test_signal_from_outside},
         {.name = "deadlock/select_no_cases", .fn = test_select_no_cases},
         {.name = "deadlock/spsc_ring_recv", .fn = test_spsc_ring},
