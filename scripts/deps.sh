@@ -31,6 +31,7 @@ PACKAGES=(
   golang-go             # Go's own channels, a peer in the channel charts (workloads/go)
   clang-format          # make format / make lint: the C style (.clang-format)
   pyflakes3             # make lint: the Python files
+  gdb                   # every thread's stack when a pitfall or diagnose run times out
 )
 
 # Which make targets need a package (a package not listed here: every

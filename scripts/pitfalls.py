@@ -138,6 +138,12 @@ def _num(x):
     return float(f"{x:.3g}") if isinstance(x, (int, float)) else x
 
 
+def write_summary(summary, path):
+    """summary.json: a figure that is not a finite number (NaN, inf) is null."""
+    with open(path, "w") as f:
+        f.write(ct_diag.to_json(summary, indent=1) + "\n")
+
+
 def describe(findings):
     """"data race (x.c:26 in f); lost updates (1234 increments lost)"."""
     if not findings:
@@ -273,8 +279,7 @@ def main():
                        for o in t["outcomes"] if o["grade"] != "ACCEPTABLE"]
         print("litmus (INTERESTING/FORBIDDEN tallies): " + "; ".join(interesting))
     summary = {"elapsed_s": round(time.monotonic() - t0, 1), "pitfalls": rows, "litmus": lit}
-    with open(os.path.join(a.out, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=1)
+    write_summary(summary, os.path.join(a.out, "summary.json"))
     write_html(rows, os.path.join(a.out, "index.html"), lit)
     bad = [r for r in rows if r["verdict"] not in ("ok", "measured")]
     forbidden = bool(lit and lit.get("forbidden_observed"))
