@@ -1,5 +1,5 @@
 // The chan family's peers: its workloads written with Go's own channels
-// (seq, spsc, mpsc, mpmc, select_rx, select_both, pingpong, pipeline), each
+// (seq, spsc, mpsc, mpmc, select_rx, select_both, pingpong, pipeline, batch), each
 // verifying what it received, and the list of their benchmarks.
 
 package main
@@ -326,6 +326,94 @@ func pipeline(n uint64, capacity, stages int) result {
 	return r
 }
 
+// batch: the seeds' Batcher with its bugs fixed, as chan_batch.c: P
+// producers, one batcher that processes a batch (batchCost of busy work,
+// whatever its size) when it holds size items, when its oldest item has
+// waited flush, or when the channel is closed (the tail).
+const batchCost = 5 * time.Microsecond // FLUSH_NS of chan_batch.c
+
+func batch(n uint64, size int, flush time.Duration, P int) result {
+	ch := make(chan msg, 64)
+	t := newTally(P)
+	var batches, oversize uint64
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		buf := make([]msg, 0, size)
+		timer := time.NewTimer(time.Hour)
+		stop := func() { // stop the timer and drain a tick that already fired
+			if !timer.Stop() {
+				select {
+				case <-timer.C:
+				default:
+				}
+			}
+		}
+		stop()
+		process := func() {
+			spinFor(batchCost)
+			for _, m := range buf {
+				t.take(m, true)
+			}
+			if len(buf) > size {
+				oversize++
+			}
+			batches++
+			buf = buf[:0]
+		}
+		for {
+			var due <-chan time.Time
+			if len(buf) > 0 {
+				due = timer.C
+			}
+			select {
+			case m, ok := <-ch:
+				if !ok {
+					if len(buf) > 0 {
+						process()
+					}
+					close(done)
+					return
+				}
+				buf = append(buf, m)
+				if len(buf) == 1 {
+					timer.Reset(flush)
+				}
+				if len(buf) == size {
+					stop()
+					process()
+				}
+			case <-due:
+				process()
+			}
+		}
+	}()
+	prodDone := make(chan struct{})
+	for p := 0; p < P; p++ {
+		go func(p int) {
+			for i := uint64(0); i < n; i++ {
+				ch <- send(p, i)
+			}
+			prodDone <- struct{}{}
+		}(p)
+	}
+	for p := 0; p < P; p++ {
+		<-prodDone
+	}
+	close(ch)
+	<-done
+	r := result{elapsed: time.Since(start), items: n * uint64(P), lat: t.lat}
+	r.err = verify([]*tally{t}, P, n)
+	if r.err == "" && oversize != 0 {
+		r.err = fmt.Sprintf("%d batches above size %d", oversize, size)
+	}
+	if batches != 0 {
+		r.extra = map[string]float64{"batches": float64(batches),
+			"items_per_batch": float64(r.items) / float64(batches)}
+	}
+	return r
+}
+
 // chanBenches: the chan family's benchmarks, named as contend_bench names
 // them with impl "go"; quick is the smaller sweep of contend_bench --quick.
 func chanBenches(quick bool) []bench {
@@ -378,6 +466,13 @@ func chanBenches(quick bool) []bench {
 			c, k := c, k
 			add("pipeline", c, k, func(n uint64) result { return pipeline(n, c, k) })
 		}
+	}
+	for _, size := range pick([]int{1, 16, 256}, []int{1, 256}) {
+		size, flushUs := size, 50
+		bs = append(bs, bench{fmt.Sprintf("chan/batch/go/size:%d/flush_us:%d/real_time/threads:3",
+			size, flushUs), 3, func(n uint64) result {
+			return batch(n, size, time.Duration(flushUs)*time.Microsecond, 2)
+		}})
 	}
 	return bs
 }
