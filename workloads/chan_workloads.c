@@ -9,6 +9,8 @@
  *   chan_seq.c       seq
  *   chan_pipeline.c  pipeline (and its sequential baseline)
  *   chan_batch.c     batch (the seeds' batcher: by size, by time, the tail)
+ *   chan_fan.c       fanin_shared, fanin_forward, fanin_select (fan-out to
+ *                    workers, fan-in three ways)
  */
 #include <stdbool.h>
 
@@ -39,6 +41,7 @@ void ct_workload_chan_register(const ct_bench_config *cfg)
         ct__chan_pingpong_register(cfg, impl, general);
         ct__chan_pipeline_register(cfg, impl, general);
         ct__chan_batch_register(cfg, impl, general);
+        ct__chan_fan_register(cfg, impl, general);
     }
     ct__chan_pipeline_register(cfg, NULL, false); /* the sequential baseline */
 }
