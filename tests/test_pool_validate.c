@@ -30,6 +30,8 @@
  *                         submit fails with that error and wait returns at
  *                         once; with a worker held busy the same failure
  *                         leaves the task queued for it
+ *  dynamic_idle_max       an idle timeout of INT64_MAX: the worker's
+ *                         retirement deadline saturates (UBSan: no overflow)
  *  registry, find, params
  *
  * Nothing waits on a sleep for another thread's progress: tasks hold on a
@@ -738,6 +740,34 @@ static int test_dynamic_no_thread(void *arg)
     return 0;
 }
 
+/* The largest idle timeout: a worker's retirement deadline, idle_since +
+ * INT64_MAX, saturates instead of overflowing (UBSan stops at the
+ * overflow in the ASan tree). The worker goes idle at once; seen asleep
+ * in "pool idle", it has computed that deadline. */
+static int test_dynamic_idle_max(void *arg)
+{
+    ct_pool *p = make(ct_pool_find("dynamic"), 1, 2, 8, INT64_MAX);
+    ct_wait_info w[16];
+    ct_pool_stats s;
+    bool idle = false;
+
+    (void)arg;
+    while (!idle) { /* bounded by the case's timeout */
+        size_t n = ct_wait_snapshot(w, 16);
+
+        for (size_t i = 0; i < n; i++)
+            idle |= w[i].obj == (const void *)p && strcmp(w[i].op, "pool idle") == 0;
+        if (!idle)
+            sched_yield();
+    }
+    CT_CHECK(ct_pool_submit(p, err_task, (void *)0) == 0);
+    CT_CHECK(ct_pool_wait(p) == 0);
+    ct_pool_get_stats(p, &s);
+    CT_CHECK(s.tasks_done == 1 && s.threads_retired == 0);
+    ct_pool_free(p);
+    return 0;
+}
+
 /* ---- registry and parameters --------------------------------------------------- */
 
 static int test_registry(void *arg)
@@ -811,7 +841,7 @@ static int test_params(void *arg)
 /* ---- the table ------------------------------------------------------------------ */
 
 #define PER_IMPL 8
-#define NFIXED 4
+#define NFIXED 5
 
 int main(int argc, char **argv)
 {
@@ -843,6 +873,7 @@ int main(int argc, char **argv)
     fixed[nf++] =
         (ct_test_case){.name = "dynamic_bounds", .fn = test_dynamic_bounds, .timeout_s = 20};
     fixed[nf++] = (ct_test_case){.name = "dynamic_no_thread", .fn = test_dynamic_no_thread};
+    fixed[nf++] = (ct_test_case){.name = "dynamic_idle_max", .fn = test_dynamic_idle_max};
     for (const ct_pool_ops *const *o = ct_pool_impls(); *o; o++) {
         bool bounded = (*o)->desc.caps & CT_POOL_CAP_BOUNDED;
         bool queued = bounded && !((*o)->desc.caps & CT_POOL_CAP_PER_TASK);

@@ -110,7 +110,8 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&q->ring.mu);
         if (idle_since < 0)
             idle_since = ct_now_ns();
-        ct__pool_idle_wait(p, has_work, q->dynamic ? idle_since + p->params.idle_timeout_ns : -1);
+        ct__pool_idle_wait(
+            p, has_work, q->dynamic ? ct_deadline_add(idle_since, p->params.idle_timeout_ns) : -1);
         pthread_mutex_lock(&q->ring.mu);
     }
     pthread_mutex_unlock(&q->ring.mu);
