@@ -107,8 +107,10 @@ static int test_detected(void *arg)
  * watchdog has looked LOOKS times since both joined (every look reads
  * ct_wait_watched once, counted by ct_fault.h), so the looks happen while
  * the game runs, whatever the speed of the machine: more than its three
- * confirming looks, several times over. */
-enum { LOOKS = 12 };
+ * confirming looks, twice over. The period is long beside a time slice: a
+ * player preempted for three periods in a row while announced would look
+ * deadlocked (the detector's own limit on a loaded machine). */
+enum { LOOKS = 6, PERIOD_MS = 100 };
 static pthread_mutex_t pp_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pp_cv = PTHREAD_COND_INITIALIZER;
 static int pp_turn, pp_joined, pp_done; /* guarded by pp_mu */
@@ -153,7 +155,7 @@ static int test_live_not_reported(void *arg)
     (void)arg;
     pthread_t t[2];
     reported = 0;
-    CT_CHECK(ct_deadlock_watch_start(5, record) == 0);
+    CT_CHECK(ct_deadlock_watch_start(PERIOD_MS, record) == 0);
     for (long i = 0; i < 2; i++)
         CT_CHECK(pthread_create(&t[i], NULL, player, (void *)i) == 0);
     for (int i = 0; i < 2; i++)
