@@ -10,9 +10,10 @@
  *                   channel's next receive, by anyone, returns a copy)
  *   broken_reorder  one received value in BROKEN_EVERY is held back by its
  *                   receiver and returned after HOLD_FOR more of that
- *                   receiver's receives, or when its channel has nothing
- *                   more to give (closed, empty, timed out), so later values
- *                   of the same sender overtake it
+ *                   receiver's receives (a receive that finds nothing
+ *                   else, not ready or timed out, says so and keeps it
+ *                   held), or once its channel is closed and drained, so
+ *                   later values of the same sender overtake it
  *   broken_closed   one send in BROKEN_EVERY returns CT_CLOSED on an open
  *                   channel, sending nothing
  *
@@ -191,8 +192,9 @@ static int bc_recv(ct_chan *c, void *out, int64_t deadline, enum fault fault)
         return CT_OK;
     for (;;) {
         rc = b->inner->ops->recv(b->inner, out, deadline);
-        if (rc != CT_OK)
-            return fault == F_REORDER && held_out(b, who, out, true) ? CT_OK : rc;
+        if (rc != CT_OK) /* closed and drained: the held value is the last */
+            return rc == CT_CLOSED && fault == F_REORDER && held_out(b, who, out, true) ? CT_OK
+                                                                                        : rc;
         if (fault == F_CLOSED || !strikes(b))
             return CT_OK;
         if (fault == F_DUP) {
@@ -254,15 +256,11 @@ static int bc_select(ct_case *cases, const uint32_t *order, size_t m, int64_t de
     }
     for (;;) {
         r = in[order[0]].chan->ops->select(in, order, m, deadline);
-        /* the inner select took no value: a held one comes out instead */
-        for (size_t i = 0; fault == F_REORDER && i < m; i++) {
-            const uint32_t k = order[i];
-
-            if ((r < 0 || ((uint32_t)r == k && in[k].status == CT_CLOSED)) &&
-                cases[k].dir == CT_RECV && held_out(bc(cases[k].chan), who, cases[k].elem, true)) {
-                r = bc_case_done(cases, (int)k, CT_OK);
-                goto out;
-            }
+        /* a closed and drained channel: its held value is its last */
+        if (fault == F_REORDER && r >= 0 && cases[r].dir == CT_RECV && in[r].status == CT_CLOSED &&
+            held_out(bc(cases[r].chan), who, cases[r].elem, true)) {
+            r = bc_case_done(cases, r, CT_OK);
+            goto out;
         }
         if (r < 0)
             goto out;
