@@ -229,14 +229,19 @@ static void pp_go_thread(ct_bench_state *st)
     if (!ct__go_driver(st, r && r->echo_wg && r->batch_wg))
         return;
     ct__chan_guard_watch(true);
-    r->stopped = !ct__go_counted(st, r->echo_wg, pp_echo_co, r, "the echo");
+    /* stopped is the pinging coroutine's while it runs: written here only
+     * when none was started (a data race otherwise, which TSan reported) */
+    if (!ct__go_counted(st, r->echo_wg, pp_echo_co, r, "the echo"))
+        r->stopped = true;
     r->t0 = ct_now_ns();
     while ((n = ct_bench_next_batch(st)) != 0) {
         if (r->stopped)
             continue;
         r->batch_n = n;
-        r->stopped = !ct__go_counted(st, r->batch_wg, pp_ping_co, r, "the pinging side");
-        ct_wg_wait(r->batch_wg);
+        if (!ct__go_counted(st, r->batch_wg, pp_ping_co, r, "the pinging side"))
+            r->stopped = true;
+        else
+            ct_wg_wait(r->batch_wg); /* its writes to r happen-before this returns */
     }
     ct_bench_items(st, r->trips);
 }
