@@ -119,7 +119,17 @@ def main():
     broken = [c for c in competitors(test) if "broken" in c[2].split(",")]
     check(sorted((f, n) for f, n, _, _ in broken) == sorted(EXPECT),
           f"the test build's broken competitors are those EXPECT knows ({broken})")
-    tmp = pathlib.Path(tempfile.mkdtemp(prefix="ct_broken_"))
+    with tempfile.TemporaryDirectory(prefix="ct_broken_") as d:
+        check_families(test, broken, pathlib.Path(d))
+    if FAILURES:
+        print(f"{len(FAILURES)} failure(s)")
+        return 1
+    print("every workload caught every broken competitor it ran")
+    return 0
+
+
+def check_families(test, broken, tmp):
+    """Every family's broken competitors: each of their runs fails, naming its fault."""
     for fam in sorted({f for f, _, _, _ in broken}):
         mine = {n: s for f, n, _, s in broken if f == fam}
         listing = per_workload(run([test, f"--family={fam}", "--benchmark_list_tests"]).stdout, fam)
@@ -155,11 +165,6 @@ def main():
                 check(pattern and re.search(pattern, msg),
                       f"{b['name']}: error {msg!r} does not match {pattern!r}")
         print(f"{fam}: {len(results)} runs of {len(mine)} broken competitor(s), each failed")
-    if FAILURES:
-        print(f"{len(FAILURES)} failure(s)")
-        return 1
-    print("every workload caught every broken competitor it ran")
-    return 0
 
 
 if __name__ == "__main__":
