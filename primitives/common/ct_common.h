@@ -47,7 +47,8 @@ const char *ct_strstatus(int status);
     X(SPSC, 5, "spsc")             /* one producer, one consumer only */                           \
     X(PITFALL, 6, "pitfall")       /* a deliberate bug, kept to be diagnosed */                    \
     X(PER_THREAD, 7, "per_thread") /* needs a thread index below max_threads */                    \
-    X(COROUTINE, 8, "coroutine")   /* its waits park a coroutine, not its worker (go.h) */
+    X(COROUTINE, 8, "coroutine")   /* its waits park a coroutine, not its worker (go.h) */         \
+    X(BROKEN, 9, "broken") /* test build only: breaks its contract on purpose (tests/competitors) */
 
 #define CT__CAP_ENUM(name, bit, text) CT_CAP_##name = 1u << (bit),
 enum { CT_CAP_LIST(CT__CAP_ENUM) };
