@@ -38,26 +38,28 @@ LOST, DUP, ORDER = r"[1-9]\d* lost", r"[1-9]\d* duplicated", r"out of per-produc
 SEQ_GONE = r"[1-9]\d* receives found nothing|[1-9]\d* values out of sequence"
 SEQ_DUP = r"[1-9]\d* values out of sequence|a value left over"
 FLOW = ("spsc", "mpsc", "mpmc", "select_rx", "select_both")
+# the seeds' patterns name their faults in the same words
+PATTERNS = ("batch", "fanin_shared", "fanin_forward", "fanin_select")
 EXPECT = {
     ("counter", "broken_lossy"): {"*": r"\(\d+ lost\)"},
     ("stack", "broken_lossy"): {"*": r"[1-9]\d* lost"},
     ("pool", "broken_twice"): {"*": r"[1-9]\d* of \d+ tasks did not run exactly once"},
     ("pool", "broken_never"): {"*": r"[1-9]\d* of \d+ tasks did not run exactly once"},
     ("chan", "broken_drop"): {
-        **{w: LOST for w in FLOW}, "seq": SEQ_GONE, "pipeline": r"\(lost\)",
+        **{w: LOST for w in FLOW + PATTERNS}, "seq": SEQ_GONE, "pipeline": r"\(lost\)",
         # a lost ping or pong leaves both sides waiting
         "pingpong": r"^deadlock: "},
     ("chan", "broken_dup"): {
-        **{w: DUP for w in FLOW}, "seq": SEQ_DUP, "pipeline": r"\(duplicated\)",
+        **{w: DUP for w in FLOW + PATTERNS}, "seq": SEQ_DUP, "pipeline": r"\(duplicated\)",
         # unbuffered, the extra copy leaves both sides sending; buffered, it
         # is the echo's next ping or the pinger's next pong
         "pingpong": r"^deadlock: |pongs did not match|pings reached the echo out of sequence"},
     ("chan", "broken_reorder"): {
-        **{w: ORDER for w in FLOW}, "seq": SEQ_GONE, "pipeline": r"\(out of order\)",
+        **{w: ORDER for w in FLOW + PATTERNS}, "seq": SEQ_GONE, "pipeline": r"\(out of order\)",
         # the held ping or pong is all there is: both sides wait
         "pingpong": r"^deadlock: "},
     ("chan", "broken_closed"): {
-        **{w: r"a send failed with closed" for w in FLOW},
+        **{w: r"a send failed with closed" for w in FLOW + PATTERNS},
         "seq": r"[1-9]\d* sends failed", "pipeline": r"send returned closed",
         "pingpong": r"a send or receive returned closed .* though no time budget cut"},
 }
