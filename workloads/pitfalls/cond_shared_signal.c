@@ -21,7 +21,7 @@
 
 #include <pthread.h>
 
-enum { PRODUCERS = 3, CONSUMERS = 2, PER_PRODUCER = 2000, CAPACITY = 1, ROUNDS = 8 };
+enum { PRODUCERS = 3, CONSUMERS = 2, PER_PRODUCER = 600, CAPACITY = 1, ROUNDS = 4 };
 enum { PER_CONSUMER = PRODUCERS * PER_PRODUCER / CONSUMERS };
 
 struct queue {

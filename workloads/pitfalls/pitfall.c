@@ -128,8 +128,10 @@ int ct_pitfall_leakcheck_end(ct_leakcheck *lc)
     FILE *f = fmemopen(report, sizeof report, "w");
     if (!f)
         ct_die("pitfall: fmemopen: %s", strerror(errno));
-    /* 200 ms of retries: long enough for a thread on its way out */
-    int leaked = ct_leakcheck_end(lc, NULL, 200, f);
+    /* Up to 1 s of retries, for a thread on its way out, and so a leaked
+     * one has surely reached the wait it will stay in, even on a loaded
+     * machine (only a bad version waits all of it). */
+    int leaked = ct_leakcheck_end(lc, NULL, 1000, f);
     fclose(f);
     if (leaked < 0)
         ct_die("pitfall: the leak check failed: %s", strerror(-leaked));
