@@ -692,5 +692,66 @@ class PoolVerdicts(unittest.TestCase):
         self.assertEqual(self.sentences(c), [self.pool.NOT_MEASURED])
 
 
+class PipelineBaseline(unittest.TestCase):
+    """The chan pipeline chart: the sequential baseline (one run, no stages or cap) is a
+    labelled horizontal line in every panel, not a panel of its own."""
+
+    SEQ = "chan/pipeline/sequential/threads:1"
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_pipe_"))
+        self.out = self.tmp / "out"
+        (self.out / "json").mkdir(parents=True)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def chart(self, seq_error=None):
+        # stages 4/6/8 (threads) x cap 0/64 for designs a and b; sequential at 7 M values/s
+        rates = {f"chan/pipeline/{impl}/cap:{cap}/threads:{t}": [1e6 * t, 1.1e6 * t, 1.2e6 * t]
+                 for impl in ("a", "b") for cap in (0, 64) for t in (4, 6, 8)}
+        rates[self.SEQ] = [6e6, 7e6, 8e6]
+        data = pool_json(rates)  # Google Benchmark JSON for any family's names
+        if seq_error:
+            for b in data["benchmarks"]:
+                if b["run_name"] == self.SEQ.replace("/threads:", "/real_time/threads:"):
+                    b.update(error_occurred=True, error_message=seq_error)
+        (self.out / "json" / "chan.json").write_text(json.dumps(data), encoding="utf-8")
+        res = run_report(self.out, "--families", "chan")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        base = self.out / "chan" / "pipeline"
+        return (base.with_suffix(".dat").read_text(encoding="utf-8"),
+                base.with_suffix(".gp").read_text(encoding="utf-8"),
+                (self.out / "index.html").read_text(encoding="utf-8"))
+
+    def test_a_line_in_every_panel_and_no_panel_of_its_own(self):
+        dat, gp, page = self.chart()
+        rows, _ = read_dat(self.out / "chan" / "pipeline.dat")
+        # the .dat: the baseline's median at every stage count of both panels
+        for cap in (0, 64):
+            for t in (4, 6, 8):
+                self.assertAlmostEqual(rows[("sequential", f"cap:{cap}", t)], 7.0)
+        self.assertNotIn(("sequential", "-", 1), rows)
+        # the .gp: two panels (cap:0, cap:64), none for the baseline's empty key
+        self.assertEqual(re.findall(r"^# panel \d+: (.*)$", gp, re.M), ["cap:0", "cap:64"])
+        blocks = dict((title, int(i)) for i, title in
+                      re.findall(r"^# index (\d+): baseline sequential \[(.*)\]$", dat, re.M))
+        self.assertEqual(set(blocks), {"cap:0", "cap:64"})
+        panels = re.split(r"^# panel \d+: ", gp, flags=re.M)[1:]
+        for panel, cap in zip(panels, ("cap:0", "cap:64")):
+            self.assertIn(f"'pipeline.dat' index {blocks[cap]} using 1:2 with lines ls 102", panel)
+            self.assertRegex(panel, r"set label 2 'sequential' at first 4, first 7\.0* ")
+        self.assertIn("title 'sequential: the same stages in one thread'", gp)
+        self.assertIn("the baseline sequential: the same stages in one thread (7 M values/s)", page)
+
+    def test_a_failed_baseline_is_named_not_drawn(self):
+        dat, gp, page = self.chart(seq_error="sequential: sum 1, expected 2")
+        self.assertNotIn("ls 102", gp.split("set style line 102", 1)[1])
+        self.assertIn("# baseline: sequential not drawn (error: sequential: sum 1, expected 2)", dat)
+        self.assertIn("Baseline sequential not drawn: error: sequential: sum 1", gp)
+        self.assertEqual(re.findall(r"^# panel \d+: (.*)$", gp, re.M), ["cap:0", "cap:64"])
+        self.assertIn("The baseline sequential is not drawn", page)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
