@@ -33,8 +33,8 @@
  *    least every 1 ms while blocked (ct_ctx offers no wake-up callback), as
  *    the pool's submit_ctx does. A call that gives up holds no token.
  *  - release returns one token; releasing more than was acquired is a
- *    contract violation: the designs that can see it (all but posix) print
- *    a message and abort, in every build.
+ *    contract violation: the designs that can see it (CT_SEM_CAP_CHECKED)
+ *    print a message and abort, in every build.
  *  - No fairness is promised: a new acquirer may take a token before a
  *    sleeping one (barging), as with Go's channels.
  *  - Designs with CT_CAP_COROUTINE park a coroutine (go.h) instead of its
@@ -59,6 +59,9 @@ extern "C" {
 
 /* The most tokens a semaphore may have (POSIX guarantees SEM_VALUE_MAX >= 32767). */
 #define CT_SEM_MAX 32767u
+
+/* The family's own capability: release of a token not acquired aborts. */
+enum { CT_SEM_CAP_CHECKED = 1u << 16 };
 
 typedef struct ct_sem_ops ct_sem_ops;
 

@@ -83,7 +83,8 @@ const ct_sem_ops ct_sem_chan = {
     .desc = {.name = "chan",
              .summary = "the seeds' make(chan struct{}, n): acquire sends a token into contend's "
                         "go_like channel, release receives it",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_CAP_COROUTINE},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_CAP_COROUTINE |
+                     CT_SEM_CAP_CHECKED},
     .create = chan_create,
     .destroy = chan_destroy,
     .acquire_until = chan_acquire_until,

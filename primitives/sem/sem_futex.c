@@ -121,7 +121,8 @@ const ct_sem_ops ct_sem_futex = {
     .desc = {.name = "futex",
              .summary = "a word of free tokens taken by CAS; sleepers counted, woken one per "
                         "release through the futex (parks coroutines)",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_CAP_COROUTINE},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_CAP_COROUTINE |
+                     CT_SEM_CAP_CHECKED},
     .create = futex_create,
     .destroy = futex_destroy,
     .acquire_until = futex_acquire_until,

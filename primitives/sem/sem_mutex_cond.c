@@ -128,7 +128,7 @@ const ct_sem_ops ct_sem_mutex_cond = {
     .desc = {.name = "mutex_cond",
              .summary = "a count under a pthread mutex; a condition variable signalled per "
                         "release",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_SEM_CAP_CHECKED},
     .create = mc_create,
     .destroy = mc_destroy,
     .acquire_until = mc_acquire_until,

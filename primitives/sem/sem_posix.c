@@ -8,6 +8,7 @@
 #include <semaphore.h>
 #include <time.h>
 
+#include "ct_tsan.h"
 #include "sem.h"
 
 struct ct__sem_posix {
@@ -61,8 +62,12 @@ static int posix_acquire_until(ct_sem *s, int64_t deadline_ns)
     do
         rc = deadline_ns < 0 ? sem_wait(sem_of(s)) : sem_clockwait(sem_of(s), CLOCK_MONOTONIC, &ts);
     while (rc != 0 && errno == EINTR);
-    if (rc == 0)
+    if (rc == 0) {
+        /* TSan intercepts sem_post (a release on the sem_t) and sem_wait, not
+         * sem_clockwait: say that it acquired, pairing with that release */
+        CT_TSAN_ACQUIRE(sem_of(s));
         return 0;
+    }
     if (errno == ETIMEDOUT)
         return CT_TIMEOUT;
     ct_die("sem posix: sem_wait: errno %d", errno); /* EINVAL: a destroyed sem_t */
