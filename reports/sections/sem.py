@@ -7,7 +7,7 @@ pool's claims.
 """
 
 from reports.fmt import esc
-from reports.sections.pool import REACH, find, fmt_figure, html_verdict, verdict
+from reports.sections.pool import REACH, fmt_figure, html_verdict, verdict
 
 TASKS, LIMIT, TASK_US = 100, 10, 5000   # sem_workloads.c's MAKESPAN_*
 SEED_TASK_MS = 50                       # the seeds' task
