@@ -45,6 +45,9 @@
 // in C) and hold workloads with a buffered channel (go_chan) and a
 // sync.Mutex + sync.Cond semaphore (go_cond), with ns_per_op.
 //
+// -family once runs the once family's race and fast workloads with
+// sync.Once (impl go), with ns_per_op.
+//
 // Files: chanbench.go (flags, the measurement loop), peers_chan.go (the chan
 // workloads), peers_pool.go (the pool workloads), peers_go.go (the go
 // workloads), gbjson.go (Google Benchmark's JSON), stats.go (percentiles and
@@ -94,6 +97,8 @@ func main() {
 		list0, perItem = goBenches(*quick), "ns_per_op"
 	case "sem":
 		list0, perItem = semBenches(*quick), "ns_per_op"
+	case "once":
+		list0, perItem = onceBenches(*quick), "ns_per_op"
 	default:
 		fmt.Fprintln(os.Stderr, "chanbench: -family must be chan, pool or go, not", *family)
 		os.Exit(2)
