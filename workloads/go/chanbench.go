@@ -48,6 +48,9 @@
 // -family once runs the once family's race and fast workloads with
 // sync.Once (impl go), with ns_per_op.
 //
+// -family waitgroup runs the waitgroup family's forkjoin rounds with
+// sync.WaitGroup (impl go), a goroutine per task, with ns_per_op.
+//
 // Files: chanbench.go (flags, the measurement loop), peers_chan.go (the chan
 // workloads), peers_pool.go (the pool workloads), peers_go.go (the go
 // workloads), gbjson.go (Google Benchmark's JSON), stats.go (percentiles and
@@ -99,6 +102,8 @@ func main() {
 		list0, perItem = semBenches(*quick), "ns_per_op"
 	case "once":
 		list0, perItem = onceBenches(*quick), "ns_per_op"
+	case "waitgroup":
+		list0, perItem = waitgroupBenches(*quick), "ns_per_op"
 	default:
 		fmt.Fprintln(os.Stderr, "chanbench: -family must be chan, pool or go, not", *family)
 		os.Exit(2)
