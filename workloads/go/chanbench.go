@@ -49,7 +49,7 @@
 // sync.Once (impl go), with ns_per_op.
 //
 // -family waitgroup runs the waitgroup family's forkjoin rounds with
-// sync.WaitGroup (impl go), a goroutine per task, with ns_per_op.
+// sync.WaitGroup (impl go_sync), a goroutine per task, with ns_per_op.
 //
 // Files: chanbench.go (flags, the measurement loop), peers_chan.go (the chan
 // workloads), peers_pool.go (the pool workloads), peers_go.go (the go

@@ -1,5 +1,5 @@
 // The waitgroup family's peer: the forkjoin workload of
-// workloads/waitgroup_workloads.c with Go's sync.WaitGroup (impl go), in Go's
+// workloads/waitgroup_workloads.c with Go's sync.WaitGroup (impl go_sync: `go` is the C competitor that wraps ct_wg), in Go's
 // own idiom: each round adds threads-1, starts that many goroutines (each
 // marks the round, then Done) and waits. The C workload's tasks are
 // long-lived threads started by an epoch word instead (C has no cheap
@@ -50,7 +50,7 @@ func waitgroupBenches(quick bool) []bench {
 	}
 	for _, t := range threads {
 		t := t
-		name := fmt.Sprintf("waitgroup/forkjoin/go/real_time/threads:%d", t)
+		name := fmt.Sprintf("waitgroup/forkjoin/go_sync/real_time/threads:%d", t)
 		bs = append(bs, bench{name, t, func(n uint64) result { return waitgroupRun(t-1, n) }})
 	}
 	return bs
