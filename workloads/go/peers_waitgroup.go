@@ -1,6 +1,6 @@
 // The waitgroup family's peer: the forkjoin workload of
-// workloads/waitgroup_workloads.c with Go's sync.WaitGroup (impl go_sync: `go` is the C competitor that wraps ct_wg), in Go's
-// own idiom: each round adds threads-1, starts that many goroutines (each
+// workloads/waitgroup_workloads.c with Go's sync.WaitGroup (impl go_sync:
+// `go` is the C competitor that wraps ct_wg), in Go's own idiom: each round adds threads-1, starts that many goroutines (each
 // marks the round, then Done) and waits. The C workload's tasks are
 // long-lived threads started by an epoch word instead (C has no cheap
 // goroutine per task). Each round is checked: after Wait, every task had
