@@ -724,34 +724,40 @@ class SemVerdicts(unittest.TestCase):
         return c, [x["text"] for x in c["sentences"]]
 
     def test_all_reproduced_with_go(self):
-        c, s = self.claim({"futex": 51, "posix": 52, "go_chan": 53})
-        self.assertEqual(s, ["reproduced by every design: futex 51.0 ms, posix 52.0 ms.",
-                             "Go's own: go_chan 53.0 ms."])
-        self.assertIn("45.0..55.6 ms", c["sentences"][0]["rule"])
-        self.assertAlmostEqual(c["figures"]["makespan_ms"]["posix"], 52.0)
+        c, s = self.claim({"futex": 51, "posix": 72, "go_chan": 53})
+        # projected: 51 - 50 ms + 0.5 s = 0.501 s; 72 -> 0.522 s
+        self.assertEqual(s, ["reproduced by every design: futex 51.0 ms (0.501 s), posix 72.0 ms "
+                             "(0.522 s).", "Go's own: go_chan 53.0 ms (0.503 s)."])
+        self.assertIn("at most 1/0.9 x 0.5 s = 0.556 s", c["sentences"][0]["rule"])
+        self.assertAlmostEqual(c["figures"]["makespan_ms"]["posix"], 72.0)
+        self.assertAlmostEqual(c["figures"]["projected_s"]["posix"], 0.522)
 
     def test_some_reproduced_the_slow_one_named(self):
-        _, s = self.claim({"futex": 51, "chan": 70})
-        self.assertEqual(s[0], "reproduced by 1 of 2 designs (futex 51.0 ms); not by chan 70.0 ms.")
-        self.assertEqual(s[1], "The slowest (chan) spends 20.0 ms over the ideal 50 ms starting "
+        _, s = self.claim({"futex": 51, "chan": 120})
+        self.assertEqual(s[0], "reproduced by 1 of 2 designs (futex 51.0 ms (0.501 s)); not by "
+                               "chan 120.0 ms (0.570 s).")
+        self.assertEqual(s[1], "The slowest (chan) spends 70.0 ms over the ideal 50 ms starting "
                                "threads and waking sleepers.")
         self.assertEqual(s[2], "Go's peer was not measured.")
 
-    def test_at_the_band_edges(self):
-        # 45.0 and 55.6 reproduce it; 55.7 does not
-        self.assertTrue(self.claim({"futex": 45.0})[1][0].startswith("reproduced by every"))
-        self.assertTrue(self.claim({"futex": 55.5})[1][0].startswith("reproduced by every"))
-        self.assertTrue(self.claim({"futex": 55.7})[1][0].startswith("not reproduced"))
+    def test_at_the_edges(self):
+        # the ideal 50 ms reproduces it; the projection's edge is 0.5 / 0.9 = 0.5556 s, i.e.
+        # 105.56 ms measured: 105.5 reproduces it, 105.7 does not
+        self.assertTrue(self.claim({"futex": 50.0})[1][0].startswith("reproduced by every"))
+        self.assertTrue(self.claim({"futex": 105.5})[1][0].startswith("reproduced by every"))
+        self.assertTrue(self.claim({"futex": 105.7})[1][0].startswith("not reproduced"))
 
     def test_none_reproduced(self):
-        _, s = self.claim({"futex": 80, "posix": 90})
-        self.assertEqual(s[0], "not reproduced: futex 80.0 ms, posix 90.0 ms.")
-        self.assertTrue(s[1].startswith("The slowest (posix) spends 40.0 ms"), s)
+        _, s = self.claim({"futex": 180, "posix": 190})
+        self.assertEqual(s[0], "not reproduced: futex 180.0 ms (0.630 s), posix 190.0 ms "
+                               "(0.640 s).")
+        self.assertTrue(s[1].startswith("The slowest (posix) spends 140.0 ms"), s)
 
     def test_faster_than_the_limit_allows(self):
         _, s = self.claim({"futex": 30})
-        self.assertEqual(s[0], "not reproduced: futex 30.0 ms.")
+        self.assertEqual(s[0], "not reproduced: futex 30.0 ms (0.480 s).")
         self.assertTrue(s[1].startswith("Faster than 10 at once allows (futex 30.0 ms)"), s)
+        self.assertEqual(len(s), 3)   # no "slowest" sentence: it was fast, not slow
 
     def test_not_measured(self):
         c, s = self.claim({"go_chan": 50})
