@@ -2,13 +2,16 @@
  * sem_workloads.c: the semaphore family's workloads, registered for every
  * semaphore of sem_list.h:
  *
- *   sem/makespan/<impl>/tasks:100/limit:10/task_us:5000/real_time/threads:1
+ *   sem/makespan/<impl>[/rt:go]/tasks:100/limit:10/task_us:5000/real_time/threads:1
  *       the seeds' own (002, 004): 100 tasks, each a thread that acquires,
  *       sleeps, releases, at most 10 at once; one iteration is one whole
  *       batch, so its real time is the makespan. The seeds sleep 50 ms
  *       ("about 0.5 s" in all); here 5 ms, a tenth, to keep `make bench`
  *       in its budget: the ideal is 100 x 5 ms / 10 = 50 ms
- *       (reports/sections/sem.py checks the claim, scaled the same way)
+ *       (reports/sections/sem.py projects it back to the seeds' tasks).
+ *       rt:go, for the designs that park coroutines (CT_CAP_COROUTINE): the
+ *       tasks are coroutines (go.h) asleep through ct_sleep_until, as the
+ *       seeds' are goroutines; bench thread 0 drives them (go_drive.h)
  *   sem/hold/<impl>/limit:<k>/real_time/threads:<T>
  *       saturated: each of T threads acquires and releases as fast as it
  *       can, nothing in between
@@ -26,6 +29,8 @@
 #include <time.h>
 
 #include "ct_bench.h"
+#include "ct_futex.h"
+#include "go_drive.h"
 #include "sem.h"
 #include "workloads.h"
 
@@ -85,6 +90,7 @@ struct makespan_run {
     const ct_sem_ops *ops;
     ct_sem *sem;
     sem_occupancy occ;
+    ct_wg *wg; /* rt:go: the batch's coroutines */
     int64_t task_ns;
     uint64_t batches;
     int spawn_err; /* the first pthread_create error, 0 if none */
@@ -130,6 +136,12 @@ static void *makespan_setup(ct_bench_state *st)
         ct_free_aligned(r);
         return NULL;
     }
+    if (!(r->wg = ct_wg_new())) {
+        ct_bench_error(st, "%s: out of memory", ops->desc.name);
+        ct_sem_free(r->sem);
+        ct_free_aligned(r);
+        return NULL;
+    }
     r->ops = ops;
     r->task_ns = ct_bench_arg(st, 2) * 1000;
     for (unsigned i = 0; i < MAKESPAN_TASKS; i++)
@@ -172,6 +184,41 @@ static void makespan_thread(ct_bench_state *st)
     ct_bench_items(st, batches * MAKESPAN_TASKS);
 }
 
+/* rt:go: one task as a coroutine; its sleep parks it. */
+static void makespan_co(void *arg)
+{
+    makespan_task *t = arg;
+    makespan_run *r = t->run;
+
+    ct_sem_acquire(r->sem);
+    occ_enter(&r->occ);
+    ct_sleep_until(ct_now_ns() + r->task_ns);
+    t->ran++;
+    occ_leave(&r->occ);
+    ct_sem_release(r->sem);
+    ct_wg_done(r->wg);
+}
+
+static void makespan_co_thread(ct_bench_state *st)
+{
+    makespan_run *r = ct_bench_shared(st);
+    uint64_t batches = 0;
+
+    if (!ct__go_driver(st, r != NULL))
+        return;
+    CT_BENCH_LOOP(st, i)
+    {
+        (void)i;
+        for (unsigned k = 0; k < MAKESPAN_TASKS; k++)
+            if (!ct__go_counted(st, r->wg, makespan_co, &r->task[k], "a task"))
+                r->spawn_err = EAGAIN;
+        ct_wg_wait(r->wg);
+        batches++;
+    }
+    r->batches = batches;
+    ct_bench_items(st, batches * MAKESPAN_TASKS);
+}
+
 static void makespan_teardown(ct_bench_state *st, void *shared)
 {
     makespan_run *r = shared;
@@ -197,6 +244,7 @@ static void makespan_teardown(ct_bench_state *st, void *shared)
             }
     ct_bench_counter(st, "peak_holders", peak, CT_COUNTER_TOTAL);
     ct_sem_free(r->sem);
+    ct_wg_free(r->wg);
     ct_free_aligned(r);
 }
 
@@ -293,19 +341,23 @@ void ct_workload_sem_register(const ct_bench_config *cfg)
     ct_bench *b;
 
     for (const ct_sem_ops *const *o = ct_sem_impls(); *o; o++) {
-        snprintf(name, sizeof name, "sem/makespan/%s", (*o)->desc.name);
-        b = ct_bench_register(&(ct_bench_def){.name = name,
-                                              .run = makespan_thread,
-                                              .setup = makespan_setup,
-                                              .teardown = makespan_teardown,
-                                              .user = (void *)*o});
-        if (!b)
-            ct_die("%s: out of memory registering it", name);
-        ct_bench_param(b, "tasks", tasks, 1);
-        ct_bench_param(b, "limit", limit10, 1);
-        ct_bench_param(b, "task_us", task_us, 1);
-        ct_bench_thread_counts(b, one, 1);
-        ct_bench_fixed_iterations(b, 1); /* one batch: its real time is the makespan */
+        for (int co = 0; co < 2; co++) {
+            if (co && !((*o)->desc.caps & CT_CAP_COROUTINE))
+                continue; /* its waits would block a worker, not park a task */
+            snprintf(name, sizeof name, "sem/makespan/%s%s", (*o)->desc.name, co ? "/rt:go" : "");
+            b = ct_bench_register(&(ct_bench_def){.name = name,
+                                                  .run = co ? makespan_co_thread : makespan_thread,
+                                                  .setup = makespan_setup,
+                                                  .teardown = makespan_teardown,
+                                                  .user = (void *)*o});
+            if (!b)
+                ct_die("%s: out of memory registering it", name);
+            ct_bench_param(b, "tasks", tasks, 1);
+            ct_bench_param(b, "limit", limit10, 1);
+            ct_bench_param(b, "task_us", task_us, 1);
+            ct_bench_thread_counts(b, one, 1);
+            ct_bench_fixed_iterations(b, 1); /* one batch: its real time is the makespan */
+        }
 
         snprintf(name, sizeof name, "sem/hold/%s", (*o)->desc.name);
         b = ct_bench_register(&(ct_bench_def){.name = name,
