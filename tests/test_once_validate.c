@@ -236,7 +236,7 @@ int main(int argc, char **argv)
                            .skip = (o->desc.caps & CT_CAP_COROUTINE)
                                        ? NULL
                                        : "not CT_CAP_COROUTINE: its waits block the worker thread"};
-        comps[i] = (ct_test_competitor){o, o->desc.name, o->desc.unavailable};
+        comps[i] = (ct_test_competitor){o, o->desc.name, o->desc.unavailable, NULL};
     }
     rc = ct_test_main_matrix(argc, argv, cases, n, comps, ncomp, thread_counts,
                              sizeof thread_counts / sizeof thread_counts[0], test_validate,

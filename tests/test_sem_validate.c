@@ -418,7 +418,7 @@ int main(int argc, char **argv)
                  "not CT_SEM_CAP_CHECKED: cannot see a release of a token not acquired");
     for (size_t i = 0; i < ncomp; i++)
         comps[i] = (ct_test_competitor){ct_sem_impls()[i], ct_sem_impls()[i]->desc.name,
-                                        ct_sem_impls()[i]->desc.unavailable};
+                                        ct_sem_impls()[i]->desc.unavailable, NULL};
     rc = ct_test_main_matrix(argc, argv, cases, n, comps, ncomp, thread_counts,
                              sizeof thread_counts / sizeof thread_counts[0], test_validate,
                              VALIDATE_TIMEOUT_S);

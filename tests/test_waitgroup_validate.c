@@ -284,7 +284,7 @@ int main(int argc, char **argv)
                  "CT_WAITGROUP_CAP_FIXED: done is a barrier wait, it has no counter to check");
     for (size_t i = 0; i < ncomp; i++)
         comps[i] = (ct_test_competitor){ct_waitgroup_impls()[i], ct_waitgroup_impls()[i]->desc.name,
-                                        ct_waitgroup_impls()[i]->desc.unavailable};
+                                        ct_waitgroup_impls()[i]->desc.unavailable, NULL};
     rc = ct_test_main_matrix(argc, argv, cases, n, comps, ncomp, thread_counts,
                              sizeof thread_counts / sizeof thread_counts[0], test_validate,
                              VALIDATE_TIMEOUT_S);
