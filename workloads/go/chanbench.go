@@ -88,6 +88,8 @@ func main() {
 		list0, perItem = poolBenches(*quick), "ns_per_task"
 	case "go":
 		list0, perItem = goBenches(*quick), "ns_per_op"
+	case "rwlock":
+		list0, perItem = rwlockBenches(*quick), "ns_per_op"
 	default:
 		fmt.Fprintln(os.Stderr, "chanbench: -family must be chan, pool or go, not", *family)
 		os.Exit(2)
@@ -134,6 +136,9 @@ func main() {
 // calibrate: grow n until one run of b lasts minTime seconds (as Google
 // Benchmark does).
 func calibrate(b bench, minTime float64) uint64 {
+	if n, ok := fixedIters[b.name]; ok {
+		return n
+	}
 	n := uint64(100)
 	for {
 		r := b.run(n)
