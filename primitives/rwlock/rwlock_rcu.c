@@ -38,14 +38,18 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "ct_futex.h"
 #include "ct_tsan.h"
 #include "rwlock_internal.h"
 
 #ifdef CT_HAVE_URCU
 #include <urcu/urcu-memb.h>
 
+struct ct__rwlock_rcu;
+
 struct rcu_node {
-    struct rcu_head head; /* call_rcu's link */
+    struct rcu_head head;       /* call_rcu's link */
+    struct ct__rwlock_rcu *own; /* rcu_call: whose pending count the free lowers */
     ct_rwlock_rec rec;
 };
 
@@ -55,6 +59,7 @@ struct ct__rwlock_rcu {
     CT_CACHE_ALIGNED pthread_mutex_t writers;
     struct call_rcu_data *crdp; /* rcu_call: this instance's reclaimer thread */
     bool deferred;              /* rcu_call (true) or rcu_sync */
+    CT_CACHE_ALIGNED _Atomic uint64_t pending; /* rcu_call: records queued, not yet freed */
 };
 
 /* TSan's stand-in for the grace period (see the top of the file). */
@@ -110,6 +115,7 @@ static ct_rwlock *rcu_create(bool deferred)
         goto fail;
     }
     r->deferred = deferred;
+    atomic_init(&r->pending, 0);
     atomic_init(&r->cur, n); /* not atomic: published by the caller */
     return &r->base;
 fail:
@@ -135,10 +141,14 @@ static void rcu_destroy(ct_rwlock *l)
 {
     struct ct__rwlock_rcu *r = rcu_of(l);
 
-    ensure_registered();
     if (r->deferred) {
-        urcu_memb_barrier(); /* every callback queued so far has run */
-        CT_TSAN_ACQUIRE(&gp_token);
+        /* Wait for this record's own callbacks, not rcu_barrier(): that one
+         * waits for every call_rcu of the process, and hands a completion
+         * between threads inside liburcu, where TSan cannot see the order.
+         * Teardown only, outside any timed region: a poll as liburcu's own
+         * call_rcu_data_free does. acquire: pairs with free_node's release. */
+        while (atomic_load_explicit(&r->pending, memory_order_acquire) != 0)
+            ct_yield_cpu();
         urcu_memb_call_rcu_data_free(r->crdp); /* stops its thread */
     }
     /* relaxed: destroy runs alone (the synchronization table) */
@@ -166,8 +176,16 @@ static void rcu_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_
 
 static void free_node(struct rcu_head *head)
 {
-    CT_TSAN_ACQUIRE(&gp_token); /* after the grace period: every reader has left */
-    free((char *)head - offsetof(struct rcu_node, head));
+    struct rcu_node *n = (struct rcu_node *)(void *)((char *)head - offsetof(struct rcu_node, head));
+    struct ct__rwlock_rcu *r;
+
+    /* first: the grace period (and call_rcu's queue) ordered every reader
+     * and the writer that queued n before us */
+    CT_TSAN_ACQUIRE(&gp_token);
+    r = n->own;
+    free(n);
+    /* release: pairs with rcu_destroy's acquire; r is not touched after this */
+    atomic_fetch_sub_explicit(&r->pending, 1, memory_order_release);
 }
 
 static void rcu_write(ct_rwlock *l, unsigned tid, ct_rwlock_fn update, void *arg)
@@ -188,6 +206,9 @@ static void rcu_write(ct_rwlock *l, unsigned tid, ct_rwlock_fn update, void *arg
     atomic_store_explicit(&r->cur, n, memory_order_release);
     CT__RWLOCK_PCHECK("rcu", pthread_mutex_unlock(&r->writers));
     if (r->deferred) {
+        old->own = r;
+        /* relaxed: only this record's destroy reads it, after the writers are done */
+        atomic_fetch_add_explicit(&r->pending, 1, memory_order_relaxed);
         CT_TSAN_RELEASE(&gp_token); /* the queue to the call_rcu thread is liburcu's */
         urcu_memb_set_thread_call_rcu_data(r->crdp);
         urcu_memb_call_rcu(&old->head, free_node);

@@ -12,3 +12,5 @@ from reports.sections import chan, go, pool
 # family -> its section: the channels against Go; the coroutines against goroutines and their
 # memory; the pool's claims and worker trace.
 SECTIONS = {"chan": chan.extras, "go": go.extras, "pool": pool.extras}
+from reports.sections import rwlock  # noqa: E402  read-mostly locks; seed 004 in counter's
+SECTIONS.update(rwlock.SECTIONS)
