@@ -8,7 +8,9 @@
  * from ct_rwlock_impls(), never from a list here.
  *
  * Each thread reads, and every WRITE_EVERY-th operation writes; a write adds
- * 1 to every word, so a consistent record has all its words equal. Checked:
+ * 1 to every word, one at a time with a pause between (a wide window for a
+ * reader let in mid-update), so a consistent record has all its words equal.
+ * Checked:
  *  - every snapshot has all words equal (never half of one write);
  *  - inside the read section, the snapshot handed to the caller's code is
  *    the one read returns (except on seqlock, whose retries may show it a
@@ -91,14 +93,22 @@ static void check_inside(ct_rwlock_rec *snap, void *arg)
         t->torn_inside = true;
 }
 
+/* A write adds 1 to every word, one word at a time with a pause between
+ * them, so a design that lets a reader in during an update in place is
+ * caught with the record half done, not only in a window of a few ns. */
+#define UPDATE_PAUSE 64u
+
 static void bump(ct_rwlock_rec *rec, void *arg)
 {
     struct vthread *t = arg;
 
     if (!consistent(rec))
         t->bad_update = true;
-    for (int i = 0; i < CT_RWLOCK_WORDS; i++)
+    for (int i = 0; i < CT_RWLOCK_WORDS; i++) {
         rec->w[i]++;
+        for (unsigned k = 0; k < UPDATE_PAUSE; k++)
+            ct_cpu_relax();
+    }
     t->last_update = rec->w[0];
 }
 

@@ -6,9 +6,10 @@
  * publish it word by word between bumping the sequence to odd and to even.
  *
  * The C memory model: a reader races with the writer's stores by design,
- * so every word of the shared record is an atomic, read and written
- * relaxed; the two fences order the words against the sequence (Boehm,
- * "Can seqlocks get along with programming language memory models?").
+ * so every word of the shared record is an atomic; the writer's release
+ * fence and the reader's acquire loads of the words order them against the
+ * sequence (Boehm, "Can seqlocks get along with programming language memory
+ * models?").
  * TSan sees only atomics here, so it has no race to report; the snapshot the
  * caller gets is a private copy.
  * Readers spin while a writer publishes, then yield: with more threads than
@@ -80,14 +81,16 @@ static void seq_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_
             continue;
         }
         for (int i = 0; i < CT_RWLOCK_WORDS; i++)
-            /* relaxed: validated by the sequence check below */
-            snap->w[i] = atomic_load_explicit(&s->w[i], memory_order_relaxed);
+            /* acquire: pairs with the writer's release fence, so if this word
+             * came from a publication, the recheck below sees its odd seq
+             * (and keeps the recheck after the copy). Free on x86-64. Not
+             * relaxed loads and an acquire fence: GCC 12 with
+             * -fsanitize=address,undefined drops the recheck after that fence
+             * (tests/test_rwlock_validate.c caught torn snapshots) */
+            snap->w[i] = atomic_load_explicit(&s->w[i], memory_order_acquire);
         if (inside)
             inside(snap, arg); /* may see a torn copy: a retry follows */
-        /* acquire fence: pairs with the writer's release fence, so if a word
-         * above came from a publication, the load below sees its odd seq */
-        atomic_thread_fence(memory_order_acquire);
-        /* relaxed: ordered by the fence above */
+        /* relaxed: ordered after the copy by its acquire loads */
         if (atomic_load_explicit(&s->seq, memory_order_relaxed) == before)
             return;
     }
