@@ -24,11 +24,14 @@
  * DEADLINE_NS (checked between operations), and the checks use what was done.
  * Plus: the list's own rules, ct_rwlock_find's and ct_rwlock_new's errors,
  * create/read/write/destroy on every design, many short-lived threads on one
- * record (RCU registers and unregisters each), and brlock's abort on a bad tid.
+ * record (RCU registers and unregisters each), a writer against an open read
+ * section (waits on the exclusive designs, updates a copy on the others),
+ * and brlock's abort on a bad tid.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,13 +52,13 @@ static const unsigned thread_counts[] = {1, 2, 4, 8};
 #define NCOUNTS (sizeof thread_counts / sizeof thread_counts[0])
 
 struct vthread {
-    uint64_t writes;  /* writes it made */
-    uint64_t newest;  /* the newest value it saw */
-    unsigned done;    /* operations completed */
-    int stopped;      /* stopped at the deadline */
-    char err[240];    /* the first check this thread saw fail */
-    unsigned tid;     /* for the callbacks */
-    bool torn_inside; /* the read section's code saw words differ */
+    uint64_t writes;      /* writes it made */
+    uint64_t newest;      /* the newest value it saw */
+    unsigned done;        /* operations completed */
+    int stopped;          /* stopped at the deadline */
+    char err[240];        /* the first check this thread saw fail */
+    unsigned tid;         /* for the callbacks */
+    bool torn_inside;     /* the read section's code saw words differ */
     uint64_t last_update; /* the value its last update wrote */
     bool bad_update;      /* update saw a torn record */
 };
@@ -185,16 +188,17 @@ static int test_validate(void *arg)
                      "saw %" PRIu64 ", more than the %" PRIu64 " writes made", r->th[t].newest,
                      writes);
         if (r->th[t].err[0]) {
-            fprintf(stderr, "%s, %u threads: thread %u: %s\n", name, r->threads, t,
-                    r->th[t].err);
+            fprintf(stderr, "%s, %u threads: thread %u: %s\n", name, r->threads, t, r->th[t].err);
             bad = 1;
         }
     }
     ct_rwlock_read(r->l, 0, &fin, NULL, NULL);
     for (int w = 0; w < CT_RWLOCK_WORDS; w++)
         if (fin.w[w] != writes) {
-            fprintf(stderr, "%s, %u threads: word %d of the final record is %" PRIu64
-                    " after %" PRIu64 " writes\n", name, r->threads, w, fin.w[w], writes);
+            fprintf(stderr,
+                    "%s, %u threads: word %d of the final record is %" PRIu64 " after %" PRIu64
+                    " writes\n",
+                    name, r->threads, w, fin.w[w], writes);
             bad = 1;
         }
     if (stopped)
@@ -226,8 +230,9 @@ static int test_registry(void *arg)
             ct_test_fail("%s: a function pointer is NULL", d->name);
         if (ct_rwlock_descs()[n] != d || ct_rwlock_find(d->name) != o)
             ct_test_fail("%s: descs/find do not return its entry", d->name);
-        if (d->caps & ~CT_CAP_ALL)
-            ct_test_fail("%s: unknown caps bits 0x%x", d->name, d->caps & ~CT_CAP_ALL);
+        if (d->caps & ~(unsigned)(CT_CAP_ALL | CT_RWLOCK_CAP_EXCLUSIVE))
+            ct_test_fail("%s: unknown caps bits 0x%x", d->name,
+                         d->caps & ~(unsigned)(CT_CAP_ALL | CT_RWLOCK_CAP_EXCLUSIVE));
         /* Every design is exact: a lost or torn update is a bug, not a pitfall. */
         if (!(d->caps & CT_CAP_EXACT) || (d->caps & CT_CAP_PITFALL))
             ct_test_fail("%s: every rwlock must be EXACT and no PITFALL (caps %s)", d->name, caps);
@@ -304,8 +309,8 @@ static int test_create_destroy(void *arg)
             ct_rwlock_read(l, mt - 1, &snap, NULL, NULL); /* the last valid tid */
             for (int i = 0; i < CT_RWLOCK_WORDS; i++)
                 if (snap.w[i] != 0)
-                    ct_test_fail("%s: a new record reads %" PRIu64 " in word %d", name,
-                                 snap.w[i], i);
+                    ct_test_fail("%s: a new record reads %" PRIu64 " in word %d", name, snap.w[i],
+                                 i);
             ct_rwlock_write(l, 0, add_big, &big);
             ct_rwlock_write(l, mt - 1, add_big, &big);
             ct_rwlock_read(l, 0, &snap, NULL, NULL);
@@ -368,6 +373,110 @@ static int test_thread_churn(void *arg)
     return 0;
 }
 
+/* ---- a writer against an open read section --------------------------------------- */
+
+/* One reader holds its read section open while one writer writes. An
+ * exclusive design must not run the update until the reader has left: the
+ * reader watches for OVERLAP_WATCH_NS and fails if the update ran. The
+ * others (seqlock, RCU) must run it meanwhile, on a copy: the reader waits
+ * for it (bounded by the case's timeout) and its snapshot must be whole: the
+ * old record (RCU), or the new one after a retry (seqlock). */
+#define OVERLAP_WATCH_NS INT64_C(100000000)
+
+struct overlap {
+    ct_rwlock *l;
+    bool exclusive;
+    atomic_int reader_in; /* the reader's section is open */
+    atomic_int updated;   /* the writer's update has run */
+    bool overlapped;      /* exclusive: the update ran inside the section */
+};
+
+static void overlap_inside(ct_rwlock_rec *snap, void *arg)
+{
+    struct overlap *o = arg;
+    int64_t end = ct_now_ns() + OVERLAP_WATCH_NS;
+
+    (void)snap;
+    /* release: pairs with the writer's acquire wait; seq_cst not needed */
+    atomic_store_explicit(&o->reader_in, 1, memory_order_release);
+    if (o->exclusive) {
+        while (ct_now_ns() < end)
+            /* acquire: pairs with the update's release store */
+            if (atomic_load_explicit(&o->updated, memory_order_acquire)) {
+                o->overlapped = true;
+                break;
+            }
+    } else {
+        /* acquire: pairs with the update's release store */
+        while (!atomic_load_explicit(&o->updated, memory_order_acquire))
+            ct_cpu_relax();
+    }
+}
+
+static void overlap_update(ct_rwlock_rec *rec, void *arg)
+{
+    struct overlap *o = arg;
+
+    for (int i = 0; i < CT_RWLOCK_WORDS; i++)
+        rec->w[i] = 7;
+    /* release: pairs with the reader's acquire loads */
+    atomic_store_explicit(&o->updated, 1, memory_order_release);
+}
+
+static void overlap_thread(unsigned tid, void *arg)
+{
+    struct overlap *o = arg;
+
+    if (tid == 0) {
+        ct_rwlock_rec snap;
+
+        ct_rwlock_read(o->l, 0, &snap, overlap_inside, o);
+        /* seqlock's reader retries after the publication: the new record */
+        if (!consistent(&snap) ||
+            (snap.w[0] != 0 && !(snap.w[0] == 7 && ct_rwlock_impl(o->l) == &ct_rwlock_seqlock)))
+            ct_test_fail("%s: the reader's snapshot is %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+                         ", not the record as it was when it entered (all 0)",
+                         ct_rwlock_impl(o->l)->desc.name, snap.w[0], snap.w[1], snap.w[2],
+                         snap.w[3]);
+        return;
+    }
+    /* acquire: pairs with the reader's release store */
+    while (!atomic_load_explicit(&o->reader_in, memory_order_acquire))
+        ct_cpu_relax();
+    ct_rwlock_write(o->l, 1, overlap_update, o);
+}
+
+static int test_overlap(void *arg)
+{
+    (void)arg;
+    for (const ct_rwlock_ops *const *ops = ct_rwlock_impls(); *ops; ops++) {
+        struct overlap o = {.exclusive = ((*ops)->desc.caps & CT_RWLOCK_CAP_EXCLUSIVE) != 0};
+        ct_rwlock_rec snap;
+
+        if ((*ops)->desc.unavailable)
+            continue;
+        atomic_init(&o.reader_in, 0);
+        atomic_init(&o.updated, 0);
+        o.l = ct_rwlock_new((*ops)->desc.name, 2);
+        if (!o.l)
+            ct_test_fail("%s: ct_rwlock_new: %s", (*ops)->desc.name, strerror(errno));
+        ct_test_run_threads(2, overlap_thread, &o);
+        if (o.overlapped)
+            ct_test_fail("%s: declares CT_RWLOCK_CAP_EXCLUSIVE, but a writer's update ran "
+                         "while a read section was open",
+                         (*ops)->desc.name);
+        ct_rwlock_read(o.l, 0, &snap, NULL, NULL);
+        if (snap.w[0] != 7)
+            ct_test_fail("%s: after the write the record reads %" PRIu64 ", not 7",
+                         (*ops)->desc.name, snap.w[0]);
+        printf("  %-12s %s\n", (*ops)->desc.name,
+               o.exclusive ? "the writer waited for the reader"
+                           : "the writer updated a copy while the reader read");
+        ct_rwlock_free(o.l);
+    }
+    return 0;
+}
+
 /* A per-thread design aborts on a tid >= max_threads instead of touching a
  * slot it does not have: checked in a child. */
 static int test_bad_tid_aborts(void *arg)
@@ -411,6 +520,7 @@ int main(int argc, char **argv)
         {.name = "find_unknown", .fn = test_find_unknown},
         {.name = "create_destroy", .fn = test_create_destroy},
         {.name = "thread_churn", .fn = test_thread_churn, .timeout_s = VALIDATE_TIMEOUT_S},
+        {.name = "overlap", .fn = test_overlap, .timeout_s = VALIDATE_TIMEOUT_S},
         {.name = "per_thread/bad_tid_aborts", .fn = test_bad_tid_aborts},
     };
     size_t n = ct_registry_count(ct_rwlock_descs());

@@ -80,8 +80,7 @@ static void *mix_setup(ct_bench_state *st)
     mix_run *r;
 
     if (reads < 0 || reads > 100 || cs < 0) {
-        ct_bench_error(st, "bad parameters reads:%lld cs_ns:%lld", (long long)reads,
-                       (long long)cs);
+        ct_bench_error(st, "bad parameters reads:%lld cs_ns:%lld", (long long)reads, (long long)cs);
         return NULL;
     }
     if (ops->desc.unavailable) {
@@ -121,7 +120,7 @@ static void mix_run_thread(ct_bench_state *st)
     {
         (void)i;
         if (!r)
-            continue; /* setup failed or skipped: run the loop out */
+            continue;    /* setup failed or skipped: run the loop out */
         acc += read_pct; /* Bresenham: exactly read_pct reads per 100 ops */
         if (acc >= 100) {
             ct_rwlock_rec snap;
@@ -190,7 +189,7 @@ static void mix_teardown(ct_bench_state *st, void *shared)
         for (int w = 0; w < CT_RWLOCK_WORDS; w++)
             if (final.w[w] != writes) {
                 ct_bench_error(st, "%s: word %d of the final record is %llu after %llu writes",
-                               name, w, (unsigned long long)final.w[w],
+                               name, w, (unsigned long long) final.w[w],
                                (unsigned long long)writes);
                 break;
             }

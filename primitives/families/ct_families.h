@@ -22,7 +22,7 @@ extern "C" {
     X(counter, "many threads add to one number, some read it: locks, atomics, shards")             \
     X(stack, "LIFO stacks: locked, lock-free (ABA-safe, safe reclamation), ck_stack")              \
     X(chan, "Go's channels in C: buffered, unbuffered, select (Go's own as the peer)")             \
-    X(pool, "worker pools: fixed, dynamic, work-stealing, sharded, thread per task")            \
+    X(pool, "worker pools: fixed, dynamic, work-stealing, sharded, thread per task")               \
     X(rwlock, "read-mostly records: mutex, rwlocks, seqlock, big-reader lock, RCU (liburcu)")
 
 typedef struct ct_family_desc {

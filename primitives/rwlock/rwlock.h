@@ -65,6 +65,12 @@ typedef struct ct_rwlock_rec {
     uint64_t w[CT_RWLOCK_WORDS];
 } ct_rwlock_rec;
 
+/* The family's own capability: a writer's update never overlaps a read
+ * section (readers and writers exclude each other: mutex, the rwlocks,
+ * brlock). Without it (seqlock, RCU) the update runs on a copy while readers
+ * go on, and readers see the old record until it is published. */
+enum { CT_RWLOCK_CAP_EXCLUSIVE = 1u << 16 };
+
 /* The caller's code inside a read (on the snapshot) or a write (on the record). */
 typedef void (*ct_rwlock_fn)(ct_rwlock_rec *rec, void *arg);
 

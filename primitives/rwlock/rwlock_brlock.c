@@ -56,8 +56,7 @@ static ct_rwlock *br_create(unsigned max_threads)
     return &b->base;
 }
 
-static void br_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_fn inside,
-                    void *arg)
+static void br_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_fn inside, void *arg)
 {
     struct ct__rwlock_br *b = br_of(l);
 
@@ -84,7 +83,7 @@ static void br_write(ct_rwlock *l, unsigned tid, ct_rwlock_fn update, void *arg)
 const ct_rwlock_ops ct_rwlock_brlock = {
     .desc = {.name = "brlock",
              .summary = "big-reader lock: a padded mutex per thread; a writer takes them all",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_PER_THREAD},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_PER_THREAD | CT_RWLOCK_CAP_EXCLUSIVE},
     .create = br_create,
     .destroy = br_destroy,
     .read = br_read,

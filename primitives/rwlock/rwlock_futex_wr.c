@@ -84,8 +84,8 @@ static void fw_read_lock(struct ct__rwlock_futex *f)
                 ct_die("rwlock futex_wr: more than %u readers", RMASK);
             /* acquire: pairs with the release in fw_write_unlock, so the
              * last writer's record is visible to this reader */
-            if (atomic_compare_exchange_weak_explicit(&f->state, &s, s + RONE,
-                                                      memory_order_acquire, memory_order_relaxed))
+            if (atomic_compare_exchange_weak_explicit(&f->state, &s, s + RONE, memory_order_acquire,
+                                                      memory_order_relaxed))
                 return;
             continue;
         }
@@ -97,9 +97,9 @@ static void fw_read_lock(struct ct__rwlock_futex *f)
         }
         /* relaxed: RWAIT only asks the last writer out to wake us; the
          * futex compares the whole word, so a change in between is seen */
-        if (!(s & RWAIT) && !atomic_compare_exchange_weak_explicit(
-                                &f->state, &s, s | RWAIT, memory_order_relaxed,
-                                memory_order_relaxed))
+        if (!(s & RWAIT) &&
+            !atomic_compare_exchange_weak_explicit(&f->state, &s, s | RWAIT, memory_order_relaxed,
+                                                   memory_order_relaxed))
             continue;
         ct_futex_wait(&f->state, s | RWAIT, -1);
         /* relaxed: re-examined by the loop, entered by the acquire CAS */
@@ -164,8 +164,7 @@ static void fw_write_unlock(struct ct__rwlock_futex *f)
     CT__RWLOCK_PCHECK("futex_wr", pthread_mutex_unlock(&f->writers));
 }
 
-static void fw_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_fn inside,
-                    void *arg)
+static void fw_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_fn inside, void *arg)
 {
     struct ct__rwlock_futex *f = fw_of(l);
 
@@ -188,7 +187,7 @@ static void fw_write(ct_rwlock *l, unsigned tid, ct_rwlock_fn update, void *arg)
 const ct_rwlock_ops ct_rwlock_futex_wr = {
     .desc = {.name = "futex_wr",
              .summary = "ours: a writer-preferring rwlock on one futex word",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_RWLOCK_CAP_EXCLUSIVE},
     .create = fw_create,
     .destroy = fw_destroy,
     .read = fw_read,

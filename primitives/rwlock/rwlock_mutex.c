@@ -65,7 +65,7 @@ static void mutex_write(ct_rwlock *l, unsigned tid, ct_rwlock_fn update, void *a
 const ct_rwlock_ops ct_rwlock_mutex = {
     .desc = {.name = "mutex",
              .summary = "pthread mutex: readers exclude each other too (Go's sync.Mutex)",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_RWLOCK_CAP_EXCLUSIVE},
     .create = mutex_create,
     .destroy = mutex_destroy,
     .read = mutex_read,

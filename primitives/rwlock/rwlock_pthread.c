@@ -85,7 +85,7 @@ static void prw_write(ct_rwlock *l, unsigned tid, ct_rwlock_fn update, void *arg
 const ct_rwlock_ops ct_rwlock_pthread_rd = {
     .desc = {.name = "pthread_rd",
              .summary = "glibc pthread_rwlock, default policy: prefers readers",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_RWLOCK_CAP_EXCLUSIVE},
     .create = prw_create_rd,
     .destroy = prw_destroy,
     .read = prw_read,
@@ -95,7 +95,7 @@ const ct_rwlock_ops ct_rwlock_pthread_rd = {
 const ct_rwlock_ops ct_rwlock_pthread_wr = {
     .desc = {.name = "pthread_wr",
              .summary = "glibc pthread_rwlock set to PREFER_WRITER_NONRECURSIVE_NP",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_RWLOCK_CAP_EXCLUSIVE},
     .create = prw_create_wr,
     .destroy = prw_destroy,
     .read = prw_read,

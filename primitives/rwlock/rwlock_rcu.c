@@ -57,8 +57,8 @@ struct ct__rwlock_rcu {
     ct_rwlock base; /* first: the header ct_rwlock_new fills in */
     CT_CACHE_ALIGNED _Atomic(struct rcu_node *) cur;
     CT_CACHE_ALIGNED pthread_mutex_t writers;
-    struct call_rcu_data *crdp; /* rcu_call: this instance's reclaimer thread */
-    bool deferred;              /* rcu_call (true) or rcu_sync */
+    struct call_rcu_data *crdp;                /* rcu_call: this instance's reclaimer thread */
+    bool deferred;                             /* rcu_call (true) or rcu_sync */
     CT_CACHE_ALIGNED _Atomic uint64_t pending; /* rcu_call: records queued, not yet freed */
 };
 
@@ -176,7 +176,8 @@ static void rcu_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_
 
 static void free_node(struct rcu_head *head)
 {
-    struct rcu_node *n = (struct rcu_node *)(void *)((char *)head - offsetof(struct rcu_node, head));
+    struct rcu_node *n =
+        (struct rcu_node *)(void *)((char *)head - offsetof(struct rcu_node, head));
     struct ct__rwlock_rcu *r;
 
     /* first: the grace period (and call_rcu's queue) ordered every reader

@@ -25,7 +25,7 @@
 #define SPINS 128u /* a publication is a handful of stores */
 
 struct ct__rwlock_seq {
-    ct_rwlock base; /* first: the header ct_rwlock_new fills in */
+    ct_rwlock base;                        /* first: the header ct_rwlock_new fills in */
     CT_CACHE_ALIGNED _Atomic uint64_t seq; /* odd: a writer is publishing */
     _Atomic uint64_t w[CT_RWLOCK_WORDS];   /* the record, word by word */
     CT_CACHE_ALIGNED pthread_mutex_t writers;
