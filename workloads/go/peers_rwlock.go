@@ -106,7 +106,7 @@ func rwlockRun(n uint64, l rwLocker, readPct int, cs time.Duration, threads int)
 
 func rwlockBenches(quick bool) []bench {
 	var bs []bench
-	reads, css, threads := []int{50, 90, 99, 100}, []int{0, 100, 1000}, []int{1, 2, 4, 8}
+	reads, css, threads := []int{50, 90, 99, 100}, []int{0, 100, 1000}, []int{1, 2, 8}
 	if quick {
 		reads, css, threads = []int{50, 99}, []int{0}, []int{1, 4}
 	}
