@@ -10,3 +10,10 @@
 # ctest's TIMEOUT is the backstop for the binary. Both scale with CT_TIMEOUT_MULT.
 
 ct_add_test(test_rwlock_validate 300 ${CMAKE_CURRENT_SOURCE_DIR}/test_rwlock_validate.c)
+
+# test_rwlock_seqlock: the seqlock's two races forced by test-only hooks
+# (rwlock_seqlock.c compiled again with CT_RWLOCK_TEST_HOOKS, under another
+# name; libcontend has no hooks); every tree.
+ct_add_test(test_rwlock_seqlock 60 ${CMAKE_CURRENT_SOURCE_DIR}/test_rwlock_seqlock.c
+            ${PROJECT_SOURCE_DIR}/primitives/rwlock/rwlock_seqlock.c)
+target_compile_definitions(test_rwlock_seqlock PRIVATE CT_RWLOCK_TEST_HOOKS)

@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 
 #include "ct_futex.h"
+#include "rwlock_hooks_internal.h"
 #include "rwlock_internal.h"
 
 #define SPINS 128u /* a publication is a handful of stores */
@@ -80,7 +81,7 @@ static void seq_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_
                 ct_yield_cpu();
             continue;
         }
-        for (int i = 0; i < CT_RWLOCK_WORDS; i++)
+        for (int i = 0; i < CT_RWLOCK_WORDS; i++) {
             /* acquire: pairs with the writer's release fence, so if this word
              * came from a publication, the recheck below sees its odd seq
              * (and keeps the recheck after the copy). Free on x86-64. Not
@@ -88,6 +89,9 @@ static void seq_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_
              * -fsanitize=address,undefined drops the recheck after that fence
              * (tests/test_rwlock_validate.c caught torn snapshots) */
             snap->w[i] = atomic_load_explicit(&s->w[i], memory_order_acquire);
+            if (i == 0)
+                CT__RWLOCK_HOOK(mid_copy, l); /* tests only: a write lands here */
+        }
         if (inside)
             inside(snap, arg); /* may see a torn copy: a retry follows */
         /* relaxed: ordered after the copy by its acquire loads */
@@ -114,15 +118,18 @@ static void seq_write(ct_rwlock *l, unsigned tid, ct_rwlock_fn update, void *arg
      * word stores below; pairs with the reader's acquire fence */
     atomic_store_explicit(&s->seq, q + 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_release);
-    for (int i = 0; i < CT_RWLOCK_WORDS; i++)
+    for (int i = 0; i < CT_RWLOCK_WORDS; i++) {
         /* relaxed: published by the release store of the even value */
         atomic_store_explicit(&s->w[i], cur.w[i], memory_order_relaxed);
+        if (i == 0)
+            CT__RWLOCK_HOOK(mid_publish, l); /* tests only: a reader arrives here */
+    }
     /* release: pairs with the reader's acquire load of seq */
     atomic_store_explicit(&s->seq, q + 2, memory_order_release);
     CT__RWLOCK_PCHECK("seqlock", pthread_mutex_unlock(&s->writers));
 }
 
-const ct_rwlock_ops ct_rwlock_seqlock = {
+const ct_rwlock_ops CT__RWLOCK_OPS(ct_rwlock_seqlock) = {
     .desc = {.name = "seqlock",
              .summary = "sequence lock: readers write nothing and retry; writers publish a copy",
              .caps = CT_CAP_EXACT | CT_CAP_SPINNING},
