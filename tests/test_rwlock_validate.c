@@ -380,15 +380,19 @@ static int test_thread_churn(void *arg)
  * reader watches for OVERLAP_WATCH_NS and fails if the update ran. The
  * others (seqlock, RCU) must run it meanwhile, on a copy: the reader waits
  * for it (bounded by the case's timeout) and its snapshot must be whole: the
- * old record (RCU), or the new one after a retry (seqlock). */
+ * old record (RCU), or the new one after a retry (seqlock). rcu_sync's write
+ * must not return before the reader leaves (its grace period). */
 #define OVERLAP_WATCH_NS INT64_C(100000000)
 
 struct overlap {
     ct_rwlock *l;
     bool exclusive;
-    atomic_int reader_in; /* the reader's section is open */
-    atomic_int updated;   /* the writer's update has run */
-    bool overlapped;      /* exclusive: the update ran inside the section */
+    atomic_int reader_in;   /* the reader's section is open */
+    atomic_int updated;     /* the writer's update has run */
+    atomic_int returned;    /* the writer's write has returned */
+    bool waits_for_readers; /* rcu_sync: the write returns after a grace period */
+    bool overlapped;        /* exclusive: the update ran inside the section */
+    bool early;             /* rcu_sync: the write returned inside the section */
 };
 
 static void overlap_inside(ct_rwlock_rec *snap, void *arg)
@@ -410,6 +414,15 @@ static void overlap_inside(ct_rwlock_rec *snap, void *arg)
         /* acquire: pairs with the update's release store */
         while (!atomic_load_explicit(&o->updated, memory_order_acquire))
             ct_cpu_relax();
+        /* rcu_sync's writer frees the old record after synchronize_rcu: the
+         * write must not return while this (pre-existing) reader is inside */
+        end = ct_now_ns() + OVERLAP_WATCH_NS;
+        while (o->waits_for_readers && ct_now_ns() < end)
+            /* acquire: pairs with the writer's release store */
+            if (atomic_load_explicit(&o->returned, memory_order_acquire)) {
+                o->early = true;
+                break;
+            }
     }
 }
 
@@ -444,6 +457,8 @@ static void overlap_thread(unsigned tid, void *arg)
     while (!atomic_load_explicit(&o->reader_in, memory_order_acquire))
         ct_cpu_relax();
     ct_rwlock_write(o->l, 1, overlap_update, o);
+    /* release: pairs with the reader's acquire load */
+    atomic_store_explicit(&o->returned, 1, memory_order_release);
 }
 
 static int test_overlap(void *arg)
@@ -457,6 +472,8 @@ static int test_overlap(void *arg)
             continue;
         atomic_init(&o.reader_in, 0);
         atomic_init(&o.updated, 0);
+        atomic_init(&o.returned, 0);
+        o.waits_for_readers = *ops == &ct_rwlock_rcu_sync;
         o.l = ct_rwlock_new((*ops)->desc.name, 2);
         if (!o.l)
             ct_test_fail("%s: ct_rwlock_new: %s", (*ops)->desc.name, strerror(errno));
@@ -464,6 +481,10 @@ static int test_overlap(void *arg)
         if (o.overlapped)
             ct_test_fail("%s: declares CT_RWLOCK_CAP_EXCLUSIVE, but a writer's update ran "
                          "while a read section was open",
+                         (*ops)->desc.name);
+        if (o.early)
+            ct_test_fail("%s: the write returned while a reader that began before it was "
+                         "still inside (no grace period: the old record freed under it)",
                          (*ops)->desc.name);
         ct_rwlock_read(o.l, 0, &snap, NULL, NULL);
         if (snap.w[0] != 7)
