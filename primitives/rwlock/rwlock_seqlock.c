@@ -86,8 +86,9 @@ static void seq_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_
              * came from a publication, the recheck below sees its odd seq
              * (and keeps the recheck after the copy). Free on x86-64. Not
              * relaxed loads and an acquire fence: GCC 12 with
-             * -fsanitize=address,undefined drops the recheck after that fence
-             * (tests/test_rwlock_validate.c caught torn snapshots) */
+             * -fsanitize=address,alignment (the ASan+UBSan tree) compiled the
+             * recheck after that fence away (tests/test_rwlock_validate.c
+             * caught torn snapshots there) */
             snap->w[i] = atomic_load_explicit(&s->w[i], memory_order_acquire);
             if (i == 0)
                 CT__RWLOCK_HOOK(mid_copy, l); /* tests only: a write lands here */
