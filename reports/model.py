@@ -43,6 +43,8 @@ OUTSIDE_PEERS = {
                    "golang-go), or FILTER left it out: the charts show C designs only."),
     "pool": ("go_pool", "Go peer not measured: `go` is not installed (scripts/deps.sh installs "
                         "golang-go), or FILTER left it out: the charts show C pools only."),
+    "rwlock": ("go_rwmutex", "Go peer not measured: `go` is not installed (scripts/deps.sh "
+                             "installs golang-go), or FILTER left it out: the charts show C only."),
 }
 
 

@@ -130,7 +130,7 @@ for f in "${selected[@]}"; do
     [[ $rc -eq 2 ]] && exit 2
     status=1
   fi
-  [[ $f == chan || $f == pool || $f == go || $f == sem || $f == once || $f == waitgroup ]] &&
+  [[ $f == chan || $f == pool || $f == go || $f == sem || $f == once || $f == waitgroup || $f == rwlock ]] &&
     run_go_peer "$f"
 done
 "$probe" > "$out/json/probe.after" || echo '{"error": "probe failed"}' > "$out/json/probe.after"
@@ -144,6 +144,6 @@ for k in ("before", "after"):
 PY
 echo "== benchmarks done in $((SECONDS - t0)) s; drawing the report" >&2
 fams=$(IFS=,; echo "${selected[*]}")
-for g in chan_go pool_go go_go sem_go once_go waitgroup_go; do [[ -f "$out/json/$g.json" ]] && fams="$fams,$g"; done
+for g in chan_go pool_go go_go sem_go once_go waitgroup_go rwlock_go; do [[ -f "$out/json/$g.json" ]] && fams="$fams,$g"; done
 /usr/bin/python3 scripts/report.py --out "$out" --families "$fams" || status=1
 exit $status

@@ -28,6 +28,7 @@ PACKAGES=(
   pkg-config            # checks the installed contend.pc
   libck-dev             # Concurrency Kit: ck_stack, an outside peer in the stack charts
   libboost-context-dev  # Boost.Context: the coroutines' context switch (primitives/go)
+  liburcu-dev           # liburcu (memb flavour): the rwlock family's RCU competitors
   golang-go             # Go's own channels, a peer in the channel charts (workloads/go)
   clang-format          # make format / make lint: the C style (.clang-format)
   pyflakes3             # make lint: the Python files

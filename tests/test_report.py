@@ -838,5 +838,126 @@ class SemVerdicts(unittest.TestCase):
         self.assertIn("sem: the seeds' claims, checked", page)
 
 
+class RwlockSections(unittest.TestCase):
+    """The rwlock section (seed 002's RWMutex claim) and the counter's (seed 004's mutex against
+    atomic): every branch of each verdict, and both tables on the page."""
+
+    def setUp(self):
+        sys.path.insert(0, str(ROOT))
+        from reports.model import build_families
+        from reports.sections import rwlock
+        self.build, self.rw = build_families, rwlock
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_rwlock_"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def fam(self, rates, name="rwlock"):
+        path = self.tmp / f"{name}.json"
+        path.write_text(json.dumps(pool_json({k: [v] * 3 for k, v in rates.items()})),
+                        encoding="utf-8")
+        return self.build([path])[0]
+
+    def sentences(self, claim):
+        self.assertTrue(all(x["text"] and x["rule"] for x in claim["sentences"]), claim)
+        self.assertEqual(claim["verdict"], " ".join(x["text"] for x in claim["sentences"]))
+        return [x["text"] for x in claim["sentences"]]
+
+    MIX = "rwlock/mix/{}/reads:{}/cs_ns:{}/threads:{}"
+
+    def mix(self, rw_over_mutex, rw="pthread_wr", mutex="mutex"):
+        """rates for rw and mutex: {(reads, cs, threads): rw's speed-up over mutex}."""
+        rates = {}
+        for (rd, cs, t), x in rw_over_mutex.items():
+            rates[self.MIX.format(mutex, rd, cs, t)] = 1e6
+            rates[self.MIX.format(rw, rd, cs, t)] = 1e6 * x
+        return rates
+
+    def rwmutex(self, c, go=None):
+        rates = self.mix(c)
+        if go is not None:
+            rates.update(self.mix(go, "go_rwmutex", "go_mutex"))
+        return self.sentences(self.rw.claim_rwmutex(self.fam(rates)))
+
+    def test_rwmutex_thresholds(self):
+        c = {(50, 0, 2): 1.5, (90, 0, 2): 0.9, (99, 0, 2): 1.2, (99, 0, 8): 1.3,
+             (100, 0, 2): 2.0, (100, 0, 8): 1.5,
+             (99, 1000, 2): 1.11, (99, 1000, 8): 1.05, (100, 1000, 2): 3.0, (100, 1000, 8): 1.0,
+             (100, 0, 1): 0.1}   # 1 thread: not a contest
+        go = {(90, 0, 2): 1.2, (99, 0, 2): 1.3}
+        s = self.rwmutex(c, go)
+        # 50% holds but 90% does not: the threshold is where every higher ratio holds
+        self.assertEqual(s, ["reproduced: pthread_wr beats mutex from 99% reads at 0 ns; "
+                             "never at 1000 ns.",
+                             "Go's RWMutex beats its Mutex from 90% reads at 0 ns."])
+
+    def test_rwmutex_never(self):
+        s = self.rwmutex({(99, 0, 2): 1.05, (99, 0, 4): 1.2, (50, 0, 2): 0.5})
+        self.assertEqual(s, ["not reproduced: pthread_wr never beats mutex by 1.10x at every "
+                             "thread count (its best: 1.05x at 99% reads, 0 ns).",
+                             "Go's RWMutex was not measured."])
+
+    def test_rwmutex_go_never(self):
+        s = self.rwmutex({(99, 0, 2): 1.5}, {(99, 0, 2): 1.0})
+        self.assertEqual(s[1], "Go's RWMutex never beats its Mutex here.")
+
+    def test_rwmutex_at_the_margin(self):
+        self.assertTrue(self.rwmutex({(99, 0, 2): 1.10})[0].startswith("reproduced"))
+        self.assertTrue(self.rwmutex({(99, 0, 2): 1.09})[0].startswith("not reproduced"))
+
+    def test_rwmutex_not_measured(self):
+        s = self.rwmutex({(99, 0, 1): 2.0})   # 1 thread only
+        self.assertEqual(s, [self.rw.NOT_MEASURED_RW])
+
+    INCR = "counter/incr/{}/work:0/reads:0/threads:1"
+
+    def mutex_atomic(self, mutex_ns, atomic_ns):
+        rates = {"counter/incr/mutex/work:0/reads:0/threads:2": 1e6}
+        if mutex_ns:
+            rates[self.INCR.format("mutex")] = 1e9 / mutex_ns
+        if atomic_ns:
+            rates[self.INCR.format("atomic")] = 1e9 / atomic_ns
+        return self.sentences(self.rw.claim_mutex_atomic(self.fam(rates, "counter")))
+
+    def test_mutex_atomic_cheaper(self):
+        self.assertEqual(self.mutex_atomic(25, 5),
+                         ["not reproduced: a mutex costs only 5.0x an atomic here.",
+                          "Each alone: the mutex 25 ns (claimed 150), the atomic 5.0 ns "
+                          "(claimed 12)."])
+
+    def test_mutex_atomic_as_claimed(self):
+        # 0.9 x 12.5 = 11.25 .. 12.5 / 0.9 = 13.89
+        self.assertEqual(self.mutex_atomic(150, 12)[0], "reproduced: a mutex costs 12.5x an atomic.")
+        self.assertTrue(self.mutex_atomic(113, 10)[0].startswith("reproduced"))
+        self.assertTrue(self.mutex_atomic(112, 10)[0].startswith("not reproduced"))
+
+    def test_mutex_atomic_dearer(self):
+        self.assertEqual(self.mutex_atomic(300, 12)[0],
+                         "not reproduced: a mutex costs 25.0x an atomic, more than claimed.")
+
+    def test_mutex_atomic_not_measured(self):
+        self.assertEqual(self.mutex_atomic(None, 12), [self.rw.NOT_MEASURED_COUNTER])
+
+    def test_on_the_page(self):
+        out = self.tmp / "out"
+        (out / "json").mkdir(parents=True)
+        rw = {k.replace("/threads:", "/iterations:2000/threads:"): [v] * 3
+              for k, v in self.mix({(99, 0, 2): 2.0}).items()}
+        incr = {self.INCR.format("mutex"): [4e7] * 3, self.INCR.format("atomic"): [2e8] * 3}
+        (out / "json" / "rwlock.json").write_text(json.dumps(pool_json(rw)), encoding="utf-8")
+        (out / "json" / "counter.json").write_text(json.dumps(pool_json(incr)), encoding="utf-8")
+        res = run_report(out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(out / "summary.json", encoding="utf-8") as f:
+            fams = json.load(f)["families"]
+        self.assertTrue(fams["rwlock"]["claims"][0]["verdict"].startswith("reproduced"))
+        self.assertEqual(fams["rwlock"]["claims"][0]["figures"]["thresholds_c"], {"0": 99})
+        self.assertAlmostEqual(fams["counter"]["claims"][0]["figures"]["ratio"], 5.0)
+        page = (out / "index.html").read_text(encoding="utf-8")
+        self.assertIn("rwlock: the seeds' claims, checked", page)
+        self.assertIn("counter: the seeds' claims, checked", page)
+        self.assertIn("Go peer not measured", res.stderr)   # no go_rwmutex row
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -25,7 +25,8 @@ extern "C" {
     X(once, "run an initialization exactly once (Go's sync.Once): futex, pthread_once, mutex")     \
     X(waitgroup, "fork-join (Go's sync.WaitGroup): ct_wg, futex, condvar, pthread_barrier")        \
     X(chan, "Go's channels in C: buffered, unbuffered, select (Go's own as the peer)")             \
-    X(pool, "worker pools: fixed, dynamic, work-stealing, sharded, thread per task")
+    X(pool, "worker pools: fixed, dynamic, work-stealing, sharded, thread per task")               \
+    X(rwlock, "read-mostly records: mutex, rwlocks, seqlock, big-reader lock, RCU (liburcu)")
 
 typedef struct ct_family_desc {
     const char *name;

@@ -7,10 +7,11 @@ family's part of index.html after its charts, each "json" into summary.json as
 families.<family>.<key>. gnuplot and terms are None under --no-charts.
 """
 
-from reports.sections import chan, go, pool
-from reports.sections import sem
+from reports.sections import chan, go, pool, rwlock, sem
 
 # family -> its section: the channels against Go; the coroutines against goroutines and their
-# memory; the pool's claims and worker trace; the semaphores' makespan claim.
+# memory; the pool's claims and worker trace; the semaphores' makespan claim; the rwlocks'
+# claims.
 SECTIONS = {"chan": chan.extras, "go": go.extras, "pool": pool.extras}
 SECTIONS["sem"] = sem.extras  # the makespan claim
+SECTIONS.update(rwlock.SECTIONS)  # read-mostly locks, and seed 004's row in counter's

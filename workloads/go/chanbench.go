@@ -104,6 +104,8 @@ func main() {
 		list0, perItem = onceBenches(*quick), "ns_per_op"
 	case "waitgroup":
 		list0, perItem = waitgroupBenches(*quick), "ns_per_op"
+	case "rwlock":
+		list0, perItem = rwlockBenches(*quick), "ns_per_op"
 	default:
 		fmt.Fprintln(os.Stderr, "chanbench: -family must be chan, pool or go, not", *family)
 		os.Exit(2)
