@@ -13,6 +13,9 @@ import sys
 import tempfile
 
 FAILURES = []
+# harness/ct_perf.c's counters: software events, then hardware ones.
+PERF_COUNTERS = ["ctx_switches", "cpu_migrations", "page_faults", "cycles", "instructions",
+                 "cache_misses", "branch_misses"]
 
 
 def check(cond, what):
@@ -68,6 +71,16 @@ def main():
         if name.startswith("test/skip/"):
             check(b.get("error_occurred") is True, f"{name}: skip reported")
             check(b.get("error_message", "").startswith("skipped: "), f"{name}: skip message")
+    # Every perf counter is either in each run's counters or named "not available here"
+    # in the context (hardware events, on a VM that offers none).
+    unavailable = data["context"].get("ct_perf_unavailable")
+    check(unavailable is not None, "context names the perf counters not available here")
+    unavailable = set((unavailable or "").split(",")) - {""}
+    for b in runs:
+        if b["run_name"].startswith("test/visits/"):
+            for c in PERF_COUNTERS:
+                check((c in b) != (c in unavailable),
+                      f"{b['run_name']}: {c} counted ({c in b}) or not available here ({c in unavailable})")
     aggs = {b["aggregate_name"] for b in data["benchmarks"] if b["run_type"] == "aggregate"}
     check({"mean", "median", "stddev"} <= aggs, f"aggregates present: {aggs}")
 
