@@ -39,7 +39,7 @@ _HEADERS = [
     (re.compile(r"runtime error: (.*)"), "undefined behaviour"),
 ]
 _SUMMARY = re.compile(r"SUMMARY: (?:ThreadSanitizer|AddressSanitizer|UndefinedBehaviorSanitizer): "
-                      r"(?P<what>.*?)(?: (?P<frame>\S+:\d+)(?::\d+)?(?: in (?P<fn>.+?))?)?$")
+                      r"(?P<what>.*?)(?: (?P<frame>\S+?:\d+)(?::\d+)?(?: in (?P<fn>.+?))?)?$")
 # A frame of a report's stack: TSan "#0 fn /src/a.c:26 (prog+0x1)", ASan "#1 0x55 in fn /src/a.c:8".
 _STACK_FRAME = re.compile(r"^\s*#\d+ (?:0x[0-9a-f]+ in )?(?P<fn>\S+) (?P<file>\S+?):(?P<line>\d+)")
 # UBSan names the place on the error line itself: "/src/x.c:12:5: runtime error: ...".

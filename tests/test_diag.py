@@ -66,6 +66,9 @@ check([x["frame"] for x in f] == ["racy_counter.c:26 in bad_worker", "b.c:9 in b
 f = ct_diag.classify(run(TSAN_RACE.replace("/src/racy_counter.c:26 in bad_worker",
                                            "/src/w.cc:7 in bump(long*)"), rc=66))
 check(f and f[0]["frame"] == "w.cc:7 in bump(long*)", f"a C++ function's frame: {f}")
+f = ct_diag.classify(run(TSAN_RACE.replace("/src/racy_counter.c:26 in bad_worker",
+                                           "/src/w.cc:22:15 in count(int)"), rc=66))
+check(f and f[0]["frame"] == "w.cc:22 in count(int)", f"clang's file:line:column, as file:line: {f}")
 LSAN_STACK = """==1==ERROR: LeakSanitizer: detected memory leaks
 Direct leak of 40 byte(s) in 1 object(s) allocated from:
     #0 0x7f01 in __interceptor_malloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:69

@@ -24,10 +24,11 @@ PROGRAMS = ROOT / "tests" / "diagnose" / "programs"
 DIAGNOSE = ROOT / "scripts" / "diagnose.py"
 
 
-def diagnose(*args, cwd=None):
+def diagnose(*args, cwd=None, env=None):
     """(exit status, the JSON report or None, stderr)."""
     p = subprocess.run(["/usr/bin/python3", str(DIAGNOSE), "--json", "--timeout", "20", *args],
-                       capture_output=True, text=True, timeout=240, cwd=cwd)
+                       capture_output=True, text=True, timeout=240, cwd=cwd,
+                       env=dict(os.environ, **(env or {})))
     return p.returncode, (json.loads(p.stdout) if p.stdout.strip() else None), p.stderr
 
 
@@ -58,6 +59,17 @@ class WholePrograms(unittest.TestCase):
         self.assertEqual(rc, 1, err)
         race = frames(rep, "data race")
         self.assertTrue(race and all(f.startswith("cxx_race.cc:") for f in race), rep["findings"])
+
+    @unittest.skipUnless(shutil.which("clang++"), "clang++ is not installed (the g++ case above runs)")
+    def test_cxx_program_with_clang(self):
+        # The same program, which compiles with clang only: $CXX is what compiled it.
+        src = self.tmp / "clang_race.cc"
+        src.write_text("#ifndef __clang__\n#error not clang\n#endif\n"
+                       + (PROGRAMS / "cxx_race.cc").read_text())
+        rc, rep, err = diagnose(str(src), env={"CC": "clang", "CXX": "clang++"})
+        self.assertEqual(rc, 1, err)
+        race = frames(rep, "data race")
+        self.assertTrue(race and all(f.startswith("clang_race.cc:") for f in race), rep["findings"])
 
     def test_runs_until_the_race_shows(self):
         count = self.tmp / "runs"
