@@ -558,7 +558,8 @@ extern "C" int ct_bench_main(int argc, char **argv)
     g_prog.start = g_prog.last_print = std::chrono::steady_clock::now();
 
     // The counters this machine cannot count: the report says "not available here".
-    benchmark::AddCustomContext("ct_perf_unavailable", ct_perf_unavailable());
+    if (const char *unavailable = ct_perf_unavailable())
+        benchmark::AddCustomContext("ct_perf_unavailable", unavailable);
     for (auto &b : registry())
         materialize(b.get());
     benchmark::RunSpecifiedBenchmarks();

@@ -99,7 +99,7 @@ const char *ct_perf_status(void)
 const char *ct_perf_unavailable(void)
 {
     if (!enabled)
-        return "";
+        return NULL;
     if (!probed)
         probe();
     return unavailable;

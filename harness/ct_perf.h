@@ -35,8 +35,8 @@ void ct_perf_enable(int on);
  * available here: cycles,...", or why none. */
 const char *ct_perf_status(void);
 /* The counters this machine cannot count, comma-separated ("" when it counts
- * them all or the counters are off, "all" when none can be opened); probes
- * once if ct_perf_status() has not. */
+ * them all, "all" when none can be opened, NULL when the counters are off);
+ * probes once if ct_perf_status() has not. */
 const char *ct_perf_unavailable(void);
 
 /* Open this thread's counters, stopped (those that fail are skipped; after

@@ -133,6 +133,17 @@ def main():
         listed = [l for l in out_txt.splitlines() if l.strip()]
         check(rc == 0 and listed and len(listed) == len(set(listed)),
               f"two distinct families list each benchmark once (got {rc}, {len(listed)} lines)")
+        # --perf=off: no perf counter in the runs, and none called "not available here".
+        off = tmp / "off.json"
+        rc, _, err = run([str(cb), "--perf=off", "--family=harness", "--benchmark_min_time=0.001",
+                          "--benchmark_filter=^harness/empty/c_api/", f"--benchmark_out={off}",
+                          "--benchmark_out_format=json"])
+        check(rc == 0, f"--perf=off runs (got {rc}: {err[-500:]})")
+        if rc == 0:
+            data = json.loads(off.read_text())
+            check("ct_perf_unavailable" not in data["context"], "--perf=off: nothing said unavailable")
+            check(data["benchmarks"] and not any(c in b for b in data["benchmarks"] for c in PERF_COUNTERS),
+                  "--perf=off: no perf counter in the runs")
 
     print("test_harness:", "FAILED" if FAILURES else "ok", f"({len(FAILURES)} failures)")
     return 1 if FAILURES else 0
