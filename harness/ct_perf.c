@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -27,13 +28,12 @@ static const struct {
 _Static_assert(sizeof ct_perf_names / sizeof *ct_perf_names == CT_PERF_MAX + 1,
                "one name per event, then NULL");
 
-/* All set before any benchmark thread runs (main, then ct_bench_main), read after. */
-static int enabled = 1;
-static int probed;
+static int enabled = 1; /* set before any benchmark thread runs */
 static char status[256] = "not probed";
 static char unavailable[160]; /* "cycles,instructions,...": what this machine cannot count */
 /* Per event, once probed: 1 can be opened here, 0 cannot (skip it). */
 static int available[CT_PERF_MAX] = {1, 1, 1, 1, 1, 1, 1};
+static pthread_once_t probed = PTHREAD_ONCE_INIT; /* orders status, unavailable, available */
 
 void ct_perf_enable(int on)
 {
@@ -55,13 +55,13 @@ static int open_event(int i, int group_leader)
     return (int)syscall(SYS_perf_event_open, &a, 0 /* this thread */, -1, group_leader, 0);
 }
 
-/* Opens each event once, alone: which ones this machine counts, and why not. */
+/* Which events this machine can count, once: every thread then tries the
+ * same ones, so a thread that misses one failed where the others did not. */
 static void probe(void)
 {
     int sw_err = 0, hw = 0;
     size_t len = 0;
 
-    unavailable[0] = '\0';
     for (int i = 0; i < CT_PERF_MAX; i++) {
         int fd = open_event(i, -1);
         available[i] = fd >= 0;
@@ -69,7 +69,7 @@ static void probe(void)
             close(fd);
         else if (i == 0)
             sw_err = errno;
-        else
+        else /* every name together fits: no truncation */
             len += (size_t)snprintf(unavailable + len, sizeof unavailable - len, "%s%s",
                                     len ? "," : "", ct_perf_names[i]);
         hw |= fd >= 0 && events[i].type == PERF_TYPE_HARDWARE;
@@ -85,14 +85,13 @@ static void probe(void)
         snprintf(status, sizeof status, "software and hardware events");
     if (!available[0]) /* the group leader failed: nothing is counted */
         snprintf(unavailable, sizeof unavailable, "all");
-    probed = 1;
 }
 
 const char *ct_perf_status(void)
 {
     if (!enabled)
         return "off (--perf=off)";
-    probe();
+    pthread_once(&probed, probe);
     return status;
 }
 
@@ -100,14 +99,24 @@ const char *ct_perf_unavailable(void)
 {
     if (!enabled)
         return NULL;
-    if (!probed)
-        probe();
+    pthread_once(&probed, probe);
     return unavailable;
+}
+
+int ct_perf_active(void)
+{
+    if (!enabled)
+        return 0;
+    pthread_once(&probed, probe);
+    return available[0]; /* the group leader: without it, nothing is counted */
 }
 
 void ct_perf_open(ct_perf *p)
 {
     int leader = -1;
+
+    if (enabled)
+        pthread_once(&probed, probe);
     for (int i = 0; i < CT_PERF_MAX; i++) {
         p->fd[i] = enabled && available[i] ? open_event(i, leader) : -1;
         if (leader < 0)
@@ -134,16 +143,21 @@ void ct_perf_stop(ct_perf *p)
         }
 }
 
-void ct_perf_read(ct_perf *p, int64_t value[CT_PERF_MAX])
+int ct_perf_read(ct_perf *p, int64_t value[CT_PERF_MAX])
 {
+    int all = ct_perf_active();
+
     for (int i = 0; i < CT_PERF_MAX; i++) {
         uint64_t v[3]; /* value, time enabled, time running (read_format) */
         value[i] = -1;
-        if (p->fd[i] < 0)
-            continue;
-        if (read(p->fd[i], v, sizeof v) == (ssize_t)sizeof v && (v[2] > 0 || v[1] == 0))
-            value[i] = (int64_t)v[0];
-        close(p->fd[i]);
-        p->fd[i] = -1;
+        if (p->fd[i] >= 0) {
+            if (read(p->fd[i], v, sizeof v) == (ssize_t)sizeof v && (v[2] > 0 || v[1] == 0))
+                value[i] = (int64_t)v[0];
+            close(p->fd[i]);
+            p->fd[i] = -1;
+        }
+        if (enabled && available[i] && value[i] < 0)
+            all = 0; /* the machine has it, this thread did not count it */
     }
+    return all;
 }

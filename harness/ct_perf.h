@@ -10,6 +10,11 @@
  * those are left out of the results, ct_perf_unavailable() names them and
  * ct_perf_status() says why). Software events cost nothing measurable: the
  * kernel keeps those counts anyway.
+ *
+ * A thread whose counters could not all be opened (perf_event_open failed
+ * for it: out of descriptors, a PMU busy) is left out of the sums, and the
+ * run says how many threads they cover (perf_threads), so a sum over fewer
+ * threads than the run had is never mistaken for the whole run's.
  */
 #ifndef CT_PERF_H
 #define CT_PERF_H
@@ -29,15 +34,19 @@ typedef struct ct_perf {
 /* Names of the counters, in order; NULL-terminated. */
 extern const char *const ct_perf_names[];
 
-/* Turn the counters on or off for the whole process (default on). */
+/* Turn the counters on or off for the whole process (default on), before
+ * any of the calls below. */
 void ct_perf_enable(int on);
-/* Probes the events: "software and hardware events", "software events; not
- * available here: cycles,...", or why none. */
+/* "software and hardware events", "software events; not available here:
+ * cycles,...", or why none. The machine is probed once, here or at the first
+ * ct_perf_open or ct_perf_unavailable. */
 const char *ct_perf_status(void);
 /* The counters this machine cannot count, comma-separated ("" when it counts
- * them all, "all" when none can be opened, NULL when the counters are off);
- * probes once if ct_perf_status() has not. */
+ * them all, "all" when none can be opened, NULL when the counters are off). */
 const char *ct_perf_unavailable(void);
+/* Whether any counter is counted at all (enabled, and the machine has at
+ * least the software events): a run then reports perf_threads. */
+int ct_perf_active(void);
 
 /* Open this thread's counters, stopped (those that fail are skipped; after
  * ct_perf_status() has probed, events the machine lacks are not tried):
@@ -48,8 +57,10 @@ void ct_perf_start(ct_perf *p);
 /* Stop them all: one syscall, as the timed region ends. */
 void ct_perf_stop(ct_perf *p);
 /* Read and close them, outside the timed region: value[i] for
- * ct_perf_names[i], or -1 if not counted. */
-void ct_perf_read(ct_perf *p, int64_t value[CT_PERF_MAX]);
+ * ct_perf_names[i], or -1 if not counted. Returns 1 if every counter the
+ * machine has was counted for this thread, else 0 (and with nothing
+ * active). */
+int ct_perf_read(ct_perf *p, int64_t value[CT_PERF_MAX]);
 
 #ifdef __cplusplus
 }

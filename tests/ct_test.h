@@ -22,10 +22,14 @@
  * contend primitive it is blocked in; exit CT_TEST_LEAK_EXIT), or a
  * coroutine parked (the runner shuts the coroutine scheduler down after
  * each case; shutdown names what it finds parked; the same exit status). One line per case:
- * PASS/FAIL/SKIP, name, elapsed ms; the binary exits 1 if any case failed.
+ * PASS/FAIL/SKIP, name, elapsed ms; the binary exits 1 if any case failed,
+ * CT_TEST_SKIP_EXIT if every case it was asked to run was skipped (ctest
+ * then shows it as skipped: SKIP_RETURN_CODE), else 0.
  *
  *     test_x                  run every case
- *     test_x NAME...          run only these (an unknown name: exit 2)
+ *     test_x NAME...          run only these (an unknown name: exit 2); a
+ *                             NAME also selects the cases below it, NAME/...
+ *     test_x --exclude=NAME   every case but NAME and those below it
  *     test_x --list           list the cases
  *     test_x --no-fork NAME   run in-process, no timeout (for a debugger)
  *
@@ -36,7 +40,8 @@
 #ifndef CT_TEST_H
 #define CT_TEST_H
 
-#define CT_TEST_LEAK_EXIT 3 /* the exit status of a case that leaked a thread */
+#define CT_TEST_LEAK_EXIT 3  /* the exit status of a case that leaked a thread */
+#define CT_TEST_SKIP_EXIT 77 /* every selected case skipped (ctest's SKIP_RETURN_CODE) */
 
 #include <pthread.h>
 #include <stddef.h>
@@ -54,7 +59,8 @@ typedef struct ct_test_case {
 } ct_test_case;
 
 /* Parse argv, run the selected cases, print the results; returns the exit
- * status for main: 0 all passed (skips allowed), 1 a failure, 2 bad usage. */
+ * status for main: 0 all passed (skips allowed), 1 a failure, 2 bad usage,
+ * CT_TEST_SKIP_EXIT when every selected case was skipped. */
 int ct_test_main(int argc, char **argv, const ct_test_case *cases, size_t n);
 
 /* CT_TIMEOUT_MULT from the environment (1 if unset), for cases that wait on

@@ -25,6 +25,9 @@
  *   elem_sizes      1 .. 256-byte elements, no byte written past them
  *   deadlock_named  threads stuck in recv, send and select are reported by
  *                   the deadlock watchdog with the channel operation
+ *   timeout_max     send, recv and select with a timeout of INT64_MAX: a
+ *                   wait that never expires (no overflow: UBSan in the ASan
+ *                   tree), at caps 0 and 1, open and closed
  * and spsc_ring (the benchmark-only design: its restrictions fail cleanly,
  * and within them it is a FIFO channel with close: a producer and a consumer
  * thread at caps 1, 2, 16, every value once and in order, the last cap
@@ -148,6 +151,55 @@ static int t_basic(void *arg)
             CT_CHECK(out == 0);
         }
         CT_CHECK(ct_chan_len(c) == 0);
+        ct_chan_free(c);
+    }
+    return 0;
+}
+
+/* ---- the largest timeout: a deadline that never comes, not an overflow -------
+ * INT64_MAX ns from now does not fit in the clock's int64_t: the facade
+ * saturates it (ct_deadline_after). Unsaturated, UBSan (the ASan tree)
+ * stops at the overflow; elsewhere the wrapped deadline lies in the past,
+ * and a wait that must block returns CT_TIMEOUT at once. */
+static void max_pair_thread(unsigned idx, void *arg)
+{
+    ct_chan *c = arg;
+    int v = 5, out = 0;
+
+    if (idx == 0) {
+        EXPECT(ct_chan_send_timeout(c, &v, INT64_MAX), CT_OK);
+    } else {
+        EXPECT(ct_chan_recv_timeout(c, &out, INT64_MAX), CT_OK);
+        CT_CHECK(out == 5);
+    }
+}
+
+static int t_timeout_max(void *arg)
+{
+    const char *impl = arg;
+
+    for (size_t cap = 0; cap <= 1; cap++) {
+        ct_chan *c = mk(impl, sizeof(int), cap);
+        int v = 7, out = 0;
+        ct_case cs[1];
+
+        /* both sides wait with the largest timeout until they meet */
+        ct_test_run_threads(2, max_pair_thread, c);
+        if (cap) { /* ready at once */
+            EXPECT(ct_chan_send_timeout(c, &v, INT64_MAX), CT_OK);
+            EXPECT(ct_chan_recv_timeout(c, &out, INT64_MAX), CT_OK);
+            CT_CHECK(out == 7);
+            cs[0] = (ct_case){.chan = c, .dir = CT_SEND, .elem = &v};
+            EXPECT(ct_chan_select(cs, 1, INT64_MAX), 0);
+            CT_CHECK(cs[0].status == CT_OK);
+            EXPECT(ct_chan_try_recv(c, &out), CT_OK);
+        }
+        EXPECT(ct_chan_close(c), CT_OK);
+        EXPECT(ct_chan_send_timeout(c, &v, INT64_MAX), CT_CLOSED);
+        EXPECT(ct_chan_recv_timeout(c, &out, INT64_MAX), CT_CLOSED);
+        cs[0] = (ct_case){.chan = c, .dir = CT_RECV, .elem = &out};
+        EXPECT(ct_chan_select(cs, 1, INT64_MAX), 0);
+        CT_CHECK(cs[0].status == CT_CLOSED);
         ct_chan_free(c);
     }
     return 0;
@@ -1078,6 +1130,7 @@ static const struct {
     {"mpmc_4x4", t_mpmc, 30},
     {"elem_sizes", t_elem_sizes, 20},
     {"deadlock_named", t_deadlock_named, 10},
+    {"timeout_max", t_timeout_max, 10},
 };
 #define NCHECKS (sizeof checks / sizeof checks[0])
 

@@ -90,6 +90,20 @@ static inline void ct_cpu_relax(void)
 /* CLOCK_MONOTONIC in nanoseconds: the clock of every deadline and timing. */
 int64_t ct_now_ns(void);
 
+/* The deadline `ns` after the instant t (both >= 0): t + ns, saturated at
+ * INT64_MAX (292 years of uptime: never) where the sum would overflow. Every
+ * caller-supplied timeout becomes a deadline through this, so a huge
+ * timeout means "very long", not a deadline in the past. */
+static inline int64_t ct_deadline_add(int64_t t, int64_t ns)
+{
+    int64_t sum;
+
+    return __builtin_add_overflow(t, ns, &sum) ? INT64_MAX : sum;
+}
+
+/* The deadline timeout_ns (>= 0) from now, saturated: ct_deadline_add. */
+int64_t ct_deadline_after(int64_t timeout_ns);
+
 /* Print "contend: <message>" and abort: for a broken invariant or a contract
  * violation (a bug in the caller), never for an error a caller can handle. */
 __attribute__((noreturn, cold, format(printf, 1, 2))) void ct_die(const char *fmt, ...);
