@@ -122,3 +122,23 @@ install: release
 
 clean:
 	rm -rf $(BUILD) reports/out
+
+# make profile FILTER=<one benchmark> [PROFILE_TIME=0.5] [PROFILE_OUT=reports/out]: that
+# benchmark under perf record (scripts/profile.py), written to PROFILE_OUT/profile/<name>/
+# and linked from the report. No FILTER is refused here; a FILTER naming no benchmark or
+# several is refused by profile.py from the bench's own list (built first: only
+# contend_bench), before perf runs.
+PROFILE_OUT  ?= reports/out
+PROFILE_TIME ?=
+ifneq ($(filter profile,$(MAKECMDGOALS)),)
+  ifeq ($(strip $(FILTER)),)
+    $(error usage: make profile FILTER=<one benchmark>, e.g. FILTER=counter/incr/atomic/work:0/reads:0/real_time/threads:1)
+  endif
+endif
+.PHONY: profile
+profile: deps
+	@$(CMAKE) -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@$(CMAKE) --build $(RELEASE) -j $(JOBS) --target contend_bench
+	@/usr/bin/python3 scripts/profile.py --build $(call shquote,$(RELEASE)) \
+	  --out $(call shquote,$(PROFILE_OUT)) --filter $(call shquote,$(FILTER)) \
+	  $(if $(PROFILE_TIME),--min-time $(call shquote,$(PROFILE_TIME)))

@@ -40,18 +40,26 @@ struct ct_bench_state {
     benchmark::State *gb = nullptr;
     ct_bench *b = nullptr;
     void *shared = nullptr;
-    uint64_t remaining = 0;    // iterations not yet handed out
-    uint64_t batch_cap = 0;    // 0: everything in one batch
-    uint64_t deadline_ns = 0;  // when the time budget runs out (0: none)
-    uint64_t batch_ns = 0;     // with a budget: when the current batch started
-    uint64_t adaptive = 16;    // with a budget: the batch size, adapted to ~100 us
-    bool started = false;      // the loop has begun (Google Benchmark's start barrier passed)
-    bool truncated = false;    // the time budget cut the loop short
-    bool failed = false;       // ct_bench_error/skip was called by this thread
-    bool in_run = false;       // inside def.run (not setup or teardown)
-    std::string pending_error; // an error raised before the loop started
-    ct_perf perf{{-1, -1, -1, -1, -1}}; // this thread's counters, around its loop
-    int64_t perf_value[CT_PERF_MAX] = {-1, -1, -1, -1, -1};
+    uint64_t remaining = 0;          // iterations not yet handed out
+    uint64_t batch_cap = 0;          // 0: everything in one batch
+    uint64_t deadline_ns = 0;        // when the time budget runs out (0: none)
+    uint64_t batch_ns = 0;           // with a budget: when the current batch started
+    uint64_t adaptive = 16;          // with a budget: the batch size, adapted to ~100 us
+    bool started = false;            // the loop has begun (Google Benchmark's start barrier passed)
+    bool truncated = false;          // the time budget cut the loop short
+    bool failed = false;             // ct_bench_error/skip was called by this thread
+    bool in_run = false;             // inside def.run (not setup or teardown)
+    std::string pending_error;       // an error raised before the loop started
+    ct_perf perf = closed_perf();    // this thread's counters, around its loop
+    int64_t perf_value[CT_PERF_MAX]; // filled in by ct_perf_read before use
+
+    static ct_perf closed_perf()
+    {
+        ct_perf p;
+        for (int &fd : p.fd)
+            fd = -1;
+        return p;
+    }
 };
 
 namespace
@@ -554,6 +562,9 @@ extern "C" int ct_bench_main(int argc, char **argv)
     g_prog.enabled = list_s == "false" || list_s == "0";
     g_prog.start = g_prog.last_print = std::chrono::steady_clock::now();
 
+    // The counters this machine cannot count: the report says "not available here".
+    if (const char *unavailable = ct_perf_unavailable())
+        benchmark::AddCustomContext("ct_perf_unavailable", unavailable);
     for (auto &b : registry())
         materialize(b.get());
     benchmark::RunSpecifiedBenchmarks();

@@ -10,8 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-const char *const ct_perf_names[] = {"ctx_switches", "cpu_migrations", "page_faults",
-                                     "cycles",       "instructions",   NULL};
+const char *const ct_perf_names[] = {"ctx_switches", "cpu_migrations", "page_faults",   "cycles",
+                                     "instructions", "cache_misses",   "branch_misses", NULL};
 
 static const struct {
     uint32_t type;
@@ -22,13 +22,18 @@ static const struct {
     {PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS},
     {PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES},
     {PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS},
+    {PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES},
+    {PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES},
 };
+_Static_assert(sizeof ct_perf_names / sizeof *ct_perf_names == CT_PERF_MAX + 1,
+               "one name per event, then NULL");
 
 static int enabled = 1; /* set before any benchmark thread runs */
-static char status[160] = "not probed";
+static char status[256] = "not probed";
+static char unavailable[160]; /* "cycles,instructions,...": what this machine cannot count */
 /* Per event, once probed: 1 can be opened here, 0 cannot (skip it). */
-static int available[CT_PERF_MAX] = {1, 1, 1, 1, 1};
-static pthread_once_t probed = PTHREAD_ONCE_INIT; /* orders status and available */
+static int available[CT_PERF_MAX] = {1, 1, 1, 1, 1, 1, 1};
+static pthread_once_t probed = PTHREAD_ONCE_INIT; /* orders status, unavailable, available */
 
 void ct_perf_enable(int on)
 {
@@ -45,6 +50,8 @@ static int open_event(int i, int group_leader)
     a.disabled = 1;
     a.exclude_hv = 1;
     a.exclude_kernel = events[i].type == PERF_TYPE_HARDWARE; /* allowed at paranoid 2 */
+    /* A hardware group the PMU cannot fit is never scheduled: its time running stays 0. */
+    a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
     return (int)syscall(SYS_perf_event_open, &a, 0 /* this thread */, -1, group_leader, 0);
 }
 
@@ -52,32 +59,32 @@ static int open_event(int i, int group_leader)
  * same ones, so a thread that misses one failed where the others did not. */
 static void probe(void)
 {
-    int sw = -1, hw = -1, sw_err = 0;
+    int sw_err = 0, hw = 0;
+    size_t len = 0;
+
     for (int i = 0; i < CT_PERF_MAX; i++) {
         int fd = open_event(i, -1);
         available[i] = fd >= 0;
-        if (i == 0 && fd < 0)
-            sw_err = errno;
-        if (i == 0)
-            sw = fd;
-        else if (i == 3)
-            hw = fd;
-        else if (fd >= 0)
+        if (fd >= 0)
             close(fd);
+        else if (i == 0)
+            sw_err = errno;
+        else /* every name together fits: no truncation */
+            len += (size_t)snprintf(unavailable + len, sizeof unavailable - len, "%s%s",
+                                    len ? "," : "", ct_perf_names[i]);
+        hw |= fd >= 0 && events[i].type == PERF_TYPE_HARDWARE;
     }
-    if (sw >= 0)
-        close(sw);
-    if (hw >= 0)
-        close(hw);
-    if (sw < 0)
+    if (!available[0])
         snprintf(status, sizeof status,
-                 "unavailable: perf_event_open: %s (see "
-                 "/proc/sys/kernel/perf_event_paranoid)",
+                 "unavailable: perf_event_open: %s (see /proc/sys/kernel/perf_event_paranoid)",
                  strerror(sw_err));
+    else if (unavailable[0])
+        snprintf(status, sizeof status, "%s events; not available here: %s",
+                 hw ? "software and some hardware" : "software", unavailable);
     else
-        snprintf(status, sizeof status, "%s",
-                 hw >= 0 ? "software and hardware events"
-                         : "software events (hardware events not supported here)");
+        snprintf(status, sizeof status, "software and hardware events");
+    if (!available[0]) /* the group leader failed: nothing is counted */
+        snprintf(unavailable, sizeof unavailable, "all");
 }
 
 const char *ct_perf_status(void)
@@ -86,6 +93,14 @@ const char *ct_perf_status(void)
         return "off (--perf=off)";
     pthread_once(&probed, probe);
     return status;
+}
+
+const char *ct_perf_unavailable(void)
+{
+    if (!enabled)
+        return NULL;
+    pthread_once(&probed, probe);
+    return unavailable;
 }
 
 int ct_perf_active(void)
@@ -133,11 +148,11 @@ int ct_perf_read(ct_perf *p, int64_t value[CT_PERF_MAX])
     int all = ct_perf_active();
 
     for (int i = 0; i < CT_PERF_MAX; i++) {
-        uint64_t v;
+        uint64_t v[3]; /* value, time enabled, time running (read_format) */
         value[i] = -1;
         if (p->fd[i] >= 0) {
-            if (read(p->fd[i], &v, sizeof v) == (ssize_t)sizeof v)
-                value[i] = (int64_t)v;
+            if (read(p->fd[i], v, sizeof v) == (ssize_t)sizeof v && (v[2] > 0 || v[1] == 0))
+                value[i] = (int64_t)v[0];
             close(p->fd[i]);
             p->fd[i] = -1;
         }

@@ -5,8 +5,9 @@
  * group) before its loop, starts and stops the group with one syscall each
  * around the loop, and reads them after; the harness adds
  * them to the run's counters, summed over the threads: ctx_switches,
- * cpu_migrations, page_faults, and cycles and instructions where the
- * machine exposes hardware events (many VMs do not: those are left out, and
+ * cpu_migrations, page_faults, and cycles, instructions, cache_misses and
+ * branch_misses where the machine exposes hardware events (many VMs do not:
+ * those are left out of the results, ct_perf_unavailable() names them and
  * ct_perf_status() says why). Software events cost nothing measurable: the
  * kernel keeps those counts anyway.
  *
@@ -24,7 +25,7 @@
 extern "C" {
 #endif
 
-enum { CT_PERF_MAX = 5 };
+enum { CT_PERF_MAX = 7 };
 
 typedef struct ct_perf {
     int fd[CT_PERF_MAX]; /* -1: not open */
@@ -36,9 +37,13 @@ extern const char *const ct_perf_names[];
 /* Turn the counters on or off for the whole process (default on), before
  * any of the calls below. */
 void ct_perf_enable(int on);
-/* "software events", "software and hardware events", or why none. The
- * machine is probed once, here or at the first ct_perf_open. */
+/* "software and hardware events", "software events; not available here:
+ * cycles,...", or why none. The machine is probed once, here or at the first
+ * ct_perf_open or ct_perf_unavailable. */
 const char *ct_perf_status(void);
+/* The counters this machine cannot count, comma-separated ("" when it counts
+ * them all, "all" when none can be opened, NULL when the counters are off). */
+const char *ct_perf_unavailable(void);
 /* Whether any counter is counted at all (enabled, and the machine has at
  * least the software events): a run then reports perf_threads. */
 int ct_perf_active(void);

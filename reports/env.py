@@ -30,6 +30,8 @@ def fmt_context_value(key, value):
         return ", ".join(parts)
     if key == "load_avg" and isinstance(value, list):
         return ", ".join(f"{v:.2f}" if finite(v) else str(v) for v in value)
+    if key == "ct_perf_unavailable":
+        return value or "none: every counter is counted"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (dict, list)):
@@ -45,7 +47,9 @@ ENV_FIELDS = [
     ("library_build_type", "Google Benchmark library build"),
     ("load_avg", "load average (1, 5, 15 min)"), ("cpu_scaling_enabled", "CPU frequency scaling"),
     ("host_name", "host"), ("ct_quick", "quick run (QUICK=1)"),
-    ("ct_work_loops_per_us", "work loop calibration (loops/µs)"), ("executable", "executable"),
+    ("ct_work_loops_per_us", "work loop calibration (loops/µs)"),
+    ("ct_perf", "perf counters"), ("ct_perf_unavailable", "perf counters not available here"),
+    ("executable", "executable"),
 ]
 
 ENV_HIDDEN = {"ct_family"}   # shown as the family headings instead

@@ -10,6 +10,7 @@ from reports.env import html_environment
 from reports.fmt import esc, fmt_counter, fmt_mops, rel
 from reports.model import CORRECTNESS_COUNTERS, COUNTER_LABELS, NOISY_CV_PCT, entry_error
 from reports.probe import html_probe, probe_warning
+from reports.profiles import html_profiles, load_profiles, unavailable_counters
 
 STYLE_CSS = Path(__file__).resolve().parent / "report.css"
 
@@ -130,6 +131,19 @@ def html_failures(fam):
     return "\n".join(out)
 
 
+def html_perf_note(fam):
+    """Which perf counters the table lacks because this machine cannot count them."""
+    names = unavailable_counters(fam)
+    if not names:
+        return ""
+    if names == ["all"]:
+        return ("<p class='note'>Perf counters (ctx_switches, page_faults, ...): not available "
+                "here (perf_event_open failed; see the environment's perf counters row).</p>")
+    return (f"<p class='note'>Perf counters {esc(', '.join(names))}: not available here (this "
+            f"machine's kernel refuses to count them: hardware events, on most VMs), so the table "
+            f"has no column for them.</p>")
+
+
 def write_html(path, families, probe, out_dir):
     css = STYLE_CSS.read_text(encoding="utf-8")
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -151,6 +165,7 @@ def write_html(path, families, probe, out_dir):
         "the benchmarks: if it changed, the host moved the vCPUs under the measurement.</p>",
         html_probe(probe),
     ]
+    profiles = load_profiles(out_dir)
     for fam in families:
         parts.append(f"<h2 id='fam-{esc(fam.name)}'>{esc(fam.name)}</h2>")
         parts.append(f"<p class='note'>From {esc(', '.join('json/' + s for s in fam.sources) or '–')}.</p>")
@@ -158,7 +173,8 @@ def write_html(path, families, probe, out_dir):
             parts.append(f"<div class='warning'>{esc(w)}</div>")
         parts += [html_chart(c, out_dir) for c in fam.charts]
         parts += [x["html"] for x in fam.extras]
-        parts += [f"<h3>{esc(fam.name)}: medians</h3>", html_results(fam),
+        parts.append(html_profiles(fam.name, profiles))
+        parts += [f"<h3>{esc(fam.name)}: medians</h3>", html_results(fam), html_perf_note(fam),
                   f"<h3>{esc(fam.name)}: errors and skips</h3>", html_failures(fam)]
     parts.append("</body></html>")
     path.write_text("\n".join(p for p in parts if p) + "\n", encoding="utf-8")

@@ -5,6 +5,7 @@ import json
 from reports.fmt import rel
 from reports.model import NOISY_CV_PCT
 from reports.parse import finite
+from reports.profiles import load_profiles, unavailable_counters
 
 
 def json_num(v):
@@ -27,6 +28,7 @@ def summary_row(r):
 
 
 def write_summary(path, families, probe, out_dir):
+    profiles = load_profiles(out_dir)
     doc = {
         "schema": 1,
         "generator": "scripts/report.py",
@@ -42,6 +44,9 @@ def write_summary(path, families, probe, out_dir):
                             "png": rel(c.png, out_dir) if c.drawn else None,
                             "svg": rel(c.svg, out_dir) if c.drawn else None} for c in fam.charts],
                 "rows": [summary_row(r) for r in fam.rows],
+                "perf_unavailable": unavailable_counters(fam),
+                "profiles": [{"benchmark": p["benchmark"], "dir": p["dir"], "event": p.get("event"),
+                              "hottest": p.get("hottest")} for p in profiles.get(fam.name, [])],
                 **{x["key"]: x["json"] for x in fam.extras},
             } for fam in families
         },

@@ -39,7 +39,13 @@ _HEADERS = [
     (re.compile(r"runtime error: (.*)"), "undefined behaviour"),
 ]
 _SUMMARY = re.compile(r"SUMMARY: (?:ThreadSanitizer|AddressSanitizer|UndefinedBehaviorSanitizer): "
-                      r"(?P<what>.*?)(?: (?P<frame>\S+:\d+)(?::\d+)?(?: in (?P<fn>\S+))?)?$")
+                      r"(?P<what>.*?)(?: (?P<frame>\S+?:\d+)(?::\d+)?(?: in (?P<fn>.+?))?)?$")
+# A frame of a report's stack: TSan "#0 fn /src/a.c:26 (prog+0x1)", ASan "#1 0x55 in fn /src/a.c:8".
+_STACK_FRAME = re.compile(r"^\s*#\d+ (?:0x[0-9a-f]+ in )?(?P<fn>\S+) (?P<file>\S+?):(?P<line>\d+)")
+# UBSan names the place on the error line itself: "/src/x.c:12:5: runtime error: ...".
+_UBSAN_AT = re.compile(r"(?P<file>\S+?):(?P<line>\d+)(?::\d+)?: runtime error")
+# The program's own sources (C and C++), in a frame or a gdb stack line.
+SOURCE_EXT = (".c", ".cc", ".cpp", ".cxx", ".C", ".c++")
 
 TOOLS = {
     "tsan": {
@@ -224,8 +230,8 @@ def _thread_stacks(pid):
     return stacks
 
 
-def run(argv, tool, workdir, tag, timeout):
-    """Run argv built for tool; logs and figures go to workdir/tag.*."""
+def run(argv, tool, workdir, tag, timeout, cwd=None):
+    """Run argv built for tool (in cwd, default ours); logs and figures go to workdir/tag.*."""
     os.makedirs(workdir, exist_ok=True)
     log = os.path.join(workdir, f"{tag}.log")
     figures_path = os.path.join(workdir, f"{tag}.figures.json")
@@ -239,7 +245,7 @@ def run(argv, tool, workdir, tag, timeout):
         env[k] = v.format(log=log)
     env["CT_PITFALL_OUT"] = figures_path
     t0 = time.monotonic()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
     timed_out, stacks, threads, errors = False, [], [], []
     try:
@@ -268,7 +274,7 @@ def run(argv, tool, workdir, tag, timeout):
 def _frame_of_stack(stacks):
     """The first program frame of the summarized stacks ("... at f.c:6")."""
     for line in stacks:
-        m = re.search(r" at (\S+\.c:\d+)$", line)
+        m = re.search(r" at (\S+\.(?:c|cc|cpp|cxx|C|c\+\+|h|hh|hpp):\d+)$", line)
         if m:
             return m.group(1)
     return ""
@@ -293,25 +299,52 @@ def _timeout_finding(r):
             "detail": f"no exit after {r.elapsed:.1f} s: {why}; killed"}
 
 
-def classify(r):
-    """Findings of a Run: a list of {kind, frame, detail}, most important first."""
-    findings = []
-    summaries = [m for m in (_SUMMARY.search(l) for l in r.logs.splitlines()) if m]
-    for line in r.logs.splitlines():
+def _key_frames(logs):
+    """Every sanitizer report of the logs, in order, as {kind, frame, detail}: the kind from
+    its header, the key frame from its own SUMMARY line (the report ends there), else from
+    its error line (UBSan) or the first frame of its stacks in the program's source (LSan's
+    summary names none)."""
+    reports, cur, own = [], None, None
+    for line in logs.splitlines():
+        s = _SUMMARY.search(line)
+        if s:
+            if cur is not None and s.group("frame"):
+                cur["frame"] = os.path.basename(s.group("frame")) + \
+                    (f" in {s.group('fn')}" if s.group("fn") else "")
+            elif cur is not None and own and not cur["frame"]:
+                cur["frame"] = own
+            cur, own = None, None
+            continue
+        f = _STACK_FRAME.search(line)
+        if f and cur is not None and own is None and not _SYSTEM_FRAME.search(f.group("file")) \
+                and f.group("file").endswith(SOURCE_EXT):
+            own = f"{os.path.basename(f.group('file'))}:{f.group('line')} in {f.group('fn')}"
+            continue
         for rx, kind in _HEADERS:
             m = rx.search(line)
             if not m:
                 continue
-            k = kind or m.group(1)
-            if k not in [f["kind"] for f in findings]:
-                frame = ""
-                for s in summaries:
-                    if k.split()[0].lower() in s.group("what").lower() or kind is None:
-                        frame = os.path.basename(s.group("frame") or "")
-                        frame += f" in {s.group('fn')}" if s.group("fn") else ""
-                        break
-                findings.append({"kind": k, "frame": frame, "detail": line.strip()[:200]})
+            u = _UBSAN_AT.search(line) if kind == "undefined behaviour" else None
+            cur = {"kind": kind or m.group(1),
+                   "frame": f"{os.path.basename(u.group('file'))}:{u.group('line')}" if u else "",
+                   "detail": line.strip()[:200]}
+            own = None
+            reports.append(cur)
             break
+    if cur is not None and own and not cur["frame"]:
+        cur["frame"] = own  # a report cut short, without its SUMMARY
+    return reports
+
+
+def classify(r):
+    """Findings of a Run: a list of {kind, frame, detail}, most important first: every
+    sanitizer report once per kind and key frame (two races at two places are two
+    findings), then a timeout, a crash and the program's own figures."""
+    findings, seen = [], set()
+    for f in _key_frames(r.logs):
+        if (f["kind"], f["frame"]) not in seen:
+            seen.add((f["kind"], f["frame"]))
+            findings.append(f)
     if r.timed_out:
         findings.append(_timeout_finding(r))
     elif r.returncode is not None and r.returncode < 0:

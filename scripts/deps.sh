@@ -33,17 +33,18 @@ PACKAGES=(
   clang-format          # make format / make lint: the C style (.clang-format)
   pyflakes3             # make lint: the Python files
   gdb                   # every thread's stack when a pitfall or diagnose run times out
+  linux-perf            # make profile: perf record, perf report and perf annotate
 )
 
 # Which make targets need a package (a package not listed here: every
 # target). An empty list: optional, WITHOUT says what goes without it.
 # "all" is make's default goal, the release build; "deps" is everything.
-BUILDS="all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall diagnose install"
-RUNS_PY="deps bench test test-release test-tsan test-asan pitfalls pitfall diagnose compare lint"
+BUILDS="all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall diagnose install profile"
+RUNS_PY="deps bench test test-release test-tsan test-asan pitfalls pitfall diagnose compare lint profile"
 KNOWN=" $BUILDS compare format lint clean "
 declare -A NEEDED_BY=(
   [cmake]=$BUILDS [make]=$BUILDS [gcc]=$BUILDS [g++]=$BUILDS [libboost-context-dev]=$BUILDS
-  [libbenchmark-dev]="all deps release bench test test-release pitfalls pitfall install"
+  [libbenchmark-dev]="all deps release bench test test-release pitfalls pitfall install profile"
   [libbenchmark-tools]="deps compare"
   [python3]=$RUNS_PY
   [python3-scipy]="deps compare"
@@ -52,6 +53,7 @@ declare -A NEEDED_BY=(
   [libck-dev]="" [golang-go]=""
   [clang-format]="deps test format lint"
   [pyflakes3]="deps test lint"
+  [linux-perf]="deps test test-release profile"
 )
 declare -A WITHOUT=(
   [golang-go]="the Go peer (workloads/go) is left out of the chan, pool and go charts"

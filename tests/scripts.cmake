@@ -12,3 +12,6 @@ ct_add_py_test(pitfalls_runner 60 test_pitfalls.py)
 ct_add_py_test(make_input 120 test_make.py)
 # deps.sh requires only what the targets need; optional packages are skipped.
 ct_add_py_test(deps_script 60 test_deps.py)
+# make profile: one counter benchmark under perf, its report naming the increment
+# function and linked from the report; a FILTER naming none or several refused.
+ct_add_py_test(profile_make 300 test_profile.py ${PROJECT_BINARY_DIR})

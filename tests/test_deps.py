@@ -93,6 +93,14 @@ class Deps(unittest.TestCase):
         rc, err = self.deps("release", "lint", missing=["clang-format"])
         self.assertEqual(rc, 1, err)   # one goal of several needs it
 
+    def test_profile_needs_perf(self):
+        rc, err = self.deps("profile", missing=["linux-perf"])
+        self.assertEqual(rc, 1, err)
+        self.assertIn("make profile needs missing Debian packages: linux-perf\n", err)
+        rc, err = self.deps("bench", missing=["linux-perf"])
+        self.assertEqual(rc, 0, err)
+        self.assertIn("linux-perf missing, skipped: not needed by make bench", err)
+
     def test_no_target_and_unknown_target_need_everything_but_optional(self):
         for args in ((), ("nosuch",)):
             with self.subTest(args=args):

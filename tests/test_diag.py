@@ -58,6 +58,27 @@ check(kinds(run(ASAN_UAF, rc=1)) == ["heap-use-after-free"], "heap-use-after-fre
 check(kinds(run(LSAN, rc=23)) == ["memory leak"], "memory leak")
 check(kinds(run(UBSAN)) == ["undefined behaviour"], "UBSan runtime error")
 check(kinds(run(TSAN_RACE + "\n" + TSAN_LEAK, rc=66)) == ["data race", "thread leak"], "two kinds")
+# Every report keeps its own key frame: two races at two places are two findings.
+TSAN_RACE_B = TSAN_RACE.replace("/src/racy_counter.c:26 in bad_worker", "/src/b.c:9 in bump")
+f = ct_diag.classify(run(TSAN_RACE + "\n" + TSAN_RACE_B, rc=66))
+check([x["frame"] for x in f] == ["racy_counter.c:26 in bad_worker", "b.c:9 in bump"],
+      f"two races, two key frames: {f}")
+f = ct_diag.classify(run(TSAN_RACE.replace("/src/racy_counter.c:26 in bad_worker",
+                                           "/src/w.cc:7 in bump(long*)"), rc=66))
+check(f and f[0]["frame"] == "w.cc:7 in bump(long*)", f"a C++ function's frame: {f}")
+f = ct_diag.classify(run(TSAN_RACE.replace("/src/racy_counter.c:26 in bad_worker",
+                                           "/src/w.cc:22:15 in count(int)"), rc=66))
+check(f and f[0]["frame"] == "w.cc:22 in count(int)", f"clang's file:line:column, as file:line: {f}")
+LSAN_STACK = """==1==ERROR: LeakSanitizer: detected memory leaks
+Direct leak of 40 byte(s) in 1 object(s) allocated from:
+    #0 0x7f01 in __interceptor_malloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:69
+    #1 0x5501 in make_node /src/list.c:12
+    #2 0x5502 in main /src/main.c:30
+SUMMARY: AddressSanitizer: 40 byte(s) leaked in 1 allocation(s)."""
+f = ct_diag.classify(run(LSAN_STACK, rc=23))
+check(f and f[0]["frame"] == "list.c:12 in make_node", f"a leak's frame: its allocation in the program: {f}")
+f = ct_diag.classify(run(UBSAN))
+check(f and f[0]["frame"] == "x.c:12", f"UBSan's frame from its error line: {f}")
 # A timeout: where each thread waits decides deadlock against hang.
 BLOCKED = {"tid": 10, "wait": "blocked", "in": "a futex wait"}
 SLEEPING = {"tid": 11, "wait": "sleeping", "in": "nanosleep (hrtimer_nanosleep)"}

@@ -14,6 +14,9 @@ import sys
 import tempfile
 
 FAILURES = []
+# harness/ct_perf.c's counters: software events, then hardware ones.
+PERF_COUNTERS = ["ctx_switches", "cpu_migrations", "page_faults", "cycles", "instructions",
+                 "cache_misses", "branch_misses"]
 
 
 def check(cond, what):
@@ -77,6 +80,16 @@ def main():
                       f"{b['run_name']}: perf_threads {b.get('perf_threads')} == threads")
     else:
         print(f"perf counters not checked here: {perf}")
+    # Every perf counter is either in each run's counters or named "not available here"
+    # in the context (hardware events, on a VM that offers none).
+    unavailable = data["context"].get("ct_perf_unavailable")
+    check(unavailable is not None, "context names the perf counters not available here")
+    unavailable = set((unavailable or "").split(",")) - {""}
+    for b in runs:
+        if b["run_name"].startswith("test/visits/"):
+            for c in PERF_COUNTERS:
+                check((c in b) != (c in unavailable),
+                      f"{b['run_name']}: {c} counted ({c in b}) or not available here ({c in unavailable})")
     aggs = {b["aggregate_name"] for b in data["benchmarks"] if b["run_type"] == "aggregate"}
     check({"mean", "median", "stddev"} <= aggs, f"aggregates present: {aggs}")
 
@@ -150,6 +163,17 @@ def main():
         listed = [l for l in out_txt.splitlines() if l.strip()]
         check(rc == 0 and listed and len(listed) == len(set(listed)),
               f"two distinct families list each benchmark once (got {rc}, {len(listed)} lines)")
+        # --perf=off: no perf counter in the runs, and none called "not available here".
+        off = tmp / "off.json"
+        rc, _, err = run([str(cb), "--perf=off", "--family=harness", "--benchmark_min_time=0.001",
+                          "--benchmark_filter=^harness/empty/c_api/", f"--benchmark_out={off}",
+                          "--benchmark_out_format=json"])
+        check(rc == 0, f"--perf=off runs (got {rc}: {err[-500:]})")
+        if rc == 0:
+            data = json.loads(off.read_text())
+            check("ct_perf_unavailable" not in data["context"], "--perf=off: nothing said unavailable")
+            check(data["benchmarks"] and not any(c in b for b in data["benchmarks"] for c in PERF_COUNTERS),
+                  "--perf=off: no perf counter in the runs")
 
     print("test_harness:", "FAILED" if FAILURES else "ok", f"({len(FAILURES)} failures)")
     return 1 if FAILURES else 0

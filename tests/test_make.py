@@ -66,6 +66,10 @@ class MakeInput(unittest.TestCase):
     def test_diagnose_missing_file(self):
         self.refused(["diagnose", f"FILE={self.tmp}/nosuch.c"], "no such file")
 
+    def test_profile_without_filter(self):
+        self.refused(["profile"], "usage: make profile FILTER=<one benchmark>")
+        self.refused(["profile", "FILTER= "], "usage: make profile FILTER=<one benchmark>")
+
     def test_quick_other_than_0_or_1(self):
         for q in ("2", "yes"):
             with self.subTest(QUICK=q):
@@ -98,6 +102,14 @@ class MakeInput(unittest.TestCase):
         argv = self.printed("scripts/bench.sh", "bench", "QUICK=1", "FILTER=a'b|c d")
         self.assertIn("--quick", argv)
         self.assertEqual(argv[argv.index("--filter") + 1], "a'b|c d")
+
+
+    def test_profile_filter_is_one_word(self):
+        argv = self.printed("/usr/bin/python3 scripts/profile.py", "profile", "FILTER=a'b|c $$d",
+                            "PROFILE_TIME=0.1")
+        self.assertEqual(argv[argv.index("--filter") + 1], "a'b|c $d")
+        self.assertEqual(argv[argv.index("--min-time") + 1], "0.1")
+        self.assertFalse(self.build.exists())
 
 
 if __name__ == "__main__":

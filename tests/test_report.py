@@ -209,6 +209,70 @@ class ReportOnFixture(unittest.TestCase):
         self.assertTrue(summary["probe"]["changed"])
 
 
+class ProfilesAndPerf(unittest.TestCase):
+    """make profile's directories are linked from their family's part of the page; perf
+    counters the machine cannot count are said to be not available here."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_prof_"))
+        self.out = self.tmp / "out"
+        (self.out / "json").mkdir(parents=True)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def profile(self, dirname, doc):
+        d = self.out / "profile" / dirname
+        d.mkdir(parents=True)
+        (d / "profile.json").write_text(doc if isinstance(doc, str) else json.dumps(doc))
+
+    def report(self, unavailable=None):
+        with open(FIXTURE, encoding="utf-8") as f:
+            data = json.load(f)
+        if unavailable is not None:
+            data["context"]["ct_perf_unavailable"] = unavailable
+        (self.out / "json" / "counter.json").write_text(json.dumps(data), encoding="utf-8")
+        res = run_report(self.out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(self.out / "summary.json", encoding="utf-8") as f:
+            summary = json.load(f)["families"]["counter"]
+        return (self.out / "index.html").read_text(encoding="utf-8"), summary
+
+    def test_profile_linked_in_its_family(self):
+        files = {"report": "report.txt", "annotate": "annotate.txt"}
+        self.profile("counter_incr_atomic_t1", {
+            "benchmark": "counter/incr/atomic/work:0/reads:0/real_time/threads:1",
+            "family": "counter", "event": "cpu-clock", "files": files,
+            "hottest": [{"symbol": "atomic_add", "dso": "contend_bench", "percent": 56.2}]})
+        self.profile("stack_push_t1", {"benchmark": "stack/push/treiber/threads:1", "family": "stack",
+                                       "files": files})
+        self.profile("torn", "{not json")
+        page, summary = self.report()
+        counter = page[page.index("id='fam-counter'"):]
+        self.assertIn("href='profile/counter_incr_atomic_t1/report.txt'", counter)
+        self.assertIn("href='profile/counter_incr_atomic_t1/annotate.txt'", counter)
+        self.assertIn("atomic_add 56%", counter)
+        self.assertNotIn("stack_push_t1", page)   # no stack results: no stack section
+        self.assertEqual([p["dir"] for p in summary["profiles"]], ["profile/counter_incr_atomic_t1"])
+
+    def test_no_profile_no_section(self):
+        page, summary = self.report()
+        self.assertNotIn("profiles</h3>", page)
+        self.assertEqual(summary["profiles"], [])
+
+    def test_hardware_counters_not_available_here(self):
+        page, summary = self.report("cycles,instructions,cache_misses,branch_misses")
+        self.assertIn("Perf counters cycles, instructions, cache_misses, branch_misses: "
+                      "not available here", page)
+        self.assertIn("perf counters not available here", page)   # the environment's row
+        self.assertEqual(summary["perf_unavailable"], ["cycles", "instructions", "cache_misses",
+                                                       "branch_misses"])
+        page, summary = self.report("")
+        self.assertNotIn(": not available here", page)
+        self.assertIn("none: every counter is counted", page)
+        self.assertEqual(summary["perf_unavailable"], [])
+
+
 class Names(unittest.TestCase):
     """How a benchmark name splits into the report's parts."""
 

@@ -1,0 +1,2 @@
+struct node { struct node *next; int v; };
+struct node *push(struct node *head, int v);
