@@ -16,10 +16,6 @@ const (
 	rwlockOps   = 2000 // OPS_PER_THREAD of workloads/rwlock_mix.c: a fixed count
 )
 
-// fixedIters: benchmarks that run a fixed number of iterations instead of
-// being calibrated to min_time (as contend_bench's fixed-iteration ones).
-var fixedIters = map[string]uint64{}
-
 type rwRecord struct{ w [rwlockWords]uint64 }
 
 // rwLocker: what both impls offer; the mutex reads under Lock.
