@@ -553,7 +553,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         const ct_rwlock_ops *ops = ct_rwlock_impls()[i];
 
-        comps[i] = (ct_test_competitor){ops, ops->desc.name, ops->desc.unavailable};
+        comps[i] = (ct_test_competitor){ops, ops->desc.name, ops->desc.unavailable, NULL};
     }
     rc = ct_test_main_matrix(argc, argv, fixed, sizeof fixed / sizeof fixed[0], comps, n,
                              thread_counts, NCOUNTS, test_validate, VALIDATE_TIMEOUT_S);
