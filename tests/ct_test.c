@@ -486,6 +486,27 @@ static int ct__check_log(const char *logfile, const char *summary, const char *f
     return !(found && named);
 }
 
+void ct_test_expect_abort(const char *what, void (*fn)(void *arg), void *arg)
+{
+    int status;
+    pid_t pid;
+
+    printf("  %s: an abort message is expected:\n", what);
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0)
+        ct_test_fail("fork: %s", strerror(errno));
+    if (pid == 0) {
+        fn(arg);
+        _exit(0); /* it did not abort */
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            ct_test_fail("waitpid: %s", strerror(errno));
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
+        ct_test_fail("%s: did not abort (status 0x%x)", what, (unsigned)status);
+}
+
 int ct_test_expect_sanitizer(const char *child_arg, const char *env_var, char sep, int exitcode,
                              const char *summary, const char *file)
 {

@@ -125,6 +125,12 @@ int ct_test_main_matrix(int argc, char **argv, const ct_test_case *fixed, size_t
                         const ct_test_competitor *comps, size_t ncomps, const unsigned *threads,
                         size_t nthreads, ct_test_fn fn, unsigned timeout_s);
 
+/* Run fn(arg) in a child process, announced by `what` (its abort message is
+ * expected on stderr): the child must die of SIGABRT, a contract violation
+ * caught (ct_die). Anything else (it returned, exited, crashed otherwise)
+ * fails the case, naming `what`. fn may _exit(3) when it cannot set up. */
+void ct_test_expect_abort(const char *what, void (*fn)(void *arg), void *arg);
+
 /* A bug that must keep being reported: re-execute this test binary with
  * child_arg as its only argument, its sanitizer options (env_var, e.g.
  * "TSAN_OPTIONS"; sep ' ' for TSan, ':' for ASan) extended with a log_path

@@ -447,44 +447,39 @@ static int test_semantics(void *arg)
 
 /* The per-thread designs abort on tid >= max_threads (a contract violation)
  * instead of touching another thread's state: check it in a child. */
+typedef struct {
+    const char *name;
+    bool pop; /* else push */
+} bad_tid_arg;
+
+static void bad_tid(void *arg)
+{
+    const bad_tid_arg *a = arg;
+    ct_stack *s = ct_stack_new(a->name, 0, 2);
+    uintptr_t v;
+
+    if (!s)
+        _exit(3);
+    ct_stack_push(s, 0, 1);
+    if (a->pop)
+        ct_stack_pop(s, 2, &v);
+    else
+        ct_stack_push(s, 2, 1);
+}
+
 static int test_bad_tid_aborts(void *arg)
 {
     (void)arg;
     for (const ct_stack_ops *const *o = ct_stack_impls(); *o; o++) {
-        const char *name = (*o)->desc.name;
-
         if (!((*o)->desc.caps & CT_CAP_PER_THREAD) || (*o)->desc.unavailable)
             continue;
         for (int which = 0; which < 2; which++) {
-            int status;
-            pid_t pid;
+            bad_tid_arg a = {(*o)->desc.name, which};
+            char what[96];
 
-            printf("  %s: %s with tid 2 on ct_stack_new(.., 2); an abort message is "
-                   "expected:\n",
-                   name, which ? "pop" : "push");
-            fflush(NULL);
-            pid = fork();
-            if (pid < 0)
-                ct_test_fail("fork: %s", strerror(errno));
-            if (pid == 0) {
-                ct_stack *s = ct_stack_new(name, 0, 2);
-                uintptr_t v;
-
-                if (s) {
-                    ct_stack_push(s, 0, 1);
-                    if (which)
-                        ct_stack_pop(s, 2, &v);
-                    else
-                        ct_stack_push(s, 2, 1);
-                }
-                _exit(s ? 0 : 3); /* 0: it did not abort */
-            }
-            while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                    ct_test_fail("waitpid: %s", strerror(errno));
-            if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
-                ct_test_fail("%s: %s with tid == max_threads did not abort (status 0x%x)", name,
-                             which ? "pop" : "push", (unsigned)status);
+            snprintf(what, sizeof what, "%s: %s with tid 2 on ct_stack_new(.., 2)", a.name,
+                     which ? "pop" : "push");
+            ct_test_expect_abort(what, bad_tid, &a);
         }
     }
     return 0;
