@@ -4,7 +4,11 @@
 #   make pitfalls        the pitfall catalog: bad diagnosed, fixed clean (reports/out/pitfalls/)
 #   make pitfall NAME=racy_counter     one pitfall, with its diagnosis
 #   make diagnose FILE=prog.c [ARGS="..."]  TSan + ASan builds of any C program, classified
-#   make compare A=regex B=regex [FAMILY=counter]   Google Benchmark's compare.py
+#   make ab A=regex B=regex [ROUNDS=10] [FAMILY=chan] [QUICK=1] [MIN_TIME=0.2]
+#                        two designs (or go:<regex>, Go's peer) in interleaved rounds
+#   make compare BASE=<json|git rev> NEW=<json|git rev>   regression verdicts; CI calls
+#                        scripts/compare.sh BASE NEW itself (make turns its exit 1 into 2)
+#   make gate-aa / make gate-inject    the gate's false-positive rate / smallest slowdown caught
 #   make format          clang-format every C/C++ file in place (.clang-format)
 #   make lint            the same check without writing, and pyflakes on every Python file
 #   make install PREFIX=/usr/local
@@ -23,7 +27,7 @@ ASAN    := $(BUILD)/asan
 
 .PHONY: all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall \
         diagnose \
-        compare install clean format lint
+        compare ab gate-aa gate-inject install clean format lint
 
 all: release
 
@@ -74,8 +78,27 @@ diagnose: tsan asan
 	@test -n "$(FILE)" || { echo "usage: make diagnose FILE=prog.c [ARGS=...]" >&2; exit 2; }
 	@scripts/diagnose.sh --build $(BUILD) $(FILE) $(ARGS)
 
+# The comparison targets (scripts/compare.py, ab.py, gate.py). compare needs no
+# build of this tree: result files are read, revisions built in worktrees.
+ROUNDS   ?=
+MIN_TIME ?=
+RUN_OPTS = $(if $(filter-out all,$(FAMILY)),--family $(FAMILY)) \
+  $(if $(filter 1 yes true,$(QUICK)),--quick) \
+  $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(MIN_TIME),--min-time $(MIN_TIME))
+CMP_OPTS = $(RUN_OPTS) $(if $(FILTER),--filter '$(FILTER)')
 compare: deps
-	@scripts/compare.sh $(if $(filter-out all,$(FAMILY)),$(FAMILY),counter) '$(A)' '$(B)'
+	@test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=<json|git rev> NEW=<json|git rev> (CI: scripts/compare.sh BASE NEW)" >&2; exit 2; }
+	@scripts/compare.sh '$(BASE)' '$(NEW)' $(CMP_OPTS)
+
+ab: release
+	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make ab A=<regex> B=<regex|go:regex> [ROUNDS=n]" >&2; exit 2; }
+	@/usr/bin/python3 scripts/ab.py --build $(RELEASE) '$(A)' '$(B)' $(RUN_OPTS) \
+	  $(if $(README),--readme $(README) --block '$(BLOCK)')
+
+gate-aa: release
+	@/usr/bin/python3 scripts/gate.py aa --build $(RELEASE) $(CMP_OPTS)
+gate-inject: release
+	@/usr/bin/python3 scripts/gate.py inject --build $(RELEASE) $(CMP_OPTS)
 
 # The files the style tool keeps: every C/C++ source and header of the tree,
 # but the diagnose corpus (user programs, written as users write them).

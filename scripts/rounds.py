@@ -168,31 +168,35 @@ def run_once(side, min_time, reps, out, log, note):
     return samples
 
 
-def run_rounds(sides, rounds, min_time, reps=1, chunk=10, log=sys.stderr):
+def run_rounds(sides, rounds, min_time, reps=1, chunk=10, key=None, log=sys.stderr):
     """Runs both sides `rounds` times, interleaved, and returns, per side, a
     list of rounds, each {benchmark key: Sample}. When both sides can list
-    their benchmarks, the interleaving is finer: a round runs the benchmarks
-    both sides have in chunks of `chunk`, each chunk on both sides back to
-    back, so a benchmark's two measurements are seconds apart, not a sweep
-    apart. A side that fails (a run failed its verification, a crash) or
-    selects nothing is a RoundsError."""
+    their benchmarks, the interleaving is finer: a round runs the cells both
+    sides have (key(name): the name itself by default; ab.py pairs designs by
+    the name without its impl) in chunks of `chunk` cells, each chunk on both
+    sides back to back, so a cell's two measurements are seconds apart, not a
+    sweep apart. A side that fails (a run failed its verification, a crash)
+    or selects nothing is a RoundsError."""
+    key = key or (lambda name: name)
     lists = [s.list_names() for s in sides]
     if all(n is not None for n in lists):
-        common = [n for n in lists[0] if n in set(lists[1])]
-        if not common:
+        other = {key(n) for n in lists[1]}
+        cells = list(dict.fromkeys(key(n) for n in lists[0] if key(n) in other))
+        if not cells:
             raise RoundsError(f"{sides[0].label} and {sides[1].label} select no benchmark in "
                               f"common ({len(lists[0])} and {len(lists[1])} benchmarks)")
-        chunks = [common[i:i + chunk] for i in range(0, len(common), chunk)]
+        groups = [set(cells[i:i + chunk]) for i in range(0, len(cells), chunk)]
+        parts = [[sides[k].narrowed([n for n in lists[k] if key(n) in g]) for k in (0, 1)]
+                 for g in groups]
     else:
-        chunks = [None]
+        parts = [list(sides)]
     results = [[{} for _ in range(rounds)] for _ in sides]
     with tempfile.TemporaryDirectory(prefix="ct_rounds_") as tmp:
         for i, order in enumerate(round_order(rounds)):
-            for c, names in enumerate(chunks):
+            for c, part in enumerate(parts):
                 for k in (order if c % 2 == 0 else order[::-1]):
-                    side = sides[k] if names is None else sides[k].narrowed(names)
                     note = f"round {i + 1}/{rounds}" + \
-                        (f", part {c + 1}/{len(chunks)}" if len(chunks) > 1 else "")
-                    out = Path(tmp) / f"{side.label}_{i}_{c}.json"
-                    results[k][i].update(run_once(side, min_time, reps, out, log, note))
+                        (f", part {c + 1}/{len(parts)}" if len(parts) > 1 else "")
+                    out = Path(tmp) / f"{part[k].label}_{i}_{c}.json"
+                    results[k][i].update(run_once(part[k], min_time, reps, out, log, note))
     return results
