@@ -1,0 +1,321 @@
+#!/usr/bin/python3
+"""test_compare.py: the regression gate (scripts/compare.sh), make ab
+(scripts/ab.py) and their statistics (reports/stats.py).
+
+    /usr/bin/python3 tests/test_compare.py BUILD_DIR      (ctest: compare)
+
+- the verdict rules on fixed samples (significance AND beyond the noise floor);
+- result files written here in Google Benchmark's shape: a 2x slowdown is exit
+  1 and named, the same figures exit 0, a failed verification in NEW is a
+  regression; Markdown and JSON say the same;
+- bad input: a missing file, JSON of another shape, a filter that matches
+  nothing, benchmark sets that do not overlap, an unknown git revision, a bad
+  CT_INJECT_NS: one line on stderr and exit 2 each;
+- live, with tiny runs of BUILD_DIR/contend_bench in interleaved rounds: the
+  build against itself over 20 benchmarks gives no regression (A/A), and the
+  same with CT_INJECT_NS slowing two of them down gives exit 1 naming exactly
+  those two; make ab pairs two designs by cell and writes a README block.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPARE = ROOT / "scripts" / "compare.sh"
+AB = ROOT / "scripts" / "ab.py"
+PY = "/usr/bin/python3"
+BUILD = Path(sys.argv.pop(1)).resolve() if len(sys.argv) > 1 else ROOT / "build" / "release"
+BENCH = BUILD / "contend_bench"
+
+sys.path.insert(0, str(ROOT))
+from reports import stats  # noqa: E402
+
+# 20 benchmarks: every counter at 1 and 2 threads (oversubscribed runs are
+# this host's noisiest and add nothing to what is tested here).
+SWEEP = "counter/incr/[^/]+/work:0/reads:0/real_time/threads:[12]$"
+TARGETS = ["counter/incr/atomic/work:0/reads:0/threads:1",
+           "counter/incr/sharded/work:0/reads:0/threads:2"]
+INJECT = "counter/incr/(atomic/work:0/reads:0/real_time/threads:1|" \
+         "sharded/work:0/reads:0/real_time/threads:2)$"
+LIVE = ["--family", "counter", "--quick", "--filter", SWEEP, "--min-time", "0.01"]
+
+
+def gb_json(benches, context=None):
+    """Google Benchmark's JSON: benches = {run_name: [items_per_second, ...]}
+    or {run_name: "error message"} for a failed run."""
+    entries = []
+    for fi, (name, vals) in enumerate(benches.items()):
+        if isinstance(vals, str):
+            entries.append({"name": name, "family_index": fi, "per_family_instance_index": 0,
+                            "run_name": name, "run_type": "iteration", "repetitions": 1,
+                            "repetition_index": 0, "threads": 1, "error_occurred": True,
+                            "error_message": vals})
+            continue
+        for i, ips in enumerate(vals):
+            entries.append({"name": name, "family_index": fi, "per_family_instance_index": 0,
+                            "run_name": name, "run_type": "iteration", "repetitions": len(vals),
+                            "repetition_index": i, "threads": 1, "iterations": 1000,
+                            "real_time": 1e9 / ips, "cpu_time": 1e9 / ips, "time_unit": "ns",
+                            "items_per_second": ips})
+    return {"context": context or {"num_cpus": 2, "library_build_type": "release"},
+            "benchmarks": entries}
+
+
+def spread(base, factor=1.0, n=6):
+    """n repetitions around base items/s, 1% apart, scaled by 1/factor."""
+    return [base / factor * (1 + 0.01 * (i - n / 2)) for i in range(n)]
+
+
+def run(cmd, **kw):
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=600,
+                          **kw)
+
+
+class Verdicts(unittest.TestCase):
+    """The rules, on samples whose answer is known."""
+
+    def test_twice_as_slow_is_a_regression(self):
+        r = stats.compare_samples([10, 10.1, 10.2, 9.9, 10.05, 9.95], [20, 20.2, 19.8, 20.1, 19.9, 20])
+        self.assertEqual(r["verdict"], stats.SLOWER)
+        self.assertLess(r["p_value"], 0.05)
+        self.assertAlmostEqual(r["ratio"], 2.0, delta=0.02)
+
+    def test_significant_but_within_the_floor_is_the_same(self):
+        base = [10, 10.01, 10.02, 10.03, 10.04, 10.05]
+        r = stats.compare_samples(base, [v * 1.03 for v in base])
+        self.assertLess(r["p_value"], 0.05)
+        self.assertEqual(r["verdict"], stats.SAME)
+        self.assertIn("noise floor", r["note"])
+
+    def test_own_spread_raises_the_floor(self):
+        base = [10, 14, 8, 12, 9, 13]    # CV ~21%
+        r = stats.compare_samples(base, [v * 1.15 + 10 for v in base])
+        self.assertGreater(r["noise_floor"], 0.15)
+        fixed = stats.compare_samples(base, [v * 1.15 + 10 for v in base], floor=0.05)
+        self.assertEqual(r["noise_floor"], fixed["noise_floor"])
+
+    def test_not_significant_is_the_same(self):
+        r = stats.compare_samples([10, 30, 12, 28, 11, 29], [29, 11, 30, 10, 28, 12])
+        self.assertEqual(r["verdict"], stats.SAME)
+        self.assertGreater(r["p_value"], 0.05)
+
+    def test_faster(self):
+        r = stats.compare_samples([20, 20.2, 19.8, 20.1, 19.9, 20], [10, 10.1, 10.2, 9.9, 10.05, 9.95])
+        self.assertEqual(r["verdict"], stats.FASTER)
+
+    def test_one_repetition_gives_no_test(self):
+        r = stats.compare_samples([10], [20])
+        self.assertIsNone(r["p_value"])
+        self.assertEqual(r["verdict"], stats.SAME)
+
+    def test_ratio_interval_and_verdict(self):
+        s = stats.ratio_summary([0.5, 0.52, 0.49, 0.51, 0.5, 0.48])
+        self.assertEqual(s["verdict"], stats.FASTER)
+        self.assertLessEqual(s["lo"], s["ratio"])
+        self.assertLessEqual(s["ratio"], s["hi"])
+        self.assertLess(s["hi"], 1)
+        self.assertEqual(stats.ratio_summary([0.8, 1.2, 0.9, 1.1, 1.0])["verdict"], stats.SAME)
+        self.assertEqual(stats.ratio_summary([2.0, 2.1, 1.9, 2.05])["verdict"], stats.SLOWER)
+
+    def test_median_interval_is_reproducible_and_narrows(self):
+        wide = [10, 20, 30, 40, 50, 60, 70]
+        self.assertEqual(stats.median_ci(wide), stats.median_ci(wide))
+        narrow = [40 + 0.1 * i for i in range(7)]
+        self.assertLess(stats.ci_half_width_pct(narrow), stats.ci_half_width_pct(wide))
+
+    def test_geomean(self):
+        self.assertAlmostEqual(stats.geomean([2.0, 0.5]), 1.0)
+
+
+class Files(unittest.TestCase):
+    """compare.sh on result files written here."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_cmp_test_"))
+        names = [f"counter/incr/impl{i}/work:0/real_time/threads:1" for i in range(4)]
+        self.names = names
+        self.base = self.write("base.json", {n: spread(1e8) for n in names})
+
+    def write(self, name, benches, context=None):
+        path = self.tmp / name
+        path.write_text(json.dumps(gb_json(benches, context)))
+        return path
+
+    def compare(self, base, new, *extra):
+        md, js = self.tmp / "out.md", self.tmp / "out.json"
+        r = run([COMPARE, base, new, "--md", md, "--json", js, *extra])
+        doc = json.loads(js.read_text()) if r.returncode in (0, 1) else None
+        return r, doc, md.read_text() if doc else None
+
+    def test_same_figures_pass(self):
+        r, doc, md = self.compare(self.base, self.base)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(doc["regressions"], [])
+        self.assertAlmostEqual(doc["geomean_ratio"], 1.0)
+        self.assertIn("No regression", md)
+
+    def test_slowdown_is_exit_1_and_named(self):
+        slow = {n: spread(1e8, 2.0 if i == 1 else 1.0) for i, n in enumerate(self.names)}
+        r, doc, md = self.compare(self.base, self.write("new.json", slow))
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        want = "counter/incr/impl1/work:0/threads:1"
+        self.assertEqual(doc["regressions"], [want])
+        self.assertIn(want, r.stdout)
+        self.assertIn(f"**Regression**: `{want}`", md)
+        row = next(b for b in doc["benchmarks"] if b["benchmark"] == want)
+        self.assertAlmostEqual(row["ratio"], 2.0, delta=0.01)
+        self.assertGreater(doc["geomean_ratio"], 1.1)
+
+    def test_faster_is_no_regression(self):
+        fast = {n: spread(1e8, 0.5) for n in self.names}
+        r, doc, _ = self.compare(self.base, self.write("new.json", fast))
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(len(doc["improvements"]), 4)
+
+    def test_failed_verification_in_new_is_a_regression(self):
+        new = {n: spread(1e8) for n in self.names}
+        new[self.names[2]] = "counter reads 5 after 6 adds (1 lost)"
+        r, doc, _ = self.compare(self.base, self.write("new.json", new))
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(doc["regressions"], ["counter/incr/impl2/work:0/threads:1"])
+
+    def test_filter_narrows(self):
+        slow = {n: spread(1e8, 2.0 if i == 1 else 1.0) for i, n in enumerate(self.names)}
+        r, doc, _ = self.compare(self.base, self.write("new.json", slow), "--filter", "impl[023]/")
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(len(doc["benchmarks"]), 3)
+
+    def bad(self, *args):
+        r = run([COMPARE, *args, "--md", self.tmp / "x.md", "--json", self.tmp / "x.json"])
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertFalse((self.tmp / "x.json").exists())
+        return lines[0]
+
+    def test_bad_input(self):
+        self.assertIn("no such file", self.bad(self.base, self.tmp / "missing.json"))
+        other = self.tmp / "other.json"
+        other.write_text(json.dumps({"results": [1, 2]}))
+        self.assertIn("not Google Benchmark's format", self.bad(self.base, other))
+        broken = self.tmp / "broken.json"
+        broken.write_text('{"context": {}, "benchmarks": [')
+        self.assertIn("not valid JSON", self.bad(broken, self.base))
+        self.assertIn("matches none", self.bad(self.base, self.base, "--filter", "nothing/like/this"))
+        disjoint = self.write("disjoint.json", {"stack/push/x/real_time/threads:1": spread(1e7)})
+        self.assertIn("share no benchmark", self.bad(self.base, disjoint))
+        self.assertIn("neither a result file nor a git revision",
+                      self.bad("no-such-rev-4f2a", "HEAD"))
+        self.assertIn("both be result files or both be builds", self.bad(self.base, "HEAD"))
+        self.assertIn("bad regex", self.bad(self.base, self.base, "--filter", "(unclosed"))
+
+    def test_usage(self):
+        r = run([COMPARE])
+        self.assertEqual(r.returncode, 2)
+
+
+class Live(unittest.TestCase):
+    """Tiny runs of contend_bench in interleaved rounds (checks logic, not speed)."""
+
+    def setUp(self):
+        self.assertTrue(BENCH.is_file(), f"{BENCH} not built")
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_cmp_live_"))
+
+    def gate(self, *extra):
+        js = self.tmp / "gate.json"
+        r = run([COMPARE, f"bin:{BENCH}", f"bin:{BENCH}", *LIVE, "--rounds", "6",
+                 "--md", self.tmp / "gate.md", "--json", js, *extra])
+        return r, json.loads(js.read_text()) if r.returncode in (0, 1) else None
+
+    def test_a_a_gives_no_regression(self):
+        r, doc = self.gate()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr[-2000:])
+        self.assertGreaterEqual(len(doc["benchmarks"]), 20)
+        self.assertEqual(doc["regressions"], [])
+        self.assertEqual(doc["mode"], "interleaved rounds")
+
+    def test_injected_slowdown_is_caught_and_named(self):
+        r, doc = self.gate("--new-env", f"CT_INJECT_NS={INJECT}:1000")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr[-2000:])
+        self.assertEqual(sorted(doc["regressions"]), TARGETS)
+        for t in TARGETS:
+            self.assertIn(t, r.stdout)
+            row = next(b for b in doc["benchmarks"] if b["benchmark"] == t)
+            self.assertGreater(row["ratio"], 2)
+
+    def test_inject_changes_only_the_matching_runs_and_says_so(self):
+        out = self.tmp / "inj.json"
+        r = run([BENCH, "--family=counter", "--quick", f"--benchmark_filter={SWEEP}",
+                 "--benchmark_min_time=0.01", f"--benchmark_out={out}",
+                 "--benchmark_out_format=json"],
+                env={**os.environ, "CT_INJECT_NS": f"{INJECT}:1000"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = json.loads(out.read_text())
+        self.assertEqual(doc["context"]["ct_inject_ns"], f"{INJECT}:1000")
+        ns = {e["run_name"]: 1e9 / e["items_per_second"] for e in doc["benchmarks"]}
+        targets = {n: v for n, v in ns.items() if n.replace("real_time/", "") in TARGETS}
+        others = sorted(v for n, v in ns.items() if n not in targets)
+        self.assertEqual(len(targets), 2)
+        self.assertGreater(min(targets.values()), 900)   # 1000 ns of work per operation
+        # the others' loops are untouched: typically 2-50 ns (a preempted lock
+        # holder can slow one, so the median, not every one)
+        self.assertLess(others[len(others) // 2], 500)
+
+    def test_bad_inject_and_bad_filter(self):
+        for bad in ("no-colon", "counter/:abc", ":5", "(open:5", "x:-3"):
+            r = run([BENCH, "--family=counter", "--quick", "--benchmark_list_tests=true"],
+                    env={**os.environ, "CT_INJECT_NS": bad})
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn("CT_INJECT_NS", r.stderr)
+        r = run([COMPARE, f"bin:{BENCH}", f"bin:{BENCH}", "--family", "counter",
+                 "--filter", "nothing/matches", "--json", self.tmp / "x.json"])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn("selects no benchmark", r.stderr)
+
+    def test_ab_pairs_designs_by_cell(self):
+        readme = self.tmp / "README.md"
+        readme.write_text("before\n<!-- ab: t -->\nold table\n<!-- end ab -->\nafter\n")
+        js = self.tmp / "ab.json"
+        r = run([PY, AB, "counter/incr/atomic/work:0/reads:0/real_time/threads:[12]$",
+                 "counter/incr/(mutex|sharded)/work:0/reads:0/real_time/threads:[12]$",
+                 "--build", BUILD, "--family", "counter", "--quick", "--rounds", "3",
+                 "--min-time", "0.01", "--md", self.tmp / "ab.md", "--json", js,
+                 "--readme", readme, "--block", "t"])
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        doc = json.loads(js.read_text())
+        self.assertEqual([c["cell"] for c in doc["cells"]],
+                         ["counter/incr/work:0/reads:0/threads:1",
+                          "counter/incr/work:0/reads:0/threads:2"])
+        for c in doc["cells"]:
+            self.assertEqual(c["a_design"], "atomic")
+            self.assertIn(c["b_design"], ("mutex", "sharded"))
+            self.assertEqual(len(c["ratios"]), 3)
+            self.assertLessEqual(c["lo"], c["ratio"])
+            self.assertLessEqual(c["ratio"], c["hi"])
+        text = readme.read_text()
+        self.assertNotIn("old table", text)
+        self.assertTrue(text.startswith("before\n<!-- ab: t -->\n"))
+        self.assertIn("Produced by `make ab A=", text)
+        self.assertTrue(text.endswith("<!-- end ab -->\nafter\n"))
+
+    def test_ab_bad_input(self):
+        for args, what in ((["nothing/matches/", "counter/incr/mutex/"], "selects no benchmark"),
+                           (["counter/incr/atomic/", "^stack/"], "no benchmark in common"),
+                           (["counter/incr/atomic/", "go:counter/incr/"], "Go's peer runs"),
+                           (["counter/incr/atomic/", "counter/incr/mutex/", "--readme",
+                             self.tmp / "none.md", "--block", "x"], "no such file")):
+            r = run([PY, AB, *args, "--build", BUILD, "--quick", "--rounds", "3",
+                     "--min-time", "0.01", "--json", self.tmp / "x.json"])
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertIn(what, r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
