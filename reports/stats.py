@@ -67,6 +67,13 @@ def ci_half_width_pct(values, level=LEVEL):
     return (hi - lo) / 2 / med * 100
 
 
+def can_be_significant(n1, n2, alpha=ALPHA):
+    """Whether the two-sided U test can reach p < alpha with these sizes at
+    all: its smallest p (complete separation, no ties) is 2 / C(n1+n2, n1);
+    with 3 a side that is 0.1, so no verdict is possible."""
+    return n1 >= 1 and n2 >= 1 and 2 / math.comb(n1 + n2, n1) < alpha
+
+
 def compare_samples(base, new, alpha=ALPHA, floor=FLOOR):
     """BASE and NEW samples (ns per op) of one benchmark -> a dict: medians,
     ratio NEW/BASE, p-value, the noise floor used and the verdict (faster,
@@ -81,6 +88,9 @@ def compare_samples(base, new, alpha=ALPHA, floor=FLOOR):
     if len(base) < 2 or len(new) < 2:
         out["note"] = "fewer than 2 repetitions a side: no test"
         return out
+    if not can_be_significant(len(base), len(new), alpha):
+        out["note"] = (f"{len(base)} and {len(new)} repetitions: too few for p < {alpha:g} "
+                       f"(4 a side are enough)")
     if min(base) == max(base) == min(new) == max(new):
         out["p_value"] = 1.0
         return out
