@@ -1,5 +1,6 @@
 # contend: a thin wrapper over CMake, ctest and scripts/.
-#   make bench [QUICK=1] [FAMILY=counter] [FILTER=regex] [REPS=5]
+#   make bench [QUICK=1] [FAMILY=counter] [FILTER=regex] [REPS=5] [CI_TARGET=3] [REPS_CAP=10]
+#              [BASELINE=<json file or folder>]
 #   make test            build plain, TSan and ASan+UBSan trees; run ctest in each
 #   make pitfalls        the pitfall catalog: bad diagnosed, fixed clean (reports/out/pitfalls/)
 #   make pitfall NAME=racy_counter     one pitfall, with its diagnosis
@@ -52,7 +53,9 @@ asan: deps
 bench: release
 	@scripts/bench.sh --build $(RELEASE) --family $(FAMILY) \
 	  $(if $(filter 1 yes true,$(QUICK)),--quick) \
-	  $(if $(FILTER),--filter '$(FILTER)') $(if $(REPS),--reps $(REPS))
+	  $(if $(FILTER),--filter '$(FILTER)') $(if $(REPS),--reps $(REPS)) \
+	  $(if $(CI_TARGET),--ci-target $(CI_TARGET)) $(if $(REPS_CAP),--reps-cap $(REPS_CAP)) \
+	  $(if $(BASELINE),--baseline '$(BASELINE)')
 
 test-release: release
 	ctest --test-dir $(RELEASE) --output-on-failure -j $(JOBS)

@@ -33,6 +33,12 @@ class RoundsError(Exception):
     """Bad input: the entry points print it on one line and exit 2."""
 
 
+def exact_filter(names):
+    """A --benchmark_filter that selects exactly these benchmark names."""
+    alt = "|".join(re.sub(r"([][.*+?{}()|^$\\])", r"\\\1", n) for n in names)
+    return f"^({alt})$"
+
+
 @dataclass
 class Side:
     label: str                 # "A", "B", "BASE", "NEW"
@@ -86,9 +92,8 @@ class Side:
 
     def narrowed(self, names):
         """This side restricted to exactly these benchmark names."""
-        alt = "|".join(re.sub(r"([][.*+?{}()|^$\\])", r"\\\1", n) for n in names)
-        return Side(self.label, self.kind, self.binary, f"^({alt})$", self.family, self.quick,
-                    self.env)
+        return Side(self.label, self.kind, self.binary, exact_filter(names), self.family,
+                    self.quick, self.env)
 
 
 def c_binary(build):
