@@ -11,6 +11,11 @@
 - bad input: a missing file, JSON of another shape, a filter that matches
   nothing, benchmark sets that do not overlap, an unknown git revision, a bad
   CT_INJECT_NS: one line on stderr and exit 2 each;
+- the report: it opens with the answer (pick, runner-up, ratio, verdict,
+  against Go), shows each cell's interval and, with --baseline, the gate's
+  verdicts against it;
+- reps.py adds repetitions to the benchmarks whose interval is too wide, and
+  only to those;
 - live, with tiny runs of BUILD_DIR/contend_bench in interleaved rounds: the
   build against itself over 20 benchmarks gives no regression (A/A), and the
   same with CT_INJECT_NS slowing two of them down gives exit 1 naming exactly
@@ -28,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COMPARE = ROOT / "scripts" / "compare.sh"
 AB = ROOT / "scripts" / "ab.py"
+REPS = ROOT / "scripts" / "reps.py"
+REPORT = ROOT / "scripts" / "report.py"
 PY = "/usr/bin/python3"
 BUILD = Path(sys.argv.pop(1)).resolve() if len(sys.argv) > 1 else ROOT / "build" / "release"
 BENCH = BUILD / "contend_bench"
@@ -219,6 +226,79 @@ class Files(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
 
 
+class Report(unittest.TestCase):
+    """report.py on files written here: the answer first, intervals, the baseline."""
+
+    def setUp(self):
+        self.out = Path(tempfile.mkdtemp(prefix="ct_cmp_report_"))
+        (self.out / "json").mkdir()
+        ctx = {"num_cpus": 2, "library_build_type": "release"}
+        # fast is 2x faster than slow everywhere, mid 2% faster than slow; racy is fastest but loses updates at 2 threads;
+        # go (the chan family's outside peer) is 4x slower than fast.
+        counter, chan = {}, {}
+        for t in (1, 2, 4):
+            for impl, f in (("fast", 2.0), ("slow", 1.0), ("mid", 1.02)):
+                counter[f"counter/incr/{impl}/work:0/real_time/threads:{t}"] = spread(1e7, 1 / f)
+            for impl, f in (("ringy", 1.0), ("locky", 0.5), ("go", 0.25)):
+                chan[f"chan/spsc/{impl}/cap:0/real_time/threads:{t}"] = spread(1e7, 1 / f)
+        doc = gb_json(counter, ctx)
+        racy = gb_json({f"counter/incr/racy/work:0/real_time/threads:{t}": spread(1e7, 1 / 8)
+                        for t in (1, 2, 4)}, ctx)
+        for e in racy["benchmarks"]:
+            e["lost_updates"] = 0 if e["run_name"].endswith("threads:1") else 17
+        doc["benchmarks"] += racy["benchmarks"]
+        (self.out / "json" / "counter.json").write_text(json.dumps(doc))
+        (self.out / "json" / "chan.json").write_text(json.dumps(gb_json(chan, ctx)))
+        base = dict(counter)
+        base["counter/incr/slow/work:0/real_time/threads:1"] = spread(1e7, 0.5)  # was 2x faster
+        self.base = self.out / "base.json"
+        self.base.write_text(json.dumps(gb_json(base, ctx)))
+
+    def report(self, *extra):
+        r = run([PY, REPORT, "--out", self.out, "--no-charts", *extra])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return (self.out / "index.html").read_text(), json.loads((self.out / "summary.json").read_text())
+
+    def test_answer_comes_first(self):
+        html, summ = self.report()
+        self.assertLess(html.index("Which design to pick"), html.index("Environment"))
+        rows = {(a["family"], a["regime"]): a for a in summ["answer"]}
+        self.assertEqual(set(rows), {("counter", "uncontended"), ("counter", "contended"),
+                                     ("counter", "oversubscribed"), ("chan", "uncontended"),
+                                     ("chan", "contended"), ("chan", "oversubscribed")})
+        for reg in ("uncontended", "contended", "oversubscribed"):
+            a = rows[("counter", reg)]
+            self.assertEqual((a["best"], a["runner_up"]), ("fast", "mid"), reg)  # never racy
+            self.assertAlmostEqual(a["ratio"], 2 / 1.02, delta=0.01)
+            self.assertEqual(a["verdict"], "faster in 1 of 1 cells")
+            self.assertIsNone(a["vs_go"])
+            c = rows[("chan", reg)]
+            self.assertEqual((c["best"], c["runner_up"]), ("ringy", "locky"))
+            self.assertAlmostEqual(c["vs_go"], 0.25, delta=0.01)
+        self.assertIsNone(summ["baseline"])
+
+    def test_each_cell_has_its_interval(self):
+        html, summ = self.report()
+        self.assertIn("95% CI", html)
+        row = summ["families"]["counter"]["rows"][0]
+        self.assertLessEqual(row["ci_low_mops"], row["median_mops"])
+        self.assertLessEqual(row["median_mops"], row["ci_high_mops"])
+        self.assertGreater(row["ci_pct"], 0)
+
+    def test_against_the_baseline(self):
+        html, summ = self.report("--baseline", self.base)
+        self.assertLess(html.index("Against the baseline"), html.index("Environment"))
+        b = summ["baseline"]
+        self.assertEqual((b["slower"], b["faster"]), (1, 0))
+        self.assertEqual(b["rows"][0]["benchmark"], "counter/incr/slow/work:0/threads:1")
+        self.assertIn("<tr class='slower'>", html)
+        un = next(a for a in summ["answer"] if a["family"] == "counter" and a["regime"] == "uncontended")
+        self.assertEqual(un["baseline"], {"compared": 3, "slower": 1, "faster": 0})  # racy: not in it
+        r = run([PY, REPORT, "--out", self.out, "--no-charts", "--baseline", self.out / "nope"])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no such file", r.stderr)
+
+
 class Live(unittest.TestCase):
     """Tiny runs of contend_bench in interleaved rounds (checks logic, not speed)."""
 
@@ -277,6 +357,37 @@ class Live(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
         self.assertIn("selects no benchmark", r.stderr)
+
+    def reps_run(self, target):
+        js = self.tmp / f"reps_{target}.json"
+        r = run([BENCH, "--family=counter", "--quick", "--benchmark_min_time=0.01",
+                 "--benchmark_filter=counter/incr/(atomic|mutex)/work:0/reads:0/real_time/threads:1$",
+                 "--benchmark_repetitions=2", f"--benchmark_out={js}", "--benchmark_out_format=json"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run([PY, REPS, "--bin", BENCH, "--family", "counter", "--json", js, "--quick",
+                 "--min-time", "0.01", "--target", str(target), "--cap", "5", "--budget", "60"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = json.loads(js.read_text())
+        runs, aggs = {}, {}
+        for e in doc["benchmarks"]:
+            d = aggs if e.get("run_type") == "aggregate" else runs
+            d.setdefault(e["run_name"], []).append(e)
+        return doc, runs, aggs, r.stderr
+
+    def test_reps_extends_only_wide_intervals(self):
+        doc, runs, aggs, err = self.reps_run(0.0001)   # every interval is wider
+        self.assertEqual(len(runs), 2)
+        for name, es in runs.items():
+            self.assertEqual(len(es), 5, name)                      # up to the cap
+            self.assertEqual(sorted(e["repetition_index"] for e in es), list(range(5)))
+            self.assertTrue(all(e["repetitions"] == 5 for e in es))
+        self.assertEqual(aggs, {})                                  # stale aggregates dropped
+        self.assertIn("2 benchmarks extended", doc["context"]["ct_adaptive_reps"])
+        self.assertIn("2 at the cap (5)", err)
+        doc, runs, aggs, err = self.reps_run(1e9)      # every interval is narrower
+        self.assertTrue(all(len(es) == 2 for es in runs.values()))
+        self.assertEqual(len(aggs), 2)
+        self.assertIn("0 benchmarks extended", doc["context"]["ct_adaptive_reps"])
 
     def test_ab_pairs_designs_by_cell(self):
         readme = self.tmp / "README.md"
