@@ -72,16 +72,18 @@ class Side:
         return cmd
 
     def list_names(self):
-        """The benchmarks this side selects (contend_bench lists them; it exits
-        2 when the filter matches nothing). None for the Go peer, which has no
-        listing: its first round is its check."""
+        """The benchmarks this side selects (contend_bench and the Go peer list
+        them, and exit 2 when the filter matches nothing)."""
         if self.kind == "go":
-            return None
-        cmd = [str(self.binary), f"--family={self.family}", "--benchmark_list_tests=true"]
-        if self.quick:
-            cmd.append("--quick")
-        if self.filter:
-            cmd.append(f"--benchmark_filter={self.filter}")
+            cmd = [str(self.binary), "-family", self.family, "-list", "-filter", self.filter]
+            if self.quick:
+                cmd.append("-quick")
+        else:
+            cmd = [str(self.binary), f"--family={self.family}", "--benchmark_list_tests=true"]
+            if self.quick:
+                cmd.append("--quick")
+            if self.filter:
+                cmd.append(f"--benchmark_filter={self.filter}")
         r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **self.env})
         names = [ln.strip() for ln in r.stdout.splitlines() if ln.strip()]
         if r.returncode != 0 or not names:

@@ -415,10 +415,22 @@ class Live(unittest.TestCase):
         self.assertIn("Produced by `make ab A=", text)
         self.assertTrue(text.endswith("<!-- end ab -->\nafter\n"))
 
+    def test_ab_against_go(self):
+        js = self.tmp / "abgo.json"
+        r = run([PY, AB, "chan/spsc/(spsc_ring|ring_yield)/cap:64/", "go:chan/spsc/go/cap:64/",
+                 "--build", BUILD, "--quick", "--rounds", "3", "--min-time", "0.01",
+                 "--md", self.tmp / "abgo.md", "--json", js])
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        cells = json.loads(js.read_text())["cells"]
+        self.assertEqual([c["cell"] for c in cells], ["chan/spsc/cap:64/threads:2"])
+        self.assertEqual(cells[0]["b_design"], "go")
+        self.assertIn(cells[0]["a_design"], ("spsc_ring", "ring_yield"))
+
     def test_ab_bad_input(self):
         for args, what in ((["nothing/matches/", "counter/incr/mutex/"], "selects no benchmark"),
                            (["counter/incr/atomic/", "^stack/"], "no benchmark in common"),
                            (["counter/incr/atomic/", "go:counter/incr/"], "Go's peer runs"),
+                           (["chan/spsc/", "go:chan/nothing/"], "selects no benchmark"),
                            (["counter/incr/atomic/", "counter/incr/mutex/", "--readme",
                              self.tmp / "none.md", "--block", "x"], "no such file")):
             r = run([PY, AB, *args, "--build", BUILD, "--quick", "--rounds", "3",
