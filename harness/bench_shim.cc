@@ -156,6 +156,7 @@ struct inject_spec {
     uint64_t ns = 0;
 };
 inject_spec g_inject; // parsed once by ct_bench_main, before any run
+bool g_inject_asked;  // this run's setup called ct_bench_inject_ns (thread 0 only)
 
 // Splits at the last ':' (the regex may hold ':' of its own, as names do).
 // Returns an error message, or "" when the variable is unset or well-formed.
@@ -231,8 +232,15 @@ void run_thread(ct_bench *b, benchmark::State &gb)
         std::vector<int64_t> args;
         for (size_t i = 0; i < b->param_names.size(); i++)
             args.push_back(gb.range(i));
-        progress_note(instance_name(b, args, n), (uint64_t)gb.max_iterations);
+        std::string name = instance_name(b, args, n);
+        progress_note(name, (uint64_t)gb.max_iterations);
+        g_inject_asked = false;
         g_run.shared = b->def.setup ? b->def.setup(&st) : nullptr;
+        // A slowdown asked for and not applied would pass for a real result.
+        if (g_inject.set && !g_inject_asked && !gb.error_occurred() &&
+            filter_match(g_inject.regex, name))
+            ct_bench_error(&st, "CT_INJECT_NS matches this run, but its workload does not "
+                                "support injection (counter/incr does): nothing was injected");
         g_run.setup_failed = gb.error_occurred();
     }
     barrier_wait(n); // setup happens-before every thread's run
@@ -518,6 +526,7 @@ extern "C" bool ct_bench_truncated(const ct_bench_state *st)
 
 extern "C" uint64_t ct_bench_inject_ns(const ct_bench_state *st)
 {
+    g_inject_asked = true;
     if (!g_inject.set)
         return 0;
     std::vector<int64_t> args;

@@ -352,6 +352,12 @@ class Live(unittest.TestCase):
                     env={**os.environ, "CT_INJECT_NS": bad})
             self.assertEqual(r.returncode, 2, bad)
             self.assertIn("CT_INJECT_NS", r.stderr)
+        # a workload that cannot wrap its competitor fails instead of passing unslowed
+        r = run([BENCH, "--family=stack", "--quick", "--benchmark_min_time=0.01",
+                 "--benchmark_filter=^stack/[^/]+/mutex/.*threads:1$"],
+                env={**os.environ, "CT_INJECT_NS": "^stack/[^/]+/mutex/.*threads:1$:100"})
+        self.assertEqual(r.returncode, 1, r.stderr[-1000:])
+        self.assertIn("does not support injection", r.stderr)
         r = run([COMPARE, f"bin:{BENCH}", f"bin:{BENCH}", "--family", "counter",
                  "--filter", "nothing/matches", "--json", self.tmp / "x.json"])
         self.assertEqual(r.returncode, 2)
