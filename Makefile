@@ -10,6 +10,8 @@
 #   make compare BASE=<json|git rev> NEW=<json|git rev>   regression verdicts; CI calls
 #                        scripts/compare.sh BASE NEW itself (make turns its exit 1 into 2)
 #   make gate-aa / make gate-inject    the gate's false-positive rate / smallest slowdown caught
+#   make ab-chan-go / make ab-pool-go  the chan and pool READMEs' tables against Go
+#                        (these four measure and write the README: run them on a quiet machine)
 #   make format          clang-format every C/C++ file in place (.clang-format)
 #   make lint            the same check without writing, and pyflakes on every Python file
 #   make install PREFIX=/usr/local
@@ -28,7 +30,7 @@ ASAN    := $(BUILD)/asan
 
 .PHONY: all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall \
         diagnose \
-        compare ab gate-aa gate-inject install clean format lint
+        compare ab ab-chan-go ab-pool-go gate-aa gate-inject install clean format lint
 
 all: release
 
@@ -96,12 +98,22 @@ compare: deps
 ab: release
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make ab A=<regex> B=<regex|go:regex> [ROUNDS=n]" >&2; exit 2; }
 	@/usr/bin/python3 scripts/ab.py --build $(RELEASE) '$(A)' '$(B)' $(RUN_OPTS) \
-	  $(if $(README),--readme $(README) --block '$(BLOCK)')
+	  $(if $(filter 1 yes true,$(EACH)),--each) $(if $(README),--readme $(README) --block '$(BLOCK)')
+
+# The READMEs' tables against Go, regenerated in place (run on a quiet machine).
+CHAN_AB = (spsc|mpsc|mpmc|select_rx|select_both|pingpong)
+ab-chan-go:
+	@$(MAKE) --no-print-directory ab A='chan/$(CHAN_AB)/' B='go:chan/$(CHAN_AB)/' FAMILY=chan \
+	  ROUNDS=5 MIN_TIME=0.2 README=primitives/chan/README.md BLOCK=chan-vs-go
+ab-pool-go:
+	@$(MAKE) --no-print-directory ab A='pool/busy/(fixed|dynamic|stealing|sharded)/' \
+	  B='go:pool/busy/go_pool/' FAMILY=pool EACH=1 ROUNDS=5 MIN_TIME=0.2 \
+	  README=primitives/pool/README.md BLOCK=pool-vs-go
 
 gate-aa: release
-	@/usr/bin/python3 scripts/gate.py aa --build $(RELEASE) $(CMP_OPTS)
+	@/usr/bin/python3 scripts/gate.py aa --build $(RELEASE) $(CMP_OPTS) --readme README.md
 gate-inject: release
-	@/usr/bin/python3 scripts/gate.py inject --build $(RELEASE) $(CMP_OPTS)
+	@/usr/bin/python3 scripts/gate.py inject --build $(RELEASE) $(CMP_OPTS) --readme README.md
 
 # The files the style tool keeps: every C/C++ source and header of the tree,
 # but the diagnose corpus (user programs, written as users write them).

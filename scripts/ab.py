@@ -13,7 +13,7 @@ regex's first segment). A cell is a benchmark name without its design
 (family/workload/params/threads): A and B are paired by cell. When a side
 matches several designs in a cell, its figure in a round is the best of them
 (e.g. "best C design against Go") and the table names the design that was
-best most often.
+best most often; --each (EACH=1) gives every design of A its own row instead.
 
 Rounds alternate A, B, B, A, ... (each side first in half of them), a few
 cells at a time, so both sides of a cell run seconds apart; the host's speed
@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from rounds import (GO_FAMILIES, ROOT, RoundsError, Side, c_binary, go_binary,  # noqa: E402
-                    run_rounds)
+                    readme_block, run_rounds, write_block)
 
 from reports.parse import parse_name  # noqa: E402
 from reports.stats import FASTER, SLOWER, ratio_summary  # noqa: E402
@@ -62,6 +62,8 @@ def parse_args(argv):
     ap.add_argument("--build", type=Path, default=ROOT / "build" / "release")
     ap.add_argument("--md", type=Path, default=OUT / "ab.md")
     ap.add_argument("--json", type=Path, default=OUT / "ab.json")
+    ap.add_argument("--each", action="store_true",
+                    help="a row per design of A in each cell, instead of A's best")
     ap.add_argument("--readme", type=Path)
     ap.add_argument("--block")
     return ap.parse_args(argv)
@@ -99,19 +101,6 @@ def make_side(label, spec, args, c_bin):
     return Side(label, "c", c_bin, spec, args.family, args.quick)
 
 
-def readme_block(path, block):
-    """(text, start, end) of the lines between the block's markers."""
-    if not path.is_file():
-        raise RoundsError(f"--readme {path}: no such file")
-    text = path.read_text(encoding="utf-8")
-    begin, end = f"<!-- ab: {block} -->", "<!-- end ab -->"
-    i = text.find(begin)
-    j = text.find(end, i + 1) if i >= 0 else -1
-    if i < 0 or j < 0:
-        raise RoundsError(f"--readme {path}: no block '{begin}' ... '{end}'")
-    return text, i + len(begin), j
-
-
 def command_line(args):
     parts = ["make ab", f"A={shlex.quote(args.a)}", f"B={shlex.quote(args.b)}",
              f"ROUNDS={args.rounds}"]
@@ -119,38 +108,42 @@ def command_line(args):
         parts.append(f"FAMILY={args.family}")
     if args.quick:
         parts.append("QUICK=1")
+    if args.each:
+        parts.append("EACH=1")
     parts.append(f"MIN_TIME={args.min_time:g}")
     return " ".join(parts)
 
 
-def best_per_cell(round_samples):
-    """{cell: (ns, design)} of one side in one round: the best design of each cell."""
+def best_per_cell(round_samples, each=False):
+    """{(cell, design or None): (ns, design)} of one side in one round: the
+    best design of each cell, or (each) every design of it."""
     best = {}
     for s in round_samples.values():
         if not s.values or s.errors:
             continue
-        c, v = cell_of(s.name), min(s.values)
-        if c not in best or v < best[c][0]:
-            best[c] = (v, s.name.impl)
+        k, v = (cell_of(s.name), s.name.impl if each else None), min(s.values)
+        if k not in best or v < best[k][0]:
+            best[k] = (v, s.name.impl)
     return best
 
 
-def analyse(res):
-    a_rounds = [best_per_cell(r) for r in res[0]]
-    b_rounds = [best_per_cell(r) for r in res[1]]
-    cells = list(dict.fromkeys(c for r in a_rounds for c in r if any(c in b for b in b_rounds)))
-    if not cells:
+def analyse(res, each=False):
+    a_rounds = [best_per_cell(r, each) for r in res[0]]
+    b_rounds = [{c: v for (c, _), v in best_per_cell(r).items()} for r in res[1]]
+    keys = list(dict.fromkeys(k for r in a_rounds for k in r if any(k[0] in b for b in b_rounds)))
+    if not keys:
         raise RoundsError("A and B share no cell (benchmark names without the design differ)")
     failed = sorted({s.key for side in res for r in side for s in r.values() if s.errors})
     rows = []
-    for c in cells:
+    for k in keys:
+        c = k[0]
         ratios, a_ns, b_ns, a_impl, b_impl = [], [], [], Counter(), Counter()
         for ra, rb in zip(a_rounds, b_rounds):
-            if c in ra and c in rb:
-                ratios.append(ra[c][0] / rb[c][0])
-                a_ns.append(ra[c][0])
+            if k in ra and c in rb:
+                ratios.append(ra[k][0] / rb[c][0])
+                a_ns.append(ra[k][0])
                 b_ns.append(rb[c][0])
-                a_impl[ra[c][1]] += 1
+                a_impl[ra[k][1]] += 1
                 b_impl[rb[c][1]] += 1
         if not ratios:
             continue
@@ -159,7 +152,8 @@ def analyse(res):
                      "b_design": b_impl.most_common(1)[0][0],
                      "a_ns": statistics.median(a_ns), "b_ns": statistics.median(b_ns),
                      **summ, "ratios": ratios})
-    rows.sort(key=lambda r: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", r["cell"])])
+    rows.sort(key=lambda r: ([int(t) if t.isdigit() else t for t in re.split(r"(\d+)", r["cell"])],
+                             r["a_design"]))
     return rows, failed
 
 
@@ -183,7 +177,8 @@ def markdown(rows, args, when):
            f"ratios over {args.rounds} interleaved rounds (A, B, B, A, ...; "
            f"{args.min_time:g} s per cell per round) with its 95% bootstrap interval. "
            f"Produced by `{command_line(args)}` on {when}.", "",
-           "| cell | A (best design) | A ns | B | B ns | A/B [95% CI] | verdict |",
+           f"| cell | A ({'design' if args.each else 'best design'}) | A ns | B | B ns "
+           "| A/B [95% CI] | verdict |",
            "|---|---|---:|---|---:|---|---|"]
     for r in rows:
         out.append(f"| {r['cell']} | {r['a_design']} | {r['a_ns']:.4g} | {r['b_design']} "
@@ -208,7 +203,7 @@ def main(argv=None):
                 s.binary = go_binary()
         res = run_rounds(sides, args.rounds, args.min_time, chunk=max(1, args.chunk),
                          key=listed_cell)
-        rows, failed = analyse(res)
+        rows, failed = analyse(res, args.each)
     except RoundsError as e:
         print(f"ab: error: {e}", file=sys.stderr)
         return 2
@@ -225,8 +220,11 @@ def main(argv=None):
         print(f"ab: warning: runs that failed or skipped, left out: {', '.join(failed)}",
               file=sys.stderr)
     if args.readme:
-        text, i, j = readme_block(args.readme, args.block)
-        args.readme.write_text(text[:i] + "\n" + md + text[j:], encoding="utf-8")
+        try:
+            write_block(args.readme, args.block, md)
+        except RoundsError as e:
+            print(f"ab: error: {e}", file=sys.stderr)
+            return 2
         print(f"(wrote the table into {args.readme}, block '{args.block}')")
     print(f"(Markdown: {args.md}; JSON: {args.json})")
     return 0

@@ -15,13 +15,16 @@ operation in the target benchmarks only), for each ns of a ladder, N times
 that was (median NEW/BASE). The smallest slowdown detected reliably is the
 first step caught N times out of N.
 
-Each prints one line per step and a summary line, and writes JSON to
-reports/out/gate_<mode>.json. The default sweep is counter/incr (40
-benchmarks with QUICK=1, 64 without). Run it on a quiet machine: it measures.
+Each prints one line per step and a summary line (--readme FILE: also between
+`<!-- gate: aa|inject -->` and `<!-- end gate -->` there), and writes JSON to
+reports/out/gate_<mode>.json. The default sweep is the quick counter/incr (40
+benchmarks; --full: 160). About 1 minute per comparison: aa takes ~10 minutes,
+inject 5 minutes per step. Run it on a quiet machine: it measures.
 """
 
 import argparse
 import json
+from datetime import datetime, timezone
 import re
 import statistics
 import sys
@@ -29,11 +32,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402
-from rounds import ROOT, RoundsError, c_binary  # noqa: E402
+from rounds import ROOT, RoundsError, c_binary, readme_block, write_block  # noqa: E402
 
 DEFAULT_FILTER = "counter/incr/"
 DEFAULT_TARGET = "counter/incr/(atomic|mutex|sharded)/work:0/reads:0/(real_time/)?threads:1$"
-DEFAULT_LADDER = "1,2,5,10,20,50,100,200"
+DEFAULT_LADDER = "2,5,10,20,50,100,200"
 
 
 def parse_args(argv):
@@ -43,12 +46,16 @@ def parse_args(argv):
     ap.add_argument("--times", type=int, help="comparisons per step (aa: 10, inject: 5)")
     ap.add_argument("--filter", default=DEFAULT_FILTER)
     ap.add_argument("--family", default="counter")
-    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--quick", action="store_true", default=True,
+                    help="the quick sweep (the default; --full for the full one)")
+    ap.add_argument("--full", dest="quick", action="store_false")
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--min-time", type=float, default=0.05)
     ap.add_argument("--target", default=DEFAULT_TARGET, help="inject: the benchmarks slowed down")
     ap.add_argument("--ladder", default=DEFAULT_LADDER, help="inject: ns values to try")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--readme", type=Path,
+                    help="put the summary between <!-- gate: MODE --> and <!-- end gate --> there")
     return ap.parse_args(argv)
 
 
@@ -121,6 +128,8 @@ def run_inject(args, binary):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
+        if args.readme:
+            readme_block(args.readme, args.mode, "gate")   # checked before measuring
         binary = c_binary(args.build)
         doc = run_aa(args, binary) if args.mode == "aa" else run_inject(args, binary)
     except RoundsError as e:
@@ -132,6 +141,13 @@ def main(argv=None):
                 "quick": args.quick})
     out.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     print(doc["summary"])
+    if args.readme:
+        when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+        sweep = f"{'quick ' if args.quick else ''}sweep '{args.filter}', {args.rounds} rounds of " \
+                f"{args.min_time:g} s"
+        write_block(args.readme, args.mode, f"- {doc['summary']} (`make gate-{args.mode}`, "
+                                             f"{sweep}; {when}).", "gate")
+        print(f"(wrote it into {args.readme})")
     print(f"(JSON: {out})")
     return 0
 

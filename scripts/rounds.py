@@ -207,3 +207,25 @@ def run_rounds(sides, rounds, min_time, reps=1, chunk=10, key=None, log=sys.stde
                     out = Path(tmp) / f"{part[k].label}_{i}_{c}.json"
                     results[k][i].update(run_once(part[k], min_time, reps, out, log, note))
     return results
+
+
+def readme_block(path, name, kind="ab"):
+    """(text, start, end): where the lines between `<!-- KIND: NAME -->` and the
+    next `<!-- end KIND -->` lie in the file at path; RoundsError when absent."""
+    path = Path(path)
+    if not path.is_file():
+        raise RoundsError(f"--readme {path}: no such file")
+    text = path.read_text(encoding="utf-8")
+    begin, end = f"<!-- {kind}: {name} -->", f"<!-- end {kind} -->"
+    i = text.find(begin)
+    j = text.find(end, i + 1) if i >= 0 else -1
+    if i < 0 or j < 0:
+        raise RoundsError(f"--readme {path}: no block '{begin}' ... '{end}'")
+    return text, i + len(begin), j
+
+
+def write_block(path, name, body, kind="ab"):
+    """Puts body between the block's markers (read again: the file may have
+    changed during a long measurement)."""
+    text, i, j = readme_block(path, name, kind)
+    Path(path).write_text(text[:i] + "\n" + body.rstrip("\n") + "\n" + text[j:], encoding="utf-8")

@@ -13,6 +13,10 @@
  * thread to finish snapshots everyone's count (the loop_done hook). The coefficient of variation of
  * that snapshot is `fairness_cv` (0: all threads progressed equally; an unfair
  * lock lets one thread run ahead while the others wait).
+ *
+ * CT_INJECT_NS (ct_bench.h): a matching run's counter gets a copy of its ops
+ * table whose add and read spin first, so the regression gate can be shown to
+ * catch a known slowdown; every other run keeps the competitor's own table.
  */
 #include "counter.h"
 #include "ct_bench.h"
