@@ -13,7 +13,8 @@ BASE and NEW are each
     commit is built in its own worktree under build/compare/<sha>, then BASE
     and NEW run here in interleaved rounds (BASE, NEW, NEW, BASE, ...), one
     repetition each per round: the only sound comparison on a host whose
-    speed changes within minutes;
+    speed changes within minutes (a revision is its commit: uncommitted
+    changes are not in it; bin:build/release/contend_bench is this tree);
   - bin:<path to a contend_bench>: the same, with a binary already built.
 Both are files, or both are builds.
 
@@ -23,7 +24,11 @@ NEW/BASE, the Mann-Whitney U p-value of the two samples (scipy) and a verdict:
 1 + the noise floor, the larger of --floor (5%) and the benchmark's own
 spread (the CV of its repetitions, either side); "faster" likewise; else
 "same". A benchmark whose NEW run failed its verification is "failed" and
-counts as a regression. Then the geometric mean of the ratios.
+counts as a regression. Then the geometric mean of the ratios. With builds,
+a benchmark called slower runs again in a second set of rounds of its own and
+stays a regression only if that says so too (--no-confirm: no second set):
+with tens of benchmarks each tested at 0.05, one flagged by chance is
+otherwise common on a shared host.
 
 Output: a table on stdout; Markdown (for a pull-request comment or a job
 summary) and JSON, by default reports/out/compare.{md,json}.
@@ -44,8 +49,8 @@ from rounds import (ROOT, RoundsError, Side, build_rev, c_binary, resolve_rev,  
 
 from reports.errors import ReportError  # noqa: E402
 from reports.samples import load_samples  # noqa: E402
-from reports.stats import (ALPHA, FLOOR, FASTER, SLOWER, compare_samples, geomean,  # noqa: E402
-                           ratio_summary)
+from reports.stats import (ALPHA, FLOOR, FASTER, SAME, SLOWER, compare_samples,  # noqa: E402
+                           geomean, ratio_summary)
 
 FAILED = "failed"
 OUT = ROOT / "reports" / "out"
@@ -68,6 +73,8 @@ def parse_args(argv):
     ap.add_argument("--new-env", action="append", default=[], metavar="VAR=VALUE",
                     help="builds only: environment of NEW's runs alone, e.g. "
                          "CT_INJECT_NS=<regex>:<ns> to check that the gate catches a slowdown")
+    ap.add_argument("--no-confirm", dest="confirm", action="store_false",
+                    help="builds only: do not rerun the benchmarks called slower to confirm")
     ap.add_argument("--alpha", type=float, default=ALPHA, help="significance (0.05)")
     ap.add_argument("--floor", type=float, default=FLOOR,
                     help="smallest change that counts, as a fraction (0.05)")
@@ -149,6 +156,12 @@ def from_builds(args, kinds):
         sides.append(Side(label, "c", b, args.filter, args.family, args.quick,
                           new_env if label == "NEW" else {}))
     res = run_rounds(sides, args.rounds, args.min_time, chunk=max(1, args.chunk))
+    return (*collect(res), sides)
+
+
+def collect(res):
+    """Interleaved rounds -> (base, new, values, paired): per benchmark the
+    two sides' figures, one per round, and the per-round ratios' summary."""
     base, new = res[0][0], res[1][0]
     values, paired = {}, {}
     for k in base:
@@ -169,6 +182,38 @@ def from_builds(args, kinds):
     return base, new, values, paired
 
 
+def confirm(args, sides, base, rows):
+    """Builds only: the benchmarks called slower run again, in a second set of
+    interleaved rounds of their own, and stay regressions only if that
+    independent evidence says so too. A burst of load from elsewhere that hit
+    one side of one benchmark's rounds does not repeat; a real slowdown does.
+    With many benchmarks a test at 0.05 each would otherwise flag one by chance
+    in a fair share of comparisons."""
+    flagged = [r for r in rows if r["verdict"] == SLOWER]
+    if not flagged:
+        return
+    print(f"== confirming {len(flagged)} regression(s) in a second set of rounds",
+          file=sys.stderr, flush=True)
+    names = [base[r["benchmark"]].run_name for r in flagged]
+    res = run_rounds([s.narrowed(names) for s in sides], args.rounds, args.min_time,
+                     chunk=max(1, args.chunk))
+    _, _, values, _ = collect(res)
+    for r in flagged:
+        bv, nv, errs = values.get(r["benchmark"], ([], [], []))
+        if errs:
+            r.update(verdict=FAILED, note=errs[0])
+            continue
+        again = compare_samples(bv, nv, args.alpha, args.floor) if bv and nv else None
+        r["confirmation"] = again
+        if again and again["verdict"] == SLOWER:
+            r["note"] = (f"confirmed by a second set of rounds (ratio {again['ratio']:.3f}, "
+                         f"p {again['p_value']:.3f})")
+        else:
+            r["verdict"] = SAME
+            r["note"] = ("not confirmed by a second set of rounds" + (
+                f" (ratio {again['ratio']:.3f}, p {fmt_p(again['p_value'])})" if again else ""))
+
+
 def compile_filter(text):
     try:
         return re.compile(text) if text else None
@@ -183,10 +228,11 @@ def compare(args):
         raise RoundsError("BASE and NEW must both be result files or both be builds "
                           "(a file against a build compares two different days)")
     compile_filter(args.filter)
+    sides = None
     if "file" in modes:
         base, new, values, paired = from_files(args, kinds[0][1], kinds[1][1])
     else:
-        base, new, values, paired = from_builds(args, kinds)
+        base, new, values, paired, sides = from_builds(args, kinds)
     if not values:
         raise RoundsError(f"BASE and NEW share no benchmark (BASE has {len(base)}, e.g. "
                           f"{next(iter(base), '-')}; NEW has {len(new)}, e.g. "
@@ -206,6 +252,8 @@ def compare(args):
         rows.append(row)
     if not rows:
         raise RoundsError("no benchmark has results on both sides (every run failed or skipped)")
+    if sides and args.confirm:
+        confirm(args, sides, base, rows)
     order = {FAILED: 0, SLOWER: 1, FASTER: 2}
     rows.sort(key=lambda r: (order.get(r["verdict"], 3), r["benchmark"]))
     regressions = [r["benchmark"] for r in rows if r["verdict"] in (SLOWER, FAILED)]

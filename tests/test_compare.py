@@ -139,6 +139,53 @@ class Verdicts(unittest.TestCase):
         self.assertAlmostEqual(stats.geomean([2.0, 0.5]), 1.0)
 
 
+class Confirmation(unittest.TestCase):
+    """A benchmark called slower stays a regression only if a second set of
+    rounds says so too (compare.confirm, with the rounds replaced by figures)."""
+
+    def setUp(self):
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import compare
+        from reports.parse import parse_name
+        from reports.samples import Sample
+        self.compare = compare
+        self.name = "counter/incr/atomic/work:0/real_time/threads:1"
+        bn, _ = parse_name(self.name, 1)
+        self.key = bn.short()
+        self.sample = lambda v: Sample(bn, self.name, [v])
+        self.base = {self.key: self.sample(10.0)}
+
+        class FakeSide:
+            def narrowed(s, names):
+                self.asked = names
+                return s
+        self.sides = [FakeSide(), FakeSide()]
+        self.args = compare.parse_args(["a.json", "b.json", "--rounds", "6"])
+
+    def second_pass(self, factor):
+        rounds = [[{self.key: self.sample(10.0 + 0.01 * i)} for i in range(6)],
+                  [{self.key: self.sample((10.0 + 0.01 * i) * factor)} for i in range(6)]]
+        saved = self.compare.run_rounds
+        self.compare.run_rounds = lambda *a, **k: rounds
+        try:
+            rows = [{"benchmark": self.key, "verdict": stats.SLOWER, "note": ""}]
+            self.compare.confirm(self.args, self.sides, self.base, rows)
+        finally:
+            self.compare.run_rounds = saved
+        self.assertEqual(self.asked, [self.name])   # only the flagged benchmark runs again
+        return rows[0]
+
+    def test_a_fluke_is_not_confirmed(self):
+        row = self.second_pass(1.0)
+        self.assertEqual(row["verdict"], stats.SAME)
+        self.assertIn("not confirmed", row["note"])
+
+    def test_a_real_slowdown_is_confirmed(self):
+        row = self.second_pass(2.0)
+        self.assertEqual(row["verdict"], stats.SLOWER)
+        self.assertIn("confirmed by a second set", row["note"])
+
+
 class Files(unittest.TestCase):
     """compare.sh on result files written here."""
 
