@@ -81,7 +81,8 @@ def html_baseline(rows, head, source):
     lines.append("<p class='note'>The regression gate's rules (<code>scripts/compare.sh</code>): "
                  "slower or faster only when the Mann-Whitney U test is significant (p &lt; "
                  f"{stats.ALPHA:g}) and the change exceeds the noise floor, the larger of "
-                 f"{stats.FLOOR * 100:g}% and the benchmark's own spread (CV of its repetitions). "
+                 f"{stats.FLOOR * 100:g}% and the benchmark's own spread (the scaled median "
+                 "absolute deviation of its repetitions). "
                  "The two runs were not interleaved: on this host, a verdict between two "
                  "days is weaker than one from <code>make compare</code> on two revisions.</p>")
     return "\n".join(lines)

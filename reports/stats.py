@@ -12,7 +12,9 @@ Times are nanoseconds per operation: a ratio above 1 is slower.
   both medians, their ratio, a Mann-Whitney U p-value (scipy.stats.mannwhitneyu,
   as Google Benchmark's compare.py), and a verdict that needs both
   significance (p < alpha) and a change beyond the noise floor (the larger of
-  `floor` and the benchmark's own spread, the CV of its repetitions).
+  `floor` and the benchmark's own spread between its repetitions: the
+  normal-scaled median absolute deviation over the median, a CV that one
+  wild repetition cannot inflate).
 - ratio_summary: paired per-round ratios (interleaved A/B rounds): their
   median and its interval; A is faster or slower only when the interval
   excludes 1 by more than the floor.
@@ -40,6 +42,18 @@ def cv(values):
         return 0.0
     mean = statistics.fmean(values)
     return statistics.stdev(values) / mean if mean > 0 else 0.0
+
+
+def spread(values):
+    """A benchmark's own spread between repetitions, relative to its median:
+    the median absolute deviation scaled to match a stddev for normal data
+    (scipy.stats.median_abs_deviation, scale="normal"). Unlike the CV, one
+    repetition that a burst of load from elsewhere stretched 100x does not
+    make it 245% (the most a CV of 6 values can be) and the floor with it."""
+    if len(values) < 2:
+        return 0.0
+    med = statistics.median(values)
+    return float(sps.median_abs_deviation(values, scale="normal")) / med if med > 0 else 0.0
 
 
 def median_ci(values, level=LEVEL):
@@ -81,7 +95,7 @@ def compare_samples(base, new, alpha=ALPHA, floor=FLOOR):
     p-value; with fewer the verdict is 'same' and `note` says why."""
     b_med, n_med = statistics.median(base), statistics.median(new)
     ratio = n_med / b_med if b_med > 0 else math.inf
-    noise = max(floor, cv(base), cv(new))
+    noise = max(floor, spread(base), spread(new))
     out = {"base_median": b_med, "new_median": n_med, "ratio": ratio, "p_value": None,
            "noise_floor": noise, "base_n": len(base), "new_n": len(new), "verdict": SAME,
            "note": ""}

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """gate.py: how good is the regression gate (scripts/compare.sh) on this machine?
 
-    make gate-aa      [QUICK=1] [FILTER=regex] [ROUNDS=6] [MIN_TIME=0.05]
-    make gate-inject  [QUICK=1] [FILTER=regex] [ROUNDS=6] [MIN_TIME=0.05]
+    make gate-aa      [QUICK=1] [FILTER=regex] [ROUNDS=8] [MIN_TIME=0.05]
+    make gate-inject  [QUICK=1] [FILTER=regex] [ROUNDS=8] [MIN_TIME=0.05]
     /usr/bin/python3 scripts/gate.py aa|inject [--times N] [--target REGEX] [--ladder NS,...]
 
 aa: this build against itself (interleaved rounds, as for two commits), N
@@ -49,7 +49,7 @@ def parse_args(argv):
     ap.add_argument("--quick", action="store_true", default=True,
                     help="the quick sweep (the default; --full for the full one)")
     ap.add_argument("--full", dest="quick", action="store_false")
-    ap.add_argument("--rounds", type=int, default=6)
+    ap.add_argument("--rounds", type=int, default=8)
     ap.add_argument("--min-time", type=float, default=0.05)
     ap.add_argument("--target", default=DEFAULT_TARGET, help="inject: the benchmarks slowed down")
     ap.add_argument("--ladder", default=DEFAULT_LADDER, help="inject: ns values to try")
