@@ -1,10 +1,11 @@
 # contend: a thin wrapper over CMake, ctest and scripts/.
-#   make bench [QUICK=1] [FAMILY=counter] [FILTER=regex] [REPS=5] [CI_TARGET=3] [REPS_CAP=10]
-#              [BASELINE=<json file or folder>]
+#   make bench [QUICK=1] [FAMILY=counter] [FILTER=regex] [REPS=5]   QUICK: empty, 0 or 1
+#              [CI_TARGET=3] [REPS_CAP=10] [BASELINE=<json file or folder>]
 #   make test            build plain, TSan and ASan+UBSan trees; run ctest in each
 #   make pitfalls        the pitfall catalog: bad diagnosed, fixed clean (reports/out/pitfalls/)
-#   make pitfall NAME=racy_counter     one pitfall, with its diagnosis
+#   make pitfall NAME=racy_counter     one pitfall, with its diagnosis (NAME=list lists them)
 #   make diagnose FILE=prog.c [ARGS="..."]  TSan + ASan builds of any C program, classified
+#                        (ARGS: blank-separated words, passed as they are, no shell expansion)
 #   make ab A=regex B=regex [ROUNDS=10] [FAMILY=chan] [QUICK=1] [MIN_TIME=0.2]
 #                        two designs (or go:<regex>, Go's peer) in interleaved rounds
 #   make compare BASE=<json|git rev> NEW=<json|git rev>   regression verdicts; CI calls
@@ -28,14 +29,41 @@ RELEASE := $(BUILD)/release
 TSAN    := $(BUILD)/tsan
 ASAN    := $(BUILD)/asan
 
+# shquote: one shell word, whatever the text holds (quotes, ;, $, blanks).
+shquote = '$(subst ','\'',$(1))'
+
+# Bad input is refused here, when the Makefile is read: before anything is
+# built, with one line and exit 2.
+ifneq ($(filter-out 0 1,$(QUICK)),)
+  $(error QUICK must be empty, 0 or 1, not '$(QUICK)')
+endif
+PITFALL_NAMES := $(filter-out pitfall,$(basename $(notdir $(wildcard workloads/pitfalls/*.c))))
+ifneq ($(filter pitfall,$(MAKECMDGOALS)),)
+  ifeq ($(NAME),)
+    $(error usage: make pitfall NAME=<name>; make pitfall NAME=list lists them)
+  endif
+  ifneq ($(words $(NAME))$(filter list $(PITFALL_NAMES),$(NAME)),1$(NAME))
+    $(error make pitfall: unknown pitfall '$(NAME)'; known: $(PITFALL_NAMES))
+  endif
+endif
+ifneq ($(filter diagnose,$(MAKECMDGOALS)),)
+  ifeq ($(FILE),)
+    $(error usage: make diagnose FILE=prog.c [ARGS="..."])
+  endif
+  ifneq ($(shell test -f $(call shquote,$(FILE)) && echo yes),yes)
+    $(error make diagnose: no such file '$(FILE)')
+  endif
+endif
+
 .PHONY: all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall \
         diagnose \
         compare ab ab-chan-go ab-pool-go gate-aa gate-inject install clean format lint
 
 all: release
 
+# deps.sh requires only what the goals need (make's default goal is all).
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh $(or $(MAKECMDGOALS),all)
 
 # Configuring again is cheap and picks up new files and options.
 release: deps
@@ -54,10 +82,11 @@ asan: deps
 
 bench: release
 	@scripts/bench.sh --build $(RELEASE) --family $(FAMILY) \
-	  $(if $(filter 1 yes true,$(QUICK)),--quick) \
-	  $(if $(FILTER),--filter '$(FILTER)') $(if $(REPS),--reps $(REPS)) \
-	  $(if $(CI_TARGET),--ci-target $(CI_TARGET)) $(if $(REPS_CAP),--reps-cap $(REPS_CAP)) \
-	  $(if $(BASELINE),--baseline '$(BASELINE)')
+	  $(if $(filter 1,$(QUICK)),--quick) \
+	  $(if $(FILTER),--filter $(call shquote,$(FILTER))) $(if $(REPS),--reps $(call shquote,$(REPS))) \
+	  $(if $(CI_TARGET),--ci-target $(call shquote,$(CI_TARGET))) \
+	  $(if $(REPS_CAP),--reps-cap $(call shquote,$(REPS_CAP))) \
+	  $(if $(BASELINE),--baseline $(call shquote,$(BASELINE)))
 
 test-release: release
 	ctest --test-dir $(RELEASE) --output-on-failure -j $(JOBS)
@@ -74,31 +103,32 @@ test: test-release test-tsan test-asan pitfalls lint
 pitfalls: release tsan asan
 	@/usr/bin/python3 scripts/pitfalls.py --build $(BUILD)
 
-pitfall: release tsan asan
-	@test -n "$(NAME)" || { echo "usage: make pitfall NAME=<name>; names: make pitfall NAME=list" >&2; exit 2; }
-	@if [ "$(NAME)" = list ]; then /usr/bin/python3 scripts/pitfalls.py --list; \
-	 else /usr/bin/python3 scripts/pitfalls.py --build $(BUILD) --name $(NAME); fi
+# NAME and FILE were checked when the Makefile was read; NAME=list builds nothing.
+pitfall: $(if $(filter list,$(NAME)),,release tsan asan)
+	@if [ $(call shquote,$(NAME)) = list ]; then /usr/bin/python3 scripts/pitfalls.py --list; \
+	 else /usr/bin/python3 scripts/pitfalls.py --build $(BUILD) --name $(call shquote,$(NAME)); fi
 
 diagnose: tsan asan
-	@test -n "$(FILE)" || { echo "usage: make diagnose FILE=prog.c [ARGS=...]" >&2; exit 2; }
-	@scripts/diagnose.sh --build $(BUILD) $(FILE) $(ARGS)
+	@scripts/diagnose.sh --build $(BUILD) $(call shquote,$(FILE)) $(foreach a,$(ARGS),$(call shquote,$(a)))
 
 # The comparison targets (scripts/compare.py, ab.py, gate.py). compare needs no
 # build of this tree: result files are read, revisions built in worktrees.
 ROUNDS   ?=
 MIN_TIME ?=
-RUN_OPTS = $(if $(filter-out all,$(FAMILY)),--family $(FAMILY)) \
-  $(if $(filter 1 yes true,$(QUICK)),--quick) \
-  $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(MIN_TIME),--min-time $(MIN_TIME))
-CMP_OPTS = $(RUN_OPTS) $(if $(FILTER),--filter '$(FILTER)')
+RUN_OPTS = $(if $(filter-out all,$(FAMILY)),--family $(call shquote,$(FAMILY))) \
+  $(if $(filter 1,$(QUICK)),--quick) \
+  $(if $(ROUNDS),--rounds $(call shquote,$(ROUNDS))) \
+  $(if $(MIN_TIME),--min-time $(call shquote,$(MIN_TIME)))
+CMP_OPTS = $(RUN_OPTS) $(if $(FILTER),--filter $(call shquote,$(FILTER)))
 compare: deps
-	@test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=<json|git rev> NEW=<json|git rev> (CI: scripts/compare.sh BASE NEW)" >&2; exit 2; }
-	@scripts/compare.sh '$(BASE)' '$(NEW)' $(CMP_OPTS)
+	@test -n $(call shquote,$(BASE)) -a -n $(call shquote,$(NEW)) || { echo "usage: make compare BASE=<json|git rev> NEW=<json|git rev> (CI: scripts/compare.sh BASE NEW)" >&2; exit 2; }
+	@scripts/compare.sh $(call shquote,$(BASE)) $(call shquote,$(NEW)) $(CMP_OPTS)
 
 ab: release
-	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make ab A=<regex> B=<regex|go:regex> [ROUNDS=n]" >&2; exit 2; }
-	@/usr/bin/python3 scripts/ab.py --build $(RELEASE) '$(A)' '$(B)' $(RUN_OPTS) \
-	  $(if $(filter 1 yes true,$(EACH)),--each) $(if $(README),--readme $(README) --block '$(BLOCK)')
+	@test -n $(call shquote,$(A)) -a -n $(call shquote,$(B)) || { echo "usage: make ab A=<regex> B=<regex|go:regex> [ROUNDS=n]" >&2; exit 2; }
+	@/usr/bin/python3 scripts/ab.py --build $(RELEASE) $(call shquote,$(A)) $(call shquote,$(B)) \
+	  $(RUN_OPTS) $(if $(filter 1,$(EACH)),--each) \
+	  $(if $(README),--readme $(call shquote,$(README)) --block $(call shquote,$(BLOCK)))
 
 # The READMEs' tables against Go, regenerated in place (run on a quiet machine).
 CHAN_AB = (spsc|mpsc|mpmc|select_rx|select_both|pingpong)

@@ -15,7 +15,8 @@
 # readable by compare.py), reports/out/json/probe.json (cache-line ping-pong
 # before and after), then runs scripts/report.py (the package reports/) for
 # the charts and reports/out/index.html. Exit: 0 ok, 1 a run failed
-# verification or the report failed, 2 bad usage.
+# verification, a family could not list its benchmarks, the Go peer failed
+# (its verification, a panic) or the report failed; 2 bad usage.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,13 +69,30 @@ else
   done
 fi
 
-# Which families have a benchmark matching FILTER? (contend_bench exits 2 when none.)
-selected=()
+# Which families have a benchmark matching FILTER? contend_bench exits 2 and
+# says "no benchmark matches" when none does; any other failure to list (a
+# crash, a bad regex) is reported, never taken for "no match".
+status=0 selected=() broken=()
 for f in $families; do
-  if "$bin" --family="$f" "${qflag[@]}" "${fflag[@]}" --benchmark_list_tests=true >/dev/null 2>&1; then
+  err=$("$bin" --family="$f" "${qflag[@]}" "${fflag[@]}" --benchmark_list_tests=true 2>&1 >/dev/null)
+  rc=$?
+  if [[ $rc -eq 0 ]]; then
     selected+=("$f")
+  elif [[ $rc -eq 2 && $err == *"no benchmark matches"* ]]; then
+    :   # FILTER leaves this family out
+  elif [[ $rc -eq 2 ]]; then
+    echo "bench.sh: listing family $f: ${err:-exit 2}" >&2; exit 2   # bad usage, e.g. the regex
+  else
+    why="exit $rc"
+    ((rc > 128)) && why+=", killed by SIG$(kill -l $((rc - 128)))"
+    echo "bench.sh: family $f: listing its benchmarks failed ($why); it is not run${err:+: $err}" >&2
+    broken+=("$f") status=1
   fi
 done
+if [[ ${#selected[@]} -eq 0 && ${#broken[@]} -gt 0 ]]; then
+  echo "bench.sh: no family could be listed: ${broken[*]}" >&2
+  exit 1
+fi
 if [[ ${#selected[@]} -eq 0 ]]; then
   echo "bench.sh: FILTER '$filter' matches no benchmark in: $(echo $families)" >&2
   echo "  names read <family>/<workload>/<impl>/<param>:<value>.../threads:N, e.g. counter/incr/mutex" >&2
@@ -102,16 +120,16 @@ run_go_peer() {
   # every file of the peer, one package main (chanbench.go sorts first: the binary is chanbench)
   GOCACHE="${GOCACHE:-$PWD/build/gocache}" go run workloads/go/*.go "${goflags[@]}"
   local rc=$?
-  if [[ $rc -ne 0 ]]; then
+  if [[ $rc -ne 0 ]]; then   # 1 a failed verification, 2 a panic or bad flags: both fail the bench
     echo "bench.sh: the Go peer of $fam exited $rc" >&2
     rm -f "$out/json/${fam}_go.json"
-    [[ $rc -eq 1 ]] && status=1
+    status=1
   fi
   return 0
 }
 
 "$probe" > "$out/json/probe.before" || echo '{"error": "probe failed"}' > "$out/json/probe.before"
-status=0 t0=$SECONDS
+t0=$SECONDS
 for f in "${selected[@]}"; do   # results of this run only: no stale peer or trace
   rm -f "$out/json/${f}_go.json"
   [[ $f == pool ]] && rm -f "$out/json/pool_trace.txt"

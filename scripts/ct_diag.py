@@ -15,7 +15,9 @@ documented SUMMARY lines.
 """
 import glob
 import json
+import math
 import os
+import platform
 import re
 import shutil
 import signal
@@ -60,23 +62,112 @@ class Run:
     """What one child process did."""
 
     def __init__(self, argv, returncode, timed_out, elapsed, logs, figures, stacks, stderr,
-                 thread_states=""):
+                 threads=None, errors=None):
         self.argv, self.returncode, self.timed_out = argv, returncode, timed_out
         self.elapsed, self.logs, self.figures = elapsed, logs, figures
         self.stacks, self.stderr = stacks, stderr
-        self.thread_states = thread_states  # one letter per thread (R, S, D...) at the timeout
+        # at the timeout, where each thread was: [{"tid", "wait", "in"}] (see thread_waits)
+        self.threads = threads or []
+        self.errors = errors or []  # what could not be read (the figures file), one line each
 
 
-def _thread_states(pid):
-    """The scheduler state letter of every thread of a live process."""
-    states = ""
-    for stat in glob.glob(f"/proc/{pid}/task/*/stat"):
-        try:
-            with open(stat) as f:
-                states += f.read().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            pass
-    return states
+# ---- where a thread waits: blocked for good, or sleeping until something happens ----
+# A thread blocked in a futex wait with no timeout (a mutex, a condition variable, a join,
+# a channel) on memory no other process maps can only be woken by another thread of its
+# process; when every thread is, nothing ever will be: a deadlock. A thread in nanosleep,
+# poll, select, read, a timed wait, or running, can still move: a hang (or slow work).
+_FUTEX_NR = {"x86_64": 202, "aarch64": 98, "riscv64": 98}.get(platform.machine())
+_SYSCALL_NAMES = {  # x86_64's, for the report; other machines print the number
+    0: "read", 1: "write", 7: "poll", 23: "select", 34: "pause", 35: "nanosleep", 43: "accept",
+    45: "recvfrom", 47: "recvmsg", 61: "wait4", 128: "rt_sigtimedwait", 202: "futex",
+    230: "clock_nanosleep", 232: "epoll_wait", 270: "pselect6", 271: "ppoll", 281: "epoll_pwait",
+    288: "accept4", 441: "epoll_pwait2"} if platform.machine() == "x86_64" else {}
+_FUTEX_WAITS = {0, 6, 9, 11, 13}  # WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2
+_FUTEX_PRIVATE, _FUTEX_CMD = 128, ~(128 | 256)
+_RUNTIME_LIB = re.compile(r"/lib\w*san\.so[.\d]*$")  # libtsan.so.2, libasan.so.8...
+
+
+def _read(path):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def _maps(pid):
+    """/proc/<pid>/maps as (low, high, shared, path) tuples."""
+    out = []
+    for line in (_read(f"/proc/{pid}/maps") or "").splitlines():
+        f = line.split(None, 5)
+        lo, hi = f[0].split("-")
+        out.append((int(lo, 16), int(hi, 16), f[1][3:4] == "s", f[5] if len(f) > 5 else ""))
+    return out
+
+
+def _mapping(maps, addr):
+    return next(((shared, path) for lo, hi, shared, path in maps if lo <= addr < hi), None)
+
+
+def wait_of(state, syscall, wchan, maps):
+    """One thread: (wait, where) with wait "blocked" (only another thread of the
+    process can wake it), "sleeping" (a timer, a signal or another process can),
+    "running", "runtime" (a sanitizer runtime's own thread), or None for a thread
+    on its way out. state: /proc's letter; syscall: /proc/<tid>/syscall's line;
+    wchan: the kernel function it sleeps in; maps: as _maps()."""
+    wchan = "" if wchan in (None, "0") else wchan
+    if state in ("Z", "X"):
+        return None
+    if state not in ("S", "D") or syscall in (None, "running"):
+        return "running", f"state {state}"
+    f = syscall.split()
+    nr, args = int(f[0]), [int(x, 16) for x in f[1:]]
+    name = _SYSCALL_NAMES.get(nr, f"system call {nr}")
+    where = f"{name} ({wchan})" if wchan else name
+    if nr == -1:
+        return "sleeping", f"the kernel, outside a system call ({wchan or '?'})"
+    if nr == _FUTEX_NR and len(args) == 8 and (args[1] & _FUTEX_CMD) in _FUTEX_WAITS:
+        if args[3]:
+            return "sleeping", f"a futex wait with a timeout ({wchan or 'futex'})"
+        m = _mapping(maps, args[0])
+        if args[1] & _FUTEX_PRIVATE or (m and not m[0]):
+            return "blocked", f"a futex wait ({wchan or 'futex'}): a lock, condition or channel"
+        return "sleeping", f"a futex wait on shared memory ({wchan or 'futex'})"
+    m = _mapping(maps, args[-1]) if args else None
+    if m and _RUNTIME_LIB.search(m[1]):
+        return "runtime", f"{where}, the sanitizer runtime's own thread"
+    return "sleeping", where
+
+
+def thread_waits(pid):
+    """Where every thread of a live process waits: [{"tid", "wait", "in"}]."""
+    maps, out = _maps(pid), []
+    for task in sorted(glob.glob(f"/proc/{pid}/task/*"), key=lambda t: int(os.path.basename(t))):
+        stat = _read(os.path.join(task, "stat"))
+        if not stat:
+            continue
+        w = wait_of(stat.rsplit(")", 1)[1].split()[0], _read(os.path.join(task, "syscall")),
+                    _read(os.path.join(task, "wchan")), maps)
+        if w:
+            out.append({"tid": int(os.path.basename(task)), "wait": w[0], "in": w[1]})
+    return out
+
+
+def _finite(x):
+    """x with every float that is not finite (NaN, inf) replaced by None."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_finite(v) for v in x]
+    return x
+
+
+def to_json(obj, **kw):
+    """JSON text of obj; a figure that is not a finite number is written null (JSON has no
+    NaN or infinity: json.dumps would write the invalid NaN and Infinity)."""
+    return json.dumps(_finite(obj), allow_nan=False, **kw)
 
 
 _SYSTEM_FRAME = re.compile(r"/nptl/|sysdeps|libsanitizer|/glibc|\.S:|<built-in>")
@@ -110,8 +201,10 @@ def _summarize_threads(bt):
 
 def _thread_stacks(pid):
     """Every thread of a live process, one line each: gdb when present,
-    else the kernel's wait channel from /proc."""
-    if shutil.which("gdb"):
+    else (saying why) the kernel's wait channel from /proc."""
+    if not shutil.which("gdb"):
+        stacks = ["(no stacks: gdb is not installed; scripts/deps.sh installs it)"]
+    else:
         try:
             out = subprocess.run(["gdb", "-p", str(pid), "-batch", "-nx", "-ex", "thread apply all bt"],
                                  capture_output=True, text=True, timeout=30).stdout
@@ -120,7 +213,7 @@ def _thread_stacks(pid):
                 return stacks
         except (subprocess.TimeoutExpired, OSError):
             pass
-    stacks = []
+        stacks = ["(no stacks: gdb could not attach to the process)"]
     for task in sorted(glob.glob(f"/proc/{pid}/task/*")):
         try:
             with open(os.path.join(task, "wchan")) as f:
@@ -148,16 +241,16 @@ def run(argv, tool, workdir, tag, timeout):
     t0 = time.monotonic()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
-    timed_out, stacks, states = False, [], ""
+    timed_out, stacks, threads, errors = False, [], [], []
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        timed_out = True
-        states = _thread_states(proc.pid)  # before gdb stops them all
+        timed_out, stopped = True, time.monotonic()  # the run's length, without gdb's
+        threads = thread_waits(proc.pid)  # before gdb stops them all
         stacks = _thread_stacks(proc.pid)
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
-    elapsed = time.monotonic() - t0
+    elapsed = (stopped if timed_out else time.monotonic()) - t0
     logs = ""
     for path in sorted(glob.glob(log + "*")):
         with open(path, errors="replace") as f:
@@ -165,8 +258,11 @@ def run(argv, tool, workdir, tag, timeout):
     figures = {}
     if os.path.exists(figures_path):
         with open(figures_path) as f:
-            figures = json.load(f)
-    return Run(argv, proc.returncode, timed_out, elapsed, logs, figures, stacks, err, states)
+            try:
+                figures = json.load(f)
+            except ValueError as e:  # e.g. C's printf of a NaN figure: nan is not JSON
+                errors.append(f"{os.path.basename(figures_path)} is not valid JSON: {e}")
+    return Run(argv, proc.returncode, timed_out, elapsed, logs, figures, stacks, err, threads, errors)
 
 
 def _frame_of_stack(stacks):
@@ -176,6 +272,25 @@ def _frame_of_stack(stacks):
         if m:
             return m.group(1)
     return ""
+
+
+def _timeout_finding(r):
+    """A run killed at its timeout: a deadlock when every thread of the program
+    was blocked where only another of its threads could wake it (nothing ever
+    will: a deadlock, or a lost wake-up), else a hang, naming who could still
+    move (sleeping in nanosleep, poll, read..., or running)."""
+    program = [t for t in r.threads if t["wait"] != "runtime"]
+    blocked = bool(program) and all(t["wait"] == "blocked" for t in program)
+    if blocked:
+        why = f"every thread blocked on a lock, futex or channel ({len(program)})"
+    elif program:
+        why = "; ".join(f"thread {t['tid']} {t['wait']}" + ("" if t["wait"] == "running" else
+                                                            f" in {t['in']}")
+                        for t in program if t["wait"] != "blocked")
+    else:
+        why = "its threads could not be read"
+    return {"kind": "deadlock" if blocked else "hang", "frame": _frame_of_stack(r.stacks),
+            "detail": f"no exit after {r.elapsed:.1f} s: {why}; killed"}
 
 
 def classify(r):
@@ -198,13 +313,7 @@ def classify(r):
                 findings.append({"kind": k, "frame": frame, "detail": line.strip()[:200]})
             break
     if r.timed_out:
-        # Every thread asleep in the kernel: nothing can wake them: a deadlock
-        # (or a lost wake-up). Someone still running: a livelock or slow work.
-        asleep = r.thread_states and all(st in "SD" for st in r.thread_states)
-        findings.append({"kind": "deadlock" if asleep else "hang",
-                         "frame": _frame_of_stack(r.stacks),
-                         "detail": f"no exit after {r.elapsed:.1f} s"
-                                   + (", every thread asleep" if asleep else "") + "; killed"})
+        findings.append(_timeout_finding(r))
     elif r.returncode is not None and r.returncode < 0:
         sig = signal.Signals(-r.returncode).name
         findings.append({"kind": f"crash by {sig}", "frame": "", "detail": r.stderr.strip()[-200:]})
@@ -244,6 +353,8 @@ def classify(r):
     if fig.get("spawn_failed_at", 0) > 0:
         findings.append({"kind": "spawn failure", "frame": "",
                          "detail": f"pthread_create failed at thread {fig['spawn_failed_at']:.0f}"})
+    for e in r.errors:
+        findings.append({"kind": "invalid figures", "frame": "", "detail": e})
     # A sanitizer's report explains its own exit status; otherwise say it.
     if not findings and not r.timed_out and r.returncode is not None and r.returncode > 0:
         findings.append({"kind": f"exit {r.returncode}", "frame": "",

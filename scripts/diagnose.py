@@ -12,11 +12,18 @@ every thread's stack), crashes. A program that includes contend's headers
 libcontend.a of the matching sanitizer tree (build/tsan, build/asan: `make
 tsan asan` builds them).
 
-Exit: 0 clean, 1 findings, 2 could not build or run.
+A run still going at the timeout is a *deadlock* when every thread of the
+program was blocked on a lock, futex or channel (a futex wait with no timeout:
+only another of its threads could wake it), or a *hang* when one was sleeping
+where a timer, a signal or another process can wake it (nanosleep, poll,
+select, read, a timed wait) or running; the finding names which threads.
+
+Exit: 0 clean, 1 findings (a deadlock among them), 2 could not build or run,
+3 a hang and nothing else (the program may only be slow: try a longer
+--timeout).
 """
 import argparse
 import glob
-import json
 import os
 import re
 import subprocess
@@ -89,19 +96,22 @@ def main():
             for f in findings:
                 if f["kind"] not in [g["kind"] for g in report["findings"]]:
                     report["findings"].append(dict(f, tool=tool))
-    report["verdict"] = "findings" if report["findings"] else "clean"
+    kinds = {f["kind"] for f in report["findings"]}
+    report["verdict"] = "hang" if kinds == {"hang"} else "findings" if kinds else "clean"
     if a.json:
-        print(json.dumps(report, indent=1))
+        print(ct_diag.to_json(report, indent=1))
     else:
         print(f"diagnose {a.file}: {report['verdict']}")
         for tool, r in report["runs"].items():
             print(f"  [{tool}] exit {r['exit']} after {r['seconds']} s")
             for f in r["findings"]:
-                print(f"    {f['kind']}: {f['frame'] or f['detail']}")
+                timeout = f["kind"] in ("deadlock", "hang")  # the detail says who was where
+                print(f"    {f['kind']}: " + (f"{f['detail']}" + (f" at {f['frame']}" if f["frame"] else "")
+                                              if timeout else f"{f['frame'] or f['detail']}"))
             if r["stacks"] and any(f["kind"] in ("deadlock", "hang") for f in r["findings"]):
                 print("    stacks at the timeout:")
                 print("\n".join("      " + s for s in r["stacks"][:20]))
-    return 1 if report["findings"] else 0
+    return {"clean": 0, "findings": 1, "hang": 3}[report["verdict"]]
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ def check(cond, what):
         print("FAIL:", what)
 
 
-def run(logs="", rc=0, timed_out=False, figures=None, stacks=None, stderr="", states=""):
-    return ct_diag.Run(["x"], rc, timed_out, 1.0, logs, figures or {}, stacks or [], stderr, states)
+def run(logs="", rc=0, timed_out=False, figures=None, stacks=None, stderr="", threads=None):
+    return ct_diag.Run(["x"], rc, timed_out, 1.0, logs, figures or {}, stacks or [], stderr, threads)
 
 
 def kinds(r):
@@ -58,11 +58,53 @@ check(kinds(run(ASAN_UAF, rc=1)) == ["heap-use-after-free"], "heap-use-after-fre
 check(kinds(run(LSAN, rc=23)) == ["memory leak"], "memory leak")
 check(kinds(run(UBSAN)) == ["undefined behaviour"], "UBSan runtime error")
 check(kinds(run(TSAN_RACE + "\n" + TSAN_LEAK, rc=66)) == ["data race", "thread leak"], "two kinds")
-f = ct_diag.classify(run(timed_out=True, rc=-9, states="SS",
+# A timeout: where each thread waits decides deadlock against hang.
+BLOCKED = {"tid": 10, "wait": "blocked", "in": "a futex wait"}
+SLEEPING = {"tid": 11, "wait": "sleeping", "in": "nanosleep (hrtimer_nanosleep)"}
+RUNNING = {"tid": 12, "wait": "running", "in": "state R"}
+RUNTIME = {"tid": 13, "wait": "runtime", "in": "nanosleep, the sanitizer runtime's own thread"}
+f = ct_diag.classify(run(timed_out=True, rc=-9, threads=[BLOCKED, dict(BLOCKED, tid=14), RUNTIME],
                          stacks=["__futex_abstimed_wait_common (no frame in the program's source)",
                                  "pthread_cond_wait <- bad_consumer at cond.c:28"]))
 check([x["kind"] for x in f] == ["deadlock"] and f[0]["frame"] == "cond.c:28", f"deadlock: {f}")
-check(kinds(run(timed_out=True, rc=-9, states="SR")) == ["hang"], "a running thread: a hang")
+check("every thread blocked" in f[0]["detail"], f"deadlock detail: {f}")
+f = ct_diag.classify(run(timed_out=True, rc=-9, threads=[SLEEPING]))
+check([x["kind"] for x in f] == ["hang"] and "thread 11 sleeping in nanosleep" in f[0]["detail"],
+      f"a thread in nanosleep: a hang, not a deadlock: {f}")
+check(kinds(run(timed_out=True, rc=-9, threads=[BLOCKED, SLEEPING])) == ["hang"],
+      "one thread blocked, one sleeping: a hang")
+check(kinds(run(timed_out=True, rc=-9, threads=[BLOCKED, RUNNING])) == ["hang"], "a running thread: a hang")
+check(kinds(run(timed_out=True, rc=-9, threads=[RUNTIME])) == ["hang"], "no thread of the program: a hang")
+
+# wait_of on /proc's lines (x86_64 numbers: futex 202, nanosleep 35, read 0)
+MAPS = [(0x1000, 0x2000, False, ""), (0x3000, 0x4000, True, "/dev/shm/x"),
+        (0x5000, 0x6000, False, "/usr/lib/x86_64-linux-gnu/libtsan.so.2"),
+        (0x7000, 0x8000, False, "/usr/lib/x86_64-linux-gnu/libc.so.6")]
+
+
+def sc(nr, *args, pc=0x7100):
+    return " ".join([str(nr)] + [hex(a) for a in (list(args) + [0] * 6)[:6]] + ["0x7ffd0", hex(pc)])
+
+
+if ct_diag._FUTEX_NR == 202:
+    W = ct_diag.wait_of
+    check(W("S", sc(202, 0x1100, 0x80 | 9, 0, 0), "futex_wait_queue", MAPS)[0] == "blocked",
+          "an untimed private futex wait (mutex, condition variable) is blocked")
+    check(W("S", sc(202, 0x1100, 0, 7, 0), "futex_wait_queue", MAPS)[0] == "blocked",
+          "an untimed shared-flag futex wait on private memory (pthread_join) is blocked")
+    check(W("S", sc(202, 0x3100, 0, 7, 0), "futex_wait_queue", MAPS)[0] == "sleeping",
+          "a futex wait on MAP_SHARED memory: another process may wake it")
+    check(W("S", sc(202, 0x1100, 0x80 | 9, 0, 0x7ffd00), "futex_wait_queue", MAPS)[0] == "sleeping",
+          "a futex wait with a timeout: a timer ends it")
+    check(W("S", sc(35, 0x7ffd00), "hrtimer_nanosleep", MAPS) == ("sleeping", "nanosleep (hrtimer_nanosleep)"),
+          "nanosleep is sleeping, named")
+    check(W("S", sc(0, 3), "pipe_read", MAPS)[0] == "sleeping", "read is sleeping")
+    check(W("S", sc(35, 0x7ffd00, pc=0x5100), "hrtimer_nanosleep", MAPS)[0] == "runtime",
+          "a sleep called from libtsan itself is the runtime's thread")
+    check(W("R", "running", "0", MAPS)[0] == "running", "a running thread")
+    check(W("Z", None, None, MAPS) is None, "a thread on its way out is not counted")
+else:
+    print(f"note: wait_of's /proc cases skipped: no futex number known for {ct_diag.platform.machine()}")
 check(kinds(run(rc=-11, stderr="Segmentation fault")) == ["crash by SIGSEGV"], "crash by signal")
 check(kinds(run(rc=3, stderr="boom")) == ["exit 3"], "unexplained exit status")
 check(kinds(run(figures={"lost_updates": 12})) == ["lost updates"], "lost updates figure")
@@ -87,6 +129,39 @@ Thread 3 (Thread 0x7d (LWP 12) "tsan"):
 st = ct_diag._summarize_threads(BT)
 check(st == ["futex_wait <- ba at deadlock.c:6", "__futex_abstimed_wait_common64 <- main at deadlock.c:13",
              "__sanitizer::internal_usleep (no frame in the program's source)"], f"gdb summary: {st}")
+
+# JSON has no NaN or infinity: a figure that is not finite is written null.
+import math  # noqa: E402
+import tempfile  # noqa: E402
+import pitfalls  # noqa: E402
+
+
+def strict(text):
+    def refuse(c):
+        raise ValueError(f"not JSON: {c}")
+    return json.loads(text, parse_constant=refuse)
+
+
+doc = {"figures": {"ratio": math.nan, "peak": math.inf, "low": -math.inf, "n": 3}}
+try:
+    back = strict(ct_diag.to_json(doc))
+    check(back["figures"] == {"ratio": None, "peak": None, "low": None, "n": 3}, f"to_json: {back}")
+except ValueError as e:
+    check(False, f"to_json wrote invalid JSON: {e}")
+with tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "summary.json")
+    pitfalls.write_summary({"pitfalls": [{"bad": {"figures": {"seconds": math.nan}}}]}, path)
+    try:
+        back = strict(open(path).read())
+        check(back["pitfalls"][0]["bad"]["figures"]["seconds"] is None, f"summary.json: {back}")
+    except ValueError as e:
+        check(False, f"pitfalls' summary.json is invalid JSON: {e}")
+    # A program's figures file that is not JSON (C prints a NaN as nan): said, not a crash.
+    r = ct_diag.run(["/bin/sh", "-c", 'printf \'{"ratio": nan}\' > "$CT_PITFALL_OUT"'], "plain", tmp,
+                    "nan", 30)
+    f = ct_diag.classify(r)
+    check([x["kind"] for x in f] == ["invalid figures"] and "not valid JSON" in f[0]["detail"],
+          f"a figures file with nan: {f}")
 
 # The catalog: one source per entry and one entry per source, known tools.
 cat = json.load(open(os.path.join(ROOT, "workloads", "pitfalls", "catalog.json")))["pitfalls"]

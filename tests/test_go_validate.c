@@ -8,11 +8,19 @@
  *                             stacks made stay bounded (reuse)
  *   go/chan/<design>/<cap>    producers and consumers as coroutines over
  *                             every channel design that parks coroutines
- *                             (CT_CAP_COROUTINE): each value exactly once
+ *                             (CT_CAP_COROUTINE): each value exactly once;
+ *                             4 x 4, or 1 x 1 (caps 1 and 64) for a
+ *                             single-producer design
  *   go/handoff_thread_co      thread -> coroutine and back, unbuffered
  *   go/timeout_parked         a receive with a timeout, parked: CT_TIMEOUT
  *                             after at least its timeout; a send wakes
  *                             another before its timeout
+ *   go/timers_race            on 2 and 4 workers, 400 receivers in waves
+ *                             take 20 000 values with short timeouts while
+ *                             senders feed them: the firing and the
+ *                             cancelling of timers race on every worker;
+ *                             each value arrives once, no timeout ends a
+ *                             wait before its deadline
  *   go/sleep_many             200 coroutines asleep at once on 2 workers:
  *                             each sleeps at least its time, all finish
  *   go/close_wakes_parked     close wakes every parked receiver (CT_CLOSED)
@@ -30,6 +38,21 @@
  *   go/pool_wait_in_coroutine one worker: a coroutine submits to the `go`
  *                             pool and waits for its tasks (the pool's wait
  *                             is a futex-word protocol: it must park)
+ *   go/spawn_bounded          one coroutine spawns 100 000 on 1 and on 2
+ *                             workers: the spawner yields when its run
+ *                             queue is full, so the stacks made stay few
+ *   go/ctx_wait_parks         one worker: ct_ctx_wait parks (another
+ *                             coroutine runs and cancels it), a timed wait
+ *                             on the background context parks until its
+ *                             timeout; on a thread it sleeps (no CPU spent)
+ *   go/group_on_coroutines    one worker: an errgroup of coroutines, one
+ *                             fails and cancels the others, which park in
+ *                             ct_ctx_wait; ct_group_wait parks too
+ *   go/pools_from_coroutines  every pool, 8 coroutines on 2 workers submit
+ *                             (yielding, so they change workers): each task
+ *                             runs once; a pool whose queues are per thread
+ *                             (CT_POOL_CAP_THREAD_SUBMIT) refuses them with
+ *                             -EPERM instead, and still takes a thread's
  *   go/restart                shutdown, then the scheduler starts again
  *   go/bad_opts               bad stack sizes and a NULL function: EINVAL
  *
@@ -42,12 +65,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "chan.h"
 #include "ct_common.h"
 #include "ct_deadlock.h"
 #include "ct_futex.h"
 #include "ct_test.h"
 #include "go.h"
+#include "group.h"
 #include "pool.h"
 
 static void start(unsigned procs)
@@ -252,6 +278,7 @@ static void closer(void *arg)
 typedef struct {
     const char *design;
     size_t cap;
+    unsigned producers, consumers;
 } chan_case;
 
 static int test_chan(void *arg)
@@ -266,21 +293,21 @@ static int test_chan(void *arg)
     c->cons = ct_wg_new();
     CT_CHECK(c->ch && c->prod && c->cons);
     start(2);
-    ct_wg_add(c->prod, CH_PRODUCERS);
-    ct_wg_add(c->cons, CH_CONSUMERS);
-    for (unsigned i = 0; i < CH_CONSUMERS; i++) {
+    ct_wg_add(c->prod, (int64_t)cc->producers);
+    ct_wg_add(c->cons, (int64_t)cc->consumers);
+    for (unsigned i = 0; i < cc->consumers; i++) {
         ca[i] = (chan_arg){c, i};
         CT_CHECK(ct_go(consumer, &ca[i]) == 0);
     }
-    for (unsigned i = 0; i < CH_PRODUCERS; i++) {
+    for (unsigned i = 0; i < cc->producers; i++) {
         pa[i] = (chan_arg){c, i};
         CT_CHECK(ct_go(producer, &pa[i]) == 0);
     }
     CT_CHECK(ct_go(closer, c) == 0);
     ct_wg_wait(c->cons);
     CT_CHECK(!atomic_load(&c->bad));
-    CT_CHECK(atomic_load(&c->got) == CH_PRODUCERS * CH_PER);
-    for (size_t v = 0; v < CH_PRODUCERS * CH_PER; v++)
+    CT_CHECK(atomic_load(&c->got) == cc->producers * CH_PER);
+    for (size_t v = 0; v < cc->producers * CH_PER; v++)
         if (atomic_load(&c->seen[v]) != 1)
             ct_test_fail("value %zu received %u times", v, atomic_load(&c->seen[v]));
     stop_clean();
@@ -390,6 +417,109 @@ static int test_timeout(void *arg)
     ct_chan_free(t.empty);
     ct_chan_free(t.fed);
     ct_wg_free(t.wg);
+    return 0;
+}
+
+enum { TR_VALUES = 20000, TR_RECEIVERS = 100, TR_SHARE = 50, TR_SENDERS = 4 };
+
+typedef struct {
+    ct_chan *ch;
+    ct_wg *senders, *wave;
+    _Atomic uint32_t got;      /* values received, all receivers */
+    _Atomic uint32_t timeouts; /* waits that ended by their timer */
+    _Atomic uint32_t early;    /* timeouts returned before their deadline */
+    _Atomic uint32_t bad;      /* values out of range or seen twice */
+    _Atomic uint8_t *seen;
+} tr_ctx;
+
+typedef struct {
+    tr_ctx *c;
+    uint64_t residue;
+} tr_sender_arg;
+
+static void tr_sender(void *arg)
+{
+    tr_sender_arg *a = arg;
+
+    for (uint64_t v = a->residue; v < TR_VALUES; v += TR_SENDERS)
+        if (ct_chan_send(a->c->ch, &v) != CT_OK)
+            ct_test_fail("send %llu failed", (unsigned long long)v);
+    ct_wg_done(a->c->senders);
+}
+
+static void tr_receiver(void *arg)
+{
+    tr_ctx *c = arg;
+    uint64_t rng = (uint64_t)(uintptr_t)&rng | 1;
+
+    /* a share of the values, then leave: the next wave reuses our stack */
+    for (int k = 0; k < TR_SHARE && atomic_load(&c->got) < TR_VALUES;) {
+        int64_t timeout, t0;
+        uint64_t v;
+        int rc;
+
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        timeout = 1000 + (int64_t)(rng % 200) * 1000; /* 1..200 us: 0 would not wait */
+        t0 = ct_now_ns();
+        rc = ct_chan_recv_timeout(c->ch, &v, timeout);
+        if (rc == CT_TIMEOUT) {
+            atomic_fetch_add(&c->timeouts, 1);
+            if (ct_now_ns() - t0 < timeout)
+                atomic_fetch_add(&c->early, 1);
+            continue;
+        }
+        if (rc != CT_OK || v >= TR_VALUES || atomic_exchange(&c->seen[v], 1))
+            atomic_fetch_add(&c->bad, 1);
+        atomic_fetch_add(&c->got, 1);
+        k++;
+    }
+    ct_wg_done(c->wave);
+}
+
+static int test_timers_race(void *arg)
+{
+    (void)arg;
+    for (unsigned procs = 2; procs <= 4; procs += 2) {
+        tr_ctx c = {.ch = ct_chan_new("go_like", sizeof(uint64_t), 0),
+                    .senders = ct_wg_new(),
+                    .wave = ct_wg_new(),
+                    .seen = calloc(TR_VALUES, 1)};
+        tr_sender_arg sa[TR_SENDERS];
+
+        CT_CHECK(c.ch && c.senders && c.wave && c.seen);
+        start(procs);
+        ct_wg_add(c.senders, TR_SENDERS);
+        for (int i = 0; i < TR_SENDERS; i++) {
+            sa[i] = (tr_sender_arg){&c, (uint64_t)i};
+            CT_CHECK(ct_go(tr_sender, &sa[i]) == 0);
+        }
+        /* waves of receivers until every value is in: each wave's stacks
+         * (and their stale timer entries) are reused by the next */
+        while (atomic_load(&c.got) < TR_VALUES) {
+            ct_wg_add(c.wave, TR_RECEIVERS);
+            for (int i = 0; i < TR_RECEIVERS; i++)
+                CT_CHECK(ct_go(tr_receiver, &c) == 0);
+            ct_wg_wait(c.wave);
+        }
+        ct_wg_wait(c.senders);
+        CT_CHECK(atomic_load(&c.got) == TR_VALUES);
+        CT_CHECK(atomic_load(&c.bad) == 0);
+        for (uint64_t i = 0; i < TR_VALUES; i++)
+            if (!atomic_load(&c.seen[i]))
+                ct_test_fail("%u workers: value %llu never arrived", procs, (unsigned long long)i);
+        if (atomic_load(&c.early))
+            ct_test_fail("%u workers: %u timeouts before their deadline", procs,
+                         (unsigned)atomic_load(&c.early));
+        if (!atomic_load(&c.timeouts)) /* the race this case is about never ran */
+            ct_test_fail("%u workers: no receive timed out", procs);
+        stop_clean();
+        ct_chan_free(c.ch);
+        ct_wg_free(c.senders);
+        ct_wg_free(c.wave);
+        free(c.seen);
+    }
     return 0;
 }
 
@@ -822,6 +952,288 @@ static int test_pool_wait_in_coroutine(void *arg)
     return 0;
 }
 
+/* ---- spawning loops, contexts and errgroups on coroutines ---------------- */
+
+typedef struct {
+    ct_wg *wg;
+    _Atomic uint64_t ran;
+} sb_ctx;
+
+static void sb_child(void *arg)
+{
+    sb_ctx *c = arg;
+
+    atomic_fetch_add(&c->ran, 1);
+    ct_wg_done(c->wg);
+}
+
+static void sb_spawner(void *arg)
+{
+    sb_ctx *c = arg;
+
+    for (int i = 0; i < 100000; i++)
+        if (ct_go(sb_child, c))
+            ct_test_fail("ct_go #%d from a coroutine failed", i);
+    ct_wg_done(c->wg);
+}
+
+static int test_spawn_bounded(void *arg)
+{
+    (void)arg;
+    for (unsigned procs = 1; procs <= 2; procs++) {
+        sb_ctx c = {.wg = ct_wg_new()};
+        ct_go_stats st;
+
+        CT_CHECK(c.wg);
+        start(procs);
+        ct_wg_add(c.wg, 100001);
+        CT_CHECK(ct_go(sb_spawner, &c) == 0);
+        ct_wg_wait(c.wg);
+        CT_CHECK(atomic_load(&c.ran) == 100000);
+        ct_go_get_stats(&st);
+        /* A run queue holds 256: without the yield the spawner would run
+         * ahead of its 100 000 children, each holding a stack. */
+        if (st.stacks > 1024)
+            ct_test_fail("%u workers: %llu stacks made for one spawning loop", procs,
+                         (unsigned long long)st.stacks);
+        stop_clean();
+        ct_wg_free(c.wg);
+    }
+    return 0;
+}
+
+typedef struct {
+    ct_ctx *ctx;
+    ct_wg *wg;
+    _Atomic int order; /* who got here first */
+    _Atomic int waiter_saw, sleeper_saw, bg_rc, ctx_rc;
+} cw_ctx;
+
+static void cw_waiter(void *arg)
+{
+    cw_ctx *c = arg;
+
+    atomic_store(&c->ctx_rc, ct_ctx_wait(c->ctx, -1)); /* parks until cancelled */
+    ct_wg_done(c->wg);
+}
+
+static void cw_canceller(void *arg)
+{
+    cw_ctx *c = arg;
+
+    ct_ctx_cancel(c->ctx); /* runs only if the waiter freed the one worker */
+    ct_wg_done(c->wg);
+}
+
+static void cw_bg_sleeper(void *arg)
+{
+    cw_ctx *c = arg;
+
+    atomic_store(&c->bg_rc, ct_ctx_wait(ct_ctx_background(), 50 * 1000 * 1000));
+    atomic_store(&c->sleeper_saw, atomic_fetch_add(&c->order, 1));
+    ct_wg_done(c->wg);
+}
+
+static void cw_runner(void *arg)
+{
+    cw_ctx *c = arg;
+
+    atomic_store(&c->waiter_saw, atomic_fetch_add(&c->order, 1));
+    ct_wg_done(c->wg);
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int test_ctx_wait_parks(void *arg)
+{
+    cw_ctx c = {.ctx = ct_ctx_with_cancel(ct_ctx_background()), .wg = ct_wg_new()};
+    uint64_t cpu;
+    int64_t t0;
+
+    (void)arg;
+    CT_CHECK(c.ctx && c.wg);
+    start(1);
+    ct_wg_add(c.wg, 4);
+    /* one worker, FIFO from a thread: the waiter and the sleeper park first */
+    CT_CHECK(ct_go(cw_waiter, &c) == 0);
+    CT_CHECK(ct_go(cw_bg_sleeper, &c) == 0);
+    CT_CHECK(ct_go(cw_runner, &c) == 0);
+    CT_CHECK(ct_go(cw_canceller, &c) == 0);
+    ct_wg_wait(c.wg);
+    CT_CHECK(atomic_load(&c.ctx_rc) == CT_CANCELED);
+    CT_CHECK(atomic_load(&c.bg_rc) == CT_TIMEOUT);
+    /* the runner ran while the sleeper was parked in its timed wait */
+    CT_CHECK(atomic_load(&c.waiter_saw) == 0 && atomic_load(&c.sleeper_saw) == 1);
+    stop_clean();
+    /* on a thread, a timed wait on the background context sleeps */
+    cpu = thread_cpu_ns();
+    t0 = ct_now_ns();
+    CT_CHECK(ct_ctx_wait(ct_ctx_background(), 200 * 1000 * 1000) == CT_TIMEOUT);
+    CT_CHECK(ct_now_ns() - t0 >= 200 * 1000 * 1000);
+    if (thread_cpu_ns() - cpu > 100 * 1000 * 1000)
+        ct_test_fail("a 200 ms wait on the background context used %llu ms of CPU",
+                     (unsigned long long)((thread_cpu_ns() - cpu) / 1000000));
+    ct_ctx_release(c.ctx);
+    ct_wg_free(c.wg);
+    return 0;
+}
+
+typedef struct {
+    ct_group *g;
+    _Atomic int entered, cancelled, wait_rc, errors;
+    ct_wg *done;
+} gc_ctx;
+
+static int gc_task(ct_ctx *ctx, void *arg)
+{
+    gc_ctx *c = arg;
+
+    atomic_fetch_add(&c->entered, 1);
+    if (ct_ctx_wait(ctx, -1) != CT_CANCELED) /* parks until the failure cancels */
+        return -1;
+    atomic_fetch_add(&c->cancelled, 1);
+    return 0;
+}
+
+static int gc_fail(ct_ctx *ctx, void *arg)
+{
+    gc_ctx *c = arg;
+
+    (void)ctx;
+    while (atomic_load(&c->entered) < 100) /* each waits, parked, on our one worker */
+        ct_go_yield();
+    return -EIO;
+}
+
+static void gc_main(void *arg)
+{
+    gc_ctx *c = arg;
+
+    for (int i = 0; i < 100; i++)
+        if (ct_group_go(c->g, gc_task, c))
+            ct_test_fail("ct_group_go #%d failed", i);
+    if (ct_group_go(c->g, gc_fail, c))
+        ct_test_fail("ct_group_go failed");
+    atomic_store(&c->wait_rc, ct_group_wait(c->g)); /* parks: the tasks need this worker */
+    atomic_store(&c->errors, ct_group_errors(c->g));
+    ct_wg_done(c->done);
+}
+
+static int test_group_on_coroutines(void *arg)
+{
+    gc_ctx c = {.g = ct_group_new_go(ct_ctx_background()), .done = ct_wg_new()};
+
+    (void)arg;
+    CT_CHECK(c.g && c.done);
+    start(1);
+    ct_wg_add(c.done, 1);
+    CT_CHECK(ct_go(gc_main, &c) == 0);
+    ct_wg_wait(c.done);
+    CT_CHECK(atomic_load(&c.wait_rc) == -EIO);
+    CT_CHECK(atomic_load(&c.errors) == 1);
+    CT_CHECK(atomic_load(&c.cancelled) == 100);
+    stop_clean();
+    ct_group_free(c.g);
+    ct_wg_free(c.done);
+    return 0;
+}
+
+enum { PC_SUBMITTERS = 8, PC_TASKS = 500 };
+
+typedef struct {
+    ct_pool *p;
+    ct_wg *wg;
+    _Atomic uint8_t *ran; /* PC_SUBMITTERS * PC_TASKS counters */
+    _Atomic int refused, failed;
+} pc_ctx;
+
+typedef struct {
+    pc_ctx *c;
+    int me;
+} pc_arg;
+
+static int pc_task(void *arg)
+{
+    atomic_fetch_add((_Atomic uint8_t *)arg, 1);
+    return 0;
+}
+
+static void pc_submitter(void *arg)
+{
+    pc_arg *a = arg;
+
+    for (int i = 0; i < PC_TASKS; i++) {
+        int rc = ct_pool_submit(a->c->p, pc_task, (void *)&a->c->ran[a->me * PC_TASKS + i]);
+
+        if (rc == -EPERM) {
+            atomic_fetch_add(&a->c->refused, 1);
+            break;
+        }
+        if (rc)
+            atomic_fetch_add(&a->c->failed, 1);
+        if (i % 50 == 49)
+            ct_go_yield(); /* back through the shared queue: maybe another worker */
+    }
+    ct_wg_done(a->c->wg);
+}
+
+static int test_pools_from_coroutines(void *arg)
+{
+    (void)arg;
+    for (const ct_pool_ops *const *o = ct_pool_impls(); *o; o++) {
+        const char *name = (*o)->desc.name;
+        const bool by_thread = (*o)->desc.caps & CT_POOL_CAP_THREAD_SUBMIT;
+        pc_ctx c = {.p = ct_pool_new(name, &(ct_pool_params){.max_workers = 2, .queue_cap = 16}),
+                    .wg = ct_wg_new(),
+                    .ran = calloc(PC_SUBMITTERS * PC_TASKS, 1)};
+        pc_arg args[PC_SUBMITTERS];
+
+        if (!c.p && errno == ENOSYS) { /* not in this build: said, not hidden */
+            printf("  %s: not in this build\n", name);
+            ct_wg_free(c.wg);
+            free(c.ran);
+            continue;
+        }
+        CT_CHECK(c.p && c.wg && c.ran);
+        start(2);
+        ct_wg_add(c.wg, PC_SUBMITTERS);
+        for (int k = 0; k < PC_SUBMITTERS; k++) {
+            args[k] = (pc_arg){&c, k};
+            CT_CHECK(ct_go(pc_submitter, &args[k]) == 0);
+        }
+        ct_wg_wait(c.wg);
+        if (atomic_load(&c.failed))
+            ct_test_fail("%s: %d submits from coroutines failed", name, atomic_load(&c.failed));
+        if (by_thread) {
+            if (atomic_load(&c.refused) != PC_SUBMITTERS)
+                ct_test_fail("%s: %d of %d coroutine submitters refused (want all: -EPERM)", name,
+                             atomic_load(&c.refused), PC_SUBMITTERS);
+            CT_CHECK(ct_pool_submit(c.p, pc_task, (void *)&c.ran[0]) == 0); /* a thread may */
+        } else if (atomic_load(&c.refused)) {
+            ct_test_fail("%s: refused a coroutine's submit", name);
+        }
+        CT_CHECK(ct_pool_wait(c.p) == 0);
+        for (int i = 0; i < PC_SUBMITTERS * PC_TASKS; i++) {
+            unsigned want = by_thread ? i == 0 : 1;
+
+            if (atomic_load(&c.ran[i]) != want)
+                ct_test_fail("%s: task %d ran %u times, want %u", name, i,
+                             (unsigned)atomic_load(&c.ran[i]), want);
+        }
+        ct_pool_free(c.p);
+        stop_clean();
+        ct_wg_free(c.wg);
+        free(c.ran);
+    }
+    return 0;
+}
+
 static int test_restart(void *arg)
 {
     ct_wg *wg = ct_wg_new();
@@ -865,6 +1277,7 @@ int main(int argc, char **argv)
         {.name = "go/stacks_reused", .fn = test_stacks_reused, .timeout_s = 30},
         {.name = "go/handoff_thread_co", .fn = test_handoff, .timeout_s = 30},
         {.name = "go/timeout_parked", .fn = test_timeout, .timeout_s = 20},
+        {.name = "go/timers_race", .fn = test_timers_race, .timeout_s = 60},
         {.name = "go/sleep_many", .fn = test_sleep_many, .timeout_s = 20},
         {.name = "go/close_wakes_parked", .fn = test_close_wakes, .timeout_s = 20},
         {.name = "go/yield", .fn = test_yield, .timeout_s = 20},
@@ -874,6 +1287,10 @@ int main(int argc, char **argv)
         {.name = "go/deadlock_detected", .fn = test_deadlock_detected, .timeout_s = 20},
         {.name = "go/futex_word", .fn = test_futex_word, .timeout_s = 20},
         {.name = "go/pool_wait_in_coroutine", .fn = test_pool_wait_in_coroutine, .timeout_s = 20},
+        {.name = "go/spawn_bounded", .fn = test_spawn_bounded, .timeout_s = 60},
+        {.name = "go/ctx_wait_parks", .fn = test_ctx_wait_parks, .timeout_s = 20},
+        {.name = "go/group_on_coroutines", .fn = test_group_on_coroutines, .timeout_s = 20},
+        {.name = "go/pools_from_coroutines", .fn = test_pools_from_coroutines, .timeout_s = 60},
         {.name = "go/restart", .fn = test_restart, .timeout_s = 20},
         {.name = "go/bad_opts", .fn = test_bad_opts, .timeout_s = 10},
     };
@@ -891,10 +1308,13 @@ int main(int argc, char **argv)
         ct_die("test_go_validate: out of memory");
     memcpy(cases, fixed, sizeof fixed);
     for (const ct_chan_ops *const *o = ct_chan_impls(); *o; o++) {
+        const bool spsc = !((*o)->desc.caps & CT_CAP_MPMC);
+
         if (!((*o)->desc.caps & CT_CAP_COROUTINE))
             continue;
-        for (size_t k = 0; k < 3; k++, n++) {
-            cc[n] = (chan_case){(*o)->desc.name, caps[k]};
+        for (size_t k = spsc; k < 3; k++, n++) { /* a single-producer ring needs a cap */
+            cc[n] = (chan_case){(*o)->desc.name, caps[k], spsc ? 1 : CH_PRODUCERS,
+                                spsc ? 1 : CH_CONSUMERS};
             snprintf(names + n * 64, 64, "go/chan/%s/%zu", (*o)->desc.name, caps[k]);
             cases[n] = (ct_test_case){
                 .name = names + n * 64, .fn = test_chan, .arg = &cc[n], .timeout_s = 60};

@@ -103,11 +103,23 @@ def main():
     check(rc == 0 and len(listed) == 4 and all("visits" not in l for l in listed),
           f"negative filter lists the 4 others (got {listed})")
 
-    # contend_bench: unknown family is a usage error.
+    # contend_bench (built beside the test in the bench tree): unknown family
+    # is a usage error, and so is a family named twice (it would register
+    # every benchmark of it twice).
     cb = build / "contend_bench"
+    check(cb.exists(), f"{cb} is built")
     if cb.exists():
         rc, _, err = run([str(cb), "--family=nosuch"])
         check(rc == 2 and "unknown family" in err, f"unknown family exits 2 (got {rc})")
+        rc, out_txt, err = run([str(cb), "--family=counter,harness,counter",
+                                "--benchmark_list_tests=true"])
+        check(rc == 2 and "family 'counter' given twice" in err and not out_txt,
+              f"a family named twice exits 2 before listing (got {rc}: {err.strip()})")
+        rc, out_txt, err = run([str(cb), "--family=harness,counter", "--benchmark_list_tests=true",
+                                "--benchmark_filter=^(harness|counter/incr/mutex/)"])
+        listed = [l for l in out_txt.splitlines() if l.strip()]
+        check(rc == 0 and listed and len(listed) == len(set(listed)),
+              f"two distinct families list each benchmark once (got {rc}, {len(listed)} lines)")
 
     print("test_harness:", "FAILED" if FAILURES else "ok", f"({len(FAILURES)} failures)")
     return 1 if FAILURES else 0

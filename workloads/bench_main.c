@@ -17,6 +17,7 @@
 #include "ct_work.h"
 #include "workloads.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,19 @@ static const ct_bench_family *find_family(const char *name, size_t len)
         if (strlen(f->name) == len && strncmp(f->name, name, len) == 0)
             return f;
     return NULL;
+}
+
+/* Whether the name at p (len bytes) of the comma-separated list also comes
+ * earlier in it. */
+static bool named_before(const char *list, const char *p, size_t len)
+{
+    for (const char *q = list; q < p;) {
+        size_t qlen = strcspn(q, ",");
+        if (qlen == len && strncmp(q, p, len) == 0)
+            return true;
+        q += qlen + (q[qlen] == ',');
+    }
+    return false;
 }
 
 /* "summary: name, name, ..." from the family's list (the harness has none). */
@@ -103,12 +117,18 @@ int main(int argc, char **argv)
             f->register_all(&cfg);
         families = "all";
     } else {
-        /* Every name is checked before anything is registered. */
+        /* Every name is checked before anything is registered; a family named
+         * twice would register each of its benchmarks twice. */
         for (const char *p = families; *p;) {
             size_t len = strcspn(p, ",");
             if (!find_family(p, len)) {
                 fprintf(stderr, "contend_bench: unknown family '%.*s'\n", (int)len, p);
                 usage(stderr);
+                return 2;
+            }
+            if (named_before(families, p, len)) {
+                fprintf(stderr, "contend_bench: family '%.*s' given twice in --family=%s\n",
+                        (int)len, p, families);
                 return 2;
             }
             p += len + (p[len] == ',');

@@ -15,6 +15,8 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
 void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bool general);
 void ct__chan_seq_register(const ct_bench_config *cfg, const char *impl, bool general);
 void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bool general);
+void ct__chan_batch_register(const ct_bench_config *cfg, const char *impl, bool general);
+void ct__chan_fan_register(const ct_bench_config *cfg, const char *impl, bool general);
 
 /* Does impl get rt:go variants? It declares CT_CAP_COROUTINE, and no design
  * listed before it does with the same engine (the same send): designs of one

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "chan_internal.h"
+#include "ct_futex.h"
 
 ct_chan *ct_chan_new(const char *impl, size_t elem_size, size_t cap)
 {
@@ -127,22 +128,22 @@ static uint32_t rand_below(uint32_t n)
     return (uint32_t)(((rand64() >> 32) * (uint64_t)n) >> 32);
 }
 
-/* Nothing can ever be ready (every chan NULL): Go blocks forever. */
-static int select_nothing(int64_t deadline)
+/* Nothing can ever be ready (every chan NULL): Go blocks forever ("select
+ * (no cases)"), and its runtime counts it among the goroutines asleep. The
+ * wait is announced like a channel's and sleeps on a futex word nobody wakes
+ * (on a coroutine, ct_futex_wait parks the coroutine), so the deadlock
+ * detector sees it; until the deadline if there is one. */
+static int select_nothing(const ct_case *cases, int64_t deadline)
 {
+    static _Atomic uint32_t never; /* stays 0: no wake-up ever comes */
+
     if (deadline == CT__NOWAIT)
         return CT_WOULDBLOCK;
-    for (;;) {
-        int64_t now = ct_now_ns();
-        int64_t left = deadline == CT__FOREVER ? 1000000000 : deadline - now;
-        struct timespec ts;
-
-        if (left <= 0)
-            return CT_TIMEOUT;
-        ts.tv_sec = (time_t)(left / 1000000000);
-        ts.tv_nsec = (long)(left % 1000000000);
-        nanosleep(&ts, NULL);
-    }
+    ct__wait_begin("select (no cases)", cases, deadline);
+    while (!ct__deadline_passed(deadline))
+        ct_futex_wait(&never, 0, deadline);
+    ct__wait_end(deadline);
+    return CT_TIMEOUT;
 }
 
 #define SMALL_SELECT 16
@@ -168,7 +169,7 @@ int ct_chan_select(ct_case *cases, size_t n, int64_t timeout_ns)
         m++;
     }
     if (m == 0)
-        return select_nothing(deadline);
+        return select_nothing(cases, deadline);
     if (!ops->select)
         return -EINVAL; /* a benchmark-only design without select */
     if (m > SMALL_SELECT && !(order = malloc(m * sizeof *order)))

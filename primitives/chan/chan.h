@@ -24,7 +24,10 @@
  *    one ready case and returns its index with that case's status set
  *    (CT_OK, or CT_CLOSED for a receive from, or a send to, a closed
  *    channel; a receive from a closed channel zero-fills elem). A case
- *    whose chan is NULL is never ready. Among ready cases it picks uniformly
+ *    whose chan is NULL is never ready: a select whose every chan is NULL
+ *    (or n == 0) never returns unless it has a timeout, and waiting for
+ *    ever it is an announced wait, "select (no cases)", as in Go, which the
+ *    deadlock detector counts. Among ready cases it picks uniformly
  *    at random. timeout_ns < 0 waits forever; 0 never blocks (CT_WOULDBLOCK:
  *    Go's default); > 0 returns CT_TIMEOUT when it runs out.
  *    One call never completes two cases, and never pairs its own send with

@@ -145,15 +145,17 @@ static void ct__rf_destroy(ct_chan *c)
 
 CT__CHAN_GENERAL_OPS(ct_chan_ring_futex, ct__rf, "ring_futex",
                      "lock-free Vyukov ring (cap 0: lock-free exchanger); parks on a futex at once",
-                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, rf_create);
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_COROUTINE, rf_create);
 
 /* The same design with a bounded spin before parking (see the header). */
 CT__CHAN_GENERAL_OPS(ct_chan_spin_park, ct__rf, "spin_park",
                      "ring_futex that spins (bounded, pause) before it parks",
-                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING, sp_create);
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_SPINNING |
+                         CT_CAP_COROUTINE,
+                     sp_create);
 
 /* The same design whose waiters spin briefly, then yield, then park: with
  * more threads than cores the partner is often runnable on this CPU. */
 CT__CHAN_GENERAL_OPS(ct_chan_ring_yield, ct__rf, "ring_yield",
                      "ring_futex whose waiters spin briefly, then yield, then park",
-                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING, ry_create);
+                     CT_CAP_EXACT | CT_CAP_MPMC | CT_CAP_BLOCKING | CT_CAP_COROUTINE, ry_create);

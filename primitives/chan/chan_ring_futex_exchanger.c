@@ -46,7 +46,7 @@ static bool x_changed(rf_chan *r, const void *seen)
 
 bool ct__rf_x_wait(rf_chan *r, uint32_t v, int64_t deadline, const char *op)
 {
-    for (unsigned i = 0; i < r->spins; i++) {
+    for (unsigned i = 0; i < ct_spin_budget(r->spins); i++) {
         if (x_changed(r, &v))
             return true;
         ct_cpu_relax();
@@ -54,7 +54,7 @@ bool ct__rf_x_wait(rf_chan *r, uint32_t v, int64_t deadline, const char *op)
     for (unsigned i = 0; i < r->yields; i++) {
         if (x_changed(r, &v))
             return true;
-        sched_yield(); /* the partner may be waiting for this CPU */
+        ct_yield_cpu(); /* the partner may be waiting for this CPU */
     }
     if (ct__deadline_passed(deadline))
         return false;

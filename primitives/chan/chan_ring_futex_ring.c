@@ -37,7 +37,7 @@ bool ct__rf_ring_wait(rf_chan *r, bool recv, int64_t deadline)
     _Atomic uint32_t *ev = recv ? &r->recv_ev : &r->send_ev;
     bool (*ready)(rf_chan *, const void *) = recv ? ct__rf_ring_can_recv : ct__rf_ring_can_send;
 
-    for (unsigned i = 0; i < r->spins; i++) {
+    for (unsigned i = 0; i < ct_spin_budget(r->spins); i++) {
         if (ready(r, NULL))
             return true;
         ct_cpu_relax();
@@ -45,7 +45,7 @@ bool ct__rf_ring_wait(rf_chan *r, bool recv, int64_t deadline)
     for (unsigned i = 0; i < r->yields; i++) {
         if (ready(r, NULL))
             return true;
-        sched_yield(); /* the partner may be waiting for this CPU */
+        ct_yield_cpu(); /* the partner may be waiting for this CPU */
     }
     if (ct__deadline_passed(deadline))
         return false;

@@ -167,7 +167,7 @@ static inline int ring_recv(rf_chan *r, void *out, int64_t deadline)
         if (st == BUSY) { /* a sender is mid-copy: it publishes within a few ns */
             if (deadline == CT__NOWAIT)
                 return CT_WOULDBLOCK;
-            sched_yield();
+            ct_yield_cpu();
             continue;
         }
         if (st != CT_WOULDBLOCK || deadline == CT__NOWAIT)

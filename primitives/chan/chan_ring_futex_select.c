@@ -153,7 +153,8 @@ static int poll_cases(ct_case *cases, const uint32_t *order, size_t m, int64_t d
         for (size_t j = 0; j < m; j++)
             if (cases[j].chan && cases[j].chan->cap == 0)
                 count_receiver(rf(cases[j].chan), NULL);
-    for (unsigned i = 0; i < r->spins + r->yields; i++) {
+    /* no spin on a coroutine (ct_spin_budget): straight to the yields */
+    for (unsigned i = r->spins - ct_spin_budget(r->spins); i < r->spins + r->yields; i++) {
         bool waited = false;
         for (size_t j = 0; j < m && !recv_only; j++)
             waited |= cases[j].chan && cases[j].chan->cap == 0 && x_waited(rf(cases[j].chan));
@@ -164,7 +165,7 @@ static int poll_cases(ct_case *cases, const uint32_t *order, size_t m, int64_t d
         } else {
             if (ct__deadline_passed(deadline))
                 break;
-            sched_yield(); /* the partner may be waiting for this CPU */
+            ct_yield_cpu(); /* the partner may be waiting for this CPU */
         }
         if ((res = try_cases(cases, order, m, CT_SEND | CT_RECV)) >= 0)
             break;
@@ -219,7 +220,7 @@ int ct__rf_select(ct_case *cases, const uint32_t *order, size_t m, int64_t deadl
          * thread that was preempted before publishing it. Give it the CPU
          * rather than spin a time slice away (2 cores, more threads). */
         if (ready)
-            sched_yield();
+            ct_yield_cpu();
     }
     ct__chan_watchset_fini(&s);
     return res;

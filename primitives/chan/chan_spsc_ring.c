@@ -98,10 +98,13 @@ static inline void advance(sp_side *d, size_t cap)
 
 /* One step of waiting for *seq to become `want` (or for close): spin, then
  * yield, then sleep on the side's park; false once the deadline has passed.
- * The caller re-reads *seq and closed after each step. */
+ * The caller re-reads *seq and closed after each step. A sleep with no
+ * deadline is announced as op (ct_waitreg.h), as every design's is. */
 static bool sp_wait_step(sp_chan *s, sp_park *pk, _Atomic uint64_t *seq, uint64_t want,
-                         unsigned *looks, int64_t deadline)
+                         unsigned *looks, int64_t deadline, const char *op)
 {
+    if (*looks == 0 && ct__co_current)
+        *looks = SPINS - 1; /* no spin on a coroutine (ct_spin_budget) */
     if (++*looks < SPINS) {
         ct_cpu_relax();
         return true;
@@ -109,7 +112,7 @@ static bool sp_wait_step(sp_chan *s, sp_park *pk, _Atomic uint64_t *seq, uint64_
     if (ct__deadline_passed(deadline))
         return false;
     if (*looks < SPINS + YIELDS) {
-        sched_yield(); /* the partner may be waiting for this CPU */
+        ct_yield_cpu(); /* the partner may be waiting for this CPU */
         return true;
     }
     /* acquire: pairs with the release bump in sp_wake / sp_close, so a
@@ -122,8 +125,12 @@ static bool sp_wait_step(sp_chan *s, sp_park *pk, _Atomic uint64_t *seq, uint64_
     ct_asymfence_heavy();
     /* relaxed, both: ordered by the fence; the caller re-reads with acquire */
     if (atomic_load_explicit(seq, memory_order_relaxed) != want &&
-        !atomic_load_explicit(&s->closed, memory_order_relaxed))
+        !atomic_load_explicit(&s->closed, memory_order_relaxed)) {
+        /* only the sleep is announced: spinning and yielding end by themselves */
+        ct__wait_begin(op, s, deadline);
         ct_futex_wait(&pk->ev, seen, deadline);
+        ct__wait_end(deadline);
+    }
     /* relaxed: a wake-up that comes late is spurious, which is harmless */
     atomic_store_explicit(&pk->waiting, 0, memory_order_relaxed);
     return true;
@@ -158,7 +165,7 @@ static int sp_send(ct_chan *c, const void *elem, int64_t deadline)
             return CT_CLOSED;
         if (deadline == CT__NOWAIT)
             return CT_WOULDBLOCK;
-        if (!sp_wait_step(s, &s->tx_park, &sl->seq, empty, &looks, deadline))
+        if (!sp_wait_step(s, &s->tx_park, &sl->seq, empty, &looks, deadline, "chan send"))
             return CT_TIMEOUT;
     }
     memcpy(sl->data, elem, c->elem_size);
@@ -193,7 +200,7 @@ static int sp_recv(ct_chan *c, void *out, int64_t deadline)
         }
         if (deadline == CT__NOWAIT)
             return CT_WOULDBLOCK;
-        if (!sp_wait_step(s, &s->rx_park, &sl->seq, full, &looks, deadline))
+        if (!sp_wait_step(s, &s->rx_park, &sl->seq, full, &looks, deadline, "chan recv"))
             return CT_TIMEOUT;
     }
     memcpy(out, sl->data, c->elem_size);
@@ -280,7 +287,7 @@ const ct_chan_ops ct_chan_spsc_ring = {
     .desc = {.name = "spsc_ring",
              .summary = "benchmark-only: one producer, one consumer, "
                         "ring of slots with sequence words",
-             .caps = CT_CAP_EXACT | CT_CAP_SPSC | CT_CAP_BLOCKING},
+             .caps = CT_CAP_EXACT | CT_CAP_SPSC | CT_CAP_BLOCKING | CT_CAP_COROUTINE},
     .create = sp_create,
     .destroy = sp_destroy,
     .send = sp_send,

@@ -1,6 +1,7 @@
 /* ct_deadlock.c: the deadlock watchdog (see ct_deadlock.h). */
 #include "ct_deadlock.h"
 #include "ct_sched_hooks.h"
+#include "ct_tasks_internal.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -9,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { CONFIRM_LOOKS = 3, MAX_REPORTED = 64 };
+enum { CONFIRM_LOOKS = 3, MAX_REPORTED = 64, MAX_ANNOUNCED = 256 };
 
 static struct {
     pthread_t thread;
@@ -75,27 +76,41 @@ static size_t coroutines_asleep(ct_wait_info *out, size_t n, uint64_t *progress)
     return ct__sched_hooks->quiescent(out, n, progress);
 }
 
+/* Does every thread of the process look asleep for good (ct_tasks_internal.h)?
+ * Only asked when the watched threads already do: it reads /proc. */
+static bool process_asleep(pid_t self, uint64_t *fingerprint)
+{
+    ct_wait_info w[MAX_ANNOUNCED];
+    size_t n = ct_wait_snapshot(w, MAX_ANNOUNCED);
+
+    return ct__tasks_asleep(self, w, n, fingerprint);
+}
+
 static void *watch(void *arg)
 {
     (void)arg;
+    const pid_t self = gettid();
     int still = 0;
-    uint64_t last = ct_wait_progress(), last_co = 0;
+    uint64_t last = ct_wait_progress(), last_co = 0, last_fp = 0;
     while (!nap()) {
         size_t alive, waiting, nco;
-        uint64_t now = ct_wait_progress(), now_co;
+        uint64_t now = ct_wait_progress(), now_co, fp = 0;
         ct_wait_info co[MAX_REPORTED];
+        bool quiet;
 
         ct_wait_watched(&alive, &waiting);
         nco = coroutines_asleep(co, MAX_REPORTED / 2, &now_co);
-        /* Nothing moved, and everyone is asleep in a wait (every watched
-         * thread, and every coroutine): once may be a wake-up in flight;
-         * CONFIRM_LOOKS in a row is a deadlock. */
-        still = (alive > 0 && waiting == alive && now == last && nco != CT_SCHED_BUSY &&
-                 now_co == last_co)
-                    ? still + 1
-                    : 0;
+        /* Everyone watched is asleep in a wait (every watched thread, and
+         * every coroutine) and nothing moved; then every other thread of
+         * the process must be asleep where only this process can wake it,
+         * none of them having run since the last look either: once may be
+         * a wake-up in flight; CONFIRM_LOOKS in a row is a deadlock. */
+        quiet = alive > 0 && waiting == alive && nco != CT_SCHED_BUSY;
+        quiet = quiet && process_asleep(self, &fp);
+        still = (quiet && now == last && now_co == last_co && fp == last_fp) ? still + 1 : 0;
         last = now;
         last_co = now_co;
+        last_fp = fp;
         if (still >= CONFIRM_LOOKS) {
             ct_wait_info w[MAX_REPORTED];
             size_t n = ct_wait_snapshot(w, MAX_REPORTED / 2);
@@ -109,10 +124,28 @@ static void *watch(void *arg)
     return NULL;
 }
 
+/* A forked child has no watchdog thread (only the forking thread goes on),
+ * and the lock may have been held by it: start afresh. */
+static void child_after_fork(void)
+{
+    dog.running = 0;
+    dog.stop = 0;
+    pthread_mutex_init(&dog.mu, NULL);
+    pthread_cond_init(&dog.cv, NULL);
+}
+
+static void register_atfork(void)
+{
+    pthread_atfork(NULL, NULL, child_after_fork);
+}
+
 int ct_deadlock_watch_start(int period_ms, ct_deadlock_handler handler)
 {
+    static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
     if (dog.running)
         return -EBUSY;
+    pthread_once(&atfork_once, register_atfork);
     dog.period_ms = period_ms > 0 ? period_ms : 100;
     dog.handler = handler ? handler : default_handler;
     dog.stop = 0;

@@ -4,8 +4,15 @@
  * Threads known to the harness mark themselves watched (ct_wait_watch_self,
  * ct_waitreg.h). A watchdog thread looks every period_ms: when every watched
  * thread is blocked in an announced wait of a contend primitive (a channel
- * send or receive, a pool submit...) and no wait has ended since its last
- * look, three looks in a row, nothing can ever wake them: it reports the
+ * send or receive, a pool submit...), it checks the rest of the process too,
+ * since a thread it does not watch, a timer, a signal or another process may
+ * still wake one: every other thread (/proc/self/task) must be asleep in an
+ * announced wait or in a futex wait with no timeout on memory no other
+ * process maps (a mutex, condition variable, join; a coroutine worker's
+ * idle sleep), and no asynchronous signal may have a handler. A thread in
+ * nanosleep, poll, read, a timed wait, or running, keeps it watching. When
+ * that holds and nothing has moved (no wait ended, no thread ran) since the
+ * last look, three looks in a row, nothing can ever wake them: it reports the
  * threads, the operations and the objects, and calls the handler. The
  * default handler prints
  *
@@ -16,7 +23,9 @@
  * to stderr and ends the process with exit status CT_DEADLOCK_EXIT, instead
  * of hanging. Cost off the blocking path: none (the primitives announce
  * waits only when they are about to sleep); the watchdog wakes every
- * period_ms.
+ * period_ms and reads /proc only while the watched threads look deadlocked.
+ * The sanitizer runtime's own threads (TSan's background thread) are not
+ * the program's and are not counted.
  *
  * With coroutines (go.h): a deadlock also needs every coroutine asleep (no
  * worker running one, none runnable, no timer pending, no switch since the
@@ -29,7 +38,8 @@
  *     coroutine 'stage' [chan recv]: on 0x55d0c0a2b100
  *
  * Synchronization: start/stop from one controlling thread; watched threads
- * come and go freely.
+ * come and go freely. A forked child has no watchdog (start one there if
+ * wanted) and none of the parent's waits (ct_waitreg.h).
  */
 #ifndef CT_DEADLOCK_H
 #define CT_DEADLOCK_H

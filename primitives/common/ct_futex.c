@@ -152,11 +152,14 @@ int ct_futex_wait(_Atomic uint32_t *addr, uint32_t expected, int64_t deadline_ns
 
 int ct_futex_wake(_Atomic uint32_t *addr, int n)
 {
-    long r =
-        syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, NULL, NULL, 0);
-    int k = r < 0 ? 0 : (int)r;
+    /* coroutines parked on the word first: waking one costs no system call */
+    int k = lot_wake(addr, n);
+    long r;
 
-    return k + lot_wake(addr, n - k); /* coroutines parked on the word */
+    if (k >= n)
+        return k;
+    r = syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n - k, NULL, NULL, 0);
+    return k + (r < 0 ? 0 : (int)r);
 }
 
 bool ct_parker_park(ct_parker *p, unsigned spins, int64_t deadline_ns)
@@ -230,6 +233,14 @@ void ct_sleep_until(int64_t deadline_ns)
 
     ct_parker_arm(&p); /* never fired: only the deadline ends the park */
     while (!ct_parker_park(&p, 0, deadline_ns) && ct_now_ns() < deadline_ns) {}
+}
+
+void ct_yield_cpu(void)
+{
+    if (ct__co_current)
+        ct__sched_hooks->yield();
+    else
+        sched_yield();
 }
 
 void ct_parker_unpark(ct_parker *p)

@@ -59,15 +59,26 @@ int ct_futex_wake(_Atomic uint32_t *addr, int n);
  * coroutine the coroutine only (its worker runs others meanwhile). */
 void ct_sleep_until(int64_t deadline_ns);
 
+/* The yield phase of a spin-yield-sleep wait: a thread gives its CPU away
+ * (sched_yield), a coroutine lets the others queued on its worker run. */
+void ct_yield_cpu(void);
+
+/* The coroutine running on this thread (ct_sched_hooks.h), NULL on a thread. */
+extern _Thread_local void *ct__co_current;
+
+/* The spin phase's budget here: none on a coroutine, where the waker may
+ * need this very worker (a spin would only delay it). */
+static inline unsigned ct_spin_budget(unsigned spins)
+{
+    return ct__co_current ? 0 : spins;
+}
+
 enum { CT_PARK_IDLE = 0, CT_PARK_SLEEPING = 1, CT_PARK_FIRED = 2 };
 
 typedef struct ct_parker {
     _Atomic uint32_t state; /* CT_PARK_* */
     void *co;               /* the owner coroutine, NULL for a thread: set at arm */
 } ct_parker;
-
-/* The coroutine running on this thread (ct_sched_hooks.h), NULL on a thread. */
-extern _Thread_local void *ct__co_current;
 
 /* Reset before publishing the parker to wakers (not atomic w.r.t. wakers:
  * publish it afterwards, e.g. under a lock). */

@@ -38,6 +38,8 @@ typedef struct ct_sched_hooks {
     /* The current coroutine announces a wait (op NULL: its wait ended), for
      * the scheduler's report of parked coroutines. */
     void (*wait_note)(const char *op, const void *obj);
+    /* The current coroutine lets the others run (queued behind them). */
+    void (*yield)(void);
     /* For the deadlock detector: if no coroutine is running or runnable and
      * no timer is pending (every worker asleep), fill out[0..n-1] with the
      * waits of parked coroutines and return how many are parked; else

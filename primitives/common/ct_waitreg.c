@@ -33,9 +33,30 @@ static void release(void *p)
     atomic_store_explicit(&w->tid, 0, memory_order_release);
 }
 
+/* In a forked child only the forking thread lives on: the other records
+ * belong to threads of the parent (their waits would be reported, and
+ * counted as watched, for ever). Free them; the forking thread's own record
+ * takes its new thread id and, since fork is not a wait, has none. */
+static void child_after_fork(void)
+{
+    pid_t me = gettid();
+
+    /* acquire: pairs with the release CAS in claim */
+    for (waiter *w = atomic_load_explicit(&head, memory_order_acquire); w; w = w->next) {
+        if (w == mine) {
+            /* relaxed: the child has no other thread yet */
+            atomic_store_explicit(&w->op, NULL, memory_order_relaxed);
+            atomic_store_explicit(&w->tid, me, memory_order_relaxed);
+        } else if (atomic_load_explicit(&w->tid, memory_order_relaxed)) {
+            release(w);
+        }
+    }
+}
+
 static void make_key(void)
 {
     pthread_key_create(&release_key, release);
+    pthread_atfork(NULL, NULL, child_after_fork);
 }
 
 static waiter *claim(void)

@@ -24,6 +24,9 @@
  *    not to the worker thread's record.
  *  - Records are never freed: a thread's record is released at its exit and
  *    reused by a later thread, so their number is the peak thread count.
+ *  - fork: the child keeps only the forking thread's record (with its new
+ *    thread id, still watched if it was, not waiting); the parent's other
+ *    threads do not exist there, and neither do their records.
  */
 #ifndef CT_WAITREG_H
 #define CT_WAITREG_H

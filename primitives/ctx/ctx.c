@@ -3,31 +3,35 @@
  *
  * One mutex for the shape of the whole tree (parent, child and sibling
  * links): it is taken only to create, cancel and release, never to poll, and
- * it makes a parent's release safe against a child's. Each context has its
- * own mutex and condition variable (on CLOCK_MONOTONIC) for its waiters.
- * Lock order: tree, then a context's own.
+ * it makes a parent's release safe against a child's.
+ *
+ * Waiters sleep on a futex word (`done`, 0 -> 1 once), so a waiting
+ * coroutine (go.h) parks and frees its worker (ct_futex_wait), and a timed
+ * wait sleeps on the monotonic clock of every deadline here. A canceller
+ * pays the wake-up only when someone waits: `nwait` and `done` are a Dekker
+ * pair (each side writes its own, then reads the other's, both seq_cst).
  */
 #include "ctx.h"
+#include "ct_futex.h"
 #include "ct_waitreg.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 
 struct ct_ctx {
     _Atomic int err;  /* 0 live, else why done; set once, with release */
     int64_t deadline; /* effective: own or inherited, 0 none; immutable */
     ct_ctx *parent;   /* tree links: guarded by tree_mu */
     ct_ctx *first_child, *next, *prev;
-    pthread_mutex_t mu; /* the waiters' */
-    pthread_cond_t cv;
+    _Atomic uint32_t done;  /* the waiters' futex word: 1 once err is set */
+    _Atomic uint32_t nwait; /* waiters between their count and their return */
 };
 
 static pthread_mutex_t tree_mu = PTHREAD_MUTEX_INITIALIZER;
-static ct_ctx background = {.mu = PTHREAD_MUTEX_INITIALIZER,
-                            .cv = PTHREAD_COND_INITIALIZER}; /* never done */
+static ct_ctx background; /* never done */
 
 ct_ctx *ct_ctx_background(void)
 {
@@ -40,11 +44,12 @@ static void cancel_locked(ct_ctx *c, int why)
     /* relaxed: tree_mu orders writers; readers pair with the store below */
     if (atomic_load_explicit(&c->err, memory_order_relaxed))
         return;
-    pthread_mutex_lock(&c->mu);
-    /* release: pairs with the acquire load in ct_ctx_err / ct_ctx_wait */
+    /* release: pairs with the acquire load in ct_ctx_err */
     atomic_store_explicit(&c->err, why, memory_order_release);
-    pthread_cond_broadcast(&c->cv);
-    pthread_mutex_unlock(&c->mu);
+    /* seq_cst, both: the canceller's side of the Dekker pair with ct_ctx_wait */
+    atomic_store_explicit(&c->done, 1, memory_order_seq_cst);
+    if (atomic_load_explicit(&c->nwait, memory_order_seq_cst))
+        ct_futex_wake(&c->done, INT_MAX);
     for (ct_ctx *ch = c->first_child; ch; ch = ch->next)
         cancel_locked(ch, why);
 }
@@ -83,24 +88,17 @@ int64_t ct_ctx_deadline(const ct_ctx *c)
 static ct_ctx *make_child(ct_ctx *parent, int64_t deadline)
 {
     ct_ctx *c = calloc(1, sizeof *c);
-    pthread_condattr_t ca;
     if (!c)
         return NULL;
-    if (pthread_condattr_init(&ca) || pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) ||
-        pthread_cond_init(&c->cv, &ca) || pthread_mutex_init(&c->mu, NULL)) {
-        free(c);
-        errno = ENOMEM;
-        return NULL;
-    }
-    pthread_condattr_destroy(&ca);
     int64_t inherited = parent->deadline;
     c->deadline = inherited && (!deadline || inherited < deadline) ? inherited : deadline;
     atomic_init(&c->err, 0);
     pthread_mutex_lock(&tree_mu);
     /* relaxed: under tree_mu, which every canceller holds */
     int perr = atomic_load_explicit(&parent->err, memory_order_relaxed);
-    if (perr) {
-        atomic_store_explicit(&c->err, perr, memory_order_relaxed); /* born done */
+    if (perr) { /* born done; relaxed: published by the return of c */
+        atomic_store_explicit(&c->err, perr, memory_order_relaxed);
+        atomic_store_explicit(&c->done, 1, memory_order_relaxed);
     } else if (parent != &background) {
         c->parent = parent; /* background is never cancelled: no need to link */
         c->next = parent->first_child;
@@ -129,44 +127,31 @@ ct_ctx *ct_ctx_with_timeout(ct_ctx *parent, int64_t timeout_ns)
 
 int ct_ctx_wait(ct_ctx *c, int64_t timeout_ns)
 {
-    int64_t until = timeout_ns < 0 ? 0 : ct_now_ns() + timeout_ns;
+    const int64_t now = ct_now_ns();
+    int64_t wake = timeout_ns < 0                 ? -1
+                   : timeout_ns > INT64_MAX - now ? INT64_MAX
+                                                  : now + timeout_ns;
     int err;
+
     if ((err = ct_ctx_err(c)) != 0)
         return err;
-    if (c == &background && timeout_ns < 0) {
-        /* Waiting for ever on what never ends: a deadlock, and said so. */
+    if (c->deadline && (wake < 0 || c->deadline < wake))
+        wake = c->deadline;
+    /* seq_cst: the waiter's side of the Dekker pair with cancel_locked */
+    atomic_fetch_add_explicit(&c->nwait, 1, memory_order_seq_cst);
+    if (wake < 0) /* only cancel can end it: the deadlock detector watches */
         ct_wait_enter("ctx wait", c);
-        pthread_mutex_lock(&tree_mu);
-        for (;;)
-            pthread_cond_wait(&background.cv, &tree_mu);
-    }
-    for (;;) {
-        int64_t wake = until;
-        if (c->deadline && (!wake || c->deadline < wake))
-            wake = c->deadline;
-        pthread_mutex_lock(&c->mu);
-        if (!wake)
-            ct_wait_enter("ctx wait", c);
-        /* acquire: pairs with the release store in cancel_locked */
-        while (!(err = atomic_load_explicit(&c->err, memory_order_acquire))) {
-            if (!wake) {
-                pthread_cond_wait(&c->cv, &c->mu);
-                continue;
-            }
-            struct timespec ts = {wake / 1000000000, wake % 1000000000};
-            if (pthread_cond_timedwait(&c->cv, &c->mu, &ts) == ETIMEDOUT)
-                break;
-        }
-        if (!wake)
-            ct_wait_exit();
-        pthread_mutex_unlock(&c->mu);
-        if (err)
-            return err;
-        if ((err = ct_ctx_err(c)) != 0)
-            return err; /* the deadline passed */
-        if (until && ct_now_ns() >= until)
-            return CT_TIMEOUT;
-    }
+    /* seq_cst: as above (read after our count) */
+    while (!atomic_load_explicit(&c->done, memory_order_seq_cst) &&
+           (wake < 0 || ct_now_ns() < wake))
+        ct_futex_wait(&c->done, 0, wake);
+    if (wake < 0)
+        ct_wait_exit();
+    /* relaxed: a count; cancel only needs to see it while we may sleep */
+    atomic_fetch_sub_explicit(&c->nwait, 1, memory_order_relaxed);
+    if ((err = ct_ctx_err(c)) != 0) /* cancelled, or its deadline passed */
+        return err;
+    return CT_TIMEOUT;
 }
 
 void ct_ctx_release(ct_ctx *c)
@@ -188,7 +173,5 @@ void ct_ctx_release(ct_ctx *c)
         ch->parent = ch->prev = ch->next = NULL;
     }
     pthread_mutex_unlock(&tree_mu);
-    pthread_cond_destroy(&c->cv);
-    pthread_mutex_destroy(&c->mu);
     free(c);
 }

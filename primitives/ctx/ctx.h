@@ -24,8 +24,8 @@
  *    no deadline; with a deadline (its own or an ancestor's) it also reads
  *    the monotonic clock, and the first caller past the deadline cancels the
  *    context with CT_DEADLINE_EXCEEDED (no timer thread is needed).
- *  - ct_ctx_wait blocks the thread (a condition variable): on a coroutine
- *    (go.h) it holds its worker; poll ct_ctx_err there instead.
+ *  - ct_ctx_wait sleeps on a futex word: a thread sleeps, a coroutine
+ *    (go.h) parks and its worker runs others meanwhile.
  *  - Whatever a thread did before cancelling happens-before what a thread
  *    does after seeing the context done (err or wait returning its error).
  *  - Lifetime: the creator releases a context once no thread uses it (after

@@ -1,5 +1,10 @@
-/* group.c: errgroup (see group.h). */
+/*
+ * group.c: errgroup (see group.h). Thread tasks are joined one by one;
+ * coroutine tasks count down a WaitGroup (go.h), whose wait parks a waiting
+ * coroutine instead of its worker.
+ */
 #include "group.h"
+#include "go.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -14,6 +19,7 @@ typedef struct task {
 
 struct ct_group {
     ct_ctx *ctx;
+    ct_wg *wg;          /* coroutine tasks not yet returned; NULL: threads */
     pthread_mutex_t mu; /* guards everything below */
     task **tasks;
     size_t ntasks, cap;
@@ -41,19 +47,41 @@ static void *run(void *p)
     return NULL;
 }
 
-ct_group *ct_group_new(ct_ctx *parent)
+static void run_co(void *p)
+{
+    task *t = p;
+    ct_group *g = t->g;
+
+    record(g, t->fn(g->ctx, t->arg));
+    ct_wg_done(g->wg); /* last: wait may free the group once it returns */
+}
+
+static ct_group *group_new(ct_ctx *parent, bool coroutines)
 {
     ct_group *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
     g->ctx = ct_ctx_with_cancel(parent);
-    if (!g->ctx || pthread_mutex_init(&g->mu, NULL)) {
+    if (coroutines)
+        g->wg = ct_wg_new();
+    if (!g->ctx || (coroutines && !g->wg) || pthread_mutex_init(&g->mu, NULL)) {
         ct_ctx_release(g->ctx);
+        ct_wg_free(g->wg);
         free(g);
         errno = ENOMEM;
         return NULL;
     }
     return g;
+}
+
+ct_group *ct_group_new(ct_ctx *parent)
+{
+    return group_new(parent, false);
+}
+
+ct_group *ct_group_new_go(ct_ctx *parent)
+{
+    return group_new(parent, true);
 }
 
 ct_ctx *ct_group_ctx(ct_group *g)
@@ -78,7 +106,14 @@ int ct_group_go(ct_group *g, ct_group_fn fn, void *arg)
     }
     if (!err) {
         *t = (task){g, fn, arg, 0};
-        err = pthread_create(&t->thread, NULL, run, t);
+        if (g->wg) {
+            ct_wg_add(g->wg, 1);
+            err = -ct_go(run_co, t);
+            if (err)
+                ct_wg_done(g->wg);
+        } else {
+            err = pthread_create(&t->thread, NULL, run, t);
+        }
         if (!err)
             g->tasks[g->ntasks++] = t;
     }
@@ -94,8 +129,11 @@ int ct_group_go(ct_group *g, ct_group_fn fn, void *arg)
 int ct_group_wait(ct_group *g)
 {
     /* No go() runs concurrently with wait (contract): the list is stable. */
+    if (g->wg)
+        ct_wg_wait(g->wg);
     for (size_t i = 0; i < g->ntasks; i++) {
-        pthread_join(g->tasks[i]->thread, NULL);
+        if (!g->wg)
+            pthread_join(g->tasks[i]->thread, NULL);
         free(g->tasks[i]);
     }
     g->ntasks = 0;
@@ -119,6 +157,7 @@ void ct_group_free(ct_group *g)
     if (!g)
         return;
     ct_ctx_release(g->ctx);
+    ct_wg_free(g->wg);
     pthread_mutex_destroy(&g->mu);
     free(g->tasks);
     free(g);

@@ -8,7 +8,9 @@
  *     int err = ct_group_wait(g);              // 0, or the first non-zero return
  *     ct_group_free(g);
  *
- * Each task runs on its own thread with the group's context, a child of the
+ * Each task runs on its own thread (ct_group_new) or its own coroutine
+ * (ct_group_new_go: go.h, as Go's errgroup starts goroutines; ct_group_wait
+ * then parks a waiting coroutine) with the group's context, a child of the
  * parent: the first task to return non-zero cancels it (the others see
  * ct_ctx_err(ctx) != 0 and should stop), and so does the end of wait, as in
  * Go. No error is lost: the first is returned, and ct_group_errors counts
@@ -37,11 +39,14 @@ extern "C" {
 typedef struct ct_group ct_group;
 typedef int (*ct_group_fn)(ct_ctx *ctx, void *arg);
 
-/* A group whose context is a child of parent. NULL + errno on failure. */
+/* A group whose context is a child of parent, each task on a new thread.
+ * NULL + errno on failure. */
 ct_group *ct_group_new(ct_ctx *parent);
+/* The same, each task a coroutine on the M:N scheduler (go.h). */
+ct_group *ct_group_new_go(ct_ctx *parent);
 /* The context the tasks get. */
 ct_ctx *ct_group_ctx(ct_group *g);
-/* Start fn(ctx, arg) on a new thread: 0, or -errno (the task did not start,
+/* Start fn(ctx, arg) on a new thread or coroutine: 0, or -errno (the task did not start,
  * and counts as an error of the group). */
 int ct_group_go(ct_group *g, ct_group_fn fn, void *arg);
 /* Join every task; the first non-zero return (or start failure), else 0. */

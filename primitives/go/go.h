@@ -18,9 +18,17 @@
  * queue. Idle workers spin briefly, then sleep; a worker is woken only when
  * no worker is spinning (Go's rule).
  *
+ * There is no preemption: a coroutine runs until it blocks, yields, or
+ * starts one more than its worker's run queue holds (256): ct_go then
+ * yields after queuing it, so a spawning loop cannot run ahead of what it
+ * spawns without bound, each queued coroutine holding a stack (Go would
+ * preempt it). A plain thread's ct_go gives up its CPU (sched_yield) when
+ * the queue for spawns from threads holds as many per worker.
+ *
  * Blocking parks the coroutine, not the thread, wherever the wait goes
  * through the parker (ct_futex.h): every design that declares CT_CAP_COROUTINE
- * (the go_like channels), ct_wg_wait, ct_sleep_until. Waits that block the
+ * (the go_like channels), ct_wg_wait, ct_sleep_until, ct_ctx_wait, the
+ * errgroup of coroutines (group.h), the pools' waits. Waits that block the
  * thread itself (a pthread mutex or condition variable, a raw futex wait,
  * a system call) block the worker and every coroutine queued on it: see each
  * primitive's header.
@@ -72,7 +80,9 @@ typedef struct ct_go_opts {
 } ct_go_opts;
 
 /* Start fn(arg) on a new coroutine. 0, -ENOMEM (no stack), -EAGAIN (the
- * scheduler's threads could not start) or -EINVAL (bad options). */
+ * scheduler's threads could not start) or -EINVAL (bad options). On a
+ * coroutine it may yield (a full run queue, see above): hold no lock that
+ * blocks threads across it. */
 int ct_go(ct_go_fn fn, void *arg);
 int ct_go_with(const ct_go_opts *opts, ct_go_fn fn, void *arg);
 

@@ -158,6 +158,10 @@ int ct_go_with(const ct_go_opts *opts, ct_go_fn fn, void *arg)
 #endif
     ct__go_count_start(w);
     ct__go_ready(co);
+    if (w && ct__co_current && ct__go_runq_full(w))
+        ct_go_yield();
+    else if (!w && ct__go_inject_long())
+        sched_yield();
     return 0;
 }
 
@@ -181,7 +185,7 @@ static bool go_park(ct_parker *p, int64_t deadline)
     co->deadline = deadline;
     switch_out(co, false);
     if (deadline >= 0)
-        ct__go_timer_cancel(co);
+        ct__go_timers_cancel(co);
     return ct_parker_fired(p); /* acquire: the waker's writes */
 }
 
@@ -199,10 +203,16 @@ static void go_wait_note(const char *op, const void *obj)
     atomic_store_explicit(&co->wait_op, op, memory_order_relaxed);
 }
 
+static void go_yield_hook(void)
+{
+    ct_go_yield();
+}
+
 const ct_sched_hooks ct__go_hooks = {
     .park = go_park,
     .ready = go_ready,
     .wait_note = go_wait_note,
+    .yield = go_yield_hook,
     .quiescent = ct__go_quiescent,
 };
 

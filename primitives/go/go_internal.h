@@ -5,7 +5,9 @@
  *   go_stack.c              stacks: slabs of units (guard page or canary,
  *                           stack, the coroutine's struct at its top), reuse
  *   go_sched.c              workers: run queues, injection, stealing, idle
- *                           and wake-up, timers, start and shutdown
+ *                           and wake-up, start and shutdown
+ *   go_timer.c              the timers of parks with a deadline, a heap per
+ *                           worker
  *   go_co.c                 spawn, the switch (with the sanitizers' fiber
  *                           calls), park, ready, yield, exit
  *   go_wg.c                 the WaitGroup
@@ -49,18 +51,21 @@ enum { CT__GO_REQ_YIELD = 1, CT__GO_REQ_PARK, CT__GO_REQ_EXIT };
 
 typedef struct ct__worker ct__worker;
 
+typedef struct ct__timers ct__timers;
+
 typedef struct ct__co {
-    /* first: init_unit clears what follows it; read by reports at any time */
+    /* first: init_unit clears what follows ctx; read by reports at any time */
     _Atomic int state; /* CT__CO_*: relaxed, for reports; the queues order the rest */
-    ct__fcontext ctx;  /* saved context while not running */
+    /* its timer armings over the unit's life, kept across reuse (go_timer.c) */
+    _Atomic uint64_t timer_seq;
+    ct__fcontext ctx; /* saved context while not running */
     ct_go_fn fn;
     void *arg;
     const char *name;
-    int req;            /* CT__GO_REQ_*: written by the coroutine before it switches out */
-    ct_parker *park;    /* REQ_PARK: the parker */
-    int64_t deadline;   /* REQ_PARK: absolute ns, < 0 none */
-    uint64_t timer_seq; /* bumped when its timer is cancelled; guarded by the timer lock */
-    bool timer_armed;   /* guarded by the timer lock */
+    int req;                /* CT__GO_REQ_*: written by the coroutine before it switches out */
+    ct_parker *park;        /* REQ_PARK: the parker */
+    int64_t deadline;       /* REQ_PARK: absolute ns, < 0 none */
+    ct__timers *timer_heap; /* the heap its last timer was armed on */
     /* the wait it announced (ct_waitreg), for reports: relaxed atomics, read
      * by the deadlock detector while the coroutine may be woken */
     _Atomic(const char *) wait_op;
@@ -103,6 +108,20 @@ CT_DEQUE_DEFINE(ct__co_deque, _Atomic(ct__co *), ct__co *, ct__co_slot_put, ct__
 
 #define CT__GO_UNIT_CACHE 32 /* stacks a worker keeps for its next spawns */
 
+typedef struct ct__timer {
+    int64_t deadline;
+    ct__co *co;
+    uint64_t seq; /* co->timer_seq when armed: live while they match */
+} ct__timer;
+
+/* A worker's timers (go_timer.c). */
+struct ct__timers {
+    pthread_mutex_t lock; /* the heap, and the seq of the coroutines armed on it */
+    ct__timer *heap;
+    size_t n, cap;
+    _Atomic int64_t next CT_CACHE_ALIGNED; /* heap[0]'s deadline, INT64_MAX if none */
+};
+
 struct ct__worker {
     ct__co_deque rq;                            /* first: its top and bottom own their lines */
     _Atomic(ct__co *) runnext CT_CACHE_ALIGNED; /* readied last; thieves may take it */
@@ -114,6 +133,7 @@ struct ct__worker {
     unsigned tick;
     ct__unit *cache[CT__GO_UNIT_CACHE];
     unsigned ncache;
+    ct__timers timers; /* the parks with a deadline that parked here */
     /* this worker's own counts (one writer; stats sum them): relaxed */
     _Atomic uint64_t started CT_CACHE_ALIGNED;
     _Atomic uint64_t exited;
@@ -149,13 +169,14 @@ ct__worker *ct__go_self(void);
  * moves to its deque); from a thread, into the injection queue. Wakes an
  * idle worker if none is spinning. */
 void ct__go_ready(ct__co *co);
+/* w's run queue is full (w's own thread: the next ready overflows). */
+bool ct__go_runq_full(ct__worker *w);
+bool ct__go_inject_long(void);
 /* Queue co behind everything runnable (yield). */
 void ct__go_ready_last(ct__co *co);
 /* After co switched out to park: announce it sleeps on its parker (and
  * arm its timer); false if the parker was fired meanwhile (run it again). */
 bool ct__go_park_commit(ct__co *co);
-/* Cancel co's timer (co runs again after a park with a deadline). */
-void ct__go_timer_cancel(ct__co *co);
 /* Start the scheduler if it is not running. 0 or -errno. */
 int ct__go_ensure_started(void);
 /* Count a start (on w, or a plain thread's when w is NULL), an exit, a run. */
@@ -164,6 +185,18 @@ void ct__go_count_exit(ct__worker *w);
 void ct__go_count_run(ct__worker *w);
 /* The deadlock detector's hook (ct_sched_hooks.h). */
 size_t ct__go_quiescent(ct_wait_info *out, size_t n, uint64_t *progress);
+
+/* ---- go_timer.c ---- */
+void ct__go_timers_init(ct__timers *t);
+void ct__go_timers_destroy(ct__timers *t);
+/* Arm co's timer (seq: its timer_seq before the park committed); true if
+ * it is now the heap's earliest. */
+bool ct__go_timers_add(ct__timers *t, int64_t deadline, ct__co *co, uint64_t seq);
+/* co runs again after a park with a deadline: its timer is no longer live. */
+void ct__go_timers_cancel(ct__co *co);
+/* Take up to max coroutines whose deadline passed by now, each already
+ * moved from sleeping to idle on its parker: the caller readies them. */
+size_t ct__go_timers_due(ct__timers *t, int64_t now, ct__co **due, size_t max);
 
 /* ---- go_co.c ---- */
 /* Run co on worker w until it switches out; then carry out its request. */

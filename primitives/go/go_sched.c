@@ -23,10 +23,9 @@
  * queued coroutine, only just before they sleep, not while spinning: the
  * owner is usually about to run it.
  *
- * Timers: one heap for all workers under a mutex (lazy deletion: a
- * cancelled entry is dropped when it comes up), polled by every worker in
- * its loop when the earliest deadline has passed; sleeping workers sleep
- * until that deadline at most.
+ * Timers (go_timer.c): a heap per worker; a worker polls its own in its
+ * loop, and every heap before it sleeps, until the earliest deadline of all
+ * at most.
  */
 #include <errno.h>
 #include <limits.h>
@@ -47,12 +46,6 @@
 #define INJECT_BATCH 32 /* coroutines moved from the injection queue at once */
 #define FAIR_TICKS 61   /* every so many picks, the injection queue first */
 
-typedef struct timer {
-    int64_t deadline;
-    ct__co *co;
-    uint64_t seq; /* co->timer_seq when armed: a mismatch means cancelled */
-} timer;
-
 static struct {
     ct__worker **w;
     unsigned n;
@@ -66,14 +59,9 @@ static struct {
     _Atomic uint32_t nsleeping;
     _Atomic int stop;
 
-    pthread_mutex_t tlock; /* the timer heap */
-    timer *heap;
-    size_t nheap, capheap;
-    _Atomic int64_t next_deadline CT_CACHE_ALIGNED; /* heap[0]'s, INT64_MAX if none */
-
     _Atomic uint64_t started CT_CACHE_ALIGNED; /* by plain threads (workers count their own) */
     _Atomic uint64_t sleeps CT_CACHE_ALIGNED, steals;
-} R = {.inj_lock = PTHREAD_MUTEX_INITIALIZER, .tlock = PTHREAD_MUTEX_INITIALIZER};
+} R = {.inj_lock = PTHREAD_MUTEX_INITIALIZER};
 
 static pthread_mutex_t life = PTHREAD_MUTEX_INITIALIZER; /* start and shutdown */
 static _Atomic int running;
@@ -101,6 +89,20 @@ static void inject(ct__co *co)
     atomic_store_explicit(&R.inj_len, atomic_load_explicit(&R.inj_len, memory_order_relaxed) + 1,
                           memory_order_seq_cst);
     pthread_mutex_unlock(&R.inj_lock);
+}
+
+bool ct__go_runq_full(ct__worker *w)
+{
+    /* relaxed: the owner's estimate; thieves only shorten it */
+    return atomic_load_explicit(&w->rq.bottom, memory_order_relaxed) -
+               atomic_load_explicit(&w->rq.top, memory_order_relaxed) >=
+           CT__GO_DEQUE_CAP;
+}
+
+bool ct__go_inject_long(void)
+{
+    /* relaxed: a hint */
+    return atomic_load_explicit(&R.inj_len, memory_order_relaxed) >= CT__GO_DEQUE_CAP * R.n;
 }
 
 static void push_local(ct__worker *w, ct__co *co)
@@ -191,141 +193,70 @@ got:
     return co;
 }
 
-/* ---- timers -------------------------------------------------------------- */
-
-static void heap_swap(size_t a, size_t b)
-{
-    timer t = R.heap[a];
-
-    R.heap[a] = R.heap[b];
-    R.heap[b] = t;
-}
-
-static void heap_push(timer t)
-{
-    size_t i;
-
-    if (R.nheap == R.capheap) {
-        size_t cap = R.capheap ? 2 * R.capheap : 64;
-        timer *h = realloc(R.heap, cap * sizeof *h);
-
-        if (!h)
-            ct_die("go: out of memory for %zu timers", cap);
-        R.heap = h;
-        R.capheap = cap;
-    }
-    i = R.nheap++;
-    R.heap[i] = t;
-    while (i > 0 && R.heap[(i - 1) / 2].deadline > R.heap[i].deadline) {
-        heap_swap(i, (i - 1) / 2);
-        i = (i - 1) / 2;
-    }
-}
-
-static void heap_pop(void)
-{
-    size_t i = 0;
-
-    R.heap[0] = R.heap[--R.nheap];
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-
-        if (l < R.nheap && R.heap[l].deadline < R.heap[m].deadline)
-            m = l;
-        if (r < R.nheap && R.heap[r].deadline < R.heap[m].deadline)
-            m = r;
-        if (m == i)
-            break;
-        heap_swap(i, m);
-        i = m;
-    }
-}
-
-/* Under tlock. */
-static void publish_next_deadline(void)
-{
-    /* seq_cst: read by sleeping workers' deadline and by poll's quick test */
-    atomic_store_explicit(&R.next_deadline, R.nheap ? R.heap[0].deadline : INT64_MAX,
-                          memory_order_seq_cst);
-}
+/* ---- timers ------------------------------------------------------------- */
 
 static void notify(void);
 
 bool ct__go_park_commit(ct__co *co)
 {
+    ct__worker *w = ct__go_self();
     uint32_t s = CT_PARK_IDLE;
     /* read before the CAS: once it succeeds, co may run (and park) again */
     const int64_t dl = co->deadline;
     ct_parker *p = co->park;
+    uint64_t seq = 0;
     bool parked;
 
-    /* Under tlock when there is a deadline: the coroutine, once readied,
-     * cancels its timer under tlock, so the entry never outlives the park. */
-    if (dl >= 0)
-        pthread_mutex_lock(&R.tlock);
+    if (dl >= 0) {
+        /* relaxed: co is ours until the CAS; a later cancel makes seq stale */
+        seq = atomic_load_explicit(&co->timer_seq, memory_order_relaxed);
+        co->timer_heap = &w->timers; /* published by the CAS, for its cancel */
+    }
     /* acq_rel: on failure we read FIRED (acquire, pairs with fire's
      * exchange); on success the waker's exchange reads SLEEPING and readies
      * us, acquiring what we wrote (the coroutine's saved context) */
     parked = atomic_compare_exchange_strong_explicit(&p->state, &s, CT_PARK_SLEEPING,
                                                      memory_order_acq_rel, memory_order_acquire);
-    if (dl < 0)
-        return parked;
-    if (parked) {
-        bool first = !R.nheap || dl < R.heap[0].deadline;
-
-        co->timer_armed = true; /* co cannot cancel before we unlock */
-        heap_push((timer){dl, co, co->timer_seq});
-        publish_next_deadline();
-        pthread_mutex_unlock(&R.tlock);
-        if (first)
-            notify(); /* a sleeping worker may have to wake earlier now */
-        return true;
-    }
-    pthread_mutex_unlock(&R.tlock);
-    return false;
+    /* co may already run again and cancel: then the entry is born stale */
+    if (parked && dl >= 0 && ct__go_timers_add(&w->timers, dl, co, seq))
+        notify(); /* a sleeping worker may have to wake earlier now */
+    return parked;
 }
 
-void ct__go_timer_cancel(ct__co *co)
-{
-    pthread_mutex_lock(&R.tlock);
-    if (co->timer_armed) {
-        co->timer_armed = false;
-        co->timer_seq++;
-    }
-    pthread_mutex_unlock(&R.tlock);
-}
-
-static void poll_timers(void)
+/* Ready the coroutines whose deadline passed: on w's heap, or on all. */
+static void poll_timers(ct__worker *w, bool all)
 {
     ct__co *due[16];
-    size_t n = 0;
-    int64_t now;
+    int64_t now = 0;
 
-    /* relaxed: a hint; the heap under tlock decides */
-    if (atomic_load_explicit(&R.next_deadline, memory_order_relaxed) == INT64_MAX)
-        return;
-    now = ct_now_ns();
-    if (atomic_load_explicit(&R.next_deadline, memory_order_relaxed) > now)
-        return;
-    pthread_mutex_lock(&R.tlock);
-    while (R.nheap && R.heap[0].deadline <= now && n < sizeof due / sizeof due[0]) {
-        timer t = R.heap[0];
-        uint32_t s = CT_PARK_SLEEPING;
+    for (unsigned i = 0; i < (all ? R.n : 1); i++) {
+        ct__timers *t = all ? &R.w[i]->timers : &w->timers;
+        size_t n;
 
-        heap_pop();
-        if (t.co->timer_seq != t.seq || !t.co->timer_armed)
-            continue; /* cancelled */
-        t.co->timer_armed = false;
-        t.co->timer_seq++;
-        /* acq_rel: against the waker's exchange: exactly one of us readies it */
-        if (atomic_compare_exchange_strong_explicit(&t.co->park->state, &s, CT_PARK_IDLE,
-                                                    memory_order_acq_rel, memory_order_acquire))
-            due[n++] = t.co;
+        /* relaxed: a hint, before reading the clock */
+        if (atomic_load_explicit(&t->next, memory_order_relaxed) == INT64_MAX)
+            continue;
+        if (!now)
+            now = ct_now_ns();
+        n = ct__go_timers_due(t, now, due, sizeof due / sizeof due[0]);
+        for (size_t k = 0; k < n; k++)
+            ct__go_ready(due[k]);
     }
-    publish_next_deadline();
-    pthread_mutex_unlock(&R.tlock);
-    for (size_t i = 0; i < n; i++)
-        ct__go_ready(due[i]);
+}
+
+/* The earliest deadline of every worker's timers, INT64_MAX if none. */
+static int64_t next_deadline(void)
+{
+    int64_t dl = INT64_MAX;
+
+    for (unsigned i = 0; i < R.n; i++) {
+        /* seq_cst: the sleeper's recheck of the Dekker pair with commit's notify */
+        int64_t d = atomic_load_explicit(&R.w[i]->timers.next, memory_order_seq_cst);
+
+        if (d < dl)
+            dl = d;
+    }
+    return dl;
 }
 
 /* ---- ready and the idle protocol ----------------------------------------- */
@@ -376,14 +307,14 @@ static bool has_work(void)
         if (ct__co_deque_nonempty(&R.w[i]->rq) ||
             atomic_load_explicit(&R.w[i]->runnext, memory_order_seq_cst))
             return true;
-    return atomic_load_explicit(&R.next_deadline, memory_order_seq_cst) <= ct_now_ns();
+    return next_deadline() <= ct_now_ns();
 }
 
 static ct__co *find(ct__worker *w, bool runnext_too)
 {
     ct__co *co;
 
-    poll_timers();
+    poll_timers(w, runnext_too); /* about to sleep: every worker's timers */
     if (++w->tick % FAIR_TICKS == 0 && (co = grab(w)))
         return co;
     /* relaxed test, then acq_rel exchange: acquires the readier's store */
@@ -435,8 +366,8 @@ static ct__co *idle(ct__worker *w, bool *exit)
         *exit = true;
         return NULL;
     }
-    /* relaxed: the deadline only bounds the sleep; a new earlier one notifies */
-    dl = atomic_load_explicit(&R.next_deadline, memory_order_relaxed);
+    /* the deadline only bounds the sleep; a new earlier one notifies */
+    dl = next_deadline();
     /* relaxed: a statistic */
     atomic_fetch_add_explicit(&R.sleeps, 1, memory_order_relaxed);
     ct_futex_wait(&R.seq, s, dl == INT64_MAX ? -1 : dl);
@@ -517,10 +448,10 @@ static int start_locked(unsigned procs)
         }
         R.w[i]->id = i;
         R.w[i]->rng = 0x9e3779b97f4a7c15ull * (i + 1);
+        ct__go_timers_init(&R.w[i]->timers);
     }
     atomic_store_explicit(&R.stop, 0, memory_order_relaxed); /* published by the thread starts */
-    atomic_store_explicit(&R.next_deadline, INT64_MAX, memory_order_relaxed);
-    ct__sched_hooks = &ct__go_hooks; /* before any coroutine exists */
+    ct__sched_hooks = &ct__go_hooks;                         /* before any coroutine exists */
     for (unsigned i = 0; i < procs; i++) {
         int rc = pthread_create(&R.w[i]->thread, NULL, worker_main, R.w[i]);
 
@@ -540,7 +471,10 @@ static int start_locked(unsigned procs)
     return 0;
 fail:
     for (unsigned i = 0; i < procs; i++)
-        ct_free_aligned(R.w[i]);
+        if (R.w[i]) {
+            ct__go_timers_destroy(&R.w[i]->timers);
+            ct_free_aligned(R.w[i]);
+        }
     free(R.w);
     R.w = NULL;
     R.n = 0;
@@ -639,7 +573,7 @@ size_t ct__go_quiescent(ct_wait_info *out, size_t n, uint64_t *progress)
         *progress += atomic_load_explicit(&R.w[i]->runs, memory_order_relaxed);
     /* seq_cst: the same loads as a sleeper's recheck */
     busy = atomic_load_explicit(&R.nsleeping, memory_order_seq_cst) != R.n ||
-           atomic_load_explicit(&R.next_deadline, memory_order_seq_cst) != INT64_MAX || has_work();
+           next_deadline() != INT64_MAX || has_work();
     if (!busy)
         ct__go_units_each(list_parked, &l);
     pthread_mutex_unlock(&life);
@@ -701,14 +635,13 @@ size_t ct_go_shutdown(void)
         pthread_join(R.w[i]->thread, NULL);
     ct__go_units_each(report_parked, &parked);
     ct__go_units_release();
-    for (unsigned i = 0; i < R.n; i++)
+    for (unsigned i = 0; i < R.n; i++) {
+        ct__go_timers_destroy(&R.w[i]->timers);
         ct_free_aligned(R.w[i]);
+    }
     free(R.w);
     R.w = NULL;
     R.n = 0;
-    free(R.heap);
-    R.heap = NULL;
-    R.nheap = R.capheap = 0;
     R.inj_head = R.inj_tail = NULL;
     atomic_store_explicit(&R.inj_len, 0, memory_order_relaxed); /* no worker left */
     atomic_store_explicit(&R.started, 0, memory_order_relaxed);

@@ -104,9 +104,11 @@ typedef struct ct_pool_sample {
 enum { CT_POOL_DRAIN = 0, CT_POOL_ABORT = 1 };
 
 enum {
-    CT_POOL_CAP_BOUNDED = 1u << 16, /* submit can block (a queue or a thread limit) */
-    CT_POOL_CAP_TRACE = 1u << 17,   /* records its worker count over time */
-    CT_POOL_CAP_PER_TASK = 1u << 18 /* a thread or coroutine per task: no queue, no order */
+    CT_POOL_CAP_BOUNDED = 1u << 16,      /* submit can block (a queue or a thread limit) */
+    CT_POOL_CAP_TRACE = 1u << 17,        /* records its worker count over time */
+    CT_POOL_CAP_PER_TASK = 1u << 18,     /* a thread or coroutine per task: no queue, no order */
+    CT_POOL_CAP_THREAD_SUBMIT = 1u << 19 /* a queue per submitting thread: coroutines may not
+                                            submit (two on one worker would be two producers) */
 };
 
 /* The competitor's contract: one table per design. */
@@ -127,7 +129,9 @@ ct_pool *ct_pool_new(const char *impl, const ct_pool_params *params);
 const ct_pool_ops *ct_pool_impl(const ct_pool *p);
 
 /* 0, CT_CLOSED (shut down), or -errno (e.g. -EAGAIN: no thread could be
- * started for it); the task then does not run. */
+ * started for it; -EPERM: a coroutine (go.h) submitting to a pool whose
+ * queues are per thread, CT_POOL_CAP_THREAD_SUBMIT); the task then does not
+ * run. */
 int ct_pool_submit(ct_pool *p, ct_pool_fn fn, void *arg);
 /* As submit, CT_WOULDBLOCK instead of blocking. */
 int ct_pool_try_submit(ct_pool *p, ct_pool_fn fn, void *arg);

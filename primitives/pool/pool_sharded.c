@@ -13,6 +13,10 @@
  * submitter two slot stores and a CAS on a line of its own, and its worker a
  * share of one CAS and one add: the shared lines are touched per batch.
  *
+ * Submitters are threads (CT_POOL_CAP_THREAD_SUBMIT): a coroutine's submit
+ * is refused with -EPERM, since two coroutines on one worker thread would be
+ * two producers on its ring.
+ *
  * The first MAX_RINGS - 1 threads to submit get a private ring each, for
  * the pool's life (a ring is not handed on when its thread exits); the
  * threads after them share one last ring under a mutex. A task of this pool
@@ -489,6 +493,7 @@ const ct_pool_ops ct_pool_sharded = {
     .desc = {.name = "sharded",
              .summary = "N workers taking batches from a queue per submitting thread; "
                         "batched accounting",
-             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED},
+             .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_POOL_CAP_BOUNDED |
+                     CT_POOL_CAP_THREAD_SUBMIT},
     .vt = &vt,
 };

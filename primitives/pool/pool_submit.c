@@ -5,6 +5,7 @@
  * that wakes it (ct__pool_space_notify). Both sides of that Dekker pair
  * live here, as the idle protocol's do in pool_idle.c.
  */
+#include <errno.h>
 #include <sched.h>
 
 #include "ct_waitreg.h"
@@ -83,6 +84,11 @@ static int submit(ct_pool *p, ct_ctx *ctx, ct__task t, bool block)
 {
     ct__pool_space *sp = NULL;
 
+    /* a coroutine may move between workers, and share one with another
+     * submitter: a queue keyed by the thread would get two producers */
+    if (CT_UNLIKELY(ct__co_current != NULL) && (p->ops->desc.caps & CT_POOL_CAP_THREAD_SUBMIT))
+        return -EPERM;
+
     for (;;) {
         int rc, err;
         uint32_t seq;
@@ -104,7 +110,7 @@ static int submit(ct_pool *p, ct_ctx *ctx, ct__task t, bool block)
                 rc = try_once(p, t);
             }
             for (unsigned i = 0; i < SUBMIT_YIELDS && rc == CT_WOULDBLOCK; i++, tries++) {
-                sched_yield();
+                ct_yield_cpu();
                 rc = try_once(p, t);
             }
             spin_outcome(rc != CT_WOULDBLOCK && tries < SPIN_PAID_TRIES);

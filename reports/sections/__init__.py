@@ -7,7 +7,8 @@ family's part of index.html after its charts, each "json" into summary.json as
 families.<family>.<key>. gnuplot and terms are None under --no-charts.
 """
 
-from reports.sections import chan, pool
+from reports.sections import chan, go, pool
 
-# family -> its section: the channels against Go; the pool's claims and worker trace.
-SECTIONS = {"chan": chan.extras, "pool": pool.extras}
+# family -> its section: the channels against Go; the coroutines against goroutines and their
+# memory; the pool's claims and worker trace.
+SECTIONS = {"chan": chan.extras, "go": go.extras, "pool": pool.extras}

@@ -135,7 +135,7 @@ func main() {
 			list = append(list, iteration(b, fi, k, *reps, n, r, perItem))
 		}
 		fmt.Fprintf(os.Stderr, "%-55s %10.1f %s (median of %d)\n", b.name, median(nsPer), perItem, len(nsPer))
-		list = append(list, aggregates(b, fi, *reps, nsPer, ips)...)
+		list = append(list, aggregates(b, fi, *reps, nsPer, ips, perItem)...)
 	}
 	doc["benchmarks"] = list
 	if err := writeJSON(*out, doc); err != nil {

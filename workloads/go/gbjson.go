@@ -52,15 +52,16 @@ func iteration(b bench, fi, k, reps int, n uint64, r result, perItem string) ent
 }
 
 // aggregates: the mean, median, stddev and cv entries of benchmark b over
-// its repetitions' ns per item and items per second.
-func aggregates(b bench, fi, reps int, nsPer, ips []float64) []entry {
+// its repetitions' ns per item (the counter perItem, as in iteration) and
+// items per second.
+func aggregates(b bench, fi, reps int, nsPer, ips []float64, perItem string) []entry {
 	var list []entry
 	for _, agg := range []string{"mean", "median", "stddev", "cv"} {
 		list = append(list, entry{
 			"name": b.name + "_" + agg, "family_index": fi, "per_family_instance_index": 0,
 			"run_name": b.name, "run_type": "aggregate", "repetitions": reps,
 			"threads": b.threads, "aggregate_name": agg, "time_unit": "ns",
-			"ns_per_msg": aggregate(agg, nsPer), "items_per_second": aggregate(agg, ips),
+			perItem: aggregate(agg, nsPer), "items_per_second": aggregate(agg, ips),
 		})
 	}
 	return list

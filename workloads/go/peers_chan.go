@@ -1,11 +1,13 @@
 // The chan family's peers: its workloads written with Go's own channels
-// (seq, spsc, mpsc, mpmc, select_rx, select_both, pingpong, pipeline), each
+// (seq, spsc, mpsc, mpmc, select_rx, select_both, pingpong, pipeline, batch,
+// fanin_shared/forward/select), each
 // verifying what it received, and the list of their benchmarks.
 
 package main
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -326,6 +328,199 @@ func pipeline(n uint64, capacity, stages int) result {
 	return r
 }
 
+// batch: the seeds' Batcher with its bugs fixed, as chan_batch.c: P
+// producers, one batcher that processes a batch (batchCost of busy work,
+// whatever its size) when it holds size items, when its oldest item has
+// waited flush, or when the channel is closed (the tail).
+const batchCost = 5 * time.Microsecond // FLUSH_NS of chan_batch.c
+
+func batch(n uint64, size int, flush time.Duration, P int) result {
+	ch := make(chan msg, 64)
+	t := newTally(P)
+	var batches, oversize uint64
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		buf := make([]msg, 0, size)
+		timer := time.NewTimer(time.Hour)
+		stop := func() { // stop the timer and drain a tick that already fired
+			if !timer.Stop() {
+				select {
+				case <-timer.C:
+				default:
+				}
+			}
+		}
+		stop()
+		process := func() {
+			spinFor(batchCost)
+			for _, m := range buf {
+				t.take(m, true)
+			}
+			if len(buf) > size {
+				oversize++
+			}
+			batches++
+			buf = buf[:0]
+		}
+		for {
+			var due <-chan time.Time
+			if len(buf) > 0 {
+				due = timer.C
+			}
+			select {
+			case m, ok := <-ch:
+				if !ok {
+					if len(buf) > 0 {
+						process()
+					}
+					close(done)
+					return
+				}
+				buf = append(buf, m)
+				if len(buf) == 1 {
+					timer.Reset(flush)
+				}
+				if len(buf) == size {
+					stop()
+					process()
+				}
+			case <-due:
+				process()
+			}
+		}
+	}()
+	prodDone := make(chan struct{})
+	for p := 0; p < P; p++ {
+		go func(p int) {
+			for i := uint64(0); i < n; i++ {
+				ch <- send(p, i)
+			}
+			prodDone <- struct{}{}
+		}(p)
+	}
+	for p := 0; p < P; p++ {
+		<-prodDone
+	}
+	close(ch)
+	<-done
+	r := result{elapsed: time.Since(start), items: n * uint64(P), lat: t.lat}
+	r.err = verify([]*tally{t}, P, n)
+	if r.err == "" && oversize != 0 {
+		r.err = fmt.Sprintf("%d batches above size %d", oversize, size)
+	}
+	if batches != 0 {
+		r.extra = map[string]float64{"batches": float64(batches),
+			"items_per_batch": float64(r.items) / float64(batches)}
+	}
+	return r
+}
+
+// fanin: one source, W workers doing work on each item (v -> 3v+1), their
+// results merged into one sink: through one shared channel ("shared"), a
+// forwarder goroutine per worker (the seeds' merge: "forward"), or one
+// select over the workers' channels ("select"), as chan_fan.c does. The
+// sink checks every item arrived once.
+func fanin(n uint64, W int, work time.Duration, kind string) result {
+	in, out := make(chan uint64, 64), make(chan uint64, 64)
+	mids := make([]chan uint64, W)
+	var workers, forwarders sync.WaitGroup
+	for w := range mids {
+		mids[w] = out
+		if kind != "shared" {
+			mids[w] = make(chan uint64, 64)
+		}
+	}
+	seen := make([]uint8, n)
+	var got, bad uint64
+	sunk := make(chan struct{})
+	start := time.Now()
+	go func() {
+		for v := range out {
+			if v%3 != 1 || (v-1)/3 >= n {
+				bad++
+			} else if seen[(v-1)/3] < 2 {
+				seen[(v-1)/3]++
+			}
+			got++
+		}
+		close(sunk)
+	}()
+	for w := 0; w < W; w++ {
+		workers.Add(1)
+		go func(to chan uint64) {
+			defer workers.Done()
+			for v := range in {
+				spinFor(work)
+				to <- 3*v + 1
+			}
+			if kind != "shared" {
+				close(to)
+			}
+		}(mids[w])
+	}
+	switch kind {
+	case "shared":
+		go func() { workers.Wait(); close(out) }()
+	case "forward":
+		for w := 0; w < W; w++ {
+			forwarders.Add(1)
+			go func(from chan uint64) {
+				defer forwarders.Done()
+				for v := range from {
+					out <- v
+				}
+			}(mids[w])
+		}
+		go func() { forwarders.Wait(); close(out) }()
+	case "select": // W is 2 or 4: a static select, closed inputs set to nil
+		go func() {
+			ins := make([]chan uint64, 4)
+			copy(ins, mids)
+			open := W
+			for open > 0 {
+				var v uint64
+				var ok bool
+				var i int
+				select {
+				case v, ok = <-ins[0]:
+					i = 0
+				case v, ok = <-ins[1]:
+					i = 1
+				case v, ok = <-ins[2]:
+					i = 2
+				case v, ok = <-ins[3]:
+					i = 3
+				}
+				if !ok {
+					ins[i] = nil
+					open--
+					continue
+				}
+				out <- v
+			}
+			close(out)
+		}()
+	}
+	for i := uint64(0); i < n; i++ {
+		in <- i
+	}
+	close(in)
+	<-sunk
+	r := result{elapsed: time.Since(start), items: got}
+	wrong := uint64(0)
+	for _, s := range seen {
+		if s != 1 {
+			wrong++
+		}
+	}
+	if wrong != 0 || bad != 0 || got != n {
+		r.err = fmt.Sprintf("%d items sent, %d reached the sink: %d not exactly once, %d not a worker's result",
+			n, got, wrong, bad)
+	}
+	return r
+}
+
 // chanBenches: the chan family's benchmarks, named as contend_bench names
 // them with impl "go"; quick is the smaller sweep of contend_bench --quick.
 func chanBenches(quick bool) []bench {
@@ -378,6 +573,25 @@ func chanBenches(quick bool) []bench {
 			c, k := c, k
 			add("pipeline", c, k, func(n uint64) result { return pipeline(n, c, k) })
 		}
+	}
+	for _, W := range pick([]int{2, 4}, []int{2}) {
+		for _, k := range []struct {
+			kind    string
+			threads int
+		}{{"shared", W + 2}, {"forward", 2*W + 2}, {"select", W + 3}} {
+			W, k := W, k
+			bs = append(bs, bench{fmt.Sprintf("chan/fanin_%s/go/work_ns:1000/real_time/threads:%d",
+				k.kind, k.threads), k.threads, func(n uint64) result {
+				return fanin(n, W, time.Microsecond, k.kind)
+			}})
+		}
+	}
+	for _, size := range pick([]int{1, 16, 256}, []int{1, 256}) {
+		size, flushUs := size, 50
+		bs = append(bs, bench{fmt.Sprintf("chan/batch/go/size:%d/flush_us:%d/real_time/threads:3",
+			size, flushUs), 3, func(n uint64) result {
+			return batch(n, size, time.Duration(flushUs)*time.Microsecond, 2)
+		}})
 	}
 	return bs
 }

@@ -4,9 +4,10 @@
  * Go (seeds 000, 002): `for _, u := range urls { go fetch(u) }` with fetch's
  * error thrown away, or a WaitGroup that waits but collects nothing: the
  * program reports success. Fixed with errgroup: the first error comes back
- * from Wait and cancels the others. C: threads whose return values are
- * joined and ignored, against contend's errgroup (ct_group), whose wait
- * returns the first error and counts them all.
+ * from Wait and cancels the others. C: threads that return their error as
+ * their exit value, joined with that value thrown away (what the program
+ * reports is counted from what it kept), against contend's errgroup
+ * (ct_group), whose wait returns the first error and counts them all.
  */
 #include "pitfall.h"
 
@@ -31,20 +32,23 @@ static int task(ct_ctx *ctx, void *arg)
     return err;
 }
 
+/* The worker reports its error the way a thread can: as its exit value. */
 static void *as_thread(void *arg)
 {
-    (void)task(NULL, arg); /* bad: the error is computed and dropped */
-    return NULL;
+    return (void *)(intptr_t)task(NULL, arg);
 }
 
 static int bad(void)
 {
     pthread_t t[TASKS];
+    void *status[TASKS] = {0}; /* what the program holds of each worker's report */
     for (intptr_t i = 0; i < TASKS; i++)
         pthread_create(&t[i], NULL, as_thread, (void *)i);
     for (int i = 0; i < TASKS; i++)
-        pthread_join(t[i], NULL);
-    int reported = 0; /* what the program learns: nothing */
+        pthread_join(t[i], NULL); /* bad: the exit value is dropped (&status[i] keeps it) */
+    int reported = 0;
+    for (int i = 0; i < TASKS; i++)
+        reported += status[i] != NULL;
     ct_pitfall_figure("errors_produced", atomic_load(&produced));
     ct_pitfall_figure("errors_dropped", atomic_load(&produced) - reported);
     return 0; /* "success" */

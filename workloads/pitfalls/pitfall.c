@@ -3,6 +3,7 @@
 
 #include "ct_common.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,8 +75,11 @@ static void write_figures(void)
         return;
     }
     fputs("{", f);
-    for (int i = 0; i < nfigures; i++)
-        fprintf(f, "%s\"%s\": %.17g", i ? ", " : "", figures[i].name, figures[i].value);
+    for (int i = 0; i < nfigures; i++) /* JSON has no NaN or inf: null, as ct_diag writes */
+        if (isfinite(figures[i].value))
+            fprintf(f, "%s\"%s\": %.17g", i ? ", " : "", figures[i].name, figures[i].value);
+        else
+            fprintf(f, "%s\"%s\": null", i ? ", " : "", figures[i].name);
     fprintf(f, "%s\"notes\": [", nfigures ? ", " : "");
     for (int i = 0; i < nnotes; i++) {
         if (i)
