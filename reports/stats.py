@@ -24,8 +24,13 @@ Times are nanoseconds per operation: a ratio above 1 is slower.
 import math
 import statistics
 
-import numpy as np
-from scipy import stats as sps
+
+def _scipy():
+    """scipy.stats and numpy, imported on first use: a report that stops at
+    bad input, or a table without statistics, does not pay their second."""
+    import numpy
+    from scipy import stats
+    return stats, numpy
 
 ALPHA = 0.05      # significance of the U test
 FLOOR = 0.05      # smallest change called a change, as a fraction (5%)
@@ -53,6 +58,7 @@ def spread(values):
     if len(values) < 2:
         return 0.0
     med = statistics.median(values)
+    sps, _ = _scipy()
     return float(sps.median_abs_deviation(values, scale="normal")) / med if med > 0 else 0.0
 
 
@@ -65,6 +71,7 @@ def median_ci(values, level=LEVEL):
     med = statistics.median(values)
     if len(values) < 3 or min(values) == max(values):
         return med, min(values), max(values)
+    sps, np = _scipy()
     res = sps.bootstrap((np.array(values),), np.median, confidence_level=level,
                         n_resamples=RESAMPLES, method="percentile",
                         random_state=np.random.default_rng(SEED), vectorized=True, axis=-1)
@@ -108,6 +115,7 @@ def compare_samples(base, new, alpha=ALPHA, floor=FLOOR):
     if min(base) == max(base) == min(new) == max(new):
         out["p_value"] = 1.0
         return out
+    sps, _ = _scipy()
     p = float(sps.mannwhitneyu(base, new, alternative="two-sided").pvalue)
     out["p_value"] = p
     if p < alpha and ratio > 1 + noise:
@@ -135,4 +143,4 @@ def ratio_summary(ratios, floor=0.0, level=LEVEL):
 
 def geomean(ratios):
     vals = [r for r in ratios if r and r > 0 and math.isfinite(r)]
-    return float(sps.gmean(vals)) if vals else None
+    return float(_scipy()[0].gmean(vals)) if vals else None
