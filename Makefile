@@ -72,7 +72,7 @@ release: deps
 
 tsan: deps
 	@$(CMAKE) -S . -B $(TSAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCT_SANITIZE=thread \
-	  -DCT_WITH_BENCH=OFF -DCT_TIMEOUT_MULT=5 >/dev/null
+	  -DCT_WITH_BENCH=ON -DCT_TIMEOUT_MULT=5 >/dev/null
 	@$(CMAKE) --build $(TSAN) -j $(JOBS)
 
 asan: deps

@@ -256,10 +256,15 @@ void run_thread(ct_bench *b, benchmark::State &gb)
         st.in_run = false;
     }
     barrier_wait(n); // every thread's run happens-before teardown
-    ct_perf_read(&st.perf, st.perf_value);
+    const bool perf_counted = ct_perf_read(&st.perf, st.perf_value) != 0;
     if (b->budget_s > 0)
         gb.counters["budget_hit"] = benchmark::Counter(st.truncated ? 1.0 : 0.0);
-    for (int i = 0; i < CT_PERF_MAX; i++) // summed over the threads by Google Benchmark
+    // Summed over the threads by Google Benchmark: perf_threads says how many
+    // threads the perf sums cover; a thread that could not count them all
+    // (perf_event_open failed for it) adds nothing to them.
+    if (ct_perf_active())
+        gb.counters["perf_threads"] = benchmark::Counter(perf_counted ? 1.0 : 0.0);
+    for (int i = 0; perf_counted && i < CT_PERF_MAX; i++)
         if (st.perf_value[i] >= 0)
             gb.counters[ct_perf_names[i]] = benchmark::Counter((double)st.perf_value[i]);
     if (gb.thread_index() == 0 && b->def.teardown)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -27,6 +28,7 @@ static int enabled = 1; /* set before any benchmark thread runs */
 static char status[160] = "not probed";
 /* Per event, once probed: 1 can be opened here, 0 cannot (skip it). */
 static int available[CT_PERF_MAX] = {1, 1, 1, 1, 1};
+static pthread_once_t probed = PTHREAD_ONCE_INIT; /* orders status and available */
 
 void ct_perf_enable(int on)
 {
@@ -46,10 +48,10 @@ static int open_event(int i, int group_leader)
     return (int)syscall(SYS_perf_event_open, &a, 0 /* this thread */, -1, group_leader, 0);
 }
 
-const char *ct_perf_status(void)
+/* Which events this machine can count, once: every thread then tries the
+ * same ones, so a thread that misses one failed where the others did not. */
+static void probe(void)
 {
-    if (!enabled)
-        return "off (--perf=off)";
     int sw = -1, hw = -1, sw_err = 0;
     for (int i = 0; i < CT_PERF_MAX; i++) {
         int fd = open_event(i, -1);
@@ -76,12 +78,30 @@ const char *ct_perf_status(void)
         snprintf(status, sizeof status, "%s",
                  hw >= 0 ? "software and hardware events"
                          : "software events (hardware events not supported here)");
+}
+
+const char *ct_perf_status(void)
+{
+    if (!enabled)
+        return "off (--perf=off)";
+    pthread_once(&probed, probe);
     return status;
+}
+
+int ct_perf_active(void)
+{
+    if (!enabled)
+        return 0;
+    pthread_once(&probed, probe);
+    return available[0]; /* the group leader: without it, nothing is counted */
 }
 
 void ct_perf_open(ct_perf *p)
 {
     int leader = -1;
+
+    if (enabled)
+        pthread_once(&probed, probe);
     for (int i = 0; i < CT_PERF_MAX; i++) {
         p->fd[i] = enabled && available[i] ? open_event(i, leader) : -1;
         if (leader < 0)
@@ -108,16 +128,21 @@ void ct_perf_stop(ct_perf *p)
         }
 }
 
-void ct_perf_read(ct_perf *p, int64_t value[CT_PERF_MAX])
+int ct_perf_read(ct_perf *p, int64_t value[CT_PERF_MAX])
 {
+    int all = ct_perf_active();
+
     for (int i = 0; i < CT_PERF_MAX; i++) {
         uint64_t v;
         value[i] = -1;
-        if (p->fd[i] < 0)
-            continue;
-        if (read(p->fd[i], &v, sizeof v) == (ssize_t)sizeof v)
-            value[i] = (int64_t)v;
-        close(p->fd[i]);
-        p->fd[i] = -1;
+        if (p->fd[i] >= 0) {
+            if (read(p->fd[i], &v, sizeof v) == (ssize_t)sizeof v)
+                value[i] = (int64_t)v;
+            close(p->fd[i]);
+            p->fd[i] = -1;
+        }
+        if (enabled && available[i] && value[i] < 0)
+            all = 0; /* the machine has it, this thread did not count it */
     }
+    return all;
 }

@@ -27,10 +27,12 @@ set style line 10 lc rgb '#B8860B' lw 2 pt 10 ps 1.4   # dark gold, open inverte
 set style line 11 lc rgb '#17BECF' lw 2 pt 15 ps 1.4   # cyan, filled pentagon
 set style line 12 lc rgb '#E7298A' lw 2 pt 14 ps 1.4   # magenta, open pentagon
 
-# Reference marks: 100 linear-scaling line, 101 the core count, 103/104 the grid
+# Reference marks: 100 linear-scaling line, 101 the core count, 102 a baseline
+# (a competitor measured once, drawn across every panel), 103/104 the grid
 # (major/minor).
 set style line 100 lc rgb '#555555' lw 1.5 dt (7,5)
 set style line 101 lc rgb '#8A8A8A' lw 1.5 dt (2,4)
+set style line 102 lc rgb '#333333' lw 2 dt (12,4,2,4)
 set style line 103 lc rgb '#E2E2E2' lw 1
 # Fill of the oversubscribed region (threads > cores), behind the data.
 ct_shade = '#F1F1F1'

@@ -33,6 +33,21 @@ class Panel:
 
 
 @dataclass
+class Baseline:
+    """A competitor measured once (ChartKind.baseline), drawn as a horizontal
+    line in every panel: its best median, or None and why when no run of it
+    can be drawn."""
+    impl: str
+    label: str
+    row: object = None   # the run drawn (its median is the line's height)
+    why_not: str = ""
+
+    @property
+    def value(self):
+        return self.row.median if self.row else None
+
+
+@dataclass
 class Chart:
     family: str
     workload: str
@@ -45,6 +60,7 @@ class Chart:
     svg: Path = None
     drawn: bool = False
     note: str = ""       # why no picture was drawn, if none was
+    baseline: Baseline = None
 
 
 def style_count():
@@ -68,6 +84,10 @@ def build_charts(fam):
             continue
         kind = chart_kind(fam.name, workload)
         rows = [r for r in fam.rows if r.name.workload == workload]
+        baseline = None
+        if kind.baseline and any(r.name.impl != kind.baseline for r in rows):
+            baseline = make_baseline(kind, [r for r in rows if r.name.impl == kind.baseline])
+            rows = [r for r in rows if r.name.impl != kind.baseline]
         panels = {}
         for r in rows:
             key = tuple((k, v) for k, v in r.name.params if k != kind.x)
@@ -75,11 +95,27 @@ def build_charts(fam):
                 key += (("threads", r.name.threads),)
             panels.setdefault(key, []).append(r)
         chart = Chart(fam.name, workload, kind, [],
-                      ncpus if isinstance(ncpus, int) and ncpus > 0 else None)
+                      ncpus if isinstance(ncpus, int) and ncpus > 0 else None, baseline=baseline)
         for key in sorted(panels, key=lambda k: [sort_key(v) for _, v in k]):
             chart.panels.append(make_panel(key, panels[key], kind, impls, style_of))
         charts.append(chart)
     return charts
+
+
+def make_baseline(kind, rows):
+    """The baseline of a chart from its rows (None if it was not run): the best
+    median of its plottable runs, else why none can be drawn."""
+    if not rows:
+        return None
+    b = Baseline(kind.baseline, kind.baseline_label or kind.baseline)
+    good = [r for r in rows if r.plottable and not r.incorrect]
+    if good:
+        b.row = max(good, key=lambda r: r.median)
+    else:
+        bad = next((r for r in rows if r.status != "ok"), None)
+        b.why_not = (f"{bad.status}: {bad.messages[0]}" if bad and bad.messages else
+                     bad.status if bad else "no correct result")
+    return b
 
 
 def make_panel(key, rows, kind, impls, style_of):
@@ -121,6 +157,14 @@ def chart_xs(chart):
 def x_position(chart, x):
     """Where x is drawn: itself, or its rank on a categorical axis."""
     return chart_xs(chart).index(x) if chart.kind.x_categorical else x
+
+
+def baseline_panels(chart):
+    """The panels that draw the baseline line: those with a line of their own
+    to compare it with, when the baseline has a value."""
+    if not chart.baseline or chart.baseline.value is None:
+        return []
+    return [p for p in chart.panels if p.series]
 
 
 def reference_value(chart, panel):

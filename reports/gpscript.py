@@ -5,7 +5,7 @@ output, PNG and SVG."""
 import math
 import textwrap
 
-from reports.charts import STYLE_GP, chart_xs, reference_value, x_position
+from reports.charts import STYLE_GP, baseline_panels, chart_xs, reference_value, x_position
 from reports.fmt import gp_str
 from reports.legend import KEY_ROW_PX, caption_lines, key_grid, key_plots, legend_entries
 
@@ -37,13 +37,17 @@ def nice_ticks(lo, hi):
 
 def panel_ranges(chart, panel):
     """Axis ranges from the data, padded, so every panel shows its lines
-    (and the linear reference up to the last x) without decades of void."""
+    (the linear reference up to the last x, the baseline) without decades of
+    void."""
     xs = [r.name.param(chart.kind.x) for s in panel.series for r in s.rows]
     lows = [r.lo for s in panel.series for r in s.rows if r.lo and r.lo > 0]
     highs = [r.hi for s in panel.series for r in s.rows if r.hi]
     ref = reference_value(chart, panel)
     if ref:
         highs.append(ref * max(xs))
+    if id(panel) in map(id, baseline_panels(chart)):
+        lows.append(chart.baseline.value)
+        highs.append(chart.baseline.value)
     if chart.kind.x_categorical:
         xr = (-0.5, len(chart_xs(chart)) - 0.5)
     elif chart.kind.x_log2:
@@ -93,6 +97,13 @@ def panel_commands(chart, panel, blocks, dat_name, jitter_step):
             cmds.append(f"set arrow 1 from first {ncpus}, graph 0 to first {ncpus}, graph 1 "
                         "nohead ls 101 back")
     plots = []
+    if id(panel) in map(id, baseline_panels(chart)):
+        # the baseline: a horizontal line across the panel's xs, named at its left end
+        b = chart.baseline
+        cmds.append(f"set label 2 {gp_str(b.impl)} at first {x_position(chart, xs[0])!r}, "
+                    f"first {b.value!r} left offset 0, 0.7 tc rgb ct_note font ',10'")
+        plots.append(f"{gp_str(dat_name)} index {blocks[('baseline', id(panel))]} using 1:2 "
+                     "with lines ls 102")
     ref = reference_value(chart, panel)
     if ref:
         plots.append(f"'+' using 1:($1 >= 1 && $1 <= {max(xs)!r} ? {ref!r}*$1 : NaN) "

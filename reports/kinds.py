@@ -17,6 +17,11 @@ class ChartKind:
     linear_reference: bool = True  # dashed line: best throughput at x=1, times x
     x_categorical: bool = False   # x values evenly spaced and labelled (e.g. capacities 0..1024)
     y_label: str = "Mops/s"
+    # A competitor measured once, without the swept parameter (e.g. the
+    # sequential run a pipeline has to beat): drawn as a labelled horizontal
+    # line in every panel instead of as a panel of its own.
+    baseline: str = ""
+    baseline_label: str = ""
 
 
 THROUGHPUT_VS_THREADS = ChartKind()
@@ -41,7 +46,9 @@ CHART_KINDS = [
     ("chan", "seq", CHAN_VS_CAP),
     ("chan", "spsc", CHAN_VS_CAP),
     ("chan", "pipeline", ChartKind(title="throughput vs stages", x_label="stages (a thread each)",
-                                   linear_reference=False, y_label="M values/s")),
+                                   linear_reference=False, y_label="M values/s",
+                                   baseline="sequential",
+                                   baseline_label="sequential: the same stages in one thread")),
     ("chan", "*", CHAN_VS_THREADS),
     ("*", "*", THROUGHPUT_VS_THREADS),
 ]

@@ -3,7 +3,7 @@ the reference marks) as a grid planned in pixels, and the caption."""
 
 import math
 
-from reports.charts import err_sources, reference_value
+from reports.charts import baseline_panels, err_sources, reference_value
 from reports.fmt import gp_str
 from reports.model import CORRECTNESS_COUNTERS
 
@@ -22,6 +22,8 @@ def legend_entries(chart):
     marks = []
     if any(reference_value(chart, p) for p in chart.panels):
         marks.append(("linear scaling from the best 1-thread", "NaN with lines ls 100"))
+    if baseline_panels(chart):
+        marks.append((chart.baseline.label, "NaN with lines ls 102"))
     if chart.kind.mark_cores and chart.ncpus:
         marks.append((f"{chart.ncpus} cores", "NaN with lines ls 101"))
         marks.append((f"oversubscribed: threads > {chart.ncpus}",
@@ -55,6 +57,9 @@ def caption_lines(chart):
         notes.append(f"{impl} ({st})")
     if notes:
         lines.append("Not drawn or partly drawn, see index.html: " + ", ".join(notes))
+    b = chart.baseline
+    if b and b.value is None:
+        lines.append(f"Baseline {b.impl} not drawn: {b.why_not}")
     return lines
 
 

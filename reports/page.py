@@ -34,6 +34,12 @@ def html_chart(chart, out_dir):
             f"error bars: {err} over the repetitions."]
     if chart.kind.linear_reference:
         text.append("Dashed: linear scaling from the best correct 1-thread result.")
+    b = chart.baseline
+    if b and b.value is not None:
+        text.append(f"Dash-dotted, in every panel: the baseline {b.label} "
+                    f"({b.value:.3g} {chart.kind.y_label}).")
+    elif b:
+        text.append(f"The baseline {b.impl} is not drawn: {b.why_not}.")
     if chart.kind.mark_cores and chart.ncpus:
         text.append(f"Dotted line and shading: {chart.ncpus} cores, more threads than cores.")
     left = sorted({impl for p in chart.panels for impl, _, _, _ in p.left_out})

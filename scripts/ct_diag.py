@@ -350,6 +350,9 @@ def classify(r):
         findings.append({"kind": "writer starvation", "frame": "",
                          "detail": f"the writer waited {fig['writer_wait_ms']:.0f} ms of a "
                                    f"{fig['reader_phase_ms']:.0f} ms reader stream"})
+    if fig.get("early_waits", 0) > 0:
+        findings.append({"kind": "early wait", "frame": "",
+                         "detail": f"{fig['early_waits']:.0f} waits returned before their tasks"})
     if fig.get("spawn_failed_at", 0) > 0:
         findings.append({"kind": "spawn failure", "frame": "",
                          "detail": f"pthread_create failed at thread {fig['spawn_failed_at']:.0f}"})

@@ -11,3 +11,11 @@
 # TIMEOUT is the backstop for the whole binary. Both scale with CT_TIMEOUT_MULT.
 
 ct_add_test(test_chan_conformance 240 ${CMAKE_CURRENT_SOURCE_DIR}/test_chan_conformance.c)
+
+# test_chan_ring_futex   ring_futex's waits at their edges, built by hand
+#                        through its private headers: a timed send past its
+#                        deadline during a take, a timed receive on a closed
+#                        channel owed a value, a waker held off the watcher
+#                        lock (ct_fault.h counts its yields); every tree
+ct_add_test(test_chan_ring_futex 60 ${CMAKE_CURRENT_SOURCE_DIR}/test_chan_ring_futex.c)
+ct_test_faults(test_chan_ring_futex)

@@ -21,11 +21,19 @@
  * running behind it (ct_leakcheck.h: the leaked thread is named, with the
  * contend primitive it is blocked in; exit CT_TEST_LEAK_EXIT), or a
  * coroutine parked (the runner shuts the coroutine scheduler down after
- * each case; shutdown names what it finds parked; the same exit status). One line per case:
- * PASS/FAIL/SKIP, name, elapsed ms; the binary exits 1 if any case failed.
+ * each case; shutdown names what it finds parked; the same exit status).
+ * A case marked xfail (a validator run on a broken competitor, CT_CAP_BROKEN)
+ * is the reverse: it must fail its checks, i.e. exit 1 (ct_test_fail, or a
+ * nonzero return); passing, or any other end (a timeout, a signal, a
+ * sanitizer's or the leak check's status), fails it. One line per case:
+ * PASS/XFAIL/FAIL/SKIP, name, elapsed ms; the binary exits 1 if any case
+ * failed, CT_TEST_SKIP_EXIT if every case it was asked to run was skipped
+ * (ctest then shows it as skipped: SKIP_RETURN_CODE), else 0.
  *
  *     test_x                  run every case
- *     test_x NAME...          run only these (an unknown name: exit 2)
+ *     test_x NAME...          run only these (an unknown name: exit 2); a
+ *                             NAME also selects the cases below it, NAME/...
+ *     test_x --exclude=NAME   every case but NAME and those below it
  *     test_x --list           list the cases
  *     test_x --no-fork NAME   run in-process, no timeout (for a debugger)
  *
@@ -36,7 +44,8 @@
 #ifndef CT_TEST_H
 #define CT_TEST_H
 
-#define CT_TEST_LEAK_EXIT 3 /* the exit status of a case that leaked a thread */
+#define CT_TEST_LEAK_EXIT 3  /* the exit status of a case that leaked a thread */
+#define CT_TEST_SKIP_EXIT 77 /* every selected case skipped (ctest's SKIP_RETURN_CODE) */
 
 #include <pthread.h>
 #include <stddef.h>
@@ -51,10 +60,12 @@ typedef struct ct_test_case {
     void *arg;          /* passed to fn, so one fn serves many cases */
     unsigned timeout_s; /* 0: CT_TEST_DEFAULT_TIMEOUT_S; times CT_TIMEOUT_MULT */
     const char *skip;   /* non-NULL: not run; reported as SKIP with this reason */
+    const char *xfail;  /* non-NULL: its checks must fail (exit 1); why, for the report */
 } ct_test_case;
 
 /* Parse argv, run the selected cases, print the results; returns the exit
- * status for main: 0 all passed (skips allowed), 1 a failure, 2 bad usage. */
+ * status for main: 0 all passed (skips allowed), 1 a failure, 2 bad usage,
+ * CT_TEST_SKIP_EXIT when every selected case was skipped. */
 int ct_test_main(int argc, char **argv, const ct_test_case *cases, size_t n);
 
 /* CT_TIMEOUT_MULT from the environment (1 if unset), for cases that wait on
@@ -93,7 +104,8 @@ void ct_test_barrier_destroy(ct_test_barrier *b);
 typedef struct ct_test_competitor {
     const void *impl; /* the family's ops */
     const char *name;
-    const char *skip; /* non-NULL: not validated, and why (one SKIP case) */
+    const char *skip;  /* non-NULL: not validated, and why (one SKIP case) */
+    const char *xfail; /* non-NULL: broken on purpose; its cases must fail (see above) */
 } ct_test_competitor;
 
 typedef struct ct_test_cell {
@@ -103,7 +115,12 @@ typedef struct ct_test_cell {
 
 /* ct_test_main over the fixed cases plus, for each competitor, one case
  * "validate/<name>/<T>t" per thread count T, calling fn with a const
- * ct_test_cell * (timeout timeout_s), or one SKIP case "validate/<name>". */
+ * ct_test_cell * (timeout timeout_s; xfail when the competitor's is set), or
+ * one SKIP case "validate/<name>". */
+/* The xfail reason of a competitor with CT_CAP_BROKEN (test build only),
+ * else NULL: what the validate drivers give ct_test_competitor.xfail. */
+const char *ct_test_broken(unsigned caps);
+
 int ct_test_main_matrix(int argc, char **argv, const ct_test_case *fixed, size_t nfixed,
                         const ct_test_competitor *comps, size_t ncomps, const unsigned *threads,
                         size_t nthreads, ct_test_fn fn, unsigned timeout_s);

@@ -62,6 +62,24 @@ static int test_tree(void *arg)
     return 0;
 }
 
+/* The largest timeouts saturate (UBSan, in the ASan tree, sees an overflow). */
+static int test_timeout_max(void *arg)
+{
+    (void)arg;
+    ct_ctx *c = ct_ctx_with_timeout(ct_ctx_background(), INT64_MAX);
+    CT_CHECK(c && ct_ctx_err(c) == 0);
+    CT_CHECK(ct_ctx_deadline(c) == INT64_MAX);
+    ct_ctx_cancel(c);
+    CT_CHECK(ct_ctx_wait(c, INT64_MAX) == CT_CANCELED);
+    ct_ctx_release(c);
+    c = ct_ctx_with_cancel(ct_ctx_background());
+    CT_CHECK(c);
+    ct_ctx_cancel(c);
+    CT_CHECK(ct_ctx_wait(c, INT64_MAX) == CT_CANCELED);
+    ct_ctx_release(c);
+    return 0;
+}
+
 static int test_timeout(void *arg)
 {
     (void)arg;
@@ -228,6 +246,7 @@ int main(int argc, char **argv)
 {
     static const ct_test_case cases[] = {
         {.name = "ctx/background", .fn = test_background},
+        {.name = "ctx/timeout_max", .fn = test_timeout_max},
         {.name = "ctx/cancel", .fn = test_cancel},
         {.name = "ctx/tree", .fn = test_tree},
         {.name = "ctx/timeout", .fn = test_timeout},

@@ -12,6 +12,7 @@
  */
 #include "chan.h"
 #include "ct_deadlock.h"
+#include "ct_fault.h"
 #include "ct_test.h"
 #include "ct_tsan.h"
 
@@ -20,6 +21,7 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -111,27 +113,49 @@ static int test_detected(void *arg)
 
 /* ---- deadlock/live_system_not_reported -------------------------------------
  * Two threads play ping-pong through a mutex and a condition variable, each
- * announcing its wait: at almost every look both are asleep in a wait, but
- * waits keep ending, so the watchdog must stay quiet. */
-enum { ROUNDS = 10000 }; /* about 100 ms: some twenty looks of the watchdog */
+ * announcing its wait: at almost every look both are in a wait, but waits
+ * keep ending, so the watchdog must stay quiet. They play until the
+ * watchdog has looked LOOKS times since both joined (every look reads
+ * ct_wait_watched once, counted by ct_fault.h), so the looks happen while
+ * the game runs, whatever the speed of the machine: more than its three
+ * confirming looks, twice over. The period is long beside a time slice: a
+ * player preempted for three periods in a row while announced would look
+ * deadlocked (the detector's own limit on a loaded machine). */
+enum { LOOKS = 6, PERIOD_MS = 100 };
 static pthread_mutex_t pp_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pp_cv = PTHREAD_COND_INITIALIZER;
-static int pp_turn; /* guarded by pp_mu */
+static int pp_turn, pp_joined, pp_done; /* guarded by pp_mu */
+static uint64_t pp_from, pp_rounds;     /* guarded by pp_mu */
+
+static uint64_t looks(void)
+{
+    return ct_fault_calls(CT_FAULT_CT_WAIT_WATCHED);
+}
 
 static void *player(void *arg)
 {
     int me = (int)(long)arg;
     ct_wait_watch_self(1);
     pthread_mutex_lock(&pp_mu);
-    for (int r = 0; r < ROUNDS; r++) {
-        if (pp_turn != me) {
-            ct_wait_enter("test pingpong", &pp_turn);
-            while (pp_turn != me)
-                pthread_cond_wait(&pp_cv, &pp_mu);
-            ct_wait_exit();
+    if (++pp_joined == 2)
+        pp_from = looks(); /* both watched from here on */
+    for (;;) {
+        /* Announced before the turn is handed over, so that at almost every
+         * look both players are in an announced wait: only the ending waits
+         * (progress) tell this game from a deadlock. */
+        ct_wait_enter("test pingpong", &pp_turn);
+        if (pp_turn == me) {
+            if (pp_joined == 2 && looks() >= pp_from + LOOKS)
+                pp_done = 1;
+            pp_rounds++;
+            pp_turn = 1 - me;
+            pthread_cond_signal(&pp_cv);
         }
-        pp_turn = 1 - me;
-        pthread_cond_signal(&pp_cv);
+        while (pp_turn != me && !pp_done)
+            pthread_cond_wait(&pp_cv, &pp_mu);
+        ct_wait_exit();
+        if (pp_done)
+            break;
     }
     pthread_mutex_unlock(&pp_mu);
     return NULL;
@@ -142,12 +166,14 @@ static int test_live_not_reported(void *arg)
     (void)arg;
     pthread_t t[2];
     reported = 0;
-    CT_CHECK(ct_deadlock_watch_start(5, record) == 0);
+    CT_CHECK(ct_deadlock_watch_start(PERIOD_MS, record) == 0);
     for (long i = 0; i < 2; i++)
         CT_CHECK(pthread_create(&t[i], NULL, player, (void *)i) == 0);
     for (int i = 0; i < 2; i++)
-        pthread_join(t[i], NULL);
+        pthread_join(t[i], NULL); /* bounded by the case timeout: looks must come */
     ct_deadlock_watch_stop();
+    printf("  %llu rounds while the watchdog looked %d times\n", (unsigned long long)pp_rounds,
+           (int)LOOKS);
     if (reported)
         ct_test_fail("a live system was reported as deadlocked");
     return 0;

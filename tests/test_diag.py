@@ -110,6 +110,8 @@ check(kinds(run(rc=3, stderr="boom")) == ["exit 3"], "unexplained exit status")
 check(kinds(run(figures={"lost_updates": 12})) == ["lost updates"], "lost updates figure")
 check(kinds(run(figures={"lost_updates": 0, "peak_threads": 9})) == [], "zero figures are clean")
 check(kinds(run(figures={"spawn_failed_at": 127})) == ["spawn failure"], "spawn failure figure")
+check(kinds(run(figures={"early_waits": 3})) == ["early wait"], "early wait figure")
+check(kinds(run(figures={"early_waits": 0, "rounds": 200})) == [], "no early wait is clean")
 check(kinds(run(figures={"writer_wait_ms": 299, "reader_phase_ms": 300})) == ["writer starvation"],
       "writer starvation figure")
 check(kinds(run(figures={"writer_wait_ms": 0.2, "reader_phase_ms": 300})) == [], "a prompt writer")

@@ -8,6 +8,7 @@ usage: test_harness.py BUILD_DIR   (holds test_harness_bench and contend_bench)
 import json
 import pathlib
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,14 @@ def main():
         if name.startswith("test/skip/"):
             check(b.get("error_occurred") is True, f"{name}: skip reported")
             check(b.get("error_message", "").startswith("skipped: "), f"{name}: skip message")
+    perf = data["context"].get("ct_perf", "")
+    if perf.startswith("software"):
+        for b in runs:
+            if b["run_name"].startswith("test/visits/"):
+                check(b.get("perf_threads") == b["threads"],
+                      f"{b['run_name']}: perf_threads {b.get('perf_threads')} == threads")
+    else:
+        print(f"perf counters not checked here: {perf}")
     aggs = {b["aggregate_name"] for b in data["benchmarks"] if b["run_type"] == "aggregate"}
     check({"mean", "median", "stddev"} <= aggs, f"aggregates present: {aggs}")
 
@@ -75,6 +84,27 @@ def main():
     m = re.search(r"^\[1/(\d+) \d+:\d\d\] ", err, re.M)
     check(m is not None and int(m.group(1)) == len(expected) * reps,
           f"progress total {m and m.group(1)} == {len(expected) * reps}")
+
+    # Threads whose perf counters cannot open (3 descriptors to spare: enough
+    # for the probe, one thread's software group at most): the sums leave
+    # them out and perf_threads says how many threads they cover.
+    if perf.startswith("software"):
+        def few_fds():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (6, 6))
+        p = subprocess.run([bench, "--benchmark_min_time=0.001", "--benchmark_filter=visits/alpha/n:1/",
+                            "--benchmark_format=json"], capture_output=True, text=True, timeout=120,
+                           preexec_fn=few_fds)
+        check(p.returncode == 0, f"run with few descriptors exits 0 (got {p.returncode}: {p.stderr[-500:]})")
+        few = json.loads(p.stdout) if p.returncode == 0 else {"benchmarks": []}
+        check(few["context"].get("ct_perf", "").startswith("software") if few["benchmarks"] else False,
+              "few descriptors: the probe still finds the software events")
+        for b in few["benchmarks"]:
+            pt = b.get("perf_threads")
+            check(pt is not None and 0 <= pt <= b["threads"], f"few descriptors, {b['name']}: perf_threads {pt}")
+            check((pt == 0) == ("ctx_switches" not in b),
+                  f"few descriptors, {b['name']}: sums present only over counted threads")
+            if b["threads"] == 4:
+                check(pt is not None and pt < 4, f"few descriptors, {b['name']}: perf_threads {pt} < 4")
 
     # A verification failure: exit 1, the error in the JSON and on stderr.
     rc, _, err = run([bench, "--fail", "--benchmark_filter=fail", "--benchmark_min_time=0.001",

@@ -17,6 +17,7 @@
  */
 #include "ct_bench.h"
 #include "ct_common.h"
+#include "ct_perf.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -202,5 +203,6 @@ int main(int argc, char **argv)
         ct_bench_thread_counts(b, (const int[]){2}, 1);
     }
     ct_bench_context("ct_test", "harness");
+    ct_bench_context("ct_perf", ct_perf_status()); /* what perf_threads is checked against */
     return ct_bench_main(out, argv);
 }

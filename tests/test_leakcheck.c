@@ -4,13 +4,16 @@
  * A thread blocked in an announced wait must be reported with its name, the
  * operation and the object; a joined thread must not be; an ignored name
  * must not be; the registry must show and then forget a wait, and count
- * progress. Each case cleans up (releases and joins its thread), so the
- * runner's own leak check passes.
+ * progress; a listing of the threads that fails on a retry (ct_fault.h)
+ * must give its error, and free nothing twice. Each case cleans up
+ * (releases and joins its thread), so the runner's own leak check passes.
  */
+#include "ct_fault.h"
 #include "ct_leakcheck.h"
 #include "ct_test.h"
 #include "ct_waitreg.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +113,27 @@ static int test_ignore_list(void *arg)
     return 0;
 }
 
+/* end() lists the threads, finds the blocked one, backs off and lists them
+ * again: that second listing fails (opendir, as when out of descriptors).
+ * The error comes back; the first listing's array is freed once (ASan
+ * reports a second free; glibc aborts on it). */
+static int test_listing_fails_on_retry(void *arg)
+{
+    (void)arg;
+    ct_leakcheck lc;
+    char buf[1024] = "";
+    CT_CHECK(ct_leakcheck_begin(&lc) == 0);
+    pthread_t t = start_blocked("leaky-retry");
+    ct_fault_arm(CT_FAULT_OPENDIR, 1, EMFILE); /* the first listing passes */
+    int n = end_into(&lc, NULL, 1000, buf, sizeof buf);
+    ct_fault_disarm(CT_FAULT_OPENDIR);
+    release_and_join(t);
+    CT_CHECK(ct_fault_failed(CT_FAULT_OPENDIR) == 1);
+    if (n != -EMFILE)
+        ct_test_fail("expected -EMFILE from the failed listing, got %d: %s", n, buf);
+    return 0;
+}
+
 static int test_registry(void *arg)
 {
     (void)arg;
@@ -135,6 +159,7 @@ int main(int argc, char **argv)
         {.name = "leak/reports_blocked_thread", .fn = test_reports_blocked_thread},
         {.name = "leak/joined_thread_is_no_leak", .fn = test_joined_thread_is_no_leak},
         {.name = "leak/ignore_list", .fn = test_ignore_list},
+        {.name = "leak/listing_fails_on_retry", .fn = test_listing_fails_on_retry},
         {.name = "waitreg/snapshot_and_progress", .fn = test_registry},
     };
     return ct_test_main(argc, argv, cases, sizeof cases / sizeof cases[0]);

@@ -25,6 +25,13 @@
  *  errors/<impl>          every non-zero return counted, the first kept
  *  dynamic_bounds         never above max, reaches max under a backlog,
  *                         back to min after idling; the trace agrees
+ *  dynamic_no_thread      min 0, no worker, and the thread for a task cannot
+ *                         start (pthread_create fails, ct_fault.h): the
+ *                         submit fails with that error and wait returns at
+ *                         once; with a worker held busy the same failure
+ *                         leaves the task queued for it
+ *  dynamic_idle_max       an idle timeout of INT64_MAX: the worker's
+ *                         retirement deadline saturates (UBSan: no overflow)
  *  registry, find, params
  *
  * Nothing waits on a sleep for another thread's progress: tasks hold on a
@@ -43,6 +50,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ct_fault.h"
 #include "ct_test.h"
 #include "ct_waitreg.h"
 #include "pool.h"
@@ -684,6 +692,82 @@ static int test_dynamic_bounds(void *arg)
     return 0;
 }
 
+/* A dynamic pool whose thread for a task cannot start. With no worker left
+ * (min 0), a queued task would never run and wait would hang: the submit
+ * must fail instead. With a worker left, the task waits for it. */
+static int test_dynamic_no_thread(void *arg)
+{
+    ct_pool *p = make(ct_pool_find("dynamic"), 0, 2, 8, 100 * MS);
+    ct_pool_stats s;
+    gate g;
+    int rc;
+
+    (void)arg;
+    ct_pool_get_stats(p, &s);
+    CT_CHECK(s.workers == 0);
+    ct_fault_arm(CT_FAULT_PTHREAD_CREATE, 0, EAGAIN);
+    rc = ct_pool_submit(p, err_task, (void *)0);
+    ct_fault_disarm(CT_FAULT_PTHREAD_CREATE);
+    CT_CHECK(ct_fault_failed(CT_FAULT_PTHREAD_CREATE) == 1); /* the growth was tried */
+    if (rc != -EAGAIN)
+        ct_test_fail("submit with no worker and none startable: %s, expected -EAGAIN "
+                     "(the task would be stranded)",
+                     ct_strstatus(rc));
+    CT_CHECK(ct_pool_wait(p) == 0); /* nothing pending: returns at once */
+    ct_fault_arm(CT_FAULT_PTHREAD_CREATE, 0, EAGAIN);
+    CT_CHECK(ct_pool_try_submit(p, err_task, (void *)0) == -EAGAIN);
+    ct_fault_disarm(CT_FAULT_PTHREAD_CREATE);
+    CT_CHECK(ct_fault_failed(CT_FAULT_PTHREAD_CREATE) == 2);
+    ct_pool_get_stats(p, &s);
+    CT_CHECK(s.workers == 0 && s.tasks_done == 0);
+
+    /* A worker busy on a gated task: a second task's growth fails, and the
+     * task stays queued for that worker. */
+    gate_init(&g);
+    CT_CHECK(ct_pool_submit(p, gated_task, &g) == 0);
+    gate_wait_started(&g, 1);
+    ct_fault_arm(CT_FAULT_PTHREAD_CREATE, 0, EAGAIN);
+    rc = ct_pool_submit(p, err_task, (void *)0);
+    ct_fault_disarm(CT_FAULT_PTHREAD_CREATE);
+    CT_CHECK(ct_fault_failed(CT_FAULT_PTHREAD_CREATE) == 3);
+    CT_CHECK(rc == 0);
+    gate_open(&g);
+    CT_CHECK(ct_pool_wait(p) == 0);
+    ct_pool_get_stats(p, &s);
+    CT_CHECK(s.tasks_done == 2);
+    ct_pool_free(p);
+    gate_destroy(&g);
+    return 0;
+}
+
+/* The largest idle timeout: a worker's retirement deadline, idle_since +
+ * INT64_MAX, saturates instead of overflowing (UBSan stops at the
+ * overflow in the ASan tree). The worker goes idle at once; seen asleep
+ * in "pool idle", it has computed that deadline. */
+static int test_dynamic_idle_max(void *arg)
+{
+    ct_pool *p = make(ct_pool_find("dynamic"), 1, 2, 8, INT64_MAX);
+    ct_wait_info w[16];
+    ct_pool_stats s;
+    bool idle = false;
+
+    (void)arg;
+    while (!idle) { /* bounded by the case's timeout */
+        size_t n = ct_wait_snapshot(w, 16);
+
+        for (size_t i = 0; i < n; i++)
+            idle |= w[i].obj == (const void *)p && strcmp(w[i].op, "pool idle") == 0;
+        if (!idle)
+            sched_yield();
+    }
+    CT_CHECK(ct_pool_submit(p, err_task, (void *)0) == 0);
+    CT_CHECK(ct_pool_wait(p) == 0);
+    ct_pool_get_stats(p, &s);
+    CT_CHECK(s.tasks_done == 1 && s.threads_retired == 0);
+    ct_pool_free(p);
+    return 0;
+}
+
 /* ---- registry and parameters --------------------------------------------------- */
 
 static int test_registry(void *arg)
@@ -746,7 +830,7 @@ static int test_params(void *arg)
     }
     /* an idle pool frees cleanly, and a wait with nothing submitted returns */
     for (const ct_pool_ops *const *o = ct_pool_impls(); *o; o++) {
-        ct_pool *p = make(*o, 1, 2, 0, 0);
+        ct_pool *p = make(*o, 1, 2, 0, 0); /* no task: a broken pool too */
 
         CT_CHECK(ct_pool_wait(p) == 0);
         ct_pool_free(p);
@@ -757,7 +841,7 @@ static int test_params(void *arg)
 /* ---- the table ------------------------------------------------------------------ */
 
 #define PER_IMPL 8
-#define NFIXED 3
+#define NFIXED 5
 
 int main(int argc, char **argv)
 {
@@ -788,11 +872,15 @@ int main(int argc, char **argv)
     fixed[nf++] = (ct_test_case){.name = "params", .fn = test_params};
     fixed[nf++] =
         (ct_test_case){.name = "dynamic_bounds", .fn = test_dynamic_bounds, .timeout_s = 20};
+    fixed[nf++] = (ct_test_case){.name = "dynamic_no_thread", .fn = test_dynamic_no_thread};
+    fixed[nf++] = (ct_test_case){.name = "dynamic_idle_max", .fn = test_dynamic_idle_max};
     for (const ct_pool_ops *const *o = ct_pool_impls(); *o; o++) {
         bool bounded = (*o)->desc.caps & CT_POOL_CAP_BOUNDED;
         bool queued = bounded && !((*o)->desc.caps & CT_POOL_CAP_PER_TASK);
 
-        comps[nc++] = (ct_test_competitor){*o, (*o)->desc.name, NULL};
+        const char *broken = ct_test_broken((*o)->desc.caps);
+
+        comps[nc++] = (ct_test_competitor){*o, (*o)->desc.name, NULL, broken};
         for (size_t i = 0; i < PER_IMPL; i++) {
             char *name;
 
@@ -804,8 +892,15 @@ int main(int argc, char **argv)
                 continue; /* spawn_sem queues nothing (and starts a thread per task) */
             if (asprintf(&name, "%s/%s", per[i].what, (*o)->desc.name) < 0)
                 ct_die("test_pool_validate: out of memory");
-            fixed[nf++] =
-                (ct_test_case){.name = name, .fn = per[i].fn, .arg = (void *)*o, .timeout_s = 20};
+            /* a broken pool fails (or hangs) these at random: its validate
+             * cases are the ones that must catch it */
+            fixed[nf++] = (ct_test_case){.name = name,
+                                         .fn = per[i].fn,
+                                         .arg = (void *)*o,
+                                         .timeout_s = 20,
+                                         .skip = broken ? "a broken competitor (CT_CAP_BROKEN): "
+                                                          "its validate/ cases must fail instead"
+                                                        : NULL};
         }
     }
     rc = ct_test_main_matrix(argc, argv, fixed, nf, comps, nc, thread_counts, NCOUNTS,

@@ -692,5 +692,151 @@ class PoolVerdicts(unittest.TestCase):
         self.assertEqual(self.sentences(c), [self.pool.NOT_MEASURED])
 
 
+class PipelineBaseline(unittest.TestCase):
+    """The chan pipeline chart: the sequential baseline (one run, no stages or cap) is a
+    labelled horizontal line in every panel, not a panel of its own."""
+
+    SEQ = "chan/pipeline/sequential/threads:1"
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_pipe_"))
+        self.out = self.tmp / "out"
+        (self.out / "json").mkdir(parents=True)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def chart(self, seq_error=None):
+        # stages 4/6/8 (threads) x cap 0/64 for designs a and b; sequential at 7 M values/s
+        rates = {f"chan/pipeline/{impl}/cap:{cap}/threads:{t}": [1e6 * t, 1.1e6 * t, 1.2e6 * t]
+                 for impl in ("a", "b") for cap in (0, 64) for t in (4, 6, 8)}
+        rates[self.SEQ] = [6e6, 7e6, 8e6]
+        data = pool_json(rates)  # Google Benchmark JSON for any family's names
+        if seq_error:
+            for b in data["benchmarks"]:
+                if b["run_name"] == self.SEQ.replace("/threads:", "/real_time/threads:"):
+                    b.update(error_occurred=True, error_message=seq_error)
+        (self.out / "json" / "chan.json").write_text(json.dumps(data), encoding="utf-8")
+        res = run_report(self.out, "--families", "chan")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        base = self.out / "chan" / "pipeline"
+        return (base.with_suffix(".dat").read_text(encoding="utf-8"),
+                base.with_suffix(".gp").read_text(encoding="utf-8"),
+                (self.out / "index.html").read_text(encoding="utf-8"))
+
+    def test_a_line_in_every_panel_and_no_panel_of_its_own(self):
+        dat, gp, page = self.chart()
+        rows, _ = read_dat(self.out / "chan" / "pipeline.dat")
+        # the .dat: the baseline's median at every stage count of both panels
+        for cap in (0, 64):
+            for t in (4, 6, 8):
+                self.assertAlmostEqual(rows[("sequential", f"cap:{cap}", t)], 7.0)
+        self.assertNotIn(("sequential", "-", 1), rows)
+        # the .gp: two panels (cap:0, cap:64), none for the baseline's empty key
+        self.assertEqual(re.findall(r"^# panel \d+: (.*)$", gp, re.M), ["cap:0", "cap:64"])
+        blocks = dict((title, int(i)) for i, title in
+                      re.findall(r"^# index (\d+): baseline sequential \[(.*)\]$", dat, re.M))
+        self.assertEqual(set(blocks), {"cap:0", "cap:64"})
+        panels = re.split(r"^# panel \d+: ", gp, flags=re.M)[1:]
+        for panel, cap in zip(panels, ("cap:0", "cap:64")):
+            self.assertIn(f"'pipeline.dat' index {blocks[cap]} using 1:2 with lines ls 102", panel)
+            self.assertRegex(panel, r"set label 2 'sequential' at first 4, first 7\.0* ")
+        self.assertIn("title 'sequential: the same stages in one thread'", gp)
+        self.assertIn("the baseline sequential: the same stages in one thread (7 M values/s)", page)
+
+    def test_a_failed_baseline_is_named_not_drawn(self):
+        dat, gp, page = self.chart(seq_error="sequential: sum 1, expected 2")
+        self.assertNotIn("ls 102", gp.split("set style line 102", 1)[1])
+        self.assertIn("# baseline: sequential not drawn (error: sequential: sum 1, expected 2)", dat)
+        self.assertIn("Baseline sequential not drawn: error: sequential: sum 1", gp)
+        self.assertEqual(re.findall(r"^# panel \d+: (.*)$", gp, re.M), ["cap:0", "cap:64"])
+        self.assertIn("The baseline sequential is not drawn", page)
+
+
+class SemVerdicts(unittest.TestCase):
+    """The semaphore family's makespan claim: every branch of its verdict, each sentence with
+    its rule, from a fixture's model; and the section on the page."""
+
+    NAME = "sem/makespan/{}/tasks:100/limit:10/task_us:5000/threads:1"
+
+    def setUp(self):
+        sys.path.insert(0, str(ROOT))
+        from reports.model import build_families
+        from reports.sections import sem
+        self.build, self.sem = build_families, sem
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_sem_"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def doc(self, makespans_ms):
+        """pool_json's shape (it is generic) for makespans {impl: ms}: 100 tasks per batch."""
+        rates = {self.NAME.format(impl): [100 / (ms / 1e3)] * 3
+                 for impl, ms in makespans_ms.items()}
+        rates["sem/hold/futex/limit:4/threads:1"] = [1e7] * 3
+        return pool_json(rates)
+
+    def claim(self, makespans_ms):
+        path = self.tmp / "sem.json"
+        path.write_text(json.dumps(self.doc(makespans_ms)), encoding="utf-8")
+        c = self.sem.claim_makespan(self.build([path])[0])
+        self.assertTrue(all(x["text"] and x["rule"] for x in c["sentences"]), c)
+        self.assertEqual(c["verdict"], " ".join(x["text"] for x in c["sentences"]))
+        return c, [x["text"] for x in c["sentences"]]
+
+    def test_all_reproduced_with_go(self):
+        c, s = self.claim({"futex": 51, "posix": 72, "go_chan": 53})
+        # projected: 51 - 50 ms + 0.5 s = 0.501 s; 72 -> 0.522 s
+        self.assertEqual(s, ["reproduced by every design: futex 51.0 ms (0.501 s), posix 72.0 ms "
+                             "(0.522 s).", "Go's own: go_chan 53.0 ms (0.503 s)."])
+        self.assertIn("at most 1/0.9 x 0.5 s = 0.556 s", c["sentences"][0]["rule"])
+        self.assertAlmostEqual(c["figures"]["makespan_ms"]["posix"], 72.0)
+        self.assertAlmostEqual(c["figures"]["projected_s"]["posix"], 0.522)
+
+    def test_some_reproduced_the_slow_one_named(self):
+        _, s = self.claim({"futex": 51, "chan": 120})
+        self.assertEqual(s[0], "reproduced by 1 of 2 designs (futex 51.0 ms (0.501 s)); not by "
+                               "chan 120.0 ms (0.570 s).")
+        self.assertEqual(s[1], "The slowest (chan) spends 70.0 ms over the ideal 50 ms starting "
+                               "threads and waking sleepers.")
+        self.assertEqual(s[2], "Go's peer was not measured.")
+
+    def test_at_the_edges(self):
+        # the ideal 50 ms reproduces it; the projection's edge is 0.5 / 0.9 = 0.5556 s, i.e.
+        # 105.56 ms measured: 105.5 reproduces it, 105.7 does not
+        self.assertTrue(self.claim({"futex": 50.0})[1][0].startswith("reproduced by every"))
+        self.assertTrue(self.claim({"futex": 105.5})[1][0].startswith("reproduced by every"))
+        self.assertTrue(self.claim({"futex": 105.7})[1][0].startswith("not reproduced"))
+
+    def test_none_reproduced(self):
+        _, s = self.claim({"futex": 180, "posix": 190})
+        self.assertEqual(s[0], "not reproduced: futex 180.0 ms (0.630 s), posix 190.0 ms "
+                               "(0.640 s).")
+        self.assertTrue(s[1].startswith("The slowest (posix) spends 140.0 ms"), s)
+
+    def test_faster_than_the_limit_allows(self):
+        _, s = self.claim({"futex": 30})
+        self.assertEqual(s[0], "not reproduced: futex 30.0 ms (0.480 s).")
+        self.assertTrue(s[1].startswith("Faster than 10 at once allows (futex 30.0 ms)"), s)
+        self.assertEqual(len(s), 3)   # no "slowest" sentence: it was fast, not slow
+
+    def test_not_measured(self):
+        c, s = self.claim({"go_chan": 50})
+        self.assertEqual(s, [self.sem.NOT_MEASURED])
+
+    def test_on_the_page(self):
+        out = self.tmp / "out"
+        (out / "json").mkdir(parents=True)
+        (out / "json" / "sem.json").write_text(json.dumps(self.doc({"futex": 51})),
+                                              encoding="utf-8")
+        res = run_report(out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(out / "summary.json", encoding="utf-8") as f:
+            claims = json.load(f)["families"]["sem"]["claims"]
+        self.assertTrue(claims[0]["verdict"].startswith("reproduced by every design"))
+        page = (out / "index.html").read_text(encoding="utf-8")
+        self.assertIn("sem: the seeds' claims, checked", page)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -401,6 +401,10 @@ static int test_semantics(void *arg)
 
         if ((*o)->desc.unavailable)
             continue;
+        if (ct_test_broken((*o)->desc.caps)) { /* it would fail here too: its XFAIL cases */
+            printf("  %s: not here, %s\n", name, ct_test_broken((*o)->desc.caps));
+            continue;
+        }
         for (size_t h = 0; h < sizeof hints / sizeof hints[0]; h++) {
             ct_stack *s = ct_stack_new(name, hints[h], 2);
             uintptr_t v = 7;
@@ -511,7 +515,8 @@ int main(int argc, char **argv)
             ops->desc.unavailable ? ops->desc.unavailable
             : !(ops->desc.caps & CT_CAP_EXACT)
                 ? "a pitfall (ABA, use after free): tests/test_stack_naive.c reproduces its failure"
-                : NULL};
+                : NULL,
+            ct_test_broken(ops->desc.caps)};
     }
     rc = ct_test_main_matrix(argc, argv, fixed, sizeof fixed / sizeof fixed[0], comps, n,
                              thread_counts, NCOUNTS, test_validate, VALIDATE_TIMEOUT_S);

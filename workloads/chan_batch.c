@@ -52,7 +52,7 @@ typedef struct item {
 
 typedef struct bprod {
     uint64_t sent CT_CACHE_ALIGNED; /* the producer's own */
-    int send_err;
+    int send_err;                   /* the status of its failed send, 0 if none */
 } bprod;
 
 typedef struct brun {
@@ -219,9 +219,12 @@ static void batch_thread(ct_bench_state *st)
         const uint64_t s = me->sent;
         item it = {.id = (uint64_t)(idx - 1) << 40 | s,
                    .ts = (s & (LAT_EVERY - 1)) ? 0 : ct_now_ns()};
+        int rc;
 
-        if (CT_UNLIKELY(me->send_err || ct_chan_send(r->ch, &it) != CT_OK)) {
-            me->send_err = 1; /* reported after the run */
+        if (CT_UNLIKELY(me->send_err))
+            continue;
+        if (CT_UNLIKELY((rc = ct_chan_send(r->ch, &it)) != CT_OK)) {
+            me->send_err = rc; /* reported after the run; it sends no more */
             continue;
         }
         me->sent = s + 1;
@@ -245,26 +248,28 @@ static void batch_teardown(ct_bench_state *st, void *shared)
 {
     brun *r = shared;
     const char *impl = ct_bench_user(st);
-    uint64_t sent = 0, wrong = 0;
+    uint64_t sent = 0, lost = 0, dup = 0;
     item left;
 
     if (!r)
         return;
     for (int p = 0; p < r->P; p++) {
         if (r->prod[p].send_err)
-            ct_bench_error(st, "%s: producer %d: a send failed", impl, p);
+            ct_bench_error(st, "%s: producer %d: a send failed with %s", impl, p,
+                           ct_strstatus(r->prod[p].send_err));
         sent += r->prod[p].sent;
-        for (uint64_t s = 0; s < r->cap_runs; s++)
-            wrong += r->runs[p][s] != (s < r->prod[p].sent);
+        for (uint64_t s = 0; s < r->cap_runs; s++) {
+            lost += s < r->prod[p].sent && r->runs[p][s] == 0;
+            dup += r->runs[p][s] > 1;
+        }
     }
-    if (wrong || r->beyond || r->processed != sent)
-        ct_bench_error(st,
-                       "%s: %llu items sent, %llu processed: %llu not processed exactly once, "
-                       "%llu unknown",
-                       impl, (unsigned long long)sent, (unsigned long long)r->processed,
-                       (unsigned long long)wrong, (unsigned long long)r->beyond);
+    if (lost || dup || r->beyond || r->processed != sent)
+        ct_bench_error(
+            st, "%s: %llu items sent, %llu processed: %llu lost, %llu duplicated, %llu unknown",
+            impl, (unsigned long long)sent, (unsigned long long)r->processed,
+            (unsigned long long)lost, (unsigned long long)dup, (unsigned long long)r->beyond);
     else if (r->out_of_order)
-        ct_bench_error(st, "%s: %llu items out of their producer's order", impl,
+        ct_bench_error(st, "%s: %llu items out of per-producer order", impl,
                        (unsigned long long)r->out_of_order);
     if (r->oversize)
         ct_bench_error(st, "%s: %llu batches above size %zu", impl, (unsigned long long)r->oversize,

@@ -23,10 +23,15 @@
  * The middle roles and the sink do all their work in their first
  * iteration and then run out their loops. Items are the items the sink got.
  *
+ * A role whose send fails keeps receiving (and drops what it gets), so the
+ * stages before it never block on it: the run ends, and fails.
+ *
  * Verification after the run, outside the timed region: the sink got every
  * item the source sent exactly once (a count per item); a worker's result
- * is the item transformed (v -> 3v + 1), so an item that skipped its worker
- * shows too.
+ * is the item transformed (v -> 3v + 1) and tagged with the worker, so an
+ * item that skipped its worker shows; order per sender: each worker takes
+ * the source's items in increasing order, and the sink gets each worker's
+ * results in increasing order (every channel is FIFO per sender).
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -56,12 +61,18 @@ typedef struct frun {
     ct_chan *in, *out, *mid[MAXW]; /* mid: the workers' own outputs */
     _Atomic int workers_left, forwarders_left;
     uint64_t sent CT_CACHE_ALIGNED; /* the source's */
-    int source_err;
-    _Atomic int role_err;          /* a worker, forwarder or merger whose send or receive failed */
+    int source_err;                 /* the status of its failed send, 0 if none */
+    /* a worker, forwarder or merger: the status of a failed send (first
+     * wins), and items a worker took out of order */
+    _Atomic int role_err;
+    _Atomic uint64_t worker_disorder;
     uint64_t got CT_CACHE_ALIGNED; /* the sink's */
-    uint64_t cap_seen, beyond;
-    uint8_t *seen; /* per item: times it reached the sink (saturating) */
+    uint64_t cap_seen, beyond, sink_disorder;
+    uint64_t last[MAXW]; /* the sink's: each worker's next result, at least */
+    uint8_t *seen;       /* per item: times it reached the sink (saturating) */
 } frun;
+
+#define TAG_SHIFT 48 /* a result: worker << TAG_SHIFT | (3 * item + 1) */
 
 static int roles_threads(enum fan_kind k, int W)
 {
@@ -119,25 +130,34 @@ static void *fan_setup(ct_bench_state *st)
     return r;
 }
 
-static void fail(frun *r)
+/* A failed send: remembered (the first), and the role goes on draining. */
+static void send_or_note(frun *r, ct_chan *c, uint64_t *v, bool *failed)
 {
+    int rc, none = 0;
+
+    if (*failed || (rc = ct_chan_send(c, v)) == CT_OK)
+        return;
+    *failed = true;
     /* relaxed: read after the run's end barrier */
-    atomic_store_explicit(&r->role_err, 1, memory_order_relaxed);
+    atomic_compare_exchange_strong_explicit(&r->role_err, &none, rc, memory_order_relaxed,
+                                            memory_order_relaxed);
 }
 
 static void worker(frun *r, int w)
 {
     ct_chan *to = r->kind == FAN_SHARED ? r->out : r->mid[w];
-    uint64_t v;
+    uint64_t v, next = 0, disorder = 0;
+    bool failed = false;
 
     while (ct_chan_recv(r->in, &v) == CT_OK) {
+        disorder += v < next; /* one sender: a worker sees its items in order */
+        next = v + 1;
         ct_work_spin(r->work_loops);
-        v = 3 * v + 1;
-        if (ct_chan_send(to, &v) != CT_OK) {
-            fail(r);
-            break;
-        }
+        v = (uint64_t)w << TAG_SHIFT | (3 * v + 1);
+        send_or_note(r, to, &v, &failed);
     }
+    if (disorder) /* relaxed: read after the run's end barrier */
+        atomic_fetch_add_explicit(&r->worker_disorder, disorder, memory_order_relaxed);
     if (r->kind != FAN_SHARED)
         ct_chan_close(to); /* its forwarder, or the merger, sees it end */
     /* acq_rel: the last worker closes after every worker's last send */
@@ -148,12 +168,10 @@ static void worker(frun *r, int w)
 static void forwarder(frun *r, int w)
 {
     uint64_t v;
+    bool failed = false;
 
     while (ct_chan_recv(r->mid[w], &v) == CT_OK)
-        if (ct_chan_send(r->out, &v) != CT_OK) {
-            fail(r);
-            break;
-        }
+        send_or_note(r, r->out, &v, &failed);
     /* acq_rel: the last forwarder closes after every forwarder's last send */
     if (atomic_fetch_sub_explicit(&r->forwarders_left, 1, memory_order_acq_rel) == 1)
         ct_chan_close(r->out);
@@ -163,23 +181,24 @@ static void merger(frun *r)
 {
     ct_case cs[MAXW];
     uint64_t v;
-    int open = r->W;
+    int open = r->W, none = 0;
+    bool failed = false;
 
     for (int w = 0; w < r->W; w++)
         cs[w] = (ct_case){.chan = r->mid[w], .dir = CT_RECV, .elem = &v};
     while (open > 0) {
         int i = ct_chan_select(cs, (size_t)r->W, -1);
 
-        if (i < 0) {
-            fail(r);
+        if (i < 0) { /* relaxed: read after the run's end barrier */
+            atomic_compare_exchange_strong_explicit(&r->role_err, &none, i, memory_order_relaxed,
+                                                    memory_order_relaxed);
             break;
         }
-        if (cs[i].status == CT_CLOSED) { /* drained: a NULL case from now on */
+        if (cs[i].status != CT_OK) { /* closed and drained: a NULL case from now on */
             cs[i].chan = NULL;
             open--;
-        } else if (cs[i].status != CT_OK || ct_chan_send(r->out, &v) != CT_OK) {
-            fail(r);
-            break;
+        } else {
+            send_or_note(r, r->out, &v, &failed);
         }
     }
     ct_chan_close(r->out);
@@ -190,13 +209,18 @@ static void sink(frun *r)
     uint64_t v;
 
     while (ct_chan_recv(r->out, &v) == CT_OK) {
-        const uint64_t item = (v - 1) / 3;
+        const uint64_t w = v >> TAG_SHIFT, x = v & ((UINT64_C(1) << TAG_SHIFT) - 1);
+        const uint64_t item = (x - 1) / 3;
 
-        if (v % 3 != 1 || item >= r->cap_seen)
-            r->beyond++;
-        else if (r->seen[item] < 2)
-            r->seen[item]++;
         r->got++;
+        if (w >= (uint64_t)r->W || x % 3 != 1 || item >= r->cap_seen) {
+            r->beyond++;
+            continue;
+        }
+        if (r->seen[item] < 2)
+            r->seen[item]++;
+        r->sink_disorder += item < r->last[w]; /* a worker's results, in its order */
+        r->last[w] = item + 1;
     }
 }
 
@@ -217,8 +241,12 @@ static void fan_thread(ct_bench_state *st)
         CT_BENCH_LOOP(st, i)
         {
             (void)i;
-            if (CT_UNLIKELY(r->source_err || ct_chan_send(r->in, &r->sent) != CT_OK)) {
-                r->source_err = 1; /* reported after the run */
+            int rc;
+
+            if (CT_UNLIKELY(r->source_err))
+                continue;
+            if (CT_UNLIKELY((rc = ct_chan_send(r->in, &r->sent)) != CT_OK)) {
+                r->source_err = rc; /* reported after the run; it sends no more */
                 continue;
             }
             r->sent++;
@@ -257,23 +285,34 @@ static void fan_teardown(ct_bench_state *st, void *shared)
 {
     frun *r = shared;
     const fan_def *d = ct_bench_user(st);
-    uint64_t wrong = 0;
+    uint64_t lost = 0, dup = 0, disorder;
+    int role_err;
 
     if (!r)
         return;
-    for (uint64_t s = 0; s < r->cap_seen; s++)
-        wrong += r->seen[s] != (s < r->sent);
+    for (uint64_t s = 0; s < r->cap_seen; s++) {
+        lost += s < r->sent && r->seen[s] == 0;
+        dup += r->seen[s] > 1;
+    }
+    /* relaxed, both: after the end barrier */
+    role_err = atomic_load_explicit(&r->role_err, memory_order_relaxed);
+    disorder = atomic_load_explicit(&r->worker_disorder, memory_order_relaxed) + r->sink_disorder;
     if (r->source_err)
-        ct_bench_error(st, "%s: the source's send failed", d->impl);
-    /* relaxed: after the end barrier */
-    else if (atomic_load_explicit(&r->role_err, memory_order_relaxed))
-        ct_bench_error(st, "%s: a worker, forwarder or merger failed a send or receive", d->impl);
-    else if (wrong || r->beyond || r->got != r->sent)
+        ct_bench_error(st, "%s: the source: a send failed with %s", d->impl,
+                       ct_strstatus(r->source_err));
+    else if (role_err)
+        ct_bench_error(st, "%s: a worker, forwarder or merger: a send failed with %s", d->impl,
+                       ct_strstatus(role_err));
+    else if (lost || dup || r->beyond || r->got != r->sent)
         ct_bench_error(st,
-                       "%s: %llu items sent, %llu reached the sink: %llu not exactly once, "
+                       "%s: %llu items sent, %llu reached the sink: %llu lost, %llu duplicated, "
                        "%llu not a worker's result",
                        d->impl, (unsigned long long)r->sent, (unsigned long long)r->got,
-                       (unsigned long long)wrong, (unsigned long long)r->beyond);
+                       (unsigned long long)lost, (unsigned long long)dup,
+                       (unsigned long long)r->beyond);
+    else if (disorder)
+        ct_bench_error(st, "%s: %llu items out of per-producer order (a worker's input or output)",
+                       d->impl, (unsigned long long)disorder);
     frun_free(r);
 }
 

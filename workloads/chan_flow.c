@@ -23,13 +23,18 @@
  * are over that sample, which keeps two clock reads per message out of the
  * throughput figure.
  *
- * Verification, after the run and outside the timed region: each consumer
- * sees every producer's sequence numbers strictly increasing (per-producer
- * FIFO; not checked in select_both, where a producer's values take either of
- * two channels and may overtake each other), and for each producer the counts, sums and sums of squares of the
- * sequence numbers received by all consumers together equal those of
- * 0..sent-1 (every value exactly once: a loss and a duplicate would have to
- * preserve both sums, and a duplicate within one consumer breaks its order).
+ * Verification: each consumer sets a bit per (producer, sequence) it
+ * receives in a bitmap of its own (set up and pre-faulted in setup: one
+ * read-modify-write per message, no shared write), and checks that every
+ * producer's sequence numbers reach it strictly increasing on each channel
+ * (per-producer FIFO: in select_both a producer's values take either of two
+ * channels and may overtake each other across them, never on one). After
+ * the run, outside the timed region, the bitmaps are merged: every value a
+ * producer sent was received exactly once (a bit in no bitmap: lost; in
+ * two, or twice in one: duplicated; a sequence number never sent: reported
+ * too), and every send succeeded (nothing closes a channel before its
+ * producers are done). A channel that loses or holds back a value so that
+ * every role waits is ended by the deadlock guard (chan_workloads.h).
  *
  * Counters: ns_per_msg (the run's wall time, first send to last receive, per
  * message received), lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_samples;
@@ -64,7 +69,8 @@
 #include "chan_workloads.h"
 
 #define MAXP 8
-#define LAT_EVERY 16 /* a power of two */
+#define MAX_BITMAP_BYTES (UINT64_C(1) << 30) /* all consumers' together */
+#define LAT_EVERY 16                         /* a power of two */
 
 typedef struct msg {
     uint64_t id; /* producer << 40 | sequence */
@@ -78,16 +84,18 @@ typedef struct flow_def {
     const char *impl;
 } flow_def;
 
+/* A consumer's own figures (written by it only, read after the run). */
 typedef struct flow_cons {
-    uint64_t count[MAXP], sum[MAXP], sq[MAXP];
-    int64_t last[MAXP];
+    int64_t last[MAXP][2]; /* per producer and channel (select_both has two): the last sequence */
+    uint64_t dups[MAXP];   /* per producer: values it received twice itself */
     uint64_t received, bad_order, bad_id, t_end;
+    uint64_t *seen; /* P rows of `words`: a bit per (producer, sequence) received */
     ct_hist hist;
 } flow_cons;
 
 typedef struct flow_prod {
     uint64_t sent, t_start;
-    int send_err;
+    int send_err; /* the status of its failed send, 0 if none */
 } CT_CACHE_ALIGNED flow_prod;
 
 typedef struct flow_run flow_run;
@@ -101,8 +109,11 @@ typedef struct flow_co {
 struct flow_run {
     ct_chan *ch[MAXP]; /* nch channels */
     int nch;
-    bool select_send, check_order;
+    bool select_send;
     int P, C;
+    uint64_t per_prod; /* the most one producer sends: the iterations */
+    size_t words;      /* of a bitmap row: per_prod bits */
+    ct__chan_guard guard;
     _Atomic int producers_left CT_CACHE_ALIGNED;
     flow_prod prod[MAXP];
     flow_cons *cons[MAXP];
@@ -143,7 +154,10 @@ static void flow_free(flow_run *r)
         if (r->ch[k])
             ct_chan_free(r->ch[k]);
     for (int k = 0; k < MAXP; k++)
-        ct_free_aligned(r->cons[k]);
+        if (r->cons[k]) {
+            ct_free_aligned(r->cons[k]->seen);
+            ct_free_aligned(r->cons[k]);
+        }
     ct_wg_free(r->cons_wg);
     ct_wg_free(r->batch_wg);
     ct_free_aligned(r);
@@ -165,15 +179,30 @@ static void *flow_setup(ct_bench_state *st)
         return NULL;
     }
     atomic_init(&r->producers_left, r->P);
+    /* threads: a producer's loop sends at most once per iteration; rt:go:
+     * its coroutines send the iterations in all, in batches */
+    r->per_prod = ct_bench_iterations(st);
+    r->words = (size_t)((r->per_prod + 63) / 64);
+    /* bounded, as the stack workloads' are: a runaway iteration count fails
+     * loudly instead of swapping */
+    if ((uint64_t)r->words * 8 * (uint64_t)r->P * (uint64_t)r->C > MAX_BITMAP_BYTES) {
+        ct_bench_error(st, "%llu iterations: the verification bitmaps would exceed %llu MiB",
+                       (unsigned long long)r->per_prod,
+                       (unsigned long long)(MAX_BITMAP_BYTES >> 20));
+        flow_free(r);
+        return NULL;
+    }
     for (int k = 0; k < r->C; k++) {
         if (!(r->cons[k] = ct_alloc_aligned(sizeof *r->cons[k])))
             goto oom;
+        /* zeroed, so pre-faulted before the timed region */
+        if (!(r->cons[k]->seen = ct_alloc_aligned(r->words * (size_t)r->P * sizeof(uint64_t))))
+            goto oom;
         for (int p = 0; p < MAXP; p++)
-            r->cons[k]->last[p] = -1;
+            r->cons[k]->last[p][0] = r->cons[k]->last[p][1] = -1;
     }
     r->nch = d->kind == FLOW_SELECT_RX ? r->P : d->kind == FLOW_SELECT_BOTH ? 2 : 1;
     r->select_send = d->kind == FLOW_SELECT_BOTH;
-    r->check_order = d->kind != FLOW_SELECT_BOTH;
     for (int k = 0; k < r->nch; k++) {
         r->ch[k] = ct_chan_new(d->impl, sizeof(msg), (size_t)cap);
         if (!r->ch[k]) {
@@ -182,6 +211,10 @@ static void *flow_setup(ct_bench_state *st)
             flow_free(r);
             return NULL;
         }
+    }
+    if (!ct__chan_guard_start(st, &r->guard, r->ch, (size_t)r->nch)) {
+        flow_free(r);
+        return NULL;
     }
     return r;
 oom:
@@ -211,8 +244,11 @@ static inline void produce_one(flow_run *r, int p)
     uint64_t n = me->sent;
     msg m = {.id = (uint64_t)p << 40 | n, .ts = (n & (LAT_EVERY - 1)) ? 0 : ct_now_ns()};
 
-    if (CT_UNLIKELY(me->send_err || send_one(r, p, &m) != CT_OK)) {
-        me->send_err = 1;
+    int rc;
+
+    if (CT_UNLIKELY(me->send_err || (rc = send_one(r, p, &m)) != CT_OK)) {
+        if (!me->send_err)
+            me->send_err = rc;
         return;
     }
     me->sent = n + 1;
@@ -220,6 +256,7 @@ static inline void produce_one(flow_run *r, int p)
 
 static void produce(ct_bench_state *st, flow_run *r, int p)
 {
+    ct__chan_guard_watch(true);
     r->prod[p].t_start = ct_now_ns();
     CT_BENCH_LOOP(st, i)
     {
@@ -243,6 +280,7 @@ static void flow_done(ct_bench_state *st, void *shared)
 {
     flow_run *r = shared;
 
+    ct__chan_guard_watch(false);
     if (!r || ct_bench_thread_index(st) >= r->P)
         return;
     /* acq_rel: the last producer closes after every producer's last send
@@ -252,15 +290,18 @@ static void flow_done(ct_bench_state *st, void *shared)
 }
 
 /* One receive: plain, or a select over the channels not yet closed (a
- * closed one becomes a NULL case). CT_CLOSED once every channel is drained. */
-static int recv_one(flow_run *r, ct_case *cs, int *open, msg *m)
+ * closed one becomes a NULL case), *ch the channel it came from.
+ * CT_CLOSED once every channel is drained. */
+static int recv_one(flow_run *r, ct_case *cs, int *open, msg *m, int *ch)
 {
+    *ch = 0;
     if (r->nch == 1)
         return ct_chan_recv(r->ch[0], m);
     while (*open > 0) {
         int i = ct_chan_select(cs, (size_t)r->nch, -1);
         if (i < 0)
             return i;
+        *ch = i;
         if (cs[i].status == CT_OK)
             return CT_OK;
         cs[i].chan = NULL;
@@ -275,25 +316,30 @@ static int recv_one(flow_run *r, ct_case *cs, int *open, msg *m)
 static void consume_all(flow_run *r, int k)
 {
     flow_cons *me = r->cons[k];
-    const uint64_t P = (uint64_t)r->P;
+    const uint64_t P = (uint64_t)r->P, per_prod = r->per_prod;
+    const size_t words = r->words;
     msg m;
     ct_case cs[MAXP];
-    int open = r->nch;
+    int open = r->nch, ch;
 
     for (int j = 0; j < r->nch; j++)
         cs[j] = (ct_case){.chan = r->ch[j], .dir = CT_RECV, .elem = &m};
-    while (recv_one(r, cs, &open, &m) == CT_OK) {
+    while (recv_one(r, cs, &open, &m, &ch) == CT_OK) {
         uint64_t p = m.id >> 40, s = m.id & ((UINT64_C(1) << 40) - 1);
-        if (CT_UNLIKELY(p >= P)) {
+        if (CT_UNLIKELY(p >= P || s >= per_prod)) {
             me->bad_id++;
             continue;
         }
-        if (CT_UNLIKELY((int64_t)s <= me->last[p]) && r->check_order)
+        /* FIFO per producer on one channel; only select_both's producers
+         * use several (its two), the others one each */
+        int64_t *last = &me->last[p][r->select_send ? ch : 0];
+        if (CT_UNLIKELY((int64_t)s <= *last))
             me->bad_order++;
-        me->last[p] = (int64_t)s;
-        me->count[p]++;
-        me->sum[p] += s;
-        me->sq[p] += s * s;
+        *last = (int64_t)s;
+        uint64_t *w = &me->seen[p * words + s / 64], bit = UINT64_C(1) << (s % 64);
+        if (CT_UNLIKELY(*w & bit))
+            me->dups[p]++;
+        *w |= bit;
         me->received++;
         if (m.ts) {
             uint64_t now = ct_now_ns();
@@ -307,6 +353,7 @@ static void consume(ct_bench_state *st, flow_run *r, int k)
 {
     bool done = false;
 
+    ct__chan_guard_watch(true);
     CT_BENCH_LOOP(st, i)
     {
         (void)i;
@@ -367,6 +414,7 @@ static void flow_go_thread(ct_bench_state *st)
 
     if (!ct__go_driver(st, ok))
         return;
+    ct__chan_guard_watch(true);
     /* a consumer missing would leave producers blocked: then start none */
     for (int k = 0; k < r->C && ok; k++) {
         r->co_cons[k] = (flow_co){r, k};
@@ -397,7 +445,10 @@ static void flow_go_done(ct_bench_state *st, void *shared)
 {
     flow_run *r = shared;
 
-    if (!r || ct_bench_thread_index(st) != 0 || !r->cons_wg)
+    if (ct_bench_thread_index(st) != 0)
+        return;
+    ct__chan_guard_watch(false);
+    if (!r || !r->cons_wg)
         return;
     close_all(r);
     ct_wg_wait(r->cons_wg);
@@ -412,12 +463,51 @@ static void *flow_go_setup(ct_bench_state *st)
     return r;
 }
 
-/* sum and sum of squares of 0..n-1, mod 2^64 */
-static void sums(uint64_t n, uint64_t *s, uint64_t *sq)
+/* Set bits of w[0..words) below n, and above. */
+static void count_bits(const uint64_t *w, size_t words, uint64_t n, uint64_t *below,
+                       uint64_t *above)
 {
-    unsigned __int128 N = n;
-    *s = n ? (uint64_t)(N * (N - 1) / 2) : 0;
-    *sq = n ? (uint64_t)((N - 1) * N * (2 * N - 1) / 6) : 0;
+    *below = *above = 0;
+    for (size_t i = 0; i < words; i++) {
+        uint64_t lo = (uint64_t)i * 64, mask = n >= lo + 64 ? ~UINT64_C(0)
+                                               : n > lo     ? (UINT64_C(1) << (n - lo)) - 1
+                                                            : 0;
+        *below += (uint64_t)__builtin_popcountll(w[i] & mask);
+        *above += (uint64_t)__builtin_popcountll(w[i] & ~mask);
+    }
+}
+
+/* Every producer's values, received exactly once by the consumers together
+ * (their bitmaps merged into consumer 0's; the run is over). */
+static void flow_verify(ct_bench_state *st, flow_run *r)
+{
+    const size_t words = r->words;
+
+    for (int p = 0; p < r->P; p++) {
+        uint64_t *u = r->cons[0]->seen + (size_t)p * words, dups = 0, got, wild;
+
+        for (int k = 0; k < r->C; k++)
+            dups += r->cons[k]->dups[p]; /* twice to one consumer */
+        for (int k = 1; k < r->C; k++) {
+            const uint64_t *b = r->cons[k]->seen + (size_t)p * words;
+
+            for (size_t i = 0; i < words; i++) {
+                dups += (uint64_t)__builtin_popcountll(u[i] & b[i]); /* two consumers */
+                u[i] |= b[i];
+            }
+        }
+        count_bits(u, words, r->prod[p].sent, &got, &wild);
+        if (r->prod[p].send_err)
+            ct_bench_error(st, "producer %d: a send failed with %s after %llu values", p,
+                           ct_strstatus(r->prod[p].send_err), (unsigned long long)r->prod[p].sent);
+        else if (got != r->prod[p].sent || dups || wild)
+            ct_bench_error(st,
+                           "producer %d: sent %llu: %llu lost, %llu duplicated, %llu received "
+                           "that were never sent",
+                           p, (unsigned long long)r->prod[p].sent,
+                           (unsigned long long)(r->prod[p].sent - got), (unsigned long long)dups,
+                           (unsigned long long)wild);
+    }
 }
 
 static void flow_teardown(ct_bench_state *st, void *shared)
@@ -428,24 +518,12 @@ static void flow_teardown(ct_bench_state *st, void *shared)
 
     if (!r)
         return;
+    ct__chan_guard_stop(st, &r->guard);
+    flow_verify(st, r);
     h = ct_alloc_aligned(sizeof *h);
-    for (int p = 0; p < r->P; p++) {
-        uint64_t cnt = 0, s = 0, sq = 0, ws, wsq;
-        for (int k = 0; k < r->C; k++) {
-            cnt += r->cons[k]->count[p];
-            s += r->cons[k]->sum[p];
-            sq += r->cons[k]->sq[p];
-        }
-        sums(r->prod[p].sent, &ws, &wsq);
-        if (r->prod[p].send_err)
-            ct_bench_error(st, "producer %d: a send failed", p);
-        else if (cnt != r->prod[p].sent || s != ws || sq != wsq)
-            ct_bench_error(st, "producer %d: sent %llu, received %llu (sums %s)", p,
-                           (unsigned long long)r->prod[p].sent, (unsigned long long)cnt,
-                           s == ws && sq == wsq ? "match" : "differ: lost or duplicated");
+    for (int p = 0; p < r->P; p++)
         if (r->prod[p].t_start < t0)
             t0 = r->prod[p].t_start;
-    }
     for (int k = 0; k < r->C; k++) {
         flow_cons *c = r->cons[k];
         if (c->bad_order || c->bad_id)

@@ -24,8 +24,19 @@
  * output as its loop ends (loop_done), so a time budget cut cascades down the
  * pipeline. items_per_second and ns_per_msg count generated values.
  *
- * Verified: the sum equals sum over even i < n of i^2 (mod 2^64), n the
- * values generated, i.e. every value went through every stage exactly once.
+ * Verified, every value on every hop: a hop's channel has one sender and one
+ * receiver, so FIFO fixes what stage k receives, in order: stage 1 the
+ * generator's 0, 1, 2, ...; stage 2 their squares; the stages after the
+ * filter the squares of the even ones. Each stage compares every value it
+ * receives with the one it must be (a compare and an add per value: the
+ * cheapest exact check, no shared write) and keeps its first mismatch and
+ * its count. After the run, outside the timed region, every hop must have
+ * received exactly its sequence: a value lost, duplicated or reordered on
+ * any hop, odd ones included, is named with the hop. Every send must
+ * succeed (nothing closes a channel before its sender is done), and the
+ * sum must equal sum over even i < n of i^2 (mod 2^64), n the values
+ * generated. A stage's figures are its own (written by its thread or
+ * coroutine only), read after the run.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,11 +50,23 @@
 
 enum { MAX_STAGES = 8 };
 
+/* What stage k saw on its input, and its failed sends: its own. */
+typedef struct pl_check {
+    uint64_t received;      /* values it received */
+    uint64_t send_errs;     /* its sends that failed */
+    int first_err;          /* the status of the first */
+    bool bad;               /* a value was not the one its position fixes: */
+    uint64_t at, got, want; /* the first such: its position, what came, what should have */
+} CT_CACHE_ALIGNED pl_check;
+
 typedef struct pl_run {
     ct_chan *c[MAX_STAGES - 1]; /* c[k]: stage k -> stage k + 1 */
     int stages;
     uint64_t generated, sum, t0, t1;
-    int errs;
+    uint64_t gen_errs; /* the generator's failed sends (thread 0 / its coroutine) */
+    int gen_first_err;
+    pl_check check[MAX_STAGES]; /* [k]: stage k's (1..K-1) */
+    ct__chan_guard guard;
     /* rt:go */
     ct_wg *stages_wg, *gen_wg; /* the stage coroutines; one generator batch */
     uint64_t gen_n;            /* values the generator coroutine sends next */
@@ -91,26 +114,48 @@ static void *pl_setup(ct_bench_state *st)
             pl_free(r);
             return NULL;
         }
+    if (!ct__chan_guard_start(st, &r->guard, r->c, (size_t)r->stages - 1)) {
+        pl_free(r);
+        return NULL;
+    }
     return r;
 }
 
-/* Stages 1..K-1: receive until closed, do the stage's step (square,
- * filter-even, forward, ..., sum), pass it on, close. */
+/* The j-th value stage k must receive: stage 1 the j-th generated (j),
+ * stage 2 its square, later stages the square of the j-th even one. */
+static inline uint64_t pl_want(int k, uint64_t j)
+{
+    return k == 1 ? j : k == 2 ? j * j : 4 * j * j;
+}
+
+/* Stages 1..K-1: receive until closed, check it, do the stage's step
+ * (square, filter-even, forward, ..., sum), pass it on, close. */
 static void stage(pl_run *r, int k)
 {
     const int last = r->stages - 1;
-    uint64_t v, sum = 0;
+    pl_check *me = &r->check[k];
+    uint64_t v, sum = 0, j = 0, send_errs = 0;
+    int rc;
 
     while (ct_chan_recv(r->c[k - 1], &v) == CT_OK) {
+        if (CT_UNLIKELY(v != pl_want(k, j)) && !me->bad) {
+            me->bad = true;
+            me->at = j;
+            me->got = v;
+            me->want = pl_want(k, j);
+        }
+        j++;
         if (k == 1)
             v *= v; /* square */
         else if (k == 2 && (v & 1))
             continue; /* filter-even */
         if (k == last)
             sum += v;
-        else if (ct_chan_send(r->c[k], &v) != CT_OK)
-            r->errs++;
+        else if (CT_UNLIKELY((rc = ct_chan_send(r->c[k], &v)) != CT_OK) && !send_errs++)
+            me->first_err = rc;
     }
+    me->received = j;
+    me->send_errs = send_errs;
     if (k < last)
         ct_chan_close(r->c[k]);
     else {
@@ -125,6 +170,7 @@ static void pl_thread(ct_bench_state *st)
     int k = ct_bench_thread_index(st);
     bool done = r == NULL;
 
+    ct__chan_guard_watch(true);
     if (k == 0) {
         uint64_t n = 0;
         if (r)
@@ -134,8 +180,10 @@ static void pl_thread(ct_bench_state *st)
             (void)i;
             if (done)
                 continue;
-            if (ct_chan_send(r->c[0], &n) != CT_OK) {
-                r->errs++;
+            int rc = ct_chan_send(r->c[0], &n);
+            if (CT_UNLIKELY(rc != CT_OK)) {
+                r->gen_errs++;
+                r->gen_first_err = rc;
                 done = true;
                 continue;
             }
@@ -158,6 +206,8 @@ static void pl_thread(ct_bench_state *st)
 static void pl_done(ct_bench_state *st, void *shared)
 {
     pl_run *r = shared;
+
+    ct__chan_guard_watch(false);
     if (r && ct_bench_thread_index(st) == 0)
         ct_chan_close(r->c[0]); /* ends the stages in turn */
 }
@@ -184,9 +234,11 @@ static void pl_generator_co(void *arg)
 
     for (uint64_t i = 0; i < r->gen_n; i++) {
         uint64_t n = r->generated;
+        int rc = ct_chan_send(r->c[0], &n);
 
-        if (ct_chan_send(r->c[0], &n) != CT_OK) {
-            r->errs++;
+        if (rc != CT_OK) {
+            r->gen_errs++;
+            r->gen_first_err = rc;
             break;
         }
         r->generated = n + 1;
@@ -203,6 +255,7 @@ static void pl_go_thread(ct_bench_state *st)
 
     if (!ct__go_driver(st, ok))
         return;
+    ct__chan_guard_watch(true);
     /* a stage missing would leave the others blocked: then start no more */
     for (int k = 1; k < r->stages && ok; k++) {
         args[k] = (pl_stage_arg){r, k};
@@ -210,7 +263,7 @@ static void pl_go_thread(ct_bench_state *st)
     }
     r->t0 = ct_now_ns();
     while ((n = ct_bench_next_batch(st)) != 0) {
-        if (!ok || r->errs)
+        if (!ok || r->gen_errs)
             continue;
         r->gen_n = n;
         ok = ct__go_counted(st, r->gen_wg, pl_generator_co, r, "the generator");
@@ -225,7 +278,10 @@ static void pl_go_done(ct_bench_state *st, void *shared)
 {
     pl_run *r = shared;
 
-    if (!r || ct_bench_thread_index(st) != 0 || !r->stages_wg)
+    if (ct_bench_thread_index(st) != 0)
+        return;
+    ct__chan_guard_watch(false);
+    if (!r || !r->stages_wg)
         return;
     ct_chan_close(r->c[0]);
     ct_wg_wait(r->stages_wg);
@@ -240,17 +296,47 @@ static void *pl_go_setup(ct_bench_state *st)
     return r;
 }
 
+/* Every hop, every value (see the header); the first fault is the error. */
+static void pl_verify(ct_bench_state *st, const pl_run *r)
+{
+    const unsigned long long n = r->generated;
+
+    if (r->gen_errs)
+        ct_bench_error(st, "pipeline: the generator's send returned %s after %llu values",
+                       ct_strstatus(r->gen_first_err), n);
+    for (int k = 1; k < r->stages; k++) {
+        const pl_check *c = &r->check[k];
+        /* the filter (stage 2) passes the even ones on */
+        const unsigned long long want = k <= 2 ? n : (n + 1) / 2;
+
+        if (c->send_errs)
+            ct_bench_error(st, "pipeline: stage %d: %llu sends failed, the first with %s", k,
+                           (unsigned long long)c->send_errs, ct_strstatus(c->first_err));
+        if (c->received != want || c->bad)
+            ct_bench_error(st,
+                           "pipeline: hop %d -> %d: %llu values received, %llu sent (%s); the "
+                           "first out of sequence: #%llu was %llu, expected %llu",
+                           k - 1, k, (unsigned long long)c->received, want,
+                           c->received < want   ? "lost"
+                           : c->received > want ? "duplicated"
+                                                : "out of order",
+                           (unsigned long long)c->at, (unsigned long long)c->got,
+                           (unsigned long long)c->want);
+    }
+    if (r->sum != expected_sum(r->generated))
+        ct_bench_error(st, "pipeline: sum %llu, expected %llu for %llu values",
+                       (unsigned long long)r->sum, (unsigned long long)expected_sum(r->generated),
+                       n);
+}
+
 static void pl_teardown(ct_bench_state *st, void *shared)
 {
     pl_run *r = shared;
 
     if (!r)
         return;
-    if (r->errs || r->sum != expected_sum(r->generated))
-        ct_bench_error(st, "pipeline: %d failed sends, sum %llu, expected %llu for %llu values",
-                       r->errs, (unsigned long long)r->sum,
-                       (unsigned long long)expected_sum(r->generated),
-                       (unsigned long long)r->generated);
+    ct__chan_guard_stop(st, &r->guard);
+    pl_verify(st, r);
     if (r->generated && r->t1 > r->t0)
         ct_bench_counter(st, "ns_per_msg", (double)(r->t1 - r->t0) / (double)r->generated,
                          CT_COUNTER_TOTAL);

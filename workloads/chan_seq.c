@@ -5,7 +5,8 @@
  *   chan/seq/<impl>/cap:<n>/real_time/threads:1      (buffered only)
  *
  * One iteration sends one message; every cap messages the thread receives
- * them all back and checks they come out in order. items_per_second counts
+ * them all back and checks they come out in order, each the one sent; after
+ * the last, the channel must be empty. items_per_second counts
  * messages (each sent and received once); ns_per_msg is the wall time per
  * message. No latency figures: a message waits for the cap - 1 sent after it
  * by construction.
@@ -24,7 +25,7 @@ static void seq_thread(ct_bench_state *st)
     const char *impl = ct_bench_user(st);
     size_t cap = (size_t)ct_bench_arg(st, 0);
     ct_chan *c = ct_chan_new(impl, sizeof(uint64_t), cap);
-    uint64_t sent = 0, got = 0, bad = 0, v, t0 = 0, t1;
+    uint64_t sent = 0, got = 0, bad_send = 0, bad_recv = 0, wrong = 0, v, t0 = 0, t1;
     size_t pending = 0;
 
     if (!c) {
@@ -40,21 +41,31 @@ static void seq_thread(ct_bench_state *st)
     {
         (void)i;
         if (CT_UNLIKELY(ct_chan_try_send(c, &sent) != CT_OK))
-            bad++;
+            bad_send++;
         sent++;
         if (++pending == cap) {
             for (; pending; pending--, got++)
-                if (CT_UNLIKELY(ct_chan_try_recv(c, &v) != CT_OK || v != got))
-                    bad++;
+                if (CT_UNLIKELY(ct_chan_try_recv(c, &v) != CT_OK))
+                    bad_recv++;
+                else if (CT_UNLIKELY(v != got))
+                    wrong++;
         }
     }
     t1 = ct_now_ns();
     for (; pending; pending--, got++) /* the last partial round, untimed */
-        if (ct_chan_try_recv(c, &v) != CT_OK || v != got)
-            bad++;
-    if (bad || ct_chan_try_recv(c, &v) != CT_WOULDBLOCK)
-        ct_bench_error(st, "%s: %llu sends or receives failed or out of order", impl,
-                       (unsigned long long)bad);
+        if (ct_chan_try_recv(c, &v) != CT_OK)
+            bad_recv++;
+        else if (v != got)
+            wrong++;
+    int left = ct_chan_try_recv(c, &v); /* nothing: CT_WOULDBLOCK */
+    if (bad_send || bad_recv || wrong || left != CT_WOULDBLOCK)
+        ct_bench_error(st,
+                       "%s: %llu sends failed, %llu receives found nothing where a value was "
+                       "sent, %llu values out of sequence (lost, duplicated or reordered), %s "
+                       "after the last",
+                       impl, (unsigned long long)bad_send, (unsigned long long)bad_recv,
+                       (unsigned long long)wrong,
+                       left == CT_WOULDBLOCK ? "empty" : "a value left over");
     if (sent && t1 > t0)
         ct_bench_counter(st, "ns_per_msg", (double)(t1 - t0) / (double)sent, CT_COUNTER_TOTAL);
     ct_bench_items(st, sent);

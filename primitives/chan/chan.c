@@ -46,7 +46,7 @@ static int64_t deadline_of(int64_t timeout_ns)
         return CT__FOREVER;
     if (timeout_ns == 0)
         return CT__NOWAIT;
-    return ct_now_ns() + timeout_ns;
+    return ct_deadline_after(timeout_ns); /* saturated: INT64_MAX waits, it does not overflow */
 }
 
 bool ct__deadline_passed(int64_t deadline)

@@ -18,6 +18,10 @@
     X(ct_chan_ring_futex)                                                                          \
     X(ct_chan_spin_park)                                                                           \
     X(ct_chan_ring_yield)                                                                          \
+    CT_TEST_ONLY(X(ct_chan_broken_drop))                                                           \
+    CT_TEST_ONLY(X(ct_chan_broken_dup))                                                            \
+    CT_TEST_ONLY(X(ct_chan_broken_reorder))                                                        \
+    CT_TEST_ONLY(X(ct_chan_broken_closed))                                                         \
     X(ct_chan_spsc_ring)
 
 #endif /* CT_CHAN_LIST_H */

@@ -117,7 +117,12 @@ static inline int x_send(rf_chan *r, const void *elem, int64_t deadline)
         default: /* READING: the take is under way */
             break;
         }
-        ct__rf_x_wait(r, v, trying ? CT__FOREVER : deadline, "chan send");
+        /* Only FULL can be withdrawn at the deadline; a take under way
+         * (READING) is waited out whatever the deadline, asleep: with the
+         * deadline passed, a timed wait would return at once, and this
+         * loop would spin while the receiver copies. */
+        ct__rf_x_wait(r, v, trying || x_state(v) == X_READING ? CT__FOREVER : deadline,
+                      "chan send");
         v = atomic_load_explicit(&r->x, memory_order_acquire); /* acquire: as in ct__rf_x_move */
     }
 }

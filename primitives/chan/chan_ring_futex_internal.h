@@ -58,7 +58,7 @@ typedef struct rf_chan {
     /* cap 0, elements up to X_INLINE bytes: the slot shares x's line, so the
      * CAS that hands the slot over brings the value with it */
     _Alignas(8) unsigned char x_inline[X_INLINE];
-    CT_CACHE_ALIGNED ct_spin_ttas wlock; /* guards watchers (slow path only) */
+    CT_CACHE_ALIGNED ct_spin_ttas wlock; /* guards watchers (slow path only; yields) */
     ct__chan_watch *watchers;
 #ifdef CT_TSAN
     _Atomic uint32_t sb; /* TSan stand-in for the fences, see sb_fence */

@@ -167,6 +167,9 @@ static inline int ring_recv(rf_chan *r, void *out, int64_t deadline)
         if (st == BUSY) { /* a sender is mid-copy: it publishes within a few ns */
             if (deadline == CT__NOWAIT)
                 return CT_WOULDBLOCK;
+            /* unless it was preempted: the deadline still holds */
+            if (ct__deadline_passed(deadline))
+                return CT_TIMEOUT;
             ct_yield_cpu();
             continue;
         }

@@ -34,7 +34,7 @@ void ct__rf_notify(rf_chan *r, int dirs, const ct__chan_watch *except)
     ct_parker *late[8];
     size_t n = 0;
 
-    ct_spin_ttas_lock(&r->wlock);
+    ct_spin_ttas_lock_yield(&r->wlock);
     for (ct__chan_watch *w = r->watchers; w; w = w->next)
         if (w != except && ct__chan_watch_wants(w, dirs) && ct_parker_fire(w->park)) {
             if (n < sizeof late / sizeof late[0])
@@ -64,7 +64,7 @@ static int try_cases(ct_case *cases, const uint32_t *order, size_t m, int dirs)
  * check whether one of its cases is ready. */
 static bool watch(rf_chan *r, ct__chan_watch *w)
 {
-    ct_spin_ttas_lock(&r->wlock);
+    ct_spin_ttas_lock_yield(&r->wlock);
     ct__chan_watch_link(&r->watchers, w);
     ct_spin_ttas_unlock(&r->wlock);
     /* seq_cst: the announcement half of the handshake in wake_side */
@@ -92,7 +92,7 @@ static bool watch(rf_chan *r, ct__chan_watch *w)
 
 static void unwatch(rf_chan *r, ct__chan_watch *w)
 {
-    ct_spin_ttas_lock(&r->wlock);
+    ct_spin_ttas_lock_yield(&r->wlock);
     ct__chan_watch_unlink(&r->watchers, w);
     ct_spin_ttas_unlock(&r->wlock);
     /* relaxed: counts; a waker that still sees us finds the list without us */

@@ -2,9 +2,12 @@
  * ct_asymfence.c: membarrier(2) registration and the heavy fence.
  */
 #include "ct_asymfence.h"
+#include "ct_common.h"
 
+#include <errno.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,6 +50,12 @@ void ct_asymfence_heavy(void)
         ct__asymfence_full();
         if (membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0)
             return;
+        /* The light sides run with a compiler barrier only, counting on this
+         * call: a full fence here alone would not order their store and load,
+         * and the Dekker pair would silently break. */
+        ct_die("asymfence: membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) failed after "
+               "registration (%s); the light fences are unsound without it",
+               strerror(errno));
     }
     ct__asymfence_full();
 }

@@ -16,6 +16,9 @@
  * registers the process once (thread safe, idempotent); it must have
  * returned before either side runs. Where the kernel lacks the command, both
  * fences are seq_cst thread fences: the same guarantee at the usual price.
+ * Once registered, the light sides count on every heavy fence's membarrier:
+ * if one fails, ct_asymfence_heavy dies (ct_die) rather than let the pair
+ * run unordered.
  *
  * The loads and stores of the pair must be atomics (relaxed is enough: the
  * fences order them); TSan sees no race in them, and does not model the

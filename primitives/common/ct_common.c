@@ -54,6 +54,11 @@ int64_t ct_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int64_t ct_deadline_after(int64_t timeout_ns)
+{
+    return ct_deadline_add(ct_now_ns(), timeout_ns);
+}
+
 void ct_die(const char *fmt, ...)
 {
     va_list ap;

@@ -47,7 +47,8 @@ const char *ct_strstatus(int status);
     X(SPSC, 5, "spsc")             /* one producer, one consumer only */                           \
     X(PITFALL, 6, "pitfall")       /* a deliberate bug, kept to be diagnosed */                    \
     X(PER_THREAD, 7, "per_thread") /* needs a thread index below max_threads */                    \
-    X(COROUTINE, 8, "coroutine")   /* its waits park a coroutine, not its worker (go.h) */
+    X(COROUTINE, 8, "coroutine")   /* its waits park a coroutine, not its worker (go.h) */         \
+    X(BROKEN, 9, "broken") /* test build only: breaks its contract on purpose (tests/competitors) */
 
 #define CT__CAP_ENUM(name, bit, text) CT_CAP_##name = 1u << (bit),
 enum { CT_CAP_LIST(CT__CAP_ENUM) };
@@ -89,6 +90,20 @@ static inline void ct_cpu_relax(void)
 
 /* CLOCK_MONOTONIC in nanoseconds: the clock of every deadline and timing. */
 int64_t ct_now_ns(void);
+
+/* The deadline `ns` after the instant t (both >= 0): t + ns, saturated at
+ * INT64_MAX (292 years of uptime: never) where the sum would overflow. Every
+ * caller-supplied timeout becomes a deadline through this, so a huge
+ * timeout means "very long", not a deadline in the past. */
+static inline int64_t ct_deadline_add(int64_t t, int64_t ns)
+{
+    int64_t sum;
+
+    return __builtin_add_overflow(t, ns, &sum) ? INT64_MAX : sum;
+}
+
+/* The deadline timeout_ns (>= 0) from now, saturated: ct_deadline_add. */
+int64_t ct_deadline_after(int64_t timeout_ns);
 
 /* Print "contend: <message>" and abort: for a broken invariant or a contract
  * violation (a bug in the caller), never for an error a caller can handle. */

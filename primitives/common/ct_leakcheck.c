@@ -148,6 +148,8 @@ int ct_leakcheck_end(ct_leakcheck *lc, const char *const *ignore, int timeout_ms
      * kernel: retry with backoff (goleak does the same) before calling it. */
     for (;;) {
         free(leaked);
+        leaked = NULL; /* a failed listing below leaves it unset: no second free */
+        n = 0;
         rc = new_threads(lc, ignore, &leaked, &n);
         if (rc < 0 || n == 0 || waited_us >= (long)timeout_ms * 1000)
             break;

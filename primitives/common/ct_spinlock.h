@@ -26,7 +26,10 @@
  * more runnable threads than cores, a waiter burns its whole time slice while
  * the owner (or, for the ticket lock, the next in line) sits preempted; the
  * benchmarks show that collapse next to the blocking mutex. Competitors built
- * on these locks declare CT_CAP_SPINNING.
+ * on these locks declare CT_CAP_SPINNING. The one exception is
+ * ct_spin_ttas_lock_yield, for a design's internal slow-path lock (not the
+ * competitor being measured): it spins as long as an idle pool worker does,
+ * then yields between looks, as the project's other spin-then-yield loops do.
  *
  * The state is C11 _Atomic: include this from C only (never from a header
  * the C++ shim includes); families embed the lock in their private structs.
@@ -38,6 +41,7 @@
 #error "ct_spinlock.h uses C11 <stdatomic.h>; include it from C files only"
 #endif
 
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
@@ -88,6 +92,9 @@ static inline void ct_spin_tas_unlock(ct_spin_tas *l)
  */
 #define CT_SPIN_BACKOFF_MIN 4u
 #define CT_SPIN_BACKOFF_MAX 1024u /* pauses; ~10-40 us on current x86 */
+/* ct_spin_ttas_lock_yield: pause hints in one wait for the line before each
+ * further look yields the CPU (the owner may be preempted). */
+#define CT_SPIN_YIELD_AFTER 1024u
 
 typedef struct ct_spin_ttas {
     atomic_bool locked;
@@ -109,7 +116,8 @@ static inline bool ct_spin_ttas_trylock(ct_spin_ttas *l)
     return !atomic_exchange_explicit(&l->locked, true, memory_order_acquire);
 }
 
-static inline void ct_spin_ttas_lock(ct_spin_ttas *l)
+/* The lock; yield: see ct_spin_ttas_lock_yield. */
+static inline void ct__spin_ttas_lock(ct_spin_ttas *l, bool yield)
 {
     unsigned backoff = CT_SPIN_BACKOFF_MIN;
 
@@ -123,9 +131,27 @@ static inline void ct_spin_ttas_lock(ct_spin_ttas *l)
         if (backoff < CT_SPIN_BACKOFF_MAX)
             backoff <<= 1;
         /* relaxed: a hint only; the exchange above re-checks and acquires */
-        while (atomic_load_explicit(&l->locked, memory_order_relaxed))
-            ct_cpu_relax();
+        for (unsigned spins = 0; atomic_load_explicit(&l->locked, memory_order_relaxed); spins++) {
+            if (yield && spins >= CT_SPIN_YIELD_AFTER)
+                sched_yield(); /* the owner may be waiting for this CPU */
+            else
+                ct_cpu_relax();
+        }
     }
+}
+
+static inline void ct_spin_ttas_lock(ct_spin_ttas *l)
+{
+    ct__spin_ttas_lock(l, false);
+}
+
+/* The same lock, for a slow path that is not itself being measured: after
+ * CT_SPIN_YIELD_AFTER pauses of one wait it yields between looks, so on an
+ * oversubscribed machine a preempted owner gets the CPU back instead of
+ * waiting out the waiter's time slice. */
+static inline void ct_spin_ttas_lock_yield(ct_spin_ttas *l)
+{
+    ct__spin_ttas_lock(l, true);
 }
 
 static inline void ct_spin_ttas_unlock(ct_spin_ttas *l)

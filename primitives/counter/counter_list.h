@@ -19,6 +19,7 @@
     X(ct_counter_cas_loop)                                                                         \
     X(ct_counter_sharded)                                                                          \
     X(ct_counter_false_shared)                                                                     \
-    CT_TEST_ONLY(X(ct_counter_test_added))
+    CT_TEST_ONLY(X(ct_counter_test_added))                                                         \
+    CT_TEST_ONLY(X(ct_counter_broken_lossy))
 
 #endif /* CT_COUNTER_LIST_H */

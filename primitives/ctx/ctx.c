@@ -122,15 +122,12 @@ ct_ctx *ct_ctx_with_deadline(ct_ctx *parent, int64_t deadline_ns)
 
 ct_ctx *ct_ctx_with_timeout(ct_ctx *parent, int64_t timeout_ns)
 {
-    return ct_ctx_with_deadline(parent, ct_now_ns() + (timeout_ns > 0 ? timeout_ns : 0));
+    return ct_ctx_with_deadline(parent, ct_deadline_after(timeout_ns > 0 ? timeout_ns : 0));
 }
 
 int ct_ctx_wait(ct_ctx *c, int64_t timeout_ns)
 {
-    const int64_t now = ct_now_ns();
-    int64_t wake = timeout_ns < 0                 ? -1
-                   : timeout_ns > INT64_MAX - now ? INT64_MAX
-                                                  : now + timeout_ns;
+    int64_t wake = timeout_ns < 0 ? -1 : ct_deadline_after(timeout_ns);
     int err;
 
     if ((err = ct_ctx_err(c)) != 0)

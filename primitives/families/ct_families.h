@@ -21,6 +21,9 @@ extern "C" {
 #define CT_FAMILY_LIST(X)                                                                          \
     X(counter, "many threads add to one number, some read it: locks, atomics, shards")             \
     X(stack, "LIFO stacks: locked, lock-free (ABA-safe, safe reclamation), ck_stack")              \
+    X(sem, "counting semaphores: a channel of tokens, futex, POSIX sem_t, mutex and condvar")      \
+    X(once, "run an initialization exactly once (Go's sync.Once): futex, pthread_once, mutex")     \
+    X(waitgroup, "fork-join (Go's sync.WaitGroup): ct_wg, futex, condvar, pthread_barrier")        \
     X(chan, "Go's channels in C: buffered, unbuffered, select (Go's own as the peer)")             \
     X(pool, "worker pools: fixed, dynamic, work-stealing, sharded, thread per task")
 

@@ -254,6 +254,15 @@ static inline bool ct__ring_push_locked(ct__ring *r, ct__task t)
     atomic_store_explicit(&r->count, r->size, memory_order_seq_cst);
     return true;
 }
+/* Under r->mu, right after a push under the same hold: take that task back
+ * (nobody could pop it in between). */
+static inline void ct__ring_unpush_locked(ct__ring *r)
+{
+    r->size--;
+    /* seq_cst: as in push (has_work may have seen the task; it then finds
+     * nothing under the lock) */
+    atomic_store_explicit(&r->count, r->size, memory_order_seq_cst);
+}
 /* Takes r->mu: empties the ring (an aborting close); returns how many tasks it held. */
 uint64_t ct__ring_discard(ct__ring *r);
 /* Under r->mu: push, growing the ring past its cap if needed (-ENOMEM). */

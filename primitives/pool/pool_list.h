@@ -15,6 +15,8 @@
     X(ct_pool_sharded)                                                                             \
     X(ct_pool_spawn)                                                                               \
     X(ct_pool_spawn_sem)                                                                           \
-    X(ct_pool_go)
+    X(ct_pool_go)                                                                                  \
+    CT_TEST_ONLY(X(ct_pool_broken_twice))                                                          \
+    CT_TEST_ONLY(X(ct_pool_broken_never))
 
 #endif /* CT_POOL_LIST_H */

@@ -110,7 +110,8 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&q->ring.mu);
         if (idle_since < 0)
             idle_since = ct_now_ns();
-        ct__pool_idle_wait(p, has_work, q->dynamic ? idle_since + p->params.idle_timeout_ns : -1);
+        ct__pool_idle_wait(
+            p, has_work, q->dynamic ? ct_deadline_add(idle_since, p->params.idle_timeout_ns) : -1);
         pthread_mutex_lock(&q->ring.mu);
     }
     pthread_mutex_unlock(&q->ring.mu);
@@ -132,11 +133,19 @@ static int q_try_submit(ct_pool *p, ct__task t)
         rc = CT_WOULDBLOCK;
     else if (q->dynamic && q->live < p->params.max_workers &&
              q->ring.size > (size_t)atomic_load_explicit(&p->idle.spinning, memory_order_seq_cst) +
-                                atomic_load_explicit(&p->idle.sleeping, memory_order_seq_cst))
+                                atomic_load_explicit(&p->idle.sleeping, memory_order_seq_cst) &&
+             (rc = grow_locked(q)) != 0) {
         /* seq_cst, both: the idle counts; a stale count only grows late
          * or early by one, never strands a task (the queued task is taken
-         * by whichever worker is there). A failed growth leaves it queued. */
-        (void)grow_locked(q);
+         * by whichever worker is there). A failed growth leaves it queued
+         * while a worker is left (it cannot retire with a task queued);
+         * with none left (min_workers 0) the task would wait for ever, so
+         * it is taken back and the submit fails with the error. */
+        if (q->live > 0)
+            rc = 0;
+        else
+            ct__ring_unpush_locked(&q->ring);
+    }
     pthread_mutex_unlock(&q->ring.mu);
     if (rc == 0)
         ct__pool_idle_notify(p);

@@ -1,6 +1,7 @@
 /*
- * stack_array_mutex.c: `array_mutex`, the seeds' slice stack: a growable
- * array under a pthread mutex. No node per value, so no allocation at all
+ * stack_array_mutex.c: `array_mutex`, a Go slice used as a stack (not in
+ * the seeds, whose only stack is the Treiber one): a growable array under
+ * a pthread mutex. No node per value, so no allocation at all
  * once the array is large enough, and pushes and pops touch contiguous
  * memory; growth doubles the array (realloc, under the lock: amortized O(1),
  * the one slow push is the price). The array never shrinks: its high-water
@@ -112,7 +113,7 @@ static int array_pop(ct_stack *s, unsigned tid, uintptr_t *value)
 
 const ct_stack_ops ct_stack_array_mutex = {
     .desc = {.name = "array_mutex",
-             .summary = "growable array under a pthread mutex (the seeds' slice stack)",
+             .summary = "growable array under a pthread mutex (not in the seeds)",
              .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC},
     .create = array_create,
     .destroy = array_destroy,

@@ -16,6 +16,7 @@
     X(ct_stack_treiber_noreclaim)                                                                  \
     X(ct_stack_elimination)                                                                        \
     X(ct_stack_ck)                                                                                 \
-    X(ct_stack_treiber_naive)
+    X(ct_stack_treiber_naive)                                                                      \
+    CT_TEST_ONLY(X(ct_stack_broken_lossy))
 
 #endif /* CT_STACK_LIST_H */

@@ -8,7 +8,9 @@ families.<family>.<key>. gnuplot and terms are None under --no-charts.
 """
 
 from reports.sections import chan, go, pool
+from reports.sections import sem
 
 # family -> its section: the channels against Go; the coroutines against goroutines and their
-# memory; the pool's claims and worker trace.
+# memory; the pool's claims and worker trace; the semaphores' makespan claim.
 SECTIONS = {"chan": chan.extras, "go": go.extras, "pool": pool.extras}
+SECTIONS["sem"] = sem.extras  # the makespan claim

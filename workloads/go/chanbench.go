@@ -41,6 +41,16 @@
 // with ns_per_op; every goroutine started must run exactly once, and each
 // side of switch make exactly its yields.
 //
+// -family sem runs the sem family's makespan (one batch per repetition, as
+// in C) and hold workloads with a buffered channel (go_chan) and a
+// sync.Mutex + sync.Cond semaphore (go_cond), with ns_per_op.
+//
+// -family once runs the once family's race and fast workloads with
+// sync.Once (impl go), with ns_per_op.
+//
+// -family waitgroup runs the waitgroup family's forkjoin rounds with
+// sync.WaitGroup (impl go_sync), a goroutine per task, with ns_per_op.
+//
 // Files: chanbench.go (flags, the measurement loop), peers_chan.go (the chan
 // workloads), peers_pool.go (the pool workloads), peers_go.go (the go
 // workloads), gbjson.go (Google Benchmark's JSON), stats.go (percentiles and
@@ -90,6 +100,12 @@ func main() {
 		list0, perItem = poolBenches(*quick), "ns_per_task"
 	case "go":
 		list0, perItem = goBenches(*quick), "ns_per_op"
+	case "sem":
+		list0, perItem = semBenches(*quick), "ns_per_op"
+	case "once":
+		list0, perItem = onceBenches(*quick), "ns_per_op"
+	case "waitgroup":
+		list0, perItem = waitgroupBenches(*quick), "ns_per_op"
 	default:
 		fmt.Fprintln(os.Stderr, "chanbench: -family must be chan, pool or go, not", *family)
 		os.Exit(2)
@@ -147,9 +163,16 @@ func main() {
 	}
 }
 
+// fixedIters: benchmarks whose iteration count is fixed (Google Benchmark's
+// Iterations(n)), by name; the peers fill it in as they list them.
+var fixedIters = map[string]uint64{}
+
 // calibrate: grow n until one run of b lasts minTime seconds (as Google
 // Benchmark does).
 func calibrate(b bench, minTime float64) uint64 {
+	if n, ok := fixedIters[b.name]; ok {
+		return n
+	}
 	n := uint64(100)
 	for {
 		r := b.run(n)

@@ -14,8 +14,6 @@
 #include "chan.h"
 #include "ct_leakcheck.h"
 #include <pthread.h>
-#include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 static void *worker(void *arg)
@@ -39,13 +37,7 @@ static int run(int close_it)
         ct_chan_close(ch); /* fixed: nothing more will come */
         pthread_join(t, NULL);
     }
-    char report[512] = "";
-    FILE *f = fmemopen(report, sizeof report, "w");
-    int leaked = ct_leakcheck_end(&lc, NULL, 200, f);
-    fclose(f);
-    ct_pitfall_figure("leaked_threads", leaked);
-    if (leaked > 0)
-        ct_pitfall_note("%.*s", (int)strcspn(report, "\n"), report);
+    ct_pitfall_leakcheck_end(&lc);
     if (!close_it) {
         ct_pitfall_write();
         _exit(0); /* the leaked thread holds ch: leave without freeing it */

@@ -12,19 +12,8 @@
 #include "pitfall.h"
 
 #include "chan.h"
-#include "ct_deadlock.h"
+#include "ct_waitreg.h"
 #include <pthread.h>
-#include <unistd.h>
-
-static void on_deadlock(const ct_wait_info *w, size_t n)
-{
-    ct_deadlock_report(w, n);
-    ct_pitfall_figure("deadlock_threads", (double)n);
-    for (size_t i = 0; i < n; i++)
-        ct_pitfall_note("thread %d [%s]: on %p", (int)w[i].tid, w[i].op, w[i].obj);
-    ct_pitfall_write();
-    _exit(CT_DEADLOCK_EXIT);
-}
 
 static void *receiver(void *arg)
 {
@@ -40,15 +29,14 @@ static int run(int with_receiver)
     ct_chan *ch = ct_chan_new(NULL, sizeof(int), 0);
     if (!ch)
         return 1;
-    ct_wait_watch_self(1);
-    ct_deadlock_watch_start(20, on_deadlock);
+    ct_pitfall_watch_deadlocks();
     if (with_receiver)
         pthread_create(&t, NULL, receiver, ch);
     int one = 1;
     int st = ct_chan_send(ch, &one); /* bad: blocks for ever */
     if (with_receiver)
         pthread_join(t, NULL);
-    ct_deadlock_watch_stop();
+    ct_pitfall_unwatch_deadlocks();
     ct_chan_free(ch);
     ct_pitfall_figure("send_status", st);
     return 0;

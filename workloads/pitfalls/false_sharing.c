@@ -1,8 +1,9 @@
 /*
  * false_sharing: per-thread counters packed into one cache line.
  *
- * Go (seed 004's "lock contention" and sharded counters): per-goroutine
- * slots in one []int64 still share cache lines. C: the counter family's
+ * Go: per-goroutine slots in one []int64 still share cache lines. Not in
+ * the seeds: seed 004's counters are one atomic word (5.2) and a coarse
+ * lock against an atomic (7.1), none sharded. C: the counter family's
  * `false_shared` (slots in adjacent words) against `sharded` (a line per
  * slot): the very same code, no two threads touching the same word, and yet
  * every add has to pull the line away from the other core. No tool flags

@@ -2,12 +2,15 @@
 #include "pitfall.h"
 
 #include "ct_common.h"
+#include "ct_deadlock.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { MAX_FIGURES = 16 };
 struct figure {
@@ -93,6 +96,65 @@ static void write_figures(void)
 void ct_pitfall_write(void)
 {
     write_figures();
+}
+
+static void on_deadlock(const ct_wait_info *w, size_t n)
+{
+    ct_deadlock_report(w, n);
+    ct_pitfall_figure("deadlock_threads", (double)n);
+    for (size_t i = 0; i < n && nnotes < MAX_NOTES; i++)
+        ct_pitfall_note("thread %d [%s]: on %p", (int)w[i].tid, w[i].op, w[i].obj);
+    write_figures();
+    _exit(CT_DEADLOCK_EXIT); /* the deadlocked threads can never be joined */
+}
+
+void ct_pitfall_watch_deadlocks(void)
+{
+    int err = ct_wait_watch_self(1);
+    if (err == 0)
+        err = ct_deadlock_watch_start(20, on_deadlock);
+    if (err < 0)
+        ct_die("pitfall: cannot start the deadlock detector: %s", strerror(-err));
+}
+
+void ct_pitfall_unwatch_deadlocks(void)
+{
+    ct_deadlock_watch_stop();
+}
+
+int ct_pitfall_leakcheck_end(ct_leakcheck *lc)
+{
+    char report[512] = "";
+    FILE *f = fmemopen(report, sizeof report, "w");
+    if (!f)
+        ct_die("pitfall: fmemopen: %s", strerror(errno));
+    /* Up to 1 s of retries, for a thread on its way out, and so a leaked
+     * one has surely reached the wait it will stay in, even on a loaded
+     * machine (only a bad version waits all of it). */
+    int leaked = ct_leakcheck_end(lc, NULL, 1000, f);
+    fclose(f);
+    if (leaked < 0)
+        ct_die("pitfall: the leak check failed: %s", strerror(-leaked));
+    ct_pitfall_figure("leaked_threads", leaked);
+    if (leaked > 0)
+        ct_pitfall_note("%.*s", (int)strcspn(report, "\n"), report);
+    return leaked;
+}
+
+int ct_pitfall_send_or_done(ct_chan *ch, const void *v, ct_chan *done)
+{
+    char sink;
+    ct_case cs[2] = {{ch, CT_SEND, (void *)v, 0}, {done, CT_RECV, &sink, 0}};
+    int i = ct_chan_select(cs, 2, -1);
+    return i < 0 ? i : i == 1 ? 1 : cs[0].status;
+}
+
+int ct_pitfall_recv_or_done(ct_chan *ch, void *v, ct_chan *done)
+{
+    char sink;
+    ct_case cs[2] = {{ch, CT_RECV, v, 0}, {done, CT_RECV, &sink, 0}};
+    int i = ct_chan_select(cs, 2, -1);
+    return i < 0 ? i : i == 1 ? 1 : cs[0].status;
 }
 
 static int (*flag_run)(int fixed);
