@@ -11,16 +11,21 @@ on that alone). The best and the runner-up are the two lowest scores; their
 ratio is the geometric mean of runner-up / best over the cells both ran, and
 the verdict counts the cells where the gate's rules (stats.compare_samples)
 call the best faster. Outside peers (Go, Concurrency Kit) and references (a
-sequential loop) are never picked; Go's ratio is best / Go over the cells
-where Go ran the same workload. With a baseline, its verdicts for the regime.
+sequential loop) are never picked; Go's ratio is best / Go's best over the
+cells where Go ran the same workload. With a baseline, its verdicts for the regime.
 """
 
 from reports import stats
 from reports.fmt import esc
 
-PEERS = {"go", "go_pool", "go_spawn", "ck"}        # outside peers: compared with, never picked
-REFERENCES = {"sequential"}                         # what a design is measured against
-GO_PEERS = ("go", "go_pool")
+OUTSIDE = {"ck"}              # Concurrency Kit's stack: compared with, never picked
+REFERENCES = {"sequential"}   # what a design is measured against
+
+
+def is_go(r):
+    """Go's peer: whatever workloads/go wrote (<family>_go.json: go, go_pool,
+    go_chan...), never by name: the pool has a C design called go."""
+    return r.source.endswith("_go.json")
 SKIP_FAMILIES = {"harness"}                         # the C API's own cost, not a choice
 COVERAGE = 0.8
 REGIMES = ("uncontended", "contended", "oversubscribed")
@@ -49,7 +54,8 @@ def pick(fam, reg, ncpus, base_rows):
         cells.setdefault(cell_key(r), {})[r.name.impl] = r
     designs = {}
     for cell in cells.values():
-        ours = {i: r for i, r in cell.items() if i not in PEERS and i not in REFERENCES}
+        ours = {i: r for i, r in cell.items()
+                if not is_go(r) and i not in OUTSIDE and i not in REFERENCES}
         if not ours:
             continue
         best = min(1e3 / r.median for r in ours.values())
@@ -73,9 +79,10 @@ def pick(fam, reg, ncpus, base_rows):
                 testable += 1
                 v = stats.compare_samples(b.ns_values, r.ns_values)
                 faster += v["verdict"] == stats.SLOWER   # the runner-up is slower
-        peer = next((cell[p] for p in GO_PEERS if p in cell), None)
-        if best in cell and peer is not None:
-            go_ratios.append(peer.median / cell[best].median)   # best ns / Go ns
+        go = [r for r in cell.values() if is_go(r)]
+        if best in cell and go:
+            # best ns / Go's best ns
+            go_ratios.append(max(r.median for r in go) / cell[best].median)
     ratio = stats.geomean(ratios)
     if not both:
         verdict = "no cell run by both"
