@@ -1,11 +1,18 @@
 # contend: a thin wrapper over CMake, ctest and scripts/.
 #   make bench [QUICK=1] [FAMILY=counter] [FILTER=regex] [REPS=5]   QUICK: empty, 0 or 1
+#              [CI_TARGET=3] [REPS_CAP=10] [BASELINE=<json file or folder>]
 #   make test            build plain, TSan and ASan+UBSan trees; run ctest in each
 #   make pitfalls        the pitfall catalog: bad diagnosed, fixed clean (reports/out/pitfalls/)
 #   make pitfall NAME=racy_counter     one pitfall, with its diagnosis (NAME=list lists them)
 #   make diagnose FILE=prog.c [ARGS="..."]  TSan + ASan builds of any C program, classified
 #                        (ARGS: blank-separated words, passed as they are, no shell expansion)
-#   make compare A=regex B=regex [FAMILY=counter]   Google Benchmark's compare.py
+#   make ab A=regex B=regex [ROUNDS=10] [FAMILY=chan] [QUICK=1] [MIN_TIME=0.2]
+#                        two designs (or go:<regex>, Go's peer) in interleaved rounds
+#   make compare BASE=<json|git rev> NEW=<json|git rev>   regression verdicts; CI calls
+#                        scripts/compare.sh BASE NEW itself (make turns its exit 1 into 2)
+#   make gate-aa / make gate-inject    the gate's false-positive rate / smallest slowdown caught
+#   make ab-chan-go / make ab-pool-go  the chan and pool READMEs' tables against Go
+#                        (these four measure and write the README: run them on a quiet machine)
 #   make format          clang-format every C/C++ file in place (.clang-format)
 #   make lint            the same check without writing, and pyflakes on every Python file
 #   make install PREFIX=/usr/local
@@ -50,7 +57,7 @@ endif
 
 .PHONY: all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall \
         diagnose \
-        compare install clean format lint
+        compare ab ab-chan-go ab-pool-go gate-aa gate-inject install clean format lint
 
 all: release
 
@@ -76,7 +83,10 @@ asan: deps
 bench: release
 	@scripts/bench.sh --build $(RELEASE) --family $(FAMILY) \
 	  $(if $(filter 1,$(QUICK)),--quick) \
-	  $(if $(FILTER),--filter $(call shquote,$(FILTER))) $(if $(REPS),--reps $(call shquote,$(REPS)))
+	  $(if $(FILTER),--filter $(call shquote,$(FILTER))) $(if $(REPS),--reps $(call shquote,$(REPS))) \
+	  $(if $(CI_TARGET),--ci-target $(call shquote,$(CI_TARGET))) \
+	  $(if $(REPS_CAP),--reps-cap $(call shquote,$(REPS_CAP))) \
+	  $(if $(BASELINE),--baseline $(call shquote,$(BASELINE)))
 
 test-release: release
 	ctest --test-dir $(RELEASE) --output-on-failure -j $(JOBS)
@@ -101,8 +111,39 @@ pitfall: $(if $(filter list,$(NAME)),,release tsan asan)
 diagnose: tsan asan
 	@scripts/diagnose.sh --build $(BUILD) $(call shquote,$(FILE)) $(foreach a,$(ARGS),$(call shquote,$(a)))
 
+# The comparison targets (scripts/compare.py, ab.py, gate.py). compare needs no
+# build of this tree: result files are read, revisions built in worktrees.
+ROUNDS   ?=
+MIN_TIME ?=
+RUN_OPTS = $(if $(filter-out all,$(FAMILY)),--family $(call shquote,$(FAMILY))) \
+  $(if $(filter 1,$(QUICK)),--quick) \
+  $(if $(ROUNDS),--rounds $(call shquote,$(ROUNDS))) \
+  $(if $(MIN_TIME),--min-time $(call shquote,$(MIN_TIME)))
+CMP_OPTS = $(RUN_OPTS) $(if $(FILTER),--filter $(call shquote,$(FILTER)))
 compare: deps
-	@scripts/compare.sh $(if $(filter-out all,$(FAMILY)),$(FAMILY),counter) '$(A)' '$(B)'
+	@test -n $(call shquote,$(BASE)) -a -n $(call shquote,$(NEW)) || { echo "usage: make compare BASE=<json|git rev> NEW=<json|git rev> (CI: scripts/compare.sh BASE NEW)" >&2; exit 2; }
+	@scripts/compare.sh $(call shquote,$(BASE)) $(call shquote,$(NEW)) $(CMP_OPTS)
+
+ab: release
+	@test -n $(call shquote,$(A)) -a -n $(call shquote,$(B)) || { echo "usage: make ab A=<regex> B=<regex|go:regex> [ROUNDS=n]" >&2; exit 2; }
+	@/usr/bin/python3 scripts/ab.py --build $(RELEASE) $(call shquote,$(A)) $(call shquote,$(B)) \
+	  $(RUN_OPTS) $(if $(filter 1,$(EACH)),--each) \
+	  $(if $(README),--readme $(call shquote,$(README)) --block $(call shquote,$(BLOCK)))
+
+# The READMEs' tables against Go, regenerated in place (run on a quiet machine).
+CHAN_AB = (spsc|mpsc|mpmc|select_rx|select_both|pingpong)
+ab-chan-go:
+	@$(MAKE) --no-print-directory ab A='chan/$(CHAN_AB)/' B='go:chan/$(CHAN_AB)/' FAMILY=chan \
+	  ROUNDS=5 MIN_TIME=0.2 README=primitives/chan/README.md BLOCK=chan-vs-go
+ab-pool-go:
+	@$(MAKE) --no-print-directory ab A='pool/busy/(fixed|dynamic|stealing|sharded)/' \
+	  B='go:pool/busy/go_pool/' FAMILY=pool EACH=1 ROUNDS=5 MIN_TIME=0.2 \
+	  README=primitives/pool/README.md BLOCK=pool-vs-go
+
+gate-aa: release
+	@/usr/bin/python3 scripts/gate.py aa --build $(RELEASE) $(CMP_OPTS) --readme README.md
+gate-inject: release
+	@/usr/bin/python3 scripts/gate.py inject --build $(RELEASE) $(CMP_OPTS) --readme README.md
 
 # The files the style tool keeps: every C/C++ source and header of the tree,
 # but the diagnose corpus (user programs, written as users write them).

@@ -12,6 +12,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <condition_variable>
 #include <cstdarg>
@@ -155,6 +156,45 @@ bool filter_match(const std::string &filter, const std::string &name)
     return std::regex_search(name, re) != negate;
 }
 
+// ---- CT_INJECT_NS=<regex>:<ns>: the runs whose competitor is slowed down ---
+struct inject_spec {
+    bool set = false;
+    std::string text; // as given, for the context block
+    std::string regex;
+    uint64_t ns = 0;
+};
+inject_spec g_inject; // parsed once by ct_bench_main, before any run
+bool g_inject_asked;  // this run's setup called ct_bench_inject_ns (thread 0 only)
+
+// Splits at the last ':' (the regex may hold ':' of its own, as names do).
+// Returns an error message, or "" when the variable is unset or well-formed.
+std::string parse_inject(const char *env, inject_spec *out)
+{
+    if (!env || !*env)
+        return "";
+    std::string s = env;
+    size_t colon = s.rfind(':');
+    const char *usage = "CT_INJECT_NS must read <benchmark regex>:<ns>, e.g. "
+                        "'counter/incr/atomic/:200'";
+    if (colon == std::string::npos || colon == 0 || colon + 1 == s.size())
+        return usage;
+    char *end = nullptr;
+    errno = 0;
+    unsigned long long ns = std::strtoull(s.c_str() + colon + 1, &end, 10);
+    if (errno || *end || s[colon + 1] == '-')
+        return usage;
+    out->regex = s.substr(0, colon);
+    try {
+        std::regex re(out->regex, std::regex::extended);
+    } catch (const std::regex_error &e) {
+        return "CT_INJECT_NS: bad regex '" + out->regex + "': " + e.what();
+    }
+    out->set = true;
+    out->text = s;
+    out->ns = ns;
+    return "";
+}
+
 // ---- progress: "[i/n mm:ss] name" on stderr, at most every 2 s ------------
 struct progress {
     size_t total = 0, done = 0;
@@ -200,8 +240,15 @@ void run_thread(ct_bench *b, benchmark::State &gb)
         std::vector<int64_t> args;
         for (size_t i = 0; i < b->param_names.size(); i++)
             args.push_back(gb.range(i));
-        progress_note(instance_name(b, args, n), (uint64_t)gb.max_iterations);
+        std::string name = instance_name(b, args, n);
+        progress_note(name, (uint64_t)gb.max_iterations);
+        g_inject_asked = false;
         g_run.shared = b->def.setup ? b->def.setup(&st) : nullptr;
+        // A slowdown asked for and not applied would pass for a real result.
+        if (g_inject.set && !g_inject_asked && !gb.error_occurred() &&
+            filter_match(g_inject.regex, name))
+            ct_bench_error(&st, "CT_INJECT_NS matches this run, but its workload does not "
+                                "support injection (counter/incr does): nothing was injected");
         g_run.setup_failed = gb.error_occurred();
     }
     barrier_wait(n); // setup happens-before every thread's run
@@ -490,6 +537,18 @@ extern "C" bool ct_bench_truncated(const ct_bench_state *st)
     return st->truncated;
 }
 
+extern "C" uint64_t ct_bench_inject_ns(const ct_bench_state *st)
+{
+    g_inject_asked = true;
+    if (!g_inject.set)
+        return 0;
+    std::vector<int64_t> args;
+    for (size_t i = 0; i < st->b->param_names.size(); i++)
+        args.push_back(st->gb->range(i));
+    return filter_match(g_inject.regex, instance_name(st->b, args, st->gb->threads())) ? g_inject.ns
+                                                                                       : 0;
+}
+
 // ---- running ----------------------------------------------------------------
 
 extern "C" void ct_bench_context(const char *key, const char *value)
@@ -556,6 +615,17 @@ extern "C" int ct_bench_main(int argc, char **argv)
                      "  --benchmark_list_tests=true lists them.\n",
                      filter.c_str());
         return 2;
+    }
+    std::string inject_err = parse_inject(std::getenv("CT_INJECT_NS"), &g_inject);
+    if (!inject_err.empty()) {
+        std::fprintf(stderr, "contend: %s\n", inject_err.c_str());
+        return 2;
+    }
+    if (g_inject.set) { // the JSON says its figures were slowed down on purpose
+        ct_bench_context("ct_inject_ns", g_inject.text.c_str());
+        if (ct_bench_count(g_inject.regex.c_str()) == 0)
+            std::fprintf(stderr, "contend: warning: CT_INJECT_NS '%s' matches no benchmark\n",
+                         g_inject.regex.c_str());
     }
     long reps = std::strtol(reps_s.c_str(), nullptr, 10);
     g_prog.total = count * (size_t)(reps > 0 ? reps : 1);

@@ -4,6 +4,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from reports.answer import answers
+from reports.baseline import compare_runs, load_baseline
 from reports.charts import build_charts
 from reports.errors import ReportError
 from reports.gnuplot import draw_chart, find_gnuplot, terminals
@@ -27,6 +29,9 @@ def parse_args(argv):
                     help="comma-separated families to report (default: every OUT/json/*.json)")
     ap.add_argument("--no-charts", action="store_true",
                     help="write .dat files, index.html and summary.json but do not run gnuplot")
+    ap.add_argument("--baseline", type=Path,
+                    help="a Google Benchmark JSON file, or a folder of them, to compare this "
+                         "run with (the section \"against the baseline\")")
     return ap.parse_args(argv)
 
 
@@ -48,9 +53,15 @@ def run(args):
         if fam.name in SECTIONS:
             fam.extras, more = SECTIONS[fam.name](fam, out_dir, gnuplot, terms)
             written += more
+    top = {"answer": None, "baseline": None}
+    base_rows = None
+    if args.baseline:
+        base_rows, head = compare_runs(families, load_baseline(args.baseline))
+        top["baseline"] = {"source": str(args.baseline), **head, "rows": base_rows}
+    top["answer"] = answers(families, base_rows)
     index, summary = out_dir / "index.html", out_dir / "summary.json"
-    write_html(index, families, probe, out_dir)
-    write_summary(summary, families, probe, out_dir)
+    write_html(index, families, probe, out_dir, top)
+    write_summary(summary, families, probe, out_dir, top)
     written += [index, summary]
     for fam in families:
         for w in fam.warnings:

@@ -10,6 +10,7 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
+from reports import stats
 from reports.parse import BenchName, check_gb_format, finite, load_json, parse_name, sort_key
 
 # A result whose coefficient of variation over the repetitions exceeds this
@@ -72,6 +73,21 @@ class Row:
     real_time: float = None        # median, in time_unit
     time_unit: str = None
     counters: dict = field(default_factory=dict)
+    values: list = field(default_factory=list)   # Mops/s, one per good repetition
+    ci_lo: float = None            # 95% interval of the median, Mops/s (2+ repetitions)
+    ci_hi: float = None
+
+    @property
+    def ci_pct(self):
+        """Half the interval's width, as a percentage of the median."""
+        if self.ci_lo is None or not self.median:
+            return None
+        return (self.ci_hi - self.ci_lo) / 2 / self.median * 100
+
+    @property
+    def ns_values(self):
+        """ns per operation, one per repetition (what comparisons compare)."""
+        return [1e3 / v for v in self.values if v > 0]
 
     @property
     def noisy(self):
@@ -182,7 +198,10 @@ def summarize(row):
     values = [e["items_per_second"] / 1e6 for e in good if finite(e.get("items_per_second"))]
     if values:
         row.reps = len(values)
+        row.values = values
         row.median = statistics.median(values)
+        if len(values) >= 2:
+            _, row.ci_lo, row.ci_hi = stats.median_ci(values)
         row.lo, row.hi = min(values), max(values)
         row.err_source = "min..max"
         if len(values) >= 2:

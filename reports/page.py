@@ -5,6 +5,8 @@ its errors and skips. Static HTML with the CSS inlined; every string escaped."""
 from datetime import datetime, timezone
 from pathlib import Path
 
+from reports.answer import html_answer
+from reports.baseline import html_baseline
 from reports.charts import err_sources
 from reports.env import html_environment
 from reports.fmt import esc, fmt_counter, fmt_mops, rel
@@ -69,7 +71,8 @@ def html_results(fam):
         return "<p class='note'>No successful results.</p>"
     counters = fam.counter_names()
     best = best_rows(rows)
-    head = ["workload", "impl", "parameters", "threads", "median Mops/s", "CV %", "reps"] + \
+    head = ["workload", "impl", "parameters", "threads", "median Mops/s", "95% CI", "CV %",
+            "reps"] + \
         [COUNTER_LABELS.get(c, c) for c in counters] + ["flags"]
     out = ["<table class='results'>", "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head)
            + "</tr></thead><tbody>"]
@@ -95,6 +98,8 @@ def html_results(fam):
                  f"<td class='mono'>{esc(' '.join(f'{k}:{v}' for k, v in n.params))}</td>",
                  f"<td class='num'>{n.threads}</td>",
                  f"<td class='num median'>{fmt_mops(r.median)}</td>",
+                 f"<td class='num ci' title='{esc(fmt_ci(r))}'>"
+                 f"{'–' if r.ci_pct is None else f'±{r.ci_pct:.1f}%'}</td>",
                  f"<td class='num cv'>{esc(cv)}</td>", f"<td class='num'>{r.reps}</td>"]
         for c in counters:
             bad = c in CORRECTNESS_COUNTERS and (r.counters.get(c) or 0) > 0
@@ -104,11 +109,18 @@ def html_results(fam):
         out.append(f"<tr class='{' '.join(classes)}' title='{esc(n.short())}'>{''.join(cells)}</tr>")
     out.append("</tbody></table>")
     out.append(f"<p class='note'>Median and CV (coefficient of variation, sample stddev / mean) of "
-               f"items_per_second over the repetitions; * marks a CV taken from Google Benchmark's "
+               f"items_per_second over the repetitions; 95% CI: the bootstrap interval of the "
+               f"median (scipy), as ± half its width; * marks a CV taken from Google Benchmark's "
                f"cv aggregate. ⚠ noisy: CV above {NOISY_CV_PCT:g}%. ✗ incorrect: a correctness "
                f"counter ({', '.join(sorted(CORRECTNESS_COUNTERS))}) is not zero. "
                f"fastest: the best correct median at that parameter combination and thread count.</p>")
     return "\n".join(out)
+
+
+def fmt_ci(r):
+    if r.ci_lo is None:
+        return "fewer than 2 repetitions"
+    return f"{fmt_mops(r.ci_lo)} .. {fmt_mops(r.ci_hi)} Mops/s"
 
 
 def html_failures(fam):
@@ -144,7 +156,19 @@ def html_perf_note(fam):
             f"has no column for them.</p>")
 
 
-def write_html(path, families, probe, out_dir):
+def html_top(top):
+    """The answer first (which design to pick), then the baseline's verdicts."""
+    top = top or {}
+    base = top.get("baseline")
+    parts = ["<h2 id='answer'>Which design to pick</h2>",
+             html_answer(top.get("answer") or [], base is not None)]
+    if base is not None:
+        parts += ["<h2 id='baseline'>Against the baseline</h2>",
+                  html_baseline(base["rows"], base, base["source"])]
+    return parts
+
+
+def write_html(path, families, probe, out_dir, top=None):
     css = STYLE_CSS.read_text(encoding="utf-8")
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     nav = "".join(f"<li><a href='#fam-{esc(f.name)}'>{esc(f.name)}</a></li>" for f in families)
@@ -157,8 +181,12 @@ def write_html(path, families, probe, out_dir):
         f"Generated {esc(generated)} by <code>scripts/report.py</code>; "
         f"machine-readable figures in <a href='summary.json'>summary.json</a>.</p>",
         probe_warning(probe),
-        f"<nav><ul><li><a href='#environment'>environment</a></li><li><a href='#probe'>probe</a></li>"
+        "<nav><ul><li><a href='#answer'>which design</a></li>"
+        + ("<li><a href='#baseline'>against the baseline</a></li>"
+           if (top or {}).get("baseline") else "")
+        + f"<li><a href='#environment'>environment</a></li><li><a href='#probe'>probe</a></li>"
         f"{nav}</ul></nav>",
+        *html_top(top),
         "<h2 id='environment'>Environment</h2>", html_environment(families),
         "<h2 id='probe'>Ping-pong probe, before and after the run</h2>",
         "<p class='note'>A cache-line round trip between two threads, measured before and after "

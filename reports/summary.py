@@ -24,16 +24,19 @@ def summary_row(r):
         "cv_pct": json_num(r.cv_pct), "cv_source": r.cv_source, "noisy": r.noisy,
         "incorrect": r.incorrect, "median_real_time": json_num(r.real_time), "time_unit": r.time_unit,
         "counters": {k: json_num(v) for k, v in r.counters.items()},
+        "ci_low_mops": json_num(r.ci_lo), "ci_high_mops": json_num(r.ci_hi),
+        "ci_pct": json_num(r.ci_pct),
     }
 
 
-def write_summary(path, families, probe, out_dir):
+def write_summary(path, families, probe, out_dir, top=None):
     profiles = load_profiles(out_dir)
     doc = {
         "schema": 1,
         "generator": "scripts/report.py",
         "noisy_cv_pct": NOISY_CV_PCT,
         "probe": probe,
+        **(top or {}),
         "families": {
             fam.name: {
                 "sources": ["json/" + s for s in fam.sources],

@@ -3,6 +3,13 @@
 #
 #   scripts/bench.sh [--quick] [--family F[,F...]] [--filter REGEX] [--reps N]
 #                    [--min-time S] [--build DIR] [--out DIR] [-- extra GB flags]
+#                    [--ci-target PCT] [--reps-cap N] [--reps-budget S] [--baseline PATH]
+#
+# Repetitions where they are needed (scripts/reps.py): after each family, the
+# benchmarks whose median's 95% interval is wider than +-PCT% (default 3; 0:
+# off; off with --quick unless given) run again until within it, at --reps-cap
+# (10) repetitions, or after --reps-budget (20) seconds. --baseline: a JSON
+# file or folder the report compares this run with ("against the baseline").
 #
 # Writes reports/out/json/<family>.json (Google Benchmark JSON with context,
 # readable by compare.py), reports/out/json/probe.json (cache-line ping-pong
@@ -14,7 +21,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0 family=all filter="" reps="" min_time="" build=build/release out=reports/out
-extra=()
+extra=() ci_target="" reps_cap=10 reps_budget=20 baseline=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -24,6 +31,10 @@ while [[ $# -gt 0 ]]; do
     --min-time) min_time="${2:?--min-time needs a value}"; shift ;;
     --build) build="${2:?}"; shift ;;
     --out) out="${2:?}"; shift ;;
+    --ci-target) ci_target="${2:?--ci-target needs a value}"; shift ;;
+    --reps-cap) reps_cap="${2:?--reps-cap needs a value}"; shift ;;
+    --reps-budget) reps_budget="${2:?--reps-budget needs a value}"; shift ;;
+    --baseline) baseline="${2:?--baseline needs a value}"; shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "bench.sh: unknown argument '$1' (see the header of scripts/bench.sh)" >&2; exit 2 ;;
   esac
@@ -33,6 +44,13 @@ if [[ $quick == 1 ]]; then reps=${reps:-3} min_time=${min_time:-0.01}
 else reps=${reps:-5} min_time=${min_time:-0.1}; fi
 [[ "$reps" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: REPS must be a positive integer, not '$reps'" >&2; exit 2; }
 [[ "$min_time" =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "bench.sh: bad --min-time '$min_time'" >&2; exit 2; }
+
+# adaptive repetitions and the baseline, checked before anything runs
+[[ -z $ci_target ]] && { [[ $quick == 1 ]] && ci_target=0 || ci_target=3; }
+[[ "$ci_target" =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "bench.sh: bad --ci-target '$ci_target'" >&2; exit 2; }
+[[ "$reps_cap" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: bad --reps-cap '$reps_cap'" >&2; exit 2; }
+[[ "$reps_budget" =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "bench.sh: bad --reps-budget '$reps_budget'" >&2; exit 2; }
+[[ -z $baseline || -e $baseline ]] || { echo "bench.sh: BASELINE '$baseline': no such file or folder" >&2; exit 2; }
 
 qflag=() fflag=()
 [[ $quick == 1 ]] && qflag=(--quick)
@@ -130,6 +148,11 @@ for f in "${selected[@]}"; do
     [[ $rc -eq 2 ]] && exit 2
     status=1
   fi
+  if [[ $rc -ne 2 && $ci_target != 0 && $reps_cap -gt $reps ]]; then
+    /usr/bin/python3 scripts/reps.py --bin "$bin" --family "$f" --json "$out/json/$f.json" \
+      --target "$ci_target" --cap "$reps_cap" --budget "$reps_budget" --min-time "$min_time" \
+      "${qflag[@]}" -- "${extra[@]}" || status=1
+  fi
   [[ $f == chan || $f == pool || $f == go || $f == sem || $f == once || $f == waitgroup || $f == rwlock ]] &&
     run_go_peer "$f"
 done
@@ -145,5 +168,7 @@ PY
 echo "== benchmarks done in $((SECONDS - t0)) s; drawing the report" >&2
 fams=$(IFS=,; echo "${selected[*]}")
 for g in chan_go pool_go go_go sem_go once_go waitgroup_go rwlock_go; do [[ -f "$out/json/$g.json" ]] && fams="$fams,$g"; done
-/usr/bin/python3 scripts/report.py --out "$out" --families "$fams" || status=1
+bflag=()
+[[ -n $baseline ]] && bflag=(--baseline "$baseline")
+/usr/bin/python3 scripts/report.py --out "$out" --families "$fams" "${bflag[@]}" || status=1
 exit $status

@@ -7,8 +7,7 @@
 # TARGET: the make targets about to run (the Makefile passes its goals;
 # none, or a target this script does not know, means everything: "deps").
 # Only the packages those targets need are required; a missing one that they
-# do not need, or an optional one (Go, Concurrency Kit, scipy outside make
-# compare), is skipped with one line saying what goes without it. As root it runs apt-get (the optional ones too, and a failure
+# do not need, or an optional one (Go, Concurrency Kit), is skipped with one line saying what goes without it. As root it runs apt-get (the optional ones too, and a failure
 # to get those is only reported); otherwise it prints the exact command to
 # run and exits 1 when a required package is missing. --check only reports
 # (exit 1 if a required package is missing). When nothing is missing it
@@ -21,9 +20,9 @@ PACKAGES=(
   make
   gcc g++               # C11 code, the one C++17 shim; TSan/ASan/UBSan runtimes
   libbenchmark-dev      # Google Benchmark 1.7.1: the harness under ct_bench.h
-  libbenchmark-tools    # Google Benchmark's compare.py (make compare)
-  python3               # /usr/bin/python3: the report generator (stdlib json)
-  python3-scipy         # compare.py's Mann-Whitney U test
+  libbenchmark-tools    # Google Benchmark's compare.py (it reads our JSON too)
+  python3               # /usr/bin/python3: the report, compare.sh, make ab
+  python3-scipy         # every verdict and interval: Mann-Whitney U, bootstrap (reports/stats.py)
   gnuplot-nox           # every chart (PNG and SVG)
   pkg-config            # checks the installed contend.pc
   libck-dev             # Concurrency Kit: ck_stack, an outside peer in the stack charts
@@ -40,14 +39,16 @@ PACKAGES=(
 # target). An empty list: optional, WITHOUT says what goes without it.
 # "all" is make's default goal, the release build; "deps" is everything.
 BUILDS="all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall diagnose install profile"
-RUNS_PY="deps bench test test-release test-tsan test-asan pitfalls pitfall diagnose compare lint profile"
-KNOWN=" $BUILDS compare format lint clean "
+# the comparison targets (scripts/compare.py, ab.py, gate.py)
+COMPARES="compare ab ab-chan-go ab-pool-go gate-aa gate-inject"
+RUNS_PY="deps bench test test-release test-tsan test-asan pitfalls pitfall diagnose lint profile $COMPARES"
+KNOWN=" $BUILDS $COMPARES format lint clean "
 declare -A NEEDED_BY=(
   [cmake]=$BUILDS [make]=$BUILDS [gcc]=$BUILDS [g++]=$BUILDS [libboost-context-dev]=$BUILDS
   [libbenchmark-dev]="all deps release bench test test-release pitfalls pitfall install profile"
-  [libbenchmark-tools]="deps compare"
+  [libbenchmark-tools]="deps"
   [python3]=$RUNS_PY
-  [python3-scipy]="deps compare"
+  [python3-scipy]="deps bench test test-release $COMPARES"
   [gnuplot-nox]="deps bench test test-release"
   [pkg-config]="deps test test-release"
   [libck-dev]="" [golang-go]=""
@@ -58,7 +59,6 @@ declare -A NEEDED_BY=(
 declare -A WITHOUT=(
   [golang-go]="the Go peer (workloads/go) is left out of the chan, pool and go charts"
   [libck-dev]="the stack family's ck competitor is left out (built as unavailable)"
-  [python3-scipy]="make compare has no Mann-Whitney U test (compare.py needs scipy)"
 )
 
 check_only=0 targets=()

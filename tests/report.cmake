@@ -2,5 +2,7 @@
 # (charts, .dat, index.html, summary.json, and its errors on bad input).
 # Needs Debian's /usr/bin/python3 and gnuplot; included by
 # tests/CMakeLists.txt in the bench build.
-ct_add_py_test(report 120 test_report.py)
+# About 17 runs of report.py, each importing scipy for its intervals (1-2 s on
+# a busy 2-core host): 240 s leaves room when make test runs beside other work.
+ct_add_py_test(report 240 test_report.py)
 set_tests_properties(report PROPERTIES LABELS "report")

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """test_deps.py: scripts/deps.sh requires only what the make targets need, and skips a
-missing optional package (golang-go, libck-dev, python3-scipy) with a line saying what goes
+missing optional package (golang-go, libck-dev) with a line saying what goes
 without it, as root and as another user.
 
     /usr/bin/python3 tests/test_deps.py        (ctest: the "deps_script" test)
@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPS = ROOT / "scripts" / "deps.sh"
-OPTIONAL = ["golang-go", "libck-dev", "python3-scipy"]
+OPTIONAL = ["golang-go", "libck-dev"]
 
 FAKES = {
     "dpkg-query": """#!/bin/sh
@@ -67,7 +67,7 @@ class Deps(unittest.TestCase):
         self.assertEqual(self.deps("bench"), (0, ""))
 
     def test_optional_missing_skipped_for_every_target(self):
-        for target in ("all", "release", "bench", "test", "pitfalls", "diagnose", "lint"):
+        for target in ("all", "release", "bench", "test", "pitfalls", "diagnose", "lint", "compare"):
             with self.subTest(target=target):
                 rc, err = self.deps(target, missing=OPTIONAL)
                 self.assertEqual(rc, 0, err)
@@ -78,10 +78,15 @@ class Deps(unittest.TestCase):
         self.assertEqual(self.apt_calls(), [])
 
     def test_target_needing_it_fails_with_the_command(self):
-        rc, err = self.deps("compare", missing=OPTIONAL)
-        self.assertEqual(rc, 1, err)
-        self.assertIn("make compare needs missing Debian packages: python3-scipy\n", err)
-        self.assertIn("sudo apt-get install -y python3-scipy\n", err)
+        # every verdict and interval is scipy's: the report, compare.sh, make ab
+        for target in ("compare", "bench", "ab", "gate-aa"):
+            with self.subTest(target=target):
+                rc, err = self.deps(target, missing=["python3-scipy"])
+                self.assertEqual(rc, 1, err)
+                self.assertIn(f"make {target} needs missing Debian packages: python3-scipy\n", err)
+                self.assertIn("sudo apt-get install -y python3-scipy\n", err)
+        rc, err = self.deps("release", missing=["python3-scipy"])
+        self.assertEqual(rc, 0, err)
 
     def test_only_what_the_target_needs(self):
         rc, err = self.deps("bench", missing=["gnuplot-nox", "clang-format"])

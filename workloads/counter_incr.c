@@ -13,6 +13,10 @@
  * thread to finish snapshots everyone's count (the loop_done hook). The coefficient of variation of
  * that snapshot is `fairness_cv` (0: all threads progressed equally; an unfair
  * lock lets one thread run ahead while the others wait).
+ *
+ * CT_INJECT_NS (ct_bench.h): a matching run's counter gets a copy of its ops
+ * table whose add and read spin first, so the regression gate can be shown to
+ * catch a known slowdown; every other run keeps the competitor's own table.
  */
 #include "counter.h"
 #include "ct_bench.h"
@@ -31,8 +35,37 @@ typedef struct incr_slot {
     uint64_t sink;                          /* what the reads returned, summed */
 } incr_slot;
 
+/* CT_INJECT_NS (ct_bench.h): the competitor's table, its add and read
+ * wrapped to spin first, so only a matching run's hot path changes. */
+typedef struct incr_inject {
+    ct_counter_ops ops; /* first: the counter's ops pointer points here */
+    const ct_counter_ops *inner;
+    uint64_t loops;
+} incr_inject;
+
+static const incr_inject *inject_of(const ct_counter *c)
+{
+    return (const incr_inject *)c->ops;
+}
+static void inject_add(ct_counter *c, unsigned tid, uint64_t delta)
+{
+    ct_work_spin(inject_of(c)->loops);
+    inject_of(c)->inner->add(c, tid, delta);
+}
+static uint64_t inject_read(ct_counter *c, unsigned tid)
+{
+    ct_work_spin(inject_of(c)->loops);
+    return inject_of(c)->inner->read(c, tid);
+}
+static void inject_destroy(ct_counter *c)
+{
+    c->ops = inject_of(c)->inner; /* the design frees what it allocated */
+    ct_counter_free(c);
+}
+
 typedef struct incr_run {
     const ct_counter_ops *ops;
+    incr_inject inject;
     ct_counter *counter;
     uint64_t work_loops;
     unsigned read_pct;
@@ -74,6 +107,16 @@ static void *incr_setup(ct_bench_state *st)
     r->counter = ct_counter_new(ops->desc.name, (unsigned)r->threads);
     if (!r->slots || !r->snapshot || !r->counter)
         goto oom;
+    uint64_t inject_ns = ct_bench_inject_ns(st);
+    if (inject_ns) {
+        r->inject.ops = *ops;
+        r->inject.ops.add = inject_add;
+        r->inject.ops.read = inject_read;
+        r->inject.ops.destroy = inject_destroy;
+        r->inject.inner = ops;
+        r->inject.loops = ct_work_loops(inject_ns);
+        r->counter->ops = &r->inject.ops;
+    }
     return r;
 oom:
     ct_bench_error(st, "out of memory creating %s", ops->desc.name);

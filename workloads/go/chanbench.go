@@ -90,6 +90,8 @@ func main() {
 	minTime := flag.Float64("min_time", 0.1, "seconds each repetition runs at least")
 	filter := flag.String("filter", "", "regexp on benchmark names")
 	out := flag.String("out", "", "output file (default stdout)")
+	listOnly := flag.Bool("list", false, "print the names -filter selects and exit (2 when none), "+
+		"as contend_bench --benchmark_list_tests")
 	flag.Parse()
 	list0, perItem := chanBenches(*quick), "ns_per_msg"
 	switch *family {
@@ -114,6 +116,20 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "chanbench: bad -filter:", err)
 		os.Exit(2)
+	}
+	if *listOnly {
+		n := 0
+		for _, b := range list0 {
+			if re.MatchString(b.name) {
+				fmt.Println(b.name)
+				n++
+			}
+		}
+		if n == 0 {
+			fmt.Fprintln(os.Stderr, "chanbench: no benchmark matches -filter", *filter)
+			os.Exit(2)
+		}
+		return
 	}
 	doc := newDoc(*family, *quick)
 	list := []entry{} // "benchmarks": [] even when the filter matches nothing

@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+"""gate.py: how good is the regression gate (scripts/compare.sh) on this machine?
+
+    make gate-aa      [QUICK=1] [FILTER=regex] [ROUNDS=8] [MIN_TIME=0.05]
+    make gate-inject  [QUICK=1] [FILTER=regex] [ROUNDS=8] [MIN_TIME=0.05]
+    /usr/bin/python3 scripts/gate.py aa|inject [--times N] [--target REGEX] [--ladder NS,...]
+
+aa: this build against itself (interleaved rounds, as for two commits), N
+times (10): the false-positive rate, as comparisons that reported any
+regression out of N, and as false verdicts out of all benchmark verdicts.
+
+inject: NEW runs with CT_INJECT_NS=<target>:<ns> (calibrated busy work per
+operation in the target benchmarks only), for each ns of a ladder, N times
+(5) each: how often every target was named a regression, and the slowdown
+that was (median NEW/BASE). The smallest slowdown detected reliably is the
+first step caught N times out of N.
+
+Each prints one line per step and a summary line (--readme FILE: also between
+`<!-- gate: aa|inject -->` and `<!-- end gate -->` there), and writes JSON to
+reports/out/gate_<mode>.json. The default sweep is the quick counter/incr (40
+benchmarks; --full: 160). About 1 minute per comparison: aa takes ~10 minutes,
+inject 5 minutes per step. Run it on a quiet machine: it measures.
+"""
+
+import argparse
+import json
+from datetime import datetime, timezone
+import re
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import compare  # noqa: E402
+from rounds import ROOT, RoundsError, c_binary, readme_block, write_block  # noqa: E402
+
+DEFAULT_FILTER = "counter/incr/"
+DEFAULT_TARGET = "counter/incr/(atomic|mutex|sharded)/work:0/reads:0/(real_time/)?threads:1$"
+DEFAULT_LADDER = "2,5,10,20,50,100,200"
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(prog="scripts/gate.py")
+    ap.add_argument("mode", choices=("aa", "inject"))
+    ap.add_argument("--build", type=Path, default=ROOT / "build" / "release")
+    ap.add_argument("--times", type=int, help="comparisons per step (aa: 10, inject: 5)")
+    ap.add_argument("--filter", default=DEFAULT_FILTER)
+    ap.add_argument("--family", default="counter")
+    ap.add_argument("--quick", action="store_true", default=True,
+                    help="the quick sweep (the default; --full for the full one)")
+    ap.add_argument("--full", dest="quick", action="store_false")
+    ap.add_argument("--rounds", type=int, default=8)
+    ap.add_argument("--min-time", type=float, default=0.05)
+    ap.add_argument("--target", default=DEFAULT_TARGET, help="inject: the benchmarks slowed down")
+    ap.add_argument("--ladder", default=DEFAULT_LADDER, help="inject: ns values to try")
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--readme", type=Path,
+                    help="put the summary between <!-- gate: MODE --> and <!-- end gate --> there")
+    return ap.parse_args(argv)
+
+
+def one_comparison(args, binary, new_env=None):
+    argv = [f"bin:{binary}", f"bin:{binary}", "--filter", args.filter, "--family", args.family,
+            "--rounds", str(args.rounds), "--min-time", str(args.min_time), "--quiet",
+            "--md", "/dev/null", "--json", "/dev/null"]
+    if args.quick:
+        argv.append("--quick")
+    if new_env:
+        argv += ["--new-env", new_env]
+    return compare.compare(compare.parse_args(argv))
+
+
+def run_aa(args, binary):
+    times = args.times or 10
+    runs = []
+    for i in range(times):
+        res = one_comparison(args, binary)
+        runs.append({"regressions": res["regressions"], "benchmarks": len(res["benchmarks"]),
+                     "geomean_ratio": res["geomean_ratio"]})
+        print(f"A/A {i + 1}/{times}: {len(res['benchmarks'])} benchmarks, "
+              f"{len(res['regressions'])} called regressions "
+              f"{res['regressions'][:3]}", flush=True)
+    bad = sum(1 for r in runs if r["regressions"])
+    verdicts = sum(r["benchmarks"] for r in runs)
+    false = sum(len(r["regressions"]) for r in runs)
+    summary = (f"A/A false-positive rate: {bad} of {times} comparisons reported a regression; "
+               f"{false} of {verdicts} benchmark verdicts ({100 * false / verdicts:.1f}%)")
+    return {"mode": "aa", "runs": runs, "comparisons_with_regression": bad, "times": times,
+            "false_verdicts": false, "verdicts": verdicts, "summary": summary}
+
+
+def run_inject(args, binary):
+    times = args.times or 5
+    try:
+        target = re.compile(args.target)
+        ladder = [int(x) for x in args.ladder.split(",")]
+    except (re.error, ValueError) as e:
+        raise RoundsError(f"--target/--ladder: {e}") from None
+    steps, reliable = [], None
+    for ns in ladder:
+        caught, ratios, others = 0, [], 0
+        for _ in range(times):
+            res = one_comparison(args, binary, f"CT_INJECT_NS={args.target}:{ns}")
+            hit = [r for r in res["benchmarks"] if target.search(r["benchmark"])]
+            if not hit:
+                raise RoundsError(f"--target '{args.target}' matches none of the sweep")
+            caught += all(r["verdict"] == "slower" for r in hit)
+            ratios += [r["ratio"] for r in hit if r["ratio"]]
+            others += sum(1 for b in res["regressions"] if not target.search(b))
+        step = {"ns": ns, "caught": caught, "times": times,
+                "median_ratio": statistics.median(ratios) if ratios else None,
+                "false_elsewhere": others}
+        steps.append(step)
+        print(f"inject {ns} ns: every target caught in {caught} of {times}; slowdown "
+              f"{(step['median_ratio'] - 1) * 100:.0f}% (median NEW/BASE); "
+              f"{others} other benchmarks called regressions", flush=True)
+        if caught == times and reliable is None:
+            reliable = step
+            break
+    summary = ("smallest slowdown detected reliably: none on the ladder" if reliable is None else
+               f"smallest slowdown detected reliably ({reliable['times']} of {reliable['times']}): "
+               f"{reliable['ns']} ns per operation, {(reliable['median_ratio'] - 1) * 100:.0f}% "
+               f"slower (median NEW/BASE {reliable['median_ratio']:.2f})")
+    return {"mode": "inject", "target": args.target, "steps": steps, "reliable": reliable,
+            "summary": summary}
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        if args.readme:
+            readme_block(args.readme, args.mode, "gate")   # checked before measuring
+        binary = c_binary(args.build)
+        doc = run_aa(args, binary) if args.mode == "aa" else run_inject(args, binary)
+    except RoundsError as e:
+        print(f"gate: error: {e}", file=sys.stderr)
+        return 2
+    out = args.out or ROOT / "reports" / "out" / f"gate_{args.mode}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.update({"filter": args.filter, "rounds": args.rounds, "min_time": args.min_time,
+                "quick": args.quick})
+    out.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    print(doc["summary"])
+    if args.readme:
+        when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+        sweep = f"{'quick ' if args.quick else ''}sweep '{args.filter}', {args.rounds} rounds of " \
+                f"{args.min_time:g} s"
+        write_block(args.readme, args.mode, f"- {doc['summary']} (`make gate-{args.mode}`, "
+                                             f"{sweep}; {when}).", "gate")
+        print(f"(wrote it into {args.readme})")
+    print(f"(JSON: {out})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
