@@ -36,12 +36,22 @@ typedef struct incr_slot {
 } incr_slot;
 
 /* CT_INJECT_NS (ct_bench.h): the competitor's table, its add and read
- * wrapped to spin first, so only a matching run's hot path changes. */
+ * wrapped to spin first, so only a matching run's hot path changes. The
+ * spin is on the clock, not a calibrated loop count: this host's speed
+ * changes by ~2x between phases, which would shrink a counted loop. */
 typedef struct incr_inject {
     ct_counter_ops ops; /* first: the counter's ops pointer points here */
     const ct_counter_ops *inner;
-    uint64_t loops;
+    int64_t ns;
 } incr_inject;
+
+static void inject_spin(int64_t ns)
+{
+    const int64_t end = ct_now_ns() + ns;
+
+    while (ct_now_ns() < end)
+        ct_cpu_relax();
+}
 
 static const incr_inject *inject_of(const ct_counter *c)
 {
@@ -49,12 +59,12 @@ static const incr_inject *inject_of(const ct_counter *c)
 }
 static void inject_add(ct_counter *c, unsigned tid, uint64_t delta)
 {
-    ct_work_spin(inject_of(c)->loops);
+    inject_spin(inject_of(c)->ns);
     inject_of(c)->inner->add(c, tid, delta);
 }
 static uint64_t inject_read(ct_counter *c, unsigned tid)
 {
-    ct_work_spin(inject_of(c)->loops);
+    inject_spin(inject_of(c)->ns);
     return inject_of(c)->inner->read(c, tid);
 }
 static void inject_destroy(ct_counter *c)
@@ -114,7 +124,7 @@ static void *incr_setup(ct_bench_state *st)
         r->inject.ops.read = inject_read;
         r->inject.ops.destroy = inject_destroy;
         r->inject.inner = ops;
-        r->inject.loops = ct_work_loops(inject_ns);
+        r->inject.ns = (int64_t)inject_ns;
         r->counter->ops = &r->inject.ops;
     }
     return r;
