@@ -8,7 +8,7 @@
 # Repetitions where they are needed (scripts/reps.py): after each family, the
 # benchmarks whose median's 95% interval is wider than +-PCT% (default 3; 0:
 # off; off with --quick unless given) run again until within it, at --reps-cap
-# (10) repetitions, or after --reps-budget (20) seconds. --baseline: a JSON
+# (10) repetitions, or after --reps-budget (10) seconds, which bounds each pass. --baseline: a JSON
 # file or folder the report compares this run with ("against the baseline").
 #
 # Writes reports/out/json/<family>.json (Google Benchmark JSON with context,
@@ -21,7 +21,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0 family=all filter="" reps="" min_time="" build=build/release out=reports/out
-extra=() ci_target="" reps_cap=10 reps_budget=20 baseline=""
+extra=() ci_target="" reps_cap=10 reps_budget=10 baseline=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;

@@ -118,6 +118,14 @@ def main(argv=None):
         # narrows with the square root of the repetitions
         add = max(1, min(min(len(runs[n]) for n in names),
                          min(args.cap - len(runs[n]) for n in names)))
+        # the budget bounds the pass itself, not only the decision to start
+        # one: the widest first, as many as a repetition of min_time (and as
+        # much again for calibration and start-up) each fits in what is left
+        left_s = args.budget - (time.monotonic() - t0)
+        fit = int(left_s // (add * 2 * max(args.min_time, 0.01) + 0.05))
+        if fit < 1:
+            break
+        names = names[:fit]
         print(f"reps: pass {passes}: {len(names)} benchmarks wider than ±{args.target:g}% "
               f"(widest ±{width(runs[names[0]]):.1f}%: {names[0]}): {add} more repetitions",
               file=sys.stderr, flush=True)
