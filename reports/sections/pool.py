@@ -9,6 +9,8 @@
 
 from pathlib import Path
 
+from reports.claims import REACH, find, fmt_figure, verdict
+from reports.claims import html_claims as claims_table
 from reports.fmt import esc
 from reports.gnuplot import run_script
 
@@ -21,33 +23,7 @@ def ns_per_task(row):
     return 1e3 / row.median if row and row.plottable else None
 
 
-def find(fam, workload, impl, **params):
-    for r in fam.rows:
-        n = r.name
-        if n.workload == workload and n.impl == impl and \
-                all(str(n.param(k)) == str(v) for k, v in params.items()):
-            return r
-    return None
-
-
-def fmt_figure(v, unit="", digits=2):
-    if v is None:
-        return "not measured"
-    return (f"{v:.{digits}f}" if v < 100 else f"{v:.0f}") + unit
-
-
-# A claim is reproduced when the measurement reaches this share of what the seed claims (a
-# speed-up of at least 0.9 x 1.30 = 1.17x, a cost within 0.9..1/0.9 of 250 ns): the seeds'
-# figures are rounded and this machine is noisy.
-REACH = 0.9
 NOT_MEASURED = "not measured (run make bench FAMILY=pool)"
-
-
-def verdict(*sentences):
-    """A verdict from (sentence, rule) pairs: every sentence follows from the figures by the
-    rule printed beside it."""
-    return {"verdict": " ".join(s for s, _ in sentences),
-            "sentences": [{"text": s, "rule": r} for s, r in sentences]}
 
 
 def threshold(claimed):
@@ -179,21 +155,9 @@ def claim_io(fam):
     }
 
 
-def html_verdict(c):
-    return "".join(f"<p>{esc(s['text'])} <small class='note'>rule: {esc(s['rule'])}</small></p>"
-                   for s in c["sentences"])
-
-
 def html_claims(claims):
-    cols = ("claim", "seed", "workload", "claimed", "measured")
-    head = "".join(f"<th>{h}</th>" for h in cols + ("verdict (each sentence with its rule)",))
-    body = "".join("<tr>" + "".join(f"<td>{esc(c[k])}</td>" for k in cols) +
-                   f"<td>{html_verdict(c)}</td></tr>" for c in claims)
-    return ("<h3 id='pool-claims'>pool: the seeds' claims, checked</h3>\n"
-            "<p class='note'>Each claim rerun on its own workload, scaled down to run in seconds; "
-            "medians of this run's repetitions. Every sentence of a verdict is computed from the "
-            "figures by the rule beside it.</p>\n"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return claims_table("pool", claims, "Each claim rerun on its own workload, scaled down to "
+                        "run in seconds; medians of this run's repetitions. ")
 
 
 def trace_chart(out_dir, gnuplot, terms):

@@ -9,8 +9,8 @@ rule on the figures and printed with it, as in sections/pool.py):
     (mutex and atomic, 1 thread, no work, no reads): a row of the counter family's section.
 """
 
-from reports.fmt import esc
-from reports.sections.pool import REACH, find, fmt_figure, html_verdict, verdict
+from reports.claims import REACH, find, fmt_figure, verdict
+from reports.claims import html_claims as claims_table
 
 # "Better" is at least this many times the mutex's operations/s, at every thread count from
 # 2: a margin over this machine's run-to-run noise, and no cell where the mutex wins.
@@ -140,14 +140,7 @@ def claim_mutex_atomic(fam):
 
 
 def html_claims(fam_name, claims):
-    cols = ("claim", "seed", "workload", "claimed", "measured")
-    head = "".join(f"<th>{h}</th>" for h in cols + ("verdict (each sentence with its rule)",))
-    body = "".join("<tr>" + "".join(f"<td>{esc(c[k])}</td>" for k in cols) +
-                   f"<td>{html_verdict(c)}</td></tr>" for c in claims)
-    return (f"<h3 id='{fam_name}-claims'>{fam_name}: the seeds' claims, checked</h3>\n"
-            "<p class='note'>Medians of this run's repetitions. Every sentence of a verdict is "
-            "computed from the figures by the rule beside it.</p>\n"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return claims_table(fam_name, claims, "Medians of this run's repetitions. ")
 
 
 def extras(fam, out_dir, gnuplot, terms):

@@ -7,8 +7,8 @@ rule on the figures, printed beside it (summary.json: "sentences"), with the hel
 pool's claims.
 """
 
-from reports.fmt import esc
-from reports.sections.pool import REACH, fmt_figure, html_verdict, verdict
+from reports.claims import REACH, fmt_figure, verdict
+from reports.claims import html_claims as claims_table
 
 TASKS, LIMIT, TASK_US = 100, 10, 5000   # sem_workloads.c's MAKESPAN_*
 SEED_TASK_MS = 50                       # the seeds' task
@@ -106,15 +106,8 @@ def claim_makespan(fam):
 
 
 def html_claims(claims):
-    cols = ("claim", "seed", "workload", "claimed", "measured")
-    head = "".join(f"<th>{h}</th>" for h in cols + ("verdict (each sentence with its rule)",))
-    body = "".join("<tr>" + "".join(f"<td>{esc(c[k])}</td>" for k in cols) +
-                   f"<td>{html_verdict(c)}</td></tr>" for c in claims)
-    return ("<h3 id='sem-claims'>sem: the seeds' claims, checked</h3>\n"
-            "<p class='note'>The seeds' workload, scaled down to run in a tenth of the time; "
-            "medians of this run's repetitions. Every sentence of a verdict is computed from the "
-            "figures by the rule beside it.</p>\n"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return claims_table("sem", claims, "The seeds' workload, scaled down to run in a tenth of "
+                        "the time; medians of this run's repetitions. ")
 
 
 def extras(fam, out_dir, gnuplot, terms):
