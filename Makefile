@@ -1,5 +1,5 @@
 # contend: a thin wrapper over CMake, ctest and scripts/.
-#   make bench [QUICK=1] [FAMILY=counter] [FILTER=regex] [REPS=5]   QUICK: empty, 0 or 1
+#   make bench [QUICK=1|FULL=1] [FAMILY=counter] [FILTER=regex] [REPS=5]   QUICK: empty, 0 or 1
 #              [CI_TARGET=3] [REPS_CAP=10] [BASELINE=<json file or folder>]
 #   make test            build plain, TSan and ASan+UBSan trees; run ctest in each
 #   make pitfalls        the pitfall catalog: bad diagnosed, fixed clean (reports/out/pitfalls/)
@@ -20,6 +20,7 @@
 BUILD   ?= build
 JOBS    ?= $(shell nproc)
 QUICK   ?= 0
+FULL    ?= 0
 FAMILY  ?= all
 FILTER  ?=
 REPS    ?=
@@ -36,6 +37,12 @@ shquote = '$(subst ','\'',$(1))'
 # built, with one line and exit 2.
 ifneq ($(filter-out 0 1,$(QUICK)),)
   $(error QUICK must be empty, 0 or 1, not '$(QUICK)')
+endif
+ifneq ($(filter-out 0 1,$(FULL)),)
+  $(error FULL must be empty, 0 or 1, not '$(FULL)')
+endif
+ifeq ($(QUICK)$(FULL),11)
+  $(error QUICK=1 and FULL=1 exclude each other)
 endif
 PITFALL_NAMES := $(filter-out pitfall,$(basename $(notdir $(wildcard workloads/pitfalls/*.c))))
 ifneq ($(filter pitfall,$(MAKECMDGOALS)),)
@@ -82,7 +89,7 @@ asan: deps
 
 bench: release
 	@scripts/bench.sh --build $(RELEASE) --family $(FAMILY) \
-	  $(if $(filter 1,$(QUICK)),--quick) \
+	  $(if $(filter 1,$(QUICK)),--quick) $(if $(filter 1,$(FULL)),--full) \
 	  $(if $(FILTER),--filter $(call shquote,$(FILTER))) $(if $(REPS),--reps $(call shquote,$(REPS))) \
 	  $(if $(CI_TARGET),--ci-target $(call shquote,$(CI_TARGET))) \
 	  $(if $(REPS_CAP),--reps-cap $(call shquote,$(REPS_CAP))) \

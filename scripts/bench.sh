@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # bench.sh: run the benchmarks family by family, then draw the report.
 #
-#   scripts/bench.sh [--quick] [--family F[,F...]] [--filter REGEX] [--reps N]
+#   scripts/bench.sh [--quick|--full] [--family F[,F...]] [--filter REGEX] [--reps N]
 #                    [--min-time S] [--build DIR] [--out DIR] [-- extra GB flags]
 #                    [--ci-target PCT] [--reps-cap N] [--reps-budget S] [--baseline PATH]
+#
+# Sweeps: --quick the smallest (smoke tests, CI: 3 repetitions of 0.01 s);
+# the default answers each family's question within the 15-minute budget of a
+# whole run (5 repetitions of 0.05 s); --full the widest sweeps and time
+# budgets, 5 repetitions of 0.1 s (a study, about twice as long).
 #
 # Repetitions where they are needed (scripts/reps.py): after each family, the
 # benchmarks whose median's 95% interval is wider than +-PCT% (default 3; 0:
@@ -20,11 +25,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-quick=0 family=all filter="" reps="" min_time="" build=build/release out=reports/out
+quick=0 full=0 family=all filter="" reps="" min_time="" build=build/release out=reports/out
 extra=() ci_target="" reps_cap=10 reps_budget=10 baseline=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
+    --full) full=1 ;;
     --family) family="${2:?--family needs a value}"; shift ;;
     --filter) filter="${2:?--filter needs a value}"; shift ;;
     --reps) reps="${2:?--reps needs a value}"; shift ;;
@@ -40,8 +46,10 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+[[ $quick == 1 && $full == 1 ]] && { echo "bench.sh: --quick and --full exclude each other" >&2; exit 2; }
 if [[ $quick == 1 ]]; then reps=${reps:-3} min_time=${min_time:-0.01}
-else reps=${reps:-5} min_time=${min_time:-0.1}; fi
+elif [[ $full == 1 ]]; then reps=${reps:-5} min_time=${min_time:-0.1}
+else reps=${reps:-5} min_time=${min_time:-0.05}; fi
 [[ "$reps" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: REPS must be a positive integer, not '$reps'" >&2; exit 2; }
 [[ "$min_time" =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "bench.sh: bad --min-time '$min_time'" >&2; exit 2; }
 
@@ -54,6 +62,7 @@ else reps=${reps:-5} min_time=${min_time:-0.1}; fi
 
 qflag=() fflag=()
 [[ $quick == 1 ]] && qflag=(--quick)
+[[ $full == 1 ]] && qflag=(--full)
 [[ -n $filter ]] && fflag=(--benchmark_filter="$filter")
 
 bin=$build/contend_bench probe=$build/contend_probe

@@ -9,7 +9,7 @@ what a verdict needs.
 
     /usr/bin/python3 scripts/reps.py --bin build/release/contend_bench --family counter \\
         --json reports/out/json/counter.json [--target 3] [--cap 12] [--budget 40]
-        [--min-time 0.1] [--quick] [-- extra contend_bench flags]
+        [--min-time 0.1] [--quick|--full] [-- extra contend_bench flags]
 
 scripts/bench.sh calls it after each family (make bench CI_TARGET=3 REPS_CAP=12).
 The aggregates (mean, median, stddev, cv) of an extended benchmark are dropped:
@@ -33,7 +33,7 @@ from rounds import exact_filter  # noqa: E402
 
 from reports.errors import ReportError  # noqa: E402
 from reports.parse import check_gb_format, load_json  # noqa: E402
-from reports.samples import ns_per_op  # noqa: E402
+from reports.samples import TIME_TO_NS, ns_per_op  # noqa: E402
 from reports.model import entry_error  # noqa: E402
 from reports.stats import ci_half_width_pct  # noqa: E402
 
@@ -48,6 +48,7 @@ def parse_args(argv):
     ap.add_argument("--budget", type=float, default=40.0, help="seconds for the reruns (40)")
     ap.add_argument("--min-time", type=float, default=0.1)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--full", action="store_true")
     ap.add_argument("extra", nargs="*", help="more contend_bench flags, after --")
     return ap.parse_args(argv)
 
@@ -75,6 +76,31 @@ def needing(data, target, cap):
     out = {n: es for n, es in runs.items()
            if n not in failed and 2 <= len(es) < cap and (width(es) or 0) > target}
     return sorted(out, key=lambda n: -width(out[n])), runs
+
+
+def rep_seconds(entries, min_time):
+    """What one more repetition of this benchmark costs, in seconds: the
+    median of its own repetitions' timed regions (a run cut by a time budget,
+    or one of fixed iterations, can last far longer than min_time), and no
+    less than what Google Benchmark aims at (1.4 x min_time)."""
+    spent = sorted((e.get("real_time") or 0) * TIME_TO_NS.get(e.get("time_unit", "ns"), 1.0)
+                   * (e.get("iterations") or 0) / 1e9 for e in entries)
+    return max(spent[len(spent) // 2] if spent else 0.0, 1.4 * max(min_time, 0.01))
+
+
+def plan_pass(names, runs, add, min_time, left_s):
+    """The benchmarks (widest first, as given) whose `add` more repetitions
+    fit in left_s seconds: each costs its repetitions, one more for Google
+    Benchmark's calibration of the iteration count, and 0.05 s to start.
+    A benchmark too dear for what is left is passed over for cheaper ones."""
+    chosen = []
+    for n in names:
+        rep = rep_seconds(runs[n], min_time)
+        cost = (add + 1) * rep + 0.05
+        if cost <= left_s:
+            chosen.append(n)
+            left_s -= cost
+    return chosen
 
 
 def merge(data, more, extended):
@@ -113,19 +139,15 @@ def main(argv=None):
         names, runs = needing(data, args.target, args.cap)
         if not names or time.monotonic() - t0 > args.budget:
             break
-        passes += 1
         # as many again as they have (at most up to the cap): the interval
         # narrows with the square root of the repetitions
         add = max(1, min(min(len(runs[n]) for n in names),
                          min(args.cap - len(runs[n]) for n in names)))
-        # the budget bounds the pass itself, not only the decision to start
-        # one: the widest first, as many as a repetition of min_time (and as
-        # much again for calibration and start-up) each fits in what is left
-        left_s = args.budget - (time.monotonic() - t0)
-        fit = int(left_s // (add * 2 * max(args.min_time, 0.01) + 0.05))
-        if fit < 1:
+        # the budget bounds the pass itself, not only the decision to start one
+        names = plan_pass(names, runs, add, args.min_time, args.budget - (time.monotonic() - t0))
+        if not names:
             break
-        names = names[:fit]
+        passes += 1
         print(f"reps: pass {passes}: {len(names)} benchmarks wider than ±{args.target:g}% "
               f"(widest ±{width(runs[names[0]]):.1f}%: {names[0]}): {add} more repetitions",
               file=sys.stderr, flush=True)
@@ -138,6 +160,8 @@ def main(argv=None):
                    "--benchmark_display_aggregates_only=true", *args.extra]
             if args.quick:
                 cmd.append("--quick")
+            if args.full:
+                cmd.append("--full")
             r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                env=os.environ)
             if r.returncode == 2 or not out.is_file():

@@ -90,6 +90,28 @@ def run(cmd, **kw):
                           **kw)
 
 
+class RepsPlan(unittest.TestCase):
+    """reps.py's passes stay within the budget: the cost of a benchmark is its own."""
+
+    def test_reps_pass_fits_the_budget(self):
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import reps
+
+        def entries(seconds, n=3):   # n repetitions, each `seconds` long
+            return [{"real_time": seconds * 1e9 / 1000, "time_unit": "ns", "iterations": 1000}
+                    for _ in range(n)]
+        runs = {"wide_dear": entries(2.0), "cheap": entries(0.01), "cheap2": entries(0.01)}
+        # a repetition costs its own length (a budget-cut run), not min_time
+        self.assertAlmostEqual(reps.rep_seconds(runs["wide_dear"], 0.05), 2.0)
+        self.assertAlmostEqual(reps.rep_seconds(runs["cheap"], 0.05), 0.07)
+        names = ["wide_dear", "cheap", "cheap2"]
+        # 3 more repetitions of wide_dear cost (3 + 1) x 2 s: too dear for 5 s; the cheap ones fit
+        self.assertEqual(reps.plan_pass(names, runs, 3, 0.05, 5.0), ["cheap", "cheap2"])
+        self.assertEqual(reps.plan_pass(names, runs, 3, 0.05, 9.0), names)
+        self.assertEqual(reps.plan_pass(names, runs, 3, 0.05, 0.35), ["cheap"])
+        self.assertEqual(reps.plan_pass(names, runs, 3, 0.05, 0.1), [])
+
+
 class Verdicts(unittest.TestCase):
     """The rules, on samples whose answer is known."""
 

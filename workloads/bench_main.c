@@ -1,7 +1,7 @@
 /*
  * bench_main.c: contend_bench, the one benchmark binary.
  *
- *   contend_bench [--family=counter[,harness...]] [--quick] [--perf=off] [--benchmark_*...]
+ *   contend_bench [--family=counter[,harness...]] [--quick|--full] [--perf=off] [--benchmark_*...]
  *   contend_bench --list-families
  *   contend_bench --list-competitors     family, name, caps, summary, why
  *                                        unavailable (tab-separated; the last
@@ -60,9 +60,10 @@ static void print_family(FILE *f, const ct_bench_family *bf)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: contend_bench [--family=NAME[,NAME...]] [--quick] [--perf=off] "
+    fprintf(f, "usage: contend_bench [--family=NAME[,NAME...]] [--quick|--full] [--perf=off] "
                "[--benchmark_*=...]\n"
                "       contend_bench --list-families | --list-competitors\n"
+               "--quick: the smallest sweep (smoke tests, CI); --full: the widest (a study)\n"
                "--perf=off: no per-thread perf counters (ctx_switches, page_faults, ...)\n"
                "Every --benchmark_* flag is Google Benchmark's (see --help of any of them).\n"
                "Families:\n");
@@ -83,7 +84,7 @@ static void list_competitors(void)
 
 int main(int argc, char **argv)
 {
-    ct_bench_config cfg = {.quick = false};
+    ct_bench_config cfg = {.quick = false, .full = false};
     const char *families = NULL;
     int out = 1;
 
@@ -93,6 +94,8 @@ int main(int argc, char **argv)
             families = argv[i] + 9;
         } else if (strcmp(argv[i], "--quick") == 0) {
             cfg.quick = true;
+        } else if (strcmp(argv[i], "--full") == 0) {
+            cfg.full = true;
         } else if (strcmp(argv[i], "--perf=off") == 0) {
             ct_perf_enable(0);
         } else if (strcmp(argv[i], "--list-families") == 0) {
@@ -111,6 +114,10 @@ int main(int argc, char **argv)
     }
     argc = out;
     argv[argc] = NULL;
+    if (cfg.quick && cfg.full) {
+        fprintf(stderr, "contend_bench: --quick and --full exclude each other\n");
+        return 2;
+    }
 
     if (!families || !*families || strcmp(families, "all") == 0) {
         for (const ct_bench_family *f = ct_bench_families; f->name; f++)
@@ -145,6 +152,7 @@ int main(int argc, char **argv)
     ct_env_add_context();
     ct_bench_context("ct_family", families);
     ct_bench_context("ct_quick", cfg.quick ? "1" : "0");
+    ct_bench_context("ct_sweep", cfg.quick ? "quick" : cfg.full ? "full" : "default");
     ct_bench_context("ct_work_loops_per_us", loops);
     ct_bench_context("ct_perf", ct_perf_status());
     return ct_bench_main(argc, argv);

@@ -13,6 +13,7 @@
 
 typedef struct ct_bench_config {
     bool quick; /* a smaller sweep for smoke tests and CI (make bench QUICK=1) */
+    bool full;  /* the wider sweep and time budgets of a study (make bench FULL=1) */
 } ct_bench_config;
 
 typedef struct ct_bench_family {
