@@ -247,6 +247,6 @@ void ct_workload_counter_register(const ct_bench_config *cfg)
         ct_bench_thread_counts(b, threads, 4);
         /* A FIFO spin lock with more threads than cores hands the lock to
          * descheduled waiters: 10^4 times slower, so bound it. */
-        ct_bench_time_budget(b, cfg->full ? 0.5 : 0.25);
+        ct_bench_time_budget(b, cfg->full ? 0.5 : 0.1);
     }
 }
