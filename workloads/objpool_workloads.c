@@ -215,11 +215,10 @@ static const char *at_rest(churn_run *r, char *buf, size_t len)
     qsort(o, got, sizeof *o, cmp_ptr);
     for (size_t i = 1; i < got; i++)
         dup += o[i] == o[i - 1];
-    for (size_t i = 0; i < got; i++)
-        if (i == 0 || o[i] != o[i - 1]) { /* one put per distinct object */
-            ((stamp *)o[i])->magic = STAMP_FREE;
-            ct_objpool_put(r->pool, 0, o[i]);
-        }
+    for (size_t i = 0; i < got; i++) { /* one put per get, even for a double hand-out */
+        ((stamp *)o[i])->magic = STAMP_FREE;
+        ct_objpool_put(r->pool, 0, o[i]);
+    }
     free(o);
     if (got < n)
         snprintf(buf, len, "at rest, get %zu of %zu returned NULL", got + 1, n);

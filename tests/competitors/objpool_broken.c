@@ -5,14 +5,16 @@
  * workload on it and expects each to fail; the validate driver expects its
  * cases to fail).
  *
- * A thin wrapper over `locked`: every BROKEN_EVERY-th get (counted over the
- * pool, the first one excepted) returns the object the previous get
- * returned, again, while that object's holder may still hold it. It declares
- * what `locked` declares, CT_CAP_EXACT included (the contract it breaks),
- * plus CT_CAP_BROKEN. The wrapper remembers each extra hand-out and
- * swallows one of the object's two puts, so the inner pool never holds an
- * object twice (its list would loop, and destroy would free it twice): the
- * fault is the double hand-out alone.
+ * A thin wrapper over `malloc`: every BROKEN_EVERY-th get (counted over
+ * the pool) returns the object the previous get returned, again, while its
+ * holder still holds it (an object put back is forgotten, never handed out
+ * again). It declares what `malloc` declares, CT_CAP_EXACT included (the
+ * contract it breaks), plus CT_CAP_BROKEN. The wrapper remembers each extra
+ * hand-out and swallows the first of the object's puts, so the object is
+ * freed once, by its last holder: the fault is the double hand-out alone,
+ * with no use after free or double free that a sanitizer would report
+ * instead (a pool that links free objects through them, as `locked` does,
+ * would corrupt its own list).
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -27,7 +29,7 @@ struct ct__objpool_broken {
     ct_objpool *inner;
     CT_CACHE_ALIGNED pthread_mutex_t lock;
     unsigned long gets; /* under lock */
-    void *last;         /* under lock: what the previous get returned */
+    void *last;         /* under lock: what the previous get returned, while held */
     void **dups;        /* under lock: objects handed out twice, one put not yet seen */
     size_t ndups, capdups;
 };
@@ -44,7 +46,7 @@ static ct_objpool *twice_create(size_t object_size, unsigned max_threads)
     if (!b)
         return NULL;
     pthread_mutex_init(&b->lock, NULL);
-    if (!(b->inner = ct_objpool_new("locked", object_size, max_threads))) {
+    if (!(b->inner = ct_objpool_new("malloc", object_size, max_threads))) {
         pthread_mutex_destroy(&b->lock);
         ct_free_aligned(b);
         return NULL;
@@ -101,6 +103,8 @@ static void twice_put(ct_objpool *p, unsigned tid, void *obj)
             swallow = true;
             break;
         }
+    if (!swallow && b->last == obj)
+        b->last = NULL; /* about to be freed: never hand it out again */
     pthread_mutex_unlock(&b->lock);
     if (!swallow)
         ct_objpool_put(b->inner, tid, obj);
@@ -108,7 +112,7 @@ static void twice_put(ct_objpool *p, unsigned tid, void *obj)
 
 const ct_objpool_ops ct_objpool_broken_twice = {
     .desc = {.name = "broken_twice",
-             .summary = "test build only: locked, but one get in 16 hands out the previous get's "
+             .summary = "test build only: malloc, but one get in 16 hands out the previous get's "
                         "object again",
              .caps = CT_CAP_EXACT | CT_CAP_BLOCKING | CT_CAP_MPMC | CT_CAP_BROKEN},
     .create = twice_create,
