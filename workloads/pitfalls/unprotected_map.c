@@ -46,9 +46,12 @@ static uint64_t hash(uint64_t k)
     return k ^ (k >> 33);
 }
 
-/* c.data[key] = val: linear probing over a fixed table. noinline: so the
- * race's key frame is this function in every build. */
-__attribute__((noinline)) static void map_set(cache *c, uint64_t key, int64_t val)
+/* noinline: so the race's key frame is map_set in every build. */
+static void map_set(cache *c, uint64_t key, int64_t val) __attribute__((noinline));
+static bool map_get(cache *c, uint64_t key, int64_t *val) __attribute__((noinline));
+
+/* c.data[key] = val: linear probing over a fixed table. */
+static void map_set(cache *c, uint64_t key, int64_t val)
 {
     for (unsigned i = 0, h = (unsigned)(hash(key) % SLOTS); i < SLOTS; i++, h = (h + 1) % SLOTS) {
         entry *e = &c->slot[h];
@@ -62,7 +65,7 @@ __attribute__((noinline)) static void map_set(cache *c, uint64_t key, int64_t va
     }
 }
 
-__attribute__((noinline)) static bool map_get(cache *c, uint64_t key, int64_t *val)
+static bool map_get(cache *c, uint64_t key, int64_t *val)
 {
     for (unsigned i = 0, h = (unsigned)(hash(key) % SLOTS); i < SLOTS; i++, h = (h + 1) % SLOTS) {
         entry *e = &c->slot[h];
