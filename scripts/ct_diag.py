@@ -386,6 +386,10 @@ def classify(r):
     if fig.get("early_waits", 0) > 0:
         findings.append({"kind": "early wait", "frame": "",
                          "detail": f"{fig['early_waits']:.0f} waits returned before their tasks"})
+    # A check-then-act: work done twice that one insert-if-absent would have done once.
+    if fig.get("duplicates", 0) > 0:
+        findings.append({"kind": "duplicated work", "frame": "",
+                         "detail": f"{fig['duplicates']:.0f} items processed more than once"})
     if fig.get("spawn_failed_at", 0) > 0:
         findings.append({"kind": "spawn failure", "frame": "",
                          "detail": f"pthread_create failed at thread {fig['spawn_failed_at']:.0f}"})

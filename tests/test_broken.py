@@ -4,7 +4,8 @@
 The test build registers deliberately broken competitors (tests/competitors/,
 CT_CAP_BROKEN: a counter that loses an add, a stack that loses a node,
 channels that drop, duplicate, reorder or report CT_CLOSED spuriously, pools
-that run a task twice or never), each a thin wrapper over a real design
+that run a task twice or never, an object pool that hands one object to two
+holders), each a thin wrapper over a real design
 named in its summary ("test build only: <base>, but ..."). This test runs
 contend_bench_testbuild on each, family by family, with tiny runs, and
 requires:
@@ -45,6 +46,7 @@ EXPECT = {
     ("stack", "broken_lossy"): {"*": r"[1-9]\d* lost"},
     ("pool", "broken_twice"): {"*": r"[1-9]\d* of \d+ tasks did not run exactly once"},
     ("pool", "broken_never"): {"*": r"[1-9]\d* of \d+ tasks did not run exactly once"},
+    ("objpool", "broken_twice"): {"*": r"[1-9]\d* double hand-outs"},
     ("chan", "broken_drop"): {
         **{w: LOST for w in FLOW + PATTERNS}, "seq": SEQ_GONE, "pipeline": r"\(lost\)",
         # a lost ping or pong leaves both sides waiting

@@ -133,6 +133,8 @@ check(kinds(run(figures={"lost_updates": 0, "peak_threads": 9})) == [], "zero fi
 check(kinds(run(figures={"spawn_failed_at": 127})) == ["spawn failure"], "spawn failure figure")
 check(kinds(run(figures={"early_waits": 3})) == ["early wait"], "early wait figure")
 check(kinds(run(figures={"early_waits": 0, "rounds": 200})) == [], "no early wait is clean")
+check(kinds(run(figures={"duplicates": 597})) == ["duplicated work"], "duplicates figure")
+check(kinds(run(figures={"duplicates": 0, "urls": 200})) == [], "no duplicate is clean")
 check(kinds(run(figures={"writer_wait_ms": 299, "reader_phase_ms": 300})) == ["writer starvation"],
       "writer starvation figure")
 check(kinds(run(figures={"writer_wait_ms": 0.2, "reader_phase_ms": 300})) == [], "a prompt writer")

@@ -26,7 +26,8 @@ extern "C" {
     X(waitgroup, "fork-join (Go's sync.WaitGroup): ct_wg, futex, condvar, pthread_barrier")        \
     X(chan, "Go's channels in C: buffered, unbuffered, select (Go's own as the peer)")             \
     X(pool, "worker pools: fixed, dynamic, work-stealing, sharded, thread per task")               \
-    X(rwlock, "read-mostly records: mutex, rwlocks, seqlock, big-reader lock, RCU (liburcu)")
+    X(rwlock, "read-mostly records: mutex, rwlocks, seqlock, big-reader lock, RCU (liburcu)")      \
+    X(objpool, "object pools (Go's sync.Pool): malloc, a locked list, magazines, lock-free list")
 
 typedef struct ct_family_desc {
     const char *name;

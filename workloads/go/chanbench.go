@@ -51,6 +51,10 @@
 // -family waitgroup runs the waitgroup family's forkjoin rounds with
 // sync.WaitGroup (impl go_sync), a goroutine per task, with ns_per_op.
 //
+// -family objpool runs the objpool family's churn workload with sync.Pool
+// (impl go_syncpool) and with plain allocation left to the garbage
+// collector (impl go_alloc), with ns_per_op and rss_growth_kib.
+//
 // Files: chanbench.go (flags, the measurement loop), peers_chan.go (the chan
 // workloads), peers_pool.go (the pool workloads), peers_go.go (the go
 // workloads), gbjson.go (Google Benchmark's JSON), stats.go (percentiles and
@@ -108,6 +112,8 @@ func main() {
 		list0, perItem = waitgroupBenches(*quick), "ns_per_op"
 	case "rwlock":
 		list0, perItem = rwlockBenches(*quick), "ns_per_op"
+	case "objpool":
+		list0, perItem = objpoolBenches(*quick), "ns_per_op"
 	default:
 		fmt.Fprintln(os.Stderr, "chanbench: -family must be chan, pool or go, not", *family)
 		os.Exit(2)
