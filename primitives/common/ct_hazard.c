@@ -25,9 +25,11 @@ ct_hp_domain *ct_hp_create(unsigned max_threads, unsigned slots, ct_hp_reclaim_f
     if (!d)
         return NULL;
     hazards = (size_t)max_threads * slots;
-    /* Twice the hazards (plus a constant for small domains): each scan then
-     * reclaims at least half the list, so a retire costs O(1) amortized. */
-    d->threshold = 2 * hazards + 64;
+    /* At least twice the hazards: each scan then reclaims at least half the
+     * list, so a retire costs O(1) amortized; and at least 256, so the scan's
+     * membarrier is paid at most once per 256 retires. */
+    d->threshold = 2 * hazards > 256 ? 2 * hazards : 256;
+    ct_asymfence_init(); /* before any thread sets a hazard in d */
     d->max_threads = max_threads;
     d->slots = slots;
     d->reclaim = reclaim;
@@ -83,15 +85,18 @@ size_t ct_hp_scan(ct_hp_domain *d, unsigned tid)
     ct_hp_rec *me = ct__hp_rec(d, tid, 0);
     size_t nh = 0, kept = 0;
 
+    /* pairs with ct_asymfence_light in ct_hp_set: every hazard set before
+     * now is visible below, or its owner's re-read sees what we unlinked */
+    ct_asymfence_heavy();
     /* Every hazard of every thread, this one's included (a thread may
      * retire a node it still protects in another slot). */
     for (unsigned t = 0; t < d->max_threads; t++)
         for (unsigned s = 0; s < d->slots; s++) {
-            /* seq_cst: pairs with the seq_cst store in ct_hp_set (and the
-             * caller's seq_cst unlink), see the table in ct_hazard.h; it also
-             * acquires from the owner's later set/clear, so what the owner
-             * read under the hazard happens-before the reclaim. */
-            void *h = atomic_load_explicit(&d->recs[t].slot[s], memory_order_seq_cst);
+            /* acquire: ordered against ct_hp_set by the heavy fence above;
+             * acquires from the owner's later set/clear (release in
+             * ct_hp_clear), so what the owner read under the hazard
+             * happens-before the reclaim */
+            void *h = atomic_load_explicit(&d->recs[t].slot[s], memory_order_acquire);
 
             if (h)
                 me->scratch[nh++] = h;

@@ -7,12 +7,14 @@
  * few nodes it protects, never everything retired after it (with 8 threads
  * on 2 cores, preemption mid-operation is the common case, and an epoch
  * scheme would then stop reclaiming altogether); memory stays bounded by
- * max_threads * slots + the retire threshold per thread. The price is one
- * sequentially consistent store per protected pointer; the benchmarks show
- * it (stack/treiber against stack/treiber_noreclaim).
+ * max_threads * slots + the retire threshold per thread. The fences are
+ * asymmetric (ct_asymfence.h): protecting a pointer costs a plain store and a
+ * compiler barrier, and each scan pays one membarrier(2) for all the
+ * protections since the last; a threshold of 256 retires at least
+ * spreads that system call thin.
  *
  * Use, on behalf of thread index tid:
- *     do { p = load(src); ct_hp_set(d, tid, slot, p); } while (p != load_seq_cst(src));
+ *     do { p = load(src); ct_hp_set(d, tid, slot, p); } while (p != load_acquire(src));
  *     ... dereference p ...                     // p cannot be reclaimed now
  *     ct_hp_clear(d, tid, slot);
  *   and once a node is unlinked (no new reader can reach it):
@@ -30,11 +32,14 @@
  *    (its owner); a tid >= max_threads aborts with a message.
  *  - The guarantee: a pointer retired by any thread is passed to reclaim
  *    only when no slot of any thread has held it continuously since before
- *    it was unlinked. The protocol that makes this work: set is a seq_cst
- *    store, the caller re-reads the source with a seq_cst load (or stronger),
- *    the caller unlinks with a seq_cst RMW, and the scan reads every slot with
- *    seq_cst loads. In the single total order either the scan sees the
- *    hazard, or the reader's re-read sees the unlink and does not use p.
+ *    it was unlinked. The protocol that makes this work is a Dekker pair with
+ *    asymmetric fences: set stores the hazard then runs the light fence
+ *    before the caller re-reads the source; the caller unlinks with an RMW
+ *    before it retires, and the scan runs the heavy fence (membarrier)
+ *    before it reads the slots. Either the scan sees the hazard, or the
+ *    reader's re-read sees the unlink and does not use p. (Without
+ *    membarrier both fences are seq_cst fences: the same argument, at the
+ *    price of a full fence per protection.)
  *  - Everything the reader did while protecting happens-before reclaim:
  *    the scan's loads acquire from the reader's later set/clear (release or
  *    stronger), so ThreadSanitizer sees the ordering without annotations.
@@ -56,6 +61,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "ct_asymfence.h"
 #include "ct_common.h"
 
 #define CT_HP_MAX_SLOTS 4u /* hazard slots per thread */
@@ -100,18 +106,19 @@ static inline ct_hp_rec *ct__hp_rec(ct_hp_domain *d, unsigned tid, unsigned slot
 }
 
 /* Publish p in the caller's slot. The caller must then re-read the source
- * (seq_cst) and use p only if it is still there. */
+ * (acquire or stronger) and use p only if it is still there. */
 static inline void ct_hp_set(ct_hp_domain *d, unsigned tid, unsigned slot, void *p)
 {
-    /* seq_cst: ordered before the caller's seq_cst re-read of the source;
-     * pairs with the scan's seq_cst loads in ct__hp_scan (see the table) */
-    atomic_store_explicit(&ct__hp_rec(d, tid, slot)->slot[slot], p, memory_order_seq_cst);
+    /* relaxed: ordered before the caller's re-read of the source by the light
+     * fence below; pairs with ct_asymfence_heavy in ct_hp_scan (see the table) */
+    atomic_store_explicit(&ct__hp_rec(d, tid, slot)->slot[slot], p, memory_order_relaxed);
+    ct_asymfence_light();
 }
 
 static inline void ct_hp_clear(ct_hp_domain *d, unsigned tid, unsigned slot)
 {
     /* release: what the caller read through the pointer happens-before a
-     * scan that loads this NULL (acquire side: the scan's seq_cst loads) */
+     * scan that loads this NULL (acquire side: the scan's acquire loads) */
     atomic_store_explicit(&ct__hp_rec(d, tid, slot)->slot[slot], NULL, memory_order_release);
 }
 
@@ -127,16 +134,17 @@ static inline void *ct_hp_protect(ct_hp_domain *d, unsigned tid, unsigned slot,
         void *q;
 
         ct_hp_set(d, tid, slot, p);
-        /* seq_cst: after the hazard in the total order (see ct_hp_set) */
-        q = atomic_load_explicit(src, memory_order_seq_cst);
+        /* acquire: after the hazard by ct_hp_set's fence; pairs with the
+         * release store that published the pointer */
+        q = atomic_load_explicit(src, memory_order_acquire);
         if (q == p)
             return p;
         p = q;
     }
 }
 
-/* Hand over a node that no new reader can reach (already unlinked by a
- * seq_cst RMW); it is reclaimed once no hazard protects it. Never allocates:
+/* Hand over a node that no new reader can reach (already unlinked by an
+ * RMW); it is reclaimed once no hazard protects it. Never allocates:
  * the retired list holds `threshold` pointers, and a scan at the threshold
  * leaves at most max_threads * slots of them (the protected ones). */
 void ct_hp_retire(ct_hp_domain *d, unsigned tid, void *node);

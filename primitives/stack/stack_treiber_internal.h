@@ -19,9 +19,9 @@
  * memory until destroy (see ct_nodepool.h).
  *
  * Memory orders (partners named at each atomic): a push publishes its node
- * with a release CAS, the popper's acquire/seq_cst loads of the head read it;
- * the pop's CAS is seq_cst because it is the unlink that the hazard protocol
- * orders against the protector's seq_cst store and re-read.
+ * with a release CAS, the popper's acquire loads of the head read it; the
+ * pop's CAS is the unlink that the hazard scan's heavy fence orders against
+ * the protector's hazard and re-read (ct_hazard.h).
  */
 #ifndef CT_STACK_TREIBER_INTERNAL_H
 #define CT_STACK_TREIBER_INTERNAL_H
@@ -130,9 +130,10 @@ static inline int ct__treiber_try_pop(ct__treiber *t, ct_stack *s, unsigned tid,
         if (!h)
             return CT_WOULDBLOCK;
         ct_hp_set(t->hp, tid, CT__TREIBER_HP_POP, h);
-        /* seq_cst: the hazard protocol's re-read (ct_hazard.h); also acquires
-         * from the release CAS that pushed h, so h->next is visible */
-        h2 = atomic_load_explicit(&t->head, memory_order_seq_cst);
+        /* acquire: the hazard protocol's re-read (after the hazard by
+         * ct_hp_set's fence); pairs with the release CAS that pushed h, so
+         * h->next is visible */
+        h2 = atomic_load_explicit(&t->head, memory_order_acquire);
         if (h2 == h)
             break;
         h = h2;
@@ -141,8 +142,10 @@ static inline int ct__treiber_try_pop(ct__treiber *t, ct_stack *s, unsigned tid,
      * be recycled, so h->next is safe to read (and current if the CAS wins) */
     next = h->next;
     CT__STACK_HOOK(after_next, s); /* tests only: another thread runs here */
-    /* seq_cst: the unlink the hazard scan is ordered against (ct_hazard.h) */
-    if (atomic_compare_exchange_strong_explicit(&t->head, &h, next, memory_order_seq_cst,
+    /* acq_rel: the unlink, before this thread's retire and scan (whose heavy
+     * fence orders it against every hazard, ct_hazard.h); acquires the pushes
+     * it unlinks past */
+    if (atomic_compare_exchange_strong_explicit(&t->head, &h, next, memory_order_acq_rel,
                                                 memory_order_relaxed)) {
         *out = h;
         return 0;
