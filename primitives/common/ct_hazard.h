@@ -109,9 +109,12 @@ static inline ct_hp_rec *ct__hp_rec(ct_hp_domain *d, unsigned tid, unsigned slot
  * (acquire or stronger) and use p only if it is still there. */
 static inline void ct_hp_set(ct_hp_domain *d, unsigned tid, unsigned slot, void *p)
 {
-    /* relaxed: ordered before the caller's re-read of the source by the light
-     * fence below; pairs with ct_asymfence_heavy in ct_hp_scan (see the table) */
-    atomic_store_explicit(&ct__hp_rec(d, tid, slot)->slot[slot], p, memory_order_relaxed);
+    /* release: what this thread read under the slot's previous hazard
+     * happens-before a scan that loads the new one (its acquire loads), as
+     * ct_hp_clear's store does; a plain store on x86. The light fence below
+     * orders it before the caller's re-read: pairs with ct_asymfence_heavy
+     * in ct_hp_scan (see the table). */
+    atomic_store_explicit(&ct__hp_rec(d, tid, slot)->slot[slot], p, memory_order_release);
     ct_asymfence_light();
 }
 
