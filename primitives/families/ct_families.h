@@ -26,7 +26,8 @@ extern "C" {
     X(waitgroup, "fork-join (Go's sync.WaitGroup): ct_wg, futex, condvar, pthread_barrier")        \
     X(chan, "Go's channels in C: buffered, unbuffered, select (Go's own as the peer)")             \
     X(pool, "worker pools: fixed, dynamic, work-stealing, sharded, thread per task")               \
-    X(rwlock, "read-mostly records: mutex, rwlocks, seqlock, big-reader lock, RCU (liburcu)")
+    X(rwlock, "read-mostly records: mutex, rwlocks, seqlock, big-reader lock, RCU (liburcu)")      \
+    X(map, "concurrent hash maps: mutex, rwlock, sharded, Go's sync.Map, liburcu's lfht")
 
 typedef struct ct_family_desc {
     const char *name;
