@@ -6,18 +6,21 @@
  * The map starts with half the key range (a fixed pseudo-random half, put
  * in setup). Each of T threads then runs OPS_PER_THREAD operations on
  * uniformly drawn keys of [0, range): updates% of them are updates, half
- * puts (an insert when the key is absent) and half deletes; the rest are
- * gets. Every value written encodes its key and its writer (key << 32 |
- * writer << 24 | sequence), so a get can tell a value that was never
- * written for its key. Items: every operation.
+ * inserts and half deletes; the rest are gets. An insert is load_or_store,
+ * synchrobench's insert-if-absent (and the verb Go's sync.Map can count
+ * exactly on every Go version the peer runs on: before Go 1.20's Swap, a
+ * Store does not say whether it inserted). Every value written encodes its
+ * key and its writer (key << 32 | writer << 24 | sequence), so a get can
+ * tell a value that was never written for its key. Items: every operation.
  *
  * Verified after every run, outside the timed region, by sequential
- * replay: each thread counts, per key, its successful inserts (put
- * returning 1) minus its successful deletes; for every key, its presence
+ * replay: each thread counts, per key, its successful inserts (a
+ * load_or_store that stored) minus its successful deletes; for every key, its presence
  * after the fill plus every thread's count must be 0 or 1 and equal its
  * presence in the map at the end (a linearizable map admits no other
- * outcome, whatever the interleaving). Every value a get returned (during
- * the run and at the end) must encode its key and a writer that exists.
+ * outcome, whatever the interleaving). Every value a get or an insert
+ * returned (during the run and at the end) must encode its key and a writer
+ * that exists.
  * The first key that fails is named.
  *
  * The iteration count is fixed (as rwlock/mix's), and the run bounded in
@@ -151,10 +154,14 @@ static void mix_run_thread(ct_bench_state *st)
         rnd = x * UINT64_C(0x2545f4914f6cdd1d);
         key = (rnd >> 32) & mask;
         if ((rnd & 0xffff) % 100 < update_pct) {
-            if (rnd & 0x10000)
-                net[key] += ct_map_put(r->map, tid, key, value_of(key, tid + 1, seq++));
-            else
+            if (!(rnd & 0x10000))
                 net[key] -= ct_map_delete(r->map, tid, key);
+            else if (!ct_map_load_or_store(r->map, tid, key, value_of(key, tid + 1, seq++), &v))
+                net[key]++; /* stored: an insert */
+            else if (!value_ok(key, v, r->threads) && !bad++) {
+                bad_key = key;
+                bad_value = v;
+            }
         } else if (ct_map_get(r->map, tid, key, &v) && !value_ok(key, v, r->threads)) {
             if (!bad++) {
                 bad_key = key;

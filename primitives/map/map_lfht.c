@@ -18,7 +18,9 @@
  * CDS_LFHT_AUTO_RESIZE: its resize worker would be one more thread per
  * process, and the workloads size the map to their key range).
  * urcu-memb flavour and the process's one thread registration, as rwlock's
- * RCU designs (ct_urcu_internal.h); each instance its own call_rcu thread.
+ * RCU designs (ct_urcu_internal.h); each instance its own call_rcu thread
+ * and its count of nodes retired and not yet freed, which ct_map_free waits
+ * to see reach 0.
  *
  * liburcu's code is not instrumented, so TSan cannot see that adding a node
  * publishes it: we CT_TSAN_RELEASE the node before adding it and
@@ -26,8 +28,10 @@
  * lookup); frees are ordered after the readers by the grace-period token.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
+#include "ct_futex.h" /* ct_yield_cpu */
 #include "ct_tsan.h"
 #include "ct_urcu_internal.h"
 #include "map_internal.h"
@@ -36,9 +40,12 @@
 #include <urcu/urcu-memb.h> /* the flavour, before rculfhash.h */
 #include <urcu/rculfhash.h>
 
+struct ct__map_lfht;
+
 struct lnode {
     struct cds_lfht_node node; /* the table's link */
     struct rcu_head head;      /* call_rcu's link */
+    struct ct__map_lfht *own;  /* whose pending count the free lowers */
     struct lnode *dead;        /* destroy's list */
     uint64_t key;
     uint64_t value;
@@ -47,7 +54,8 @@ struct lnode {
 struct ct__map_lfht {
     ct_map base; /* first: the header ct_map_new fills in */
     struct cds_lfht *ht;
-    struct call_rcu_data *crdp; /* this instance's reclaimer thread */
+    struct call_rcu_data *crdp;                /* this instance's reclaimer thread */
+    CT_CACHE_ALIGNED _Atomic uint64_t pending; /* retired, not yet freed */
 };
 
 static inline struct ct__map_lfht *lf_of(ct_map *m)
@@ -68,13 +76,14 @@ static int match(struct cds_lfht_node *node, const void *key)
     return n->key == *(const uint64_t *)key;
 }
 
-static struct lnode *new_node(uint64_t key, uint64_t value)
+static struct lnode *new_node(struct ct__map_lfht *m, uint64_t key, uint64_t value)
 {
     struct lnode *n = malloc(sizeof *n);
 
     if (!n)
         ct_die("map lfht: out of memory for a node");
     cds_lfht_node_init(&n->node);
+    n->own = m;
     n->key = key;
     n->value = value;
     n->dead = NULL;
@@ -84,12 +93,20 @@ static struct lnode *new_node(uint64_t key, uint64_t value)
 
 static void free_node(struct rcu_head *h)
 {
-    CT_TSAN_ACQUIRE(&ct__urcu_gp_token); /* the grace period ordered every reader before */
-    free((struct lnode *)(void *)((char *)h - offsetof(struct lnode, head)));
+    struct lnode *n = (struct lnode *)(void *)((char *)h - offsetof(struct lnode, head));
+    struct ct__map_lfht *o;
+
+    CT_TSAN_ACQUIRE(&ct__urcu_gp_token); /* first: the grace period ordered every reader before */
+    o = n->own;
+    free(n);
+    /* release: pairs with lf_destroy's acquire; o is not touched after this */
+    atomic_fetch_sub_explicit(&o->pending, 1, memory_order_release);
 }
 
 static void retire(struct ct__map_lfht *m, struct lnode *n)
 {
+    /* relaxed: only destroy reads it, after every updater is done */
+    atomic_fetch_add_explicit(&m->pending, 1, memory_order_relaxed);
     CT_TSAN_RELEASE(&ct__urcu_gp_token); /* the queue to the call_rcu thread is liburcu's */
     urcu_memb_set_thread_call_rcu_data(m->crdp);
     urcu_memb_call_rcu(&n->head, free_node);
@@ -103,6 +120,7 @@ static ct_map *lf_create(size_t capacity_hint, unsigned max_threads)
     (void)max_threads;
     if (!m)
         return NULL;
+    atomic_init(&m->pending, 0);
     while (buckets < capacity_hint && buckets < (1ul << 30))
         buckets <<= 1;
     m->ht = cds_lfht_new_flavor(buckets, buckets, 0, 0, &urcu_memb_flavor, NULL);
@@ -146,7 +164,10 @@ static void lf_destroy(ct_map *map)
         free(dead);
         dead = next;
     }
-    urcu_memb_barrier(); /* every retired node freed */
+    /* every retired node freed: our own callbacks counted, not rcu_barrier()
+     * (see map_syncmap.c's destroy); acquire: pairs with free_node's release */
+    while (atomic_load_explicit(&m->pending, memory_order_acquire) != 0)
+        ct_yield_cpu();
     urcu_memb_call_rcu_data_free(m->crdp);
     if (cds_lfht_destroy(m->ht, NULL) != 0)
         ct_die("map lfht: cds_lfht_destroy failed after emptying the table");
@@ -177,7 +198,7 @@ static int lf_get(ct_map *map, unsigned tid, uint64_t key, uint64_t *value)
 static int lf_put(ct_map *map, unsigned tid, uint64_t key, uint64_t value)
 {
     struct ct__map_lfht *m = lf_of(map);
-    struct lnode *n = new_node(key, value);
+    struct lnode *n = new_node(m, key, value);
     struct cds_lfht_node *old;
 
     (void)tid;
@@ -219,7 +240,7 @@ static int lf_load_or_store(ct_map *map, unsigned tid, uint64_t key, uint64_t va
                             uint64_t *actual)
 {
     struct ct__map_lfht *m = lf_of(map);
-    struct lnode *n = new_node(key, value);
+    struct lnode *n = new_node(m, key, value);
     struct cds_lfht_node *got;
     int loaded;
 

@@ -26,8 +26,9 @@
  * EXPUNGED entries (exactly those the new one lacks: an entry is un-expunged
  * only under mu, into the dirty map) are freed with it; an entry a delete
  * takes out of the dirty map (a key the read map lacks) is freed by that
- * delete. Each instance has its own call_rcu thread; ct_map_free waits for
- * every pending callback (urcu_memb_barrier) before freeing the rest.
+ * delete. Each instance has its own call_rcu thread, and counts what it
+ * has retired and not yet freed; ct_map_free waits for that count to reach 0
+ * before freeing the rest.
  *
  * The mutex is taken inside the read section: allowed, since no holder of
  * mu ever waits for a grace period (all reclamation is call_rcu).
@@ -42,6 +43,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "ct_futex.h" /* ct_yield_cpu */
 #include "ct_tsan.h"
 #include "ct_urcu_internal.h"
 #include "map_internal.h"
@@ -49,23 +51,28 @@
 #ifdef CT_HAVE_URCU
 #include <urcu/urcu-memb.h>
 
+struct ct__map_syncmap;
+
 struct box {
-    struct rcu_head head; /* call_rcu's link */
+    struct rcu_head head;        /* call_rcu's link */
+    struct ct__map_syncmap *own; /* whose pending count the free lowers */
     uint64_t value;
 };
 
 struct entry {
-    struct rcu_head head;     /* call_rcu's link */
-    _Atomic(struct box *) p;  /* a box, NULL (deleted) or EXPUNGED */
-    struct entry *grave_next; /* in a retired read map's list of expunged entries */
+    struct rcu_head head;        /* call_rcu's link */
+    struct ct__map_syncmap *own; /* whose pending count the free lowers */
+    _Atomic(struct box *) p;     /* a box, NULL (deleted) or EXPUNGED */
+    struct entry *grave_next;    /* in a retired read map's list of expunged entries */
 };
 
 struct ro {
-    struct rcu_head head; /* call_rcu's link */
-    ct__map_table *m;     /* key -> struct entry *, immutable once published */
-    bool amended;         /* the dirty map has keys m lacks */
-    bool retire_table;    /* when freed: free m too, and graves */
-    struct entry *graves; /* m's EXPUNGED entries, freed with it */
+    struct rcu_head head;        /* call_rcu's link */
+    struct ct__map_syncmap *own; /* whose pending count the free lowers */
+    ct__map_table *m;            /* key -> struct entry *, immutable once published */
+    bool amended;                /* the dirty map has keys m lacks */
+    bool retire_table;           /* when freed: free m too, and graves */
+    struct entry *graves;        /* m's EXPUNGED entries, freed with it */
 };
 
 struct ct__map_syncmap {
@@ -75,6 +82,7 @@ struct ct__map_syncmap {
     ct__map_table *dirty;       /* guarded by mu; NULL when the read map is complete */
     size_t misses;              /* guarded by mu */
     struct call_rcu_data *crdp; /* this instance's reclaimer thread */
+    CT_CACHE_ALIGNED _Atomic uint64_t pending; /* retired, not yet freed */
 };
 
 /* p's third state: deleted, and not in the dirty map. */
@@ -100,10 +108,22 @@ static inline struct entry *ro_find(const struct ro *r, uint64_t key)
 
 /* ---- reclamation --------------------------------------------------------- */
 
+/* The last thing a callback does: o is not touched after it. */
+static void freed_one(struct ct__map_syncmap *o)
+{
+    /* release: pairs with sm_destroy's acquire: the free happened-before */
+    atomic_fetch_sub_explicit(&o->pending, 1, memory_order_release);
+}
+
 static void free_box(struct rcu_head *h)
 {
-    CT_TSAN_ACQUIRE(&ct__urcu_gp_token); /* the grace period ordered every reader before */
-    free((struct box *)(void *)((char *)h - offsetof(struct box, head)));
+    struct box *b = (struct box *)(void *)((char *)h - offsetof(struct box, head));
+    struct ct__map_syncmap *o;
+
+    CT_TSAN_ACQUIRE(&ct__urcu_gp_token); /* first: the grace period ordered every reader before */
+    o = b->own;
+    free(b);
+    freed_one(o);
 }
 
 static void free_entry_now(struct entry *e)
@@ -118,15 +138,22 @@ static void free_entry_now(struct entry *e)
 
 static void free_entry(struct rcu_head *h)
 {
-    CT_TSAN_ACQUIRE(&ct__urcu_gp_token); /* the grace period ordered every reader before */
-    free_entry_now((struct entry *)(void *)((char *)h - offsetof(struct entry, head)));
+    struct entry *e = (struct entry *)(void *)((char *)h - offsetof(struct entry, head));
+    struct ct__map_syncmap *o;
+
+    CT_TSAN_ACQUIRE(&ct__urcu_gp_token); /* first: the grace period ordered every reader before */
+    o = e->own;
+    free_entry_now(e);
+    freed_one(o);
 }
 
 static void free_ro(struct rcu_head *h)
 {
     struct ro *r = (struct ro *)(void *)((char *)h - offsetof(struct ro, head));
+    struct ct__map_syncmap *o;
 
-    CT_TSAN_ACQUIRE(&ct__urcu_gp_token); /* the grace period ordered every reader before */
+    CT_TSAN_ACQUIRE(&ct__urcu_gp_token); /* first: the grace period ordered every reader before */
+    o = r->own;
     if (r->retire_table) {
         for (struct entry *e = r->graves, *next; e; e = next) {
             next = e->grave_next;
@@ -136,10 +163,13 @@ static void free_ro(struct rcu_head *h)
         free(r->m);
     }
     free(r);
+    freed_one(o);
 }
 
 static void retire(struct ct__map_syncmap *m, struct rcu_head *h, void (*fn)(struct rcu_head *))
 {
+    /* relaxed: only destroy reads it, after every updater is done */
+    atomic_fetch_add_explicit(&m->pending, 1, memory_order_relaxed);
     CT_TSAN_RELEASE(&ct__urcu_gp_token); /* the queue to the call_rcu thread is liburcu's */
     urcu_memb_set_thread_call_rcu_data(m->crdp);
     urcu_memb_call_rcu(h, fn);
@@ -147,12 +177,13 @@ static void retire(struct ct__map_syncmap *m, struct rcu_head *h, void (*fn)(str
 
 /* ---- create, destroy ----------------------------------------------------- */
 
-static struct ro *new_ro(ct__map_table *t, bool amended)
+static struct ro *new_ro(struct ct__map_syncmap *m, ct__map_table *t, bool amended)
 {
     struct ro *r = calloc(1, sizeof *r);
 
     if (!r)
         ct_die("map syncmap: out of memory for a read map");
+    r->own = m;
     r->m = t;
     r->amended = amended;
     return r;
@@ -175,8 +206,10 @@ static ct_map *sm_create(size_t capacity_hint, unsigned max_threads)
         err = EAGAIN; /* liburcu could not start its thread */
         goto fail;
     }
+    r->own = m;
     r->m = t;
     atomic_init(&m->read, r); /* not atomic: published by the caller */
+    atomic_init(&m->pending, 0);
     m->dirty = NULL;
     m->misses = 0;
     return &m->base;
@@ -196,8 +229,14 @@ static void sm_destroy(ct_map *map)
     /* relaxed: destroy runs alone (the synchronization table) */
     struct ro *r = atomic_load_explicit(&m->read, memory_order_relaxed);
 
-    /* every retired box, entry and read map freed: then the rest is ours */
-    urcu_memb_barrier();
+    /* Every retired box, entry and read map freed: then the rest is ours.
+     * Our own callbacks counted, not rcu_barrier(): that one waits for every
+     * call_rcu of the process, and hands a completion between threads inside
+     * liburcu, where TSan cannot see the order (as rwlock_rcu.c's destroy).
+     * Teardown only: a poll, as liburcu's own call_rcu_data_free does.
+     * acquire: pairs with freed_one's release. */
+    while (atomic_load_explicit(&m->pending, memory_order_acquire) != 0)
+        ct_yield_cpu();
     urcu_memb_call_rcu_data_free(m->crdp); /* stops its thread */
     if (m->dirty) {
         /* entries in both maps are freed once, with the read map's */
@@ -220,22 +259,24 @@ static void sm_destroy(ct_map *map)
 
 /* ---- entries ------------------------------------------------------------- */
 
-static struct box *new_box(uint64_t value)
+static struct box *new_box(struct ct__map_syncmap *m, uint64_t value)
 {
     struct box *b = malloc(sizeof *b);
 
     if (!b)
         ct_die("map syncmap: out of memory for a value");
+    b->own = m;
     b->value = value;
     return b;
 }
 
-static struct entry *new_entry(struct box *b)
+static struct entry *new_entry(struct ct__map_syncmap *m, struct box *b)
 {
     struct entry *e = malloc(sizeof *e);
 
     if (!e)
         ct_die("map syncmap: out of memory for an entry");
+    e->own = m;
     atomic_init(&e->p, b); /* not atomic: published under mu, or by the read map's release */
     e->grave_next = NULL;
     return e;
@@ -354,7 +395,7 @@ static void miss_locked(struct ct__map_syncmap *m)
                 old->graves = e;
             }
         }
-    publish_locked(m, old, new_ro(m->dirty, false));
+    publish_locked(m, old, new_ro(m, m->dirty, false));
     m->dirty = NULL;
     m->misses = 0;
 }
@@ -364,9 +405,9 @@ static void add_new_locked(struct ct__map_syncmap *m, struct ro *r, uint64_t key
 {
     if (!r->amended) {
         dirty_locked(m, r);
-        publish_locked(m, r, new_ro(r->m, true));
+        publish_locked(m, r, new_ro(m, r->m, true));
     }
-    ct__map_table_add(m->dirty, key, (uint64_t)(uintptr_t)new_entry(b));
+    ct__map_table_add(m->dirty, key, (uint64_t)(uintptr_t)new_entry(m, b));
 }
 
 static inline struct ro *load_read(struct ct__map_syncmap *m)
@@ -418,7 +459,7 @@ static int sm_get(ct_map *map, unsigned tid, uint64_t key, uint64_t *value)
 static int sm_put(ct_map *map, unsigned tid, uint64_t key, uint64_t value)
 {
     struct ct__map_syncmap *m = sm_of(map);
-    struct box *b = new_box(value), *old = NULL;
+    struct box *b = new_box(m, value), *old = NULL;
     struct ro *r;
     struct entry *e;
 
@@ -504,7 +545,7 @@ static int sm_load_or_store(ct_map *map, unsigned tid, uint64_t key, uint64_t va
                             uint64_t *actual)
 {
     struct ct__map_syncmap *m = sm_of(map);
-    struct box *b = new_box(value);
+    struct box *b = new_box(m, value);
     struct ro *r;
     struct entry *e;
     int st = WAS_EXPUNGED;
