@@ -112,7 +112,7 @@ mkdir -p "$out/json"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] && commit="$commit-dirty"
 
-# Go as a peer of the channel, pool, go, sem, once and waitgroup families: the same workloads with
+# Go as a peer of the channel, pool, go, sem, once, waitgroup, rwlock and map families: the same workloads with
 # Go's channels and goroutines, in Google Benchmark's JSON (impls go, go_pool,
 # go_spawn), drawn on the same charts. Each runs right after its C family,
 # so the machine has changed little.
@@ -162,7 +162,8 @@ for f in "${selected[@]}"; do
       --target "$ci_target" --cap "$reps_cap" --budget "$reps_budget" --min-time "$min_time" \
       "${qflag[@]}" -- "${extra[@]}" || status=1
   fi
-  [[ $f == chan || $f == pool || $f == go || $f == sem || $f == once || $f == waitgroup || $f == rwlock ]] &&
+  [[ $f == chan || $f == pool || $f == go || $f == sem || $f == once || $f == waitgroup || $f == rwlock ||
+        $f == map ]] &&
     run_go_peer "$f"
 done
 "$probe" > "$out/json/probe.after" || echo '{"error": "probe failed"}' > "$out/json/probe.after"
@@ -176,7 +177,7 @@ for k in ("before", "after"):
 PY
 echo "== benchmarks done in $((SECONDS - t0)) s; drawing the report" >&2
 fams=$(IFS=,; echo "${selected[*]}")
-for g in chan_go pool_go go_go sem_go once_go waitgroup_go rwlock_go; do [[ -f "$out/json/$g.json" ]] && fams="$fams,$g"; done
+for g in chan_go pool_go go_go sem_go once_go waitgroup_go rwlock_go map_go; do [[ -f "$out/json/$g.json" ]] && fams="$fams,$g"; done
 bflag=()
 [[ -n $baseline ]] && bflag=(--baseline "$baseline")
 /usr/bin/python3 scripts/report.py --out "$out" --families "$fams" "${bflag[@]}" || status=1

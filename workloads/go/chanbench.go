@@ -51,6 +51,9 @@
 // -family waitgroup runs the waitgroup family's forkjoin rounds with
 // sync.WaitGroup (impl go_sync), a goroutine per task, with ns_per_op.
 //
+// -family map runs the map family's mix with a map behind a sync.RWMutex
+// (impl go_rwmutex) and with sync.Map (impl go_syncmap), with ns_per_op.
+//
 // Files: chanbench.go (flags, the measurement loop), peers_chan.go (the chan
 // workloads), peers_pool.go (the pool workloads), peers_go.go (the go
 // workloads), gbjson.go (Google Benchmark's JSON), stats.go (percentiles and
@@ -108,6 +111,8 @@ func main() {
 		list0, perItem = waitgroupBenches(*quick), "ns_per_op"
 	case "rwlock":
 		list0, perItem = rwlockBenches(*quick), "ns_per_op"
+	case "map":
+		list0, perItem = mapBenches(*quick), "ns_per_op"
 	default:
 		fmt.Fprintln(os.Stderr, "chanbench: -family must be chan, pool or go, not", *family)
 		os.Exit(2)
