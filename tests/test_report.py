@@ -1094,7 +1094,7 @@ class MapSections(unittest.TestCase):
     def test_on_the_page(self):
         out = self.tmp / "out"
         (out / "json").mkdir(parents=True)
-        rates = {k.replace("/threads:", "/iterations:20000/threads:"): [v] * 3
+        rates = {k.replace("/threads:", "/iterations:50000/threads:"): [v] * 3
                  for k, v in self.rates({(0, 2): 2.0, (50, 2): 0.5}).items()}
         (out / "json" / "map.json").write_text(json.dumps(pool_json(rates)), encoding="utf-8")
         res = run_report(out, "--no-charts")

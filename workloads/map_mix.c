@@ -35,7 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define OPS_PER_THREAD 20000u
+#define OPS_PER_THREAD 50000u
 
 typedef struct mix_slot {
     uint64_t bad_reads CT_CACHE_ALIGNED; /* gets whose value was never written for the key */

@@ -24,7 +24,8 @@
  * found is freed under it. Go has its garbage collector for this; C pays
  * a call_rcu per replaced value. When a read map is promoted away, its
  * EXPUNGED entries (exactly those the new one lacks: an entry is un-expunged
- * only under mu, into the dirty map) are freed with it; an entry a delete
+ * only under mu, into the dirty map) are freed with it (listed by one more
+ * walk of the old table than Go's promotion makes); an entry a delete
  * takes out of the dirty map (a key the read map lacks) is freed by that
  * delete. Each instance has its own call_rcu thread, and counts what it
  * has retired and not yet freed; ct_map_free waits for that count to reach 0

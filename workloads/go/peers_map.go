@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-const mapOps = 20000 // OPS_PER_THREAD of workloads/map_mix.c: a fixed count
+const mapOps = 50000 // OPS_PER_THREAD of workloads/map_mix.c: a fixed count
 
 // goMap: the verbs the workload uses; insert is insert-if-absent (true: stored).
 type goMap interface {
