@@ -11,8 +11,8 @@
 #   make compare BASE=<json|git rev> NEW=<json|git rev>   regression verdicts; CI calls
 #                        scripts/compare.sh BASE NEW itself (make turns its exit 1 into 2)
 #   make gate-aa / make gate-inject    the gate's false-positive rate / smallest slowdown caught
-#   make ab-chan-go / make ab-pool-go / make ab-objpool-go  the chan, pool and objpool
-#                        READMEs' tables against Go
+#   make ab-chan-go / make ab-pool-go / make ab-map-go / make ab-objpool-go  the chan, pool,
+#                        map and objpool READMEs' tables against Go
 #                        (these five measure and write the README: run them on a quiet machine)
 #   make format          clang-format every C/C++ file in place (.clang-format)
 #   make lint            the same check without writing, and pyflakes on every Python file
@@ -65,7 +65,8 @@ endif
 
 .PHONY: all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall \
         diagnose \
-        compare ab ab-chan-go ab-pool-go ab-objpool-go gate-aa gate-inject install clean format lint
+        compare ab ab-chan-go ab-pool-go ab-map-go ab-objpool-go gate-aa gate-inject install clean \
+        format lint
 
 all: release
 
@@ -147,6 +148,10 @@ ab-pool-go:
 	@$(MAKE) --no-print-directory ab A='pool/busy/(fixed|dynamic|stealing|sharded)/' \
 	  B='go:pool/busy/go_pool/' FAMILY=pool EACH=1 ROUNDS=5 MIN_TIME=0.2 \
 	  README=primitives/pool/README.md BLOCK=pool-vs-go
+# every C map against the faster of Go's two (map+RWMutex, sync.Map), cell by cell
+ab-map-go:
+	@$(MAKE) --no-print-directory ab A='map/mix/' B='go:map/mix/' FAMILY=map EACH=1 \
+	  ROUNDS=5 MIN_TIME=0.2 README=primitives/map/README.md BLOCK=map-vs-go
 ab-objpool-go:
 	@$(MAKE) --no-print-directory ab A='objpool/churn/(malloc|locked|magazine|lockfree)/' \
 	  B='go:objpool/churn/go_syncpool/' FAMILY=objpool EACH=1 ROUNDS=5 MIN_TIME=0.2 \

@@ -46,6 +46,8 @@ OUTSIDE_PEERS = {
                         "golang-go), or FILTER left it out: the charts show C pools only."),
     "rwlock": ("go_rwmutex", "Go peer not measured: `go` is not installed (scripts/deps.sh "
                              "installs golang-go), or FILTER left it out: the charts show C only."),
+    "map": ("go_syncmap", "Go peer not measured: `go` is not installed (scripts/deps.sh "
+                          "installs golang-go), or FILTER left it out: the charts show C only."),
     "objpool": ("go_syncpool", "Go peer not measured: `go` is not installed (scripts/deps.sh "
                                "installs golang-go), or FILTER left it out: the charts show C only."),
 }

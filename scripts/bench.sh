@@ -112,10 +112,10 @@ mkdir -p "$out/json"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] && commit="$commit-dirty"
 
-# Go as a peer of the channel, pool, go, sem, once, waitgroup, rwlock and
+# Go as a peer of the channel, pool, go, sem, once, waitgroup, rwlock, map and
 # objpool families: the same workloads with Go's channels, goroutines and sync
 # package, in Google Benchmark's JSON (impls go, go_pool, go_spawn,
-# go_syncpool...), drawn on the same charts. Each runs right after its C family,
+# go_syncmap, go_syncpool...), drawn on the same charts. Each runs right after its C family,
 # so the machine has changed little.
 run_go_peer() {
   local fam=$1
@@ -164,7 +164,7 @@ for f in "${selected[@]}"; do
       "${qflag[@]}" -- "${extra[@]}" || status=1
   fi
   [[ $f == chan || $f == pool || $f == go || $f == sem || $f == once || $f == waitgroup || $f == rwlock ||
-     $f == objpool ]] &&
+     $f == map || $f == objpool ]] &&
     run_go_peer "$f"
 done
 "$probe" > "$out/json/probe.after" || echo '{"error": "probe failed"}' > "$out/json/probe.after"
@@ -178,7 +178,7 @@ for k in ("before", "after"):
 PY
 echo "== benchmarks done in $((SECONDS - t0)) s; drawing the report" >&2
 fams=$(IFS=,; echo "${selected[*]}")
-for g in chan_go pool_go go_go sem_go once_go waitgroup_go rwlock_go objpool_go; do [[ -f "$out/json/$g.json" ]] && fams="$fams,$g"; done
+for g in chan_go pool_go go_go sem_go once_go waitgroup_go rwlock_go map_go objpool_go; do [[ -f "$out/json/$g.json" ]] && fams="$fams,$g"; done
 bflag=()
 [[ -n $baseline ]] && bflag=(--baseline "$baseline")
 /usr/bin/python3 scripts/report.py --out "$out" --families "$fams" "${bflag[@]}" || status=1

@@ -1023,5 +1023,88 @@ class RwlockSections(unittest.TestCase):
         self.assertIn("Go peer not measured", res.stderr)   # no go_rwmutex row
 
 
+class MapSections(unittest.TestCase):
+    """The map section (sync.Map against map+RWMutex): every branch of the verdict, and the
+    table on the page."""
+
+    def setUp(self):
+        sys.path.insert(0, str(ROOT))
+        from reports.model import build_families
+        from reports.sections import map as map_section
+        self.build, self.mp = build_families, map_section
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_map_"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    MIX = "map/mix/{}/updates:{}/range:{}/threads:{}"
+
+    def rates(self, sync_over_rw, sync="syncmap", rw="rwlock", rng=4096, others=None):
+        """{(updates, threads): sync's speed-up over rw} -> rates by name."""
+        rates = {}
+        for (up, t), x in sync_over_rw.items():
+            rates[self.MIX.format(rw, up, rng, t)] = 1e6
+            rates[self.MIX.format(sync, up, rng, t)] = 1e6 * x
+        for (impl, up, t), v in (others or {}).items():
+            rates[self.MIX.format(impl, up, rng, t)] = v
+        return rates
+
+    def claim(self, rates):
+        path = self.tmp / "map.json"
+        path.write_text(json.dumps(pool_json({k: [v] * 3 for k, v in rates.items()})),
+                        encoding="utf-8")
+        c = self.mp.claim_syncmap(self.build([path])[0])
+        self.assertEqual(c["verdict"], " ".join(x["text"] for x in c["sentences"]))
+        self.assertTrue(all(x["rule"] for x in c["sentences"]))
+        return c
+
+    def test_reproduced_in_c_and_go(self):
+        r = self.rates({(0, 2): 2.0, (0, 8): 1.5, (10, 2): 1.0, (10, 8): 1.2,
+                        (50, 2): 0.5, (50, 8): 0.8, (0, 1): 0.1})   # 1 thread: not a contest
+        r.update(self.rates({(0, 2): 1.2, (50, 2): 0.3}, "go_syncmap", "go_rwmutex"))
+        r[self.MIX.format("lfht", 0, 4096, 8)] = 9e6
+        c = self.claim(r)
+        s = [x["text"] for x in c["sentences"]]
+        self.assertEqual(s[0], "reproduced in C: syncmap wins at 0%; ties at 10%; loses at 50% "
+                               "updates against rwlock.")
+        self.assertEqual(s[1], "Reproduced in Go: sync.Map wins at 0%; loses at 50% updates "
+                               "against map+RWMutex.")
+        self.assertEqual(s[2], "Fastest here: lfht at 0% updates; syncmap at 10% updates; "
+                               "rwlock at 50% updates (8 threads).")
+        self.assertEqual(c["figures"]["grades_c"], {"0": "wins", "10": "ties", "50": "loses"})
+
+    def test_not_reproduced(self):
+        # the margin: 1.10 wins, 1.09 ties; at 50% the rwlock map must win by 1.10x too
+        s = [x["text"] for x in self.claim(self.rates({(0, 2): 1.09, (50, 2): 0.5}))["sentences"]]
+        self.assertEqual(s[0], "not reproduced in C: syncmap ties at 0%; loses at 50% updates "
+                               "against rwlock.")
+        self.assertEqual(s[1], "Go was not measured.")
+        s = [x["text"] for x in self.claim(self.rates({(0, 2): 1.10, (50, 2): 0.95}))["sentences"]]
+        self.assertTrue(s[0].startswith("not reproduced in C: syncmap wins at 0%; ties at 50%"))
+
+    def test_not_measured(self):
+        c = self.claim(self.rates({(0, 1): 2.0}))   # 1 thread only
+        self.assertEqual(c["verdict"], self.mp.NOT_MEASURED)
+
+    def test_smallest_range_only(self):
+        r = self.rates({(0, 2): 2.0, (50, 2): 0.5})
+        r.update(self.rates({(0, 2): 0.1, (50, 2): 9.0}, rng=65536))   # FULL's larger range
+        self.assertTrue(self.claim(r)["verdict"].startswith("reproduced in C"))
+
+    def test_on_the_page(self):
+        out = self.tmp / "out"
+        (out / "json").mkdir(parents=True)
+        rates = {k.replace("/threads:", "/iterations:50000/threads:"): [v] * 3
+                 for k, v in self.rates({(0, 2): 2.0, (50, 2): 0.5}).items()}
+        (out / "json" / "map.json").write_text(json.dumps(pool_json(rates)), encoding="utf-8")
+        res = run_report(out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(out / "summary.json", encoding="utf-8") as f:
+            claims = json.load(f)["families"]["map"]["claims"]
+        self.assertTrue(claims[0]["verdict"].startswith("reproduced in C"))
+        page = (out / "index.html").read_text(encoding="utf-8")
+        self.assertIn("map: the seeds' claims, checked", page)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -26,11 +26,13 @@
  * rcu_assign_pointer/rcu_dereference (volatile accesses TSan would report).
  * The grace period orders every read section before the free, through
  * liburcu's code, which TSan cannot see: readers CT_TSAN_RELEASE the token
- * below as they leave, the reclaimer CT_TSAN_ACQUIREs it before the free.
+ * (ct_urcu_internal.h) as they leave, the reclaimer CT_TSAN_ACQUIREs it before the free.
  *
  * Threads: each thread registers with liburcu on its first read or write;
  * a thread-specific destructor unregisters it when it exits (a registered
  * thread that exits unregistered would leave liburcu a dangling reader).
+ * The registration is the process's one (ct_urcu_internal.h), shared with
+ * the map family's RCU designs: a thread is registered once whatever uses it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -40,6 +42,7 @@
 
 #include "ct_futex.h"
 #include "ct_tsan.h"
+#include "ct_urcu_internal.h"
 #include "rwlock_internal.h"
 
 #ifdef CT_HAVE_URCU
@@ -62,41 +65,9 @@ struct ct__rwlock_rcu {
     CT_CACHE_ALIGNED _Atomic uint64_t pending; /* rcu_call: records queued, not yet freed */
 };
 
-/* TSan's stand-in for the grace period (see the top of the file). */
-static char gp_token;
-
 static inline struct ct__rwlock_rcu *rcu_of(ct_rwlock *l)
 {
     return (struct ct__rwlock_rcu *)(void *)l;
-}
-
-static pthread_key_t reg_key;
-static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
-static _Thread_local bool registered;
-
-static void unregister_thread(void *unused)
-{
-    (void)unused;
-    urcu_memb_unregister_thread();
-}
-
-static void make_key(void)
-{
-    int err = pthread_key_create(&reg_key, unregister_thread);
-
-    if (err)
-        ct_die("rwlock rcu: pthread_key_create: error %d", err);
-}
-
-static inline void ensure_registered(void)
-{
-    if (CT_LIKELY(registered))
-        return;
-    pthread_once(&reg_once, make_key);
-    urcu_memb_register_thread();
-    /* any non-NULL value: the destructor runs only for those */
-    CT__RWLOCK_PCHECK("rcu", pthread_setspecific(reg_key, &registered));
-    registered = true;
 }
 
 static ct_rwlock *rcu_create(bool deferred)
@@ -164,13 +135,13 @@ static void rcu_read(ct_rwlock *l, unsigned tid, ct_rwlock_rec *snap, ct_rwlock_
     struct rcu_node *n;
 
     (void)tid;
-    ensure_registered();
+    ct__urcu_ensure_registered();
     urcu_memb_read_lock();
     /* acquire (RCU's consume): pairs with the writer's release store of the
      * pointer, so the record it filled in is visible */
     n = atomic_load_explicit(&r->cur, memory_order_acquire);
     ct__rwlock_copy_out(&n->rec, snap, inside, arg);
-    CT_TSAN_RELEASE(&gp_token); /* the grace period orders this read before the free */
+    CT_TSAN_RELEASE(&ct__urcu_gp_token); /* the grace period orders this read before the free */
     urcu_memb_read_unlock();
 }
 
@@ -182,7 +153,7 @@ static void free_node(struct rcu_head *head)
 
     /* first: the grace period (and call_rcu's queue) ordered every reader
      * and the writer that queued n before us */
-    CT_TSAN_ACQUIRE(&gp_token);
+    CT_TSAN_ACQUIRE(&ct__urcu_gp_token);
     r = n->own;
     free(n);
     /* release: pairs with rcu_destroy's acquire; r is not touched after this */
@@ -197,7 +168,7 @@ static void rcu_write(ct_rwlock *l, unsigned tid, ct_rwlock_fn update, void *arg
     (void)tid;
     if (!n)
         ct_die("rwlock rcu: out of memory for a new record");
-    ensure_registered();
+    ct__urcu_ensure_registered();
     CT__RWLOCK_PCHECK("rcu", pthread_mutex_lock(&r->writers));
     /* relaxed: the writers' mutex orders us after the previous writer */
     old = atomic_load_explicit(&r->cur, memory_order_relaxed);
@@ -210,12 +181,12 @@ static void rcu_write(ct_rwlock *l, unsigned tid, ct_rwlock_fn update, void *arg
         old->own = r;
         /* relaxed: only this record's destroy reads it, after the writers are done */
         atomic_fetch_add_explicit(&r->pending, 1, memory_order_relaxed);
-        CT_TSAN_RELEASE(&gp_token); /* the queue to the call_rcu thread is liburcu's */
+        CT_TSAN_RELEASE(&ct__urcu_gp_token); /* the queue to the call_rcu thread is liburcu's */
         urcu_memb_set_thread_call_rcu_data(r->crdp);
         urcu_memb_call_rcu(&old->head, free_node);
     } else {
         urcu_memb_synchronize_rcu();
-        CT_TSAN_ACQUIRE(&gp_token); /* every reader that could hold old has left */
+        CT_TSAN_ACQUIRE(&ct__urcu_gp_token); /* every reader that could hold old has left */
         free(old);
     }
 }

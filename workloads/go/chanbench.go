@@ -51,6 +51,8 @@
 // -family waitgroup runs the waitgroup family's forkjoin rounds with
 // sync.WaitGroup (impl go_sync), a goroutine per task, with ns_per_op.
 //
+// -family map runs the map family's mix with a map behind a sync.RWMutex
+// (impl go_rwmutex) and with sync.Map (impl go_syncmap), with ns_per_op.
 // -family objpool runs the objpool family's churn workload with sync.Pool
 // (impl go_syncpool) and with plain allocation left to the garbage
 // collector (impl go_alloc), with ns_per_op and rss_growth_kib.
@@ -112,6 +114,8 @@ func main() {
 		list0, perItem = waitgroupBenches(*quick), "ns_per_op"
 	case "rwlock":
 		list0, perItem = rwlockBenches(*quick), "ns_per_op"
+	case "map":
+		list0, perItem = mapBenches(*quick), "ns_per_op"
 	case "objpool":
 		list0, perItem = objpoolBenches(*quick), "ns_per_op"
 	default:
