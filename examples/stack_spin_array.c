@@ -95,7 +95,7 @@ static int sa_pop(ct_stack *st, unsigned tid, uintptr_t *value)
 static const ct_stack_ops spin_array_stack = {
     .desc = {.name = "spin_array",
              .summary = "example from outside the tree: a growable array under a pthread spin lock",
-             .caps = CT_CAP_EXACT | CT_CAP_SPINNING},
+             .caps = CT_CAP_EXACT | CT_CAP_SPINNING | CT_CAP_MPMC},
     .create = sa_create,
     .destroy = sa_destroy,
     .push = sa_push,
