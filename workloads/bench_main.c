@@ -1,7 +1,7 @@
 /*
  * bench_main.c: contend_bench, the one benchmark binary, as a function
- * (ct_bench_run.h): bench_entry.c's main calls it, and so does the main that
- * libcontend_bench gives a program built outside the tree.
+ * (ct_bench_run.h). bench_entry.c's main calls it: contend_bench's, and the
+ * one libcontend_bench gives a program built outside the tree that has none.
  *
  *   contend_bench [--family=counter[,harness...]] [--quick|--full] [--perf=off] [--benchmark_*...]
  *   contend_bench --list-families
