@@ -1,6 +1,8 @@
 # contend: a thin wrapper over CMake, ctest and scripts/.
 #   make bench [QUICK=1|FULL=1] [FAMILY=counter] [FILTER=regex] [REPS=5]   QUICK: empty, 0 or 1
 #              [CI_TARGET=3] [REPS_CAP=10] [BASELINE=<json file or folder>]
+#   make bench IMPL=path/to/mylock.c FAMILY=counter   a competitor of your own (examples/),
+#                        built against this tree's library, run beside ours
 #   make test            build plain, TSan and ASan+UBSan trees; run ctest in each
 #   make pitfalls        the pitfall catalog: bad diagnosed, fixed clean (reports/out/pitfalls/)
 #   make pitfall NAME=racy_counter     one pitfall, with its diagnosis (NAME=list lists them)
@@ -54,6 +56,14 @@ ifneq ($(filter pitfall,$(MAKECMDGOALS)),)
     $(error make pitfall: unknown pitfall '$(NAME)'; known: $(PITFALL_NAMES))
   endif
 endif
+ifneq ($(and $(filter bench,$(MAKECMDGOALS)),$(IMPL)),)
+  ifneq ($(shell test -f $(call shquote,$(IMPL)) && echo yes),yes)
+    $(error make bench: IMPL '$(IMPL)': no such file)
+  endif
+  ifeq ($(filter-out all,$(FAMILY)),)
+    $(error make bench: IMPL needs FAMILY=<its competitor's family>, e.g. FAMILY=counter)
+  endif
+endif
 ifneq ($(filter diagnose,$(MAKECMDGOALS)),)
   ifeq ($(FILE),)
     $(error usage: make diagnose FILE=prog.c [ARGS="..."])
@@ -90,7 +100,7 @@ asan: deps
 	@$(CMAKE) --build $(ASAN) -j $(JOBS)
 
 bench: release
-	@scripts/bench.sh --build $(RELEASE) --family $(FAMILY) \
+	@scripts/bench.sh --build $(RELEASE) --family $(FAMILY) $(if $(IMPL),--impl $(call shquote,$(IMPL))) \
 	  $(if $(filter 1,$(QUICK)),--quick) $(if $(filter 1,$(FULL)),--full) \
 	  $(if $(FILTER),--filter $(call shquote,$(FILTER))) $(if $(REPS),--reps $(call shquote,$(REPS))) \
 	  $(if $(CI_TARGET),--ci-target $(call shquote,$(CI_TARGET))) \

@@ -4,6 +4,13 @@
 #   scripts/bench.sh [--quick|--full] [--family F[,F...]] [--filter REGEX] [--reps N]
 #                    [--min-time S] [--build DIR] [--out DIR] [-- extra GB flags]
 #                    [--ci-target PCT] [--reps-cap N] [--reps-budget S] [--baseline PATH]
+#                    [--impl FILE.c --family F]
+#
+# --impl: a competitor of one's own (one ops table and CT_REGISTER_COMPETITOR,
+# as in examples/): the build tree is installed into BUILD/stage, FILE.c
+# built against it with `pkg-config --cflags --libs contend-bench` (CC, default
+# cc) into BUILD/impl/<name>, and that binary runs the family in place of
+# contend_bench: the family's workloads over that design and ours.
 #
 # Sweeps: --quick the smallest (smoke tests, CI: 3 repetitions of 0.01 s);
 # the default answers each family's question within the 15-minute budget of a
@@ -26,7 +33,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0 full=0 family=all filter="" reps="" min_time="" build=build/release out=reports/out
-extra=() ci_target="" reps_cap=10 reps_budget=10 baseline=""
+extra=() ci_target="" reps_cap=10 reps_budget=10 baseline="" impl=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -41,6 +48,7 @@ while [[ $# -gt 0 ]]; do
     --reps-cap) reps_cap="${2:?--reps-cap needs a value}"; shift ;;
     --reps-budget) reps_budget="${2:?--reps-budget needs a value}"; shift ;;
     --baseline) baseline="${2:?--baseline needs a value}"; shift ;;
+    --impl) impl="${2:?--impl needs a value}"; shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "bench.sh: unknown argument '$1' (see the header of scripts/bench.sh)" >&2; exit 2 ;;
   esac
@@ -60,6 +68,12 @@ else reps=${reps:-5} min_time=${min_time:-0.05}; fi
 [[ "$reps_budget" =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "bench.sh: bad --reps-budget '$reps_budget'" >&2; exit 2; }
 [[ -z $baseline || -e $baseline ]] || { echo "bench.sh: BASELINE '$baseline': no such file or folder" >&2; exit 2; }
 
+if [[ -n $impl ]]; then
+  [[ -f $impl ]] || { echo "bench.sh: --impl '$impl': no such file" >&2; exit 2; }
+  [[ $family == all || $family == *,* ]] &&
+    { echo "bench.sh: --impl needs --family, the one family of its competitor" >&2; exit 2; }
+fi
+
 qflag=() fflag=()
 [[ $quick == 1 ]] && qflag=(--quick)
 [[ $full == 1 ]] && qflag=(--full)
@@ -67,6 +81,19 @@ qflag=() fflag=()
 
 bin=$build/contend_bench probe=$build/contend_probe
 [[ -x $bin && -x $probe ]] || { echo "bench.sh: $bin not built: run 'make bench'" >&2; exit 2; }
+if [[ -n $impl ]]; then   # as a user outside the tree builds it (README: "Bring your own design")
+  stage=$build/stage name=$(basename "$impl" .c)
+  cmake --install "$build" --prefix "$stage" >/dev/null ||
+    { echo "bench.sh: installing $build into $stage failed" >&2; exit 2; }
+  pcflags=$(PKG_CONFIG_PATH=$stage/lib/pkgconfig pkg-config --cflags --libs contend-bench) ||
+    { echo "bench.sh: pkg-config contend-bench failed (scripts/deps.sh installs pkg-config)" >&2; exit 2; }
+  mkdir -p "$build/impl"
+  # shellcheck disable=SC2086 # pkg-config's flags are words
+  "${CC:-cc}" -O2 -g "$impl" $pcflags -o "$build/impl/$name" ||
+    { echo "bench.sh: building $impl against contend-bench failed" >&2; exit 2; }
+  bin=$build/impl/$name
+  echo "== $impl: built into $bin" >&2
+fi
 
 all_families=$("$bin" --list-families) || exit 2
 if [[ $family == all ]]; then families=$all_families

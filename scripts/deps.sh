@@ -24,7 +24,7 @@ PACKAGES=(
   python3               # /usr/bin/python3: the report, compare.sh, make ab
   python3-scipy         # every verdict and interval: Mann-Whitney U, bootstrap (reports/stats.py)
   gnuplot-nox           # every chart (PNG and SVG)
-  pkg-config            # checks the installed contend.pc
+  pkg-config            # the installed contend.pc and contend-bench.pc (make bench IMPL=, examples/)
   libck-dev             # Concurrency Kit: ck_stack, an outside peer in the stack charts
   libboost-context-dev  # Boost.Context: the coroutines' context switch (primitives/go)
   liburcu-dev           # liburcu (memb flavour): the rwlock family's RCU competitors
@@ -50,7 +50,7 @@ declare -A NEEDED_BY=(
   [python3]=$RUNS_PY
   [python3-scipy]="deps bench test test-release $COMPARES"
   [gnuplot-nox]="deps bench test test-release"
-  [pkg-config]="deps test test-release"
+  [pkg-config]="deps bench test test-release"
   [libck-dev]="" [golang-go]=""
   [clang-format]="deps test format lint"
   [pyflakes3]="deps test lint"

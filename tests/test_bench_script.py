@@ -124,6 +124,24 @@ class BenchScript(unittest.TestCase):
         self.assertNotIn("matches no benchmark", err)
         self.assertIn("no family could be listed: chan", err)
 
+    def test_impl_refused_before_anything_runs(self):
+        def run(*args):
+            res = subprocess.run([str(BENCH), "--build", str(self.build), "--out", str(self.out),
+                                  *args], capture_output=True, text=True, timeout=100,
+                                 env=self.env)
+            return res.returncode, res.stderr
+        rc, err = run("--impl", str(self.tmp / "nosuch.c"), "--family", "counter")
+        self.assertEqual((rc, err.count("\n")), (2, 1), err)
+        self.assertIn("nosuch.c': no such file", err)
+        mine = self.tmp / "mine.c"
+        mine.write_text("/* a competitor */\n")
+        for fam in ([], ["--family", "all"], ["--family", "counter,chan"]):
+            rc, err = run("--impl", str(mine), *fam)
+            self.assertEqual((rc, err.count("\n")), (2, 1), err)
+            self.assertIn("--impl needs --family", err)
+        self.assertFalse(self.out.exists())
+        self.assertFalse((self.build / "stage").exists())
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

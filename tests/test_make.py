@@ -75,6 +75,22 @@ class MakeInput(unittest.TestCase):
             with self.subTest(QUICK=q):
                 self.refused(["bench", f"QUICK={q}"], f"QUICK must be empty, 0 or 1, not '{q}'")
 
+    def test_impl_missing_or_without_family(self):
+        self.refused(["bench", f"IMPL={self.tmp}/nosuch.c", "FAMILY=counter"],
+                     f"IMPL '{self.tmp}/nosuch.c': no such file")
+        mine = self.tmp / "mine.c"
+        mine.write_text("/* a competitor */\n")
+        self.refused(["bench", f"IMPL={mine}"], "IMPL needs FAMILY=")
+        self.refused(["bench", f"IMPL={mine}", "FAMILY=all"], "IMPL needs FAMILY=")
+
+    def test_impl_is_one_word(self):
+        odd = self.tmp / "my lock's.c"
+        odd.write_text("/* a competitor */\n")
+        argv = self.printed("scripts/bench.sh", "bench", "QUICK=1", f"IMPL={odd}",
+                            "FAMILY=counter")
+        self.assertEqual(argv[argv.index("--impl") + 1], str(odd))
+        self.assertEqual(argv[argv.index("--family") + 1], "counter")
+
     def test_pitfall_list_builds_nothing(self):
         rc, out, err = self.make("pitfall", "NAME=list")
         self.assertEqual(rc, 0, err)

@@ -1,5 +1,7 @@
 /*
- * bench_main.c: contend_bench, the one benchmark binary.
+ * bench_main.c: contend_bench, the one benchmark binary, as a function
+ * (ct_bench_run.h). bench_entry.c's main calls it: contend_bench's, and the
+ * one libcontend_bench gives a program built outside the tree that has none.
  *
  *   contend_bench [--family=counter[,harness...]] [--quick|--full] [--perf=off] [--benchmark_*...]
  *   contend_bench --list-families
@@ -12,6 +14,7 @@
  * Exit status: 0 ok, 1 a run failed its verification, 2 bad usage.
  */
 #include "ct_bench.h"
+#include "ct_bench_run.h"
 #include "ct_env.h"
 #include "ct_perf.h"
 #include "ct_work.h"
@@ -82,7 +85,7 @@ static void list_competitors(void)
                    (*d)->unavailable ? (*d)->unavailable : "");
 }
 
-int main(int argc, char **argv)
+int ct_bench_run_main(int argc, char **argv)
 {
     ct_bench_config cfg = {.quick = false, .full = false};
     const char *families = NULL;

@@ -78,8 +78,9 @@
  *    sends and one receives at a time; see its file).
  *
  * A design is one .c file defining its ct_chan_ops (the contract below) and
- * one line in chan_list.h; its channel starts with the header struct of
- * chan_internal.h, whose first member is the ops (ct_chan_impl).
+ * one line in chan_list.h (or CT_REGISTER_COMPETITOR outside the tree); its
+ * channel starts with the header struct of chan_impl.h, whose first member is
+ * the ops (ct_chan_impl).
  */
 #ifndef CT_CHAN_H
 #define CT_CHAN_H

@@ -6,8 +6,8 @@
  * in chan_list.h. The public functions in chan.c validate arguments, turn
  * timeouts into deadlines, shuffle select's cases, and dispatch to the ops.
  *
- * Deadlines passed to the ops: CT__NOWAIT (never block: try_*), CT__FOREVER,
- * or an absolute CLOCK_MONOTONIC time in ns (always > 0).
+ * The channel header and the deadline encoding are in chan_impl.h (installed:
+ * a design outside the tree needs them too).
  */
 #ifndef CT_CHAN_INTERNAL_H
 #define CT_CHAN_INTERNAL_H
@@ -16,17 +16,8 @@
 #include <string.h>
 
 #include "chan.h"
+#include "chan_impl.h"
 #include "ct_waitreg.h"
-
-#define CT__NOWAIT ((int64_t)0)
-#define CT__FOREVER ((int64_t)-1)
-
-/* Every design's channel starts with this header (set by chan.c after create). */
-struct ct_chan {
-    const ct_chan_ops *ops;
-    size_t elem_size;
-    size_t cap;
-};
 
 /* The ops table of a general design whose functions are named <prefix>_send,
  * <prefix>_recv, ...: designs that differ only in their waiting knobs (and so

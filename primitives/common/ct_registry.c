@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 long ct_registry_index(const ct_impl_desc *const *list, const char *name)
@@ -88,4 +89,49 @@ const char *ct_registry_check(const ct_impl_desc *const *list, char *buf, size_t
         }
     }
     return NULL;
+}
+
+/* Registration is single-threaded (ct_registry.h's table): a plain buffer. */
+static char registry_error[256];
+
+long ct_registry_add(const ct_impl_desc **list, size_t cap, const ct_impl_desc *d)
+{
+    size_t n = ct_registry_count(list);
+    char why[sizeof registry_error];
+
+    if (!d) {
+        snprintf(registry_error, sizeof registry_error, "no ops table (NULL)");
+        errno = EINVAL;
+        return -1;
+    }
+    if (n >= cap) {
+        snprintf(registry_error, sizeof registry_error,
+                 "%s: no room (at most %d competitors are added at run time)",
+                 d->name ? d->name : "(null)", CT_REGISTRY_EXTRA);
+        errno = ENOSPC;
+        return -1;
+    }
+    list[n] = d;
+    if (ct_registry_check((const ct_impl_desc *const *)list, why, sizeof why)) {
+        list[n] = NULL;
+        snprintf(registry_error, sizeof registry_error, "%s", why);
+        errno = EINVAL;
+        return -1;
+    }
+    registry_error[0] = '\0';
+    return (long)n;
+}
+
+const char *ct_registry_error(void)
+{
+    return registry_error;
+}
+
+void ct_registry_or_exit(int rc, const char *fam, const char *what)
+{
+    if (rc < 0) {
+        fprintf(stderr, "contend: cannot register %s in family %s: %s\n", what, fam,
+                ct_registry_error());
+        exit(2);
+    }
 }
