@@ -27,7 +27,7 @@ extern "C" {
     X(chan, "Go's channels in C: buffered, unbuffered, select (Go's own as the peer)")             \
     X(pool, "worker pools: fixed, dynamic, work-stealing, sharded, thread per task")               \
     X(rwlock, "read-mostly records: mutex, rwlocks, seqlock, big-reader lock, RCU (liburcu)")      \
-    X(map, "concurrent hash maps: mutex, rwlock, sharded, Go's sync.Map, liburcu's lfht")
+    X(map, "concurrent hash maps: mutex, rwlock, sharded, Go's sync.Map, liburcu's lfht")          \
     X(objpool, "object pools (Go's sync.Pool): malloc, a locked list, magazines, lock-free list")
 
 typedef struct ct_family_desc {
