@@ -1,6 +1,7 @@
 # contend: a thin wrapper over CMake, ctest and scripts/.
 #   make bench [QUICK=1|FULL=1] [FAMILY=counter] [FILTER=regex] [REPS=5]   QUICK: empty, 0 or 1
 #              [CI_TARGET=3] [REPS_CAP=10] [BASELINE=<json file or folder>]
+#              [THREADS=1,3,16]   thread counts (default: 1, 2, 4, ... cores, 2x, 4x them)
 #   make bench IMPL=path/to/mylock.c FAMILY=counter   a competitor of your own (examples/),
 #                        built against this tree's library, run beside ours
 #   make test            build plain, TSan and ASan+UBSan trees; run ctest in each
@@ -102,6 +103,7 @@ asan: deps
 bench: release
 	@scripts/bench.sh --build $(RELEASE) --family $(FAMILY) $(if $(IMPL),--impl $(call shquote,$(IMPL))) \
 	  $(if $(filter 1,$(QUICK)),--quick) $(if $(filter 1,$(FULL)),--full) \
+	  $(if $(THREADS),--threads $(call shquote,$(THREADS))) \
 	  $(if $(FILTER),--filter $(call shquote,$(FILTER))) $(if $(REPS),--reps $(call shquote,$(REPS))) \
 	  $(if $(CI_TARGET),--ci-target $(call shquote,$(CI_TARGET))) \
 	  $(if $(REPS_CAP),--reps-cap $(call shquote,$(REPS_CAP))) \

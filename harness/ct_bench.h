@@ -21,7 +21,8 @@
  *         .name = "counter/incr/mutex", .run = run, .setup = setup,
  *         .teardown = teardown, .user = &ct_counter_mutex});
  *     ct_bench_param(b, "work", (int64_t[]){0, 100}, 2);
- *     ct_bench_thread_counts(b, (int[]){1, 2, 4, 8}, 4);
+ *     int t[CT_SWEEP_MAX];                            // 1, 2, 4, ... cores, 2x, 4x
+ *     ct_bench_thread_counts(b, t, ct_bench_sweep_threads(t, 1, 0));
  *
  * Names read <family>/<workload>/<impl>/<param>:<value>.../real_time/threads:N,
  * so --benchmark_filter and the report group them. Multithreaded runs use real
@@ -77,6 +78,28 @@ ct_bench *ct_bench_register(const ct_bench_def *def);
 void ct_bench_param(ct_bench *b, const char *name, const int64_t *values, size_t n);
 /* Thread counts to run (default: 1). Oversubscription is allowed. */
 void ct_bench_thread_counts(ct_bench *b, const int *counts, size_t n);
+/* ---- thread counts that follow the machine ----
+ *
+ * The thread counts a workload sweeps, written into out (CT_SWEEP_MAX
+ * entries); returns how many. By default 1, 2, 4, ... up to the core count
+ * (the count itself included), then 2x and 4x it, the oversubscribed region:
+ * {1, 2, 4, 8} on 2 cores, {1, 2, 4, 8, 16, 32, 64} on 16. CT_SWEEP_QUICK:
+ * the first and the last only; CT_SWEEP_SPARSE: without the 2x point. A list
+ * given to ct_bench_sweep_init (make bench THREADS=1,3,16) replaces all of
+ * these. min: the fewest threads the workload's shape needs; smaller counts
+ * become min (duplicates dropped). The core count is CT_NCPU=<n> when set
+ * (to see what another machine's sweep would be), else the online CPUs. */
+#define CT_SWEEP_MAX 64
+enum { CT_SWEEP_QUICK = 1 << 0, CT_SWEEP_SPARSE = 1 << 1 };
+size_t ct_bench_sweep_threads(int *out, int min, unsigned flags);
+/* The core count the sweep follows (CT_NCPU or the online CPUs). */
+int ct_bench_ncpu(void);
+/* Reads CT_NCPU and threads ("1,3,16", or NULL for the default sweep), and
+ * records both in the JSON context (ct_ncpu, ct_threads). On a bad value
+ * prints one line to stderr and returns false. Called before registering;
+ * ct_bench_sweep_threads calls it with NULL if nobody has (and exits with
+ * status 2 on a bad CT_NCPU). */
+bool ct_bench_sweep_init(const char *threads);
 /* Measure CPU time instead of real time (real time is the default). */
 void ct_bench_cpu_time(ct_bench *b);
 /* Fix the iteration count instead of letting Google Benchmark pick it. */

@@ -4,7 +4,7 @@
 #   scripts/bench.sh [--quick|--full] [--family F[,F...]] [--filter REGEX] [--reps N]
 #                    [--min-time S] [--build DIR] [--out DIR] [-- extra GB flags]
 #                    [--ci-target PCT] [--reps-cap N] [--reps-budget S] [--baseline PATH]
-#                    [--impl FILE.c --family F]
+#                    [--impl FILE.c --family F] [--threads N[,N...]]
 #
 # --impl: a competitor of one's own (one ops table and CT_REGISTER_COMPETITOR,
 # as in examples/): the build tree is installed into BUILD/stage, FILE.c
@@ -16,6 +16,9 @@
 # the default answers each family's question within the 15-minute budget of a
 # whole run (5 repetitions of 0.05 s); --full the widest sweeps and time
 # budgets, 5 repetitions of 0.1 s (a study, about twice as long).
+# Thread counts follow the machine: 1, 2, 4, ... up to its cores, then 2x and
+# 4x them (CT_NCPU=<n> pretends n cores); --threads 1,3,16 gives the list every
+# workload sweeps instead (the Go peers keep their own lists).
 #
 # Repetitions where they are needed (scripts/reps.py): after each family, the
 # benchmarks whose median's 95% interval is wider than +-PCT% (default 3; 0:
@@ -33,7 +36,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0 full=0 family=all filter="" reps="" min_time="" build=build/release out=reports/out
-extra=() ci_target="" reps_cap=10 reps_budget=10 baseline="" impl=""
+extra=() ci_target="" reps_cap=10 reps_budget=10 baseline="" impl="" threads=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -49,6 +52,7 @@ while [[ $# -gt 0 ]]; do
     --reps-budget) reps_budget="${2:?--reps-budget needs a value}"; shift ;;
     --baseline) baseline="${2:?--baseline needs a value}"; shift ;;
     --impl) impl="${2:?--impl needs a value}"; shift ;;
+    --threads) threads="${2:?--threads needs a value}"; shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "bench.sh: unknown argument '$1' (see the header of scripts/bench.sh)" >&2; exit 2 ;;
   esac
@@ -78,6 +82,9 @@ qflag=() fflag=()
 [[ $quick == 1 ]] && qflag=(--quick)
 [[ $full == 1 ]] && qflag=(--full)
 [[ -n $filter ]] && fflag=(--benchmark_filter="$filter")
+# contend_bench checks the list (and CT_NCPU) when the families are listed,
+# before anything runs
+[[ -n $threads ]] && fflag+=(--threads="$threads")
 
 bin=$build/contend_bench probe=$build/contend_probe
 [[ -x $bin && -x $probe ]] || { echo "bench.sh: $bin not built: run 'make bench'" >&2; exit 2; }
@@ -188,7 +195,7 @@ for f in "${selected[@]}"; do
   if [[ $rc -ne 2 && $ci_target != 0 && $reps_cap -gt $reps ]]; then
     /usr/bin/python3 scripts/reps.py --bin "$bin" --family "$f" --json "$out/json/$f.json" \
       --target "$ci_target" --cap "$reps_cap" --budget "$reps_budget" --min-time "$min_time" \
-      "${qflag[@]}" -- "${extra[@]}" || status=1
+      "${qflag[@]}" -- ${threads:+"--threads=$threads"} "${extra[@]}" || status=1
   fi
   [[ $f == chan || $f == pool || $f == go || $f == sem || $f == once || $f == waitgroup || $f == rwlock ||
      $f == map || $f == objpool ]] &&

@@ -27,8 +27,8 @@ FAMILIES = {
     "chan": ("ns_per_msg", "^chan/spsc/go/cap:64/"),
     "pool": ("ns_per_task", "^pool/busy/go_pool/cost_ns:0/workers:2/real_time/threads:2$"),
     "go": ("ns_per_op", "^go/switch/"),
-    "rwlock": ("ns_per_op", "^rwlock/mix/go_rwmutex/reads:99/cs_ns:0/real_time/threads:4$"),
-    "map": ("ns_per_op", "^map/mix/go_syncmap/updates:50/range:4096/real_time/threads:4$"),
+    "rwlock": ("ns_per_op", "^rwlock/mix/go_rwmutex/reads:99/cs_ns:0/real_time/threads:8$"),
+    "map": ("ns_per_op", "^map/mix/go_syncmap/updates:50/range:4096/real_time/threads:8$"),
     "objpool": ("ns_per_op", "^objpool/churn/go_syncpool/size:64/held:16/real_time/threads:8$"),
 }
 

@@ -3,7 +3,8 @@
  * (ct_bench_run.h). bench_entry.c's main calls it: contend_bench's, and the
  * one libcontend_bench gives a program built outside the tree that has none.
  *
- *   contend_bench [--family=counter[,harness...]] [--quick|--full] [--perf=off] [--benchmark_*...]
+ *   contend_bench [--family=counter[,harness...]] [--quick|--full] [--threads=1,3,16]
+ *                 [--perf=off] [--benchmark_*...]
  *   contend_bench --list-families
  *   contend_bench --list-competitors     family, name, caps, summary, why
  *                                        unavailable (tab-separated; the last
@@ -63,10 +64,12 @@ static void print_family(FILE *f, const ct_bench_family *bf)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: contend_bench [--family=NAME[,NAME...]] [--quick|--full] [--perf=off] "
-               "[--benchmark_*=...]\n"
+    fprintf(f, "usage: contend_bench [--family=NAME[,NAME...]] [--quick|--full] [--threads=N,...] "
+               "[--perf=off] [--benchmark_*=...]\n"
                "       contend_bench --list-families | --list-competitors\n"
                "--quick: the smallest sweep (smoke tests, CI); --full: the widest (a study)\n"
+               "--threads: the thread counts every workload sweeps (default: 1, 2, 4, ... up to\n"
+               "  the cores, then 2x and 4x them; CT_NCPU=<n> pretends n cores)\n"
                "--perf=off: no per-thread perf counters (ctx_switches, page_faults, ...)\n"
                "Every --benchmark_* flag is Google Benchmark's (see --help of any of them).\n"
                "Families:\n");
@@ -88,13 +91,15 @@ static void list_competitors(void)
 int ct_bench_run_main(int argc, char **argv)
 {
     ct_bench_config cfg = {.quick = false, .full = false};
-    const char *families = NULL;
+    const char *families = NULL, *threads = NULL;
     int out = 1;
 
     /* Take our flags out of argv; pass the rest to Google Benchmark. */
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "--family=", 9) == 0) {
             families = argv[i] + 9;
+        } else if (strncmp(argv[i], "--threads=", 10) == 0) {
+            threads = argv[i] + 10;
         } else if (strcmp(argv[i], "--quick") == 0) {
             cfg.quick = true;
         } else if (strcmp(argv[i], "--full") == 0) {
@@ -121,6 +126,9 @@ int ct_bench_run_main(int argc, char **argv)
         fprintf(stderr, "contend_bench: --quick and --full exclude each other\n");
         return 2;
     }
+    /* Before any family registers: they read the sweep while registering. */
+    if (!ct_bench_sweep_init(threads))
+        return 2;
 
     if (!families || !*families || strcmp(families, "all") == 0) {
         for (const ct_bench_family *f = ct_bench_families; f->name; f++)

@@ -564,7 +564,8 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
 {
     static const int64_t caps_full[] = {0, 1, 64, 1024}, caps_quick[] = {0, 64};
     static const int spsc_t[] = {2}, mpsc_full[] = {3, 5}, mpsc_quick[] = {3};
-    static const int mpmc_full[] = {2, 4, 8}, mpmc_quick[] = {2, 4};
+    int mpmc[CT_SWEEP_MAX]; /* the machine's sweep, 2 at least: a producer and a consumer */
+    const size_t n_mpmc = ct_bench_sweep_threads(mpmc, 2, cfg->quick ? CT_SWEEP_QUICK : 0);
     static const int64_t sel_caps[] = {0, 64};
     static const int srx_full[] = {3, 5}, srx_quick[] = {3};
     static const int sboth_full[] = {2, 4}, sboth_quick[] = {2};
@@ -603,7 +604,7 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
             tc = cfg->quick ? mpsc_quick : mpsc_full, ntc = cfg->quick ? 1 : 2;
             break;
         case FLOW_MPMC:
-            tc = cfg->quick ? mpmc_quick : mpmc_full, ntc = cfg->quick ? 2 : 3;
+            tc = mpmc, ntc = n_mpmc;
             break;
         case FLOW_SELECT_RX:
             tc = cfg->quick ? srx_quick : srx_full, ntc = cfg->quick ? 1 : 2;

@@ -223,7 +223,8 @@ static void incr_teardown(ct_bench_state *st, void *shared)
 
 void ct_workload_counter_register(const ct_bench_config *cfg)
 {
-    static const int threads[] = {1, 2, 4, 8};
+    int threads[CT_SWEEP_MAX];
+    const size_t nt = ct_bench_sweep_threads(threads, 1, 0);
     static const int64_t work_full[] = {0, 100}, work_quick[] = {0};
     static const int64_t reads_full[] = {0, 90}, reads_quick[] = {0};
     char name[96];
@@ -244,7 +245,7 @@ void ct_workload_counter_register(const ct_bench_config *cfg)
             ct_bench_param(b, "work", work_full, 2);
             ct_bench_param(b, "reads", reads_full, 2);
         }
-        ct_bench_thread_counts(b, threads, 4);
+        ct_bench_thread_counts(b, threads, nt);
         /* A FIFO spin lock with more threads than cores hands the lock to
          * descheduled waiters: 10^4 times slower, so bound it. */
         ct_bench_time_budget(b, cfg->full ? 0.5 : 0.1);

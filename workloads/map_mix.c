@@ -232,9 +232,10 @@ static void mix_teardown(ct_bench_state *st, void *shared)
 
 void ct_workload_map_register(const ct_bench_config *cfg)
 {
-    /* 1 (uncontended), 2 (the reference machine's cores), 4 and 8
-     * (oversubscribed: a lock holder preempted) */
-    static const int threads_all[] = {1, 2, 4, 8}, threads_quick[] = {1, 4};
+    /* 1 (uncontended) up to the cores, then 2x and 4x them (oversubscribed:
+     * a lock holder preempted) */
+    int threads[CT_SWEEP_MAX];
+    const size_t nt = ct_bench_sweep_threads(threads, 1, cfg->quick ? CT_SWEEP_QUICK : 0);
     /* read-only (sync.Map's case), read-mostly, update-heavy */
     static const int64_t updates_all[] = {0, 10, 50}, updates_quick[] = {0, 50};
     /* 4096 keys (fits in cache); FULL adds 65536 (mostly misses in L2) */
@@ -251,14 +252,14 @@ void ct_workload_map_register(const ct_bench_config *cfg)
         if (cfg->quick) {
             ct_bench_param(b, "updates", updates_quick, 2);
             ct_bench_param(b, "range", range_default, 1);
-            ct_bench_thread_counts(b, threads_quick, 2);
+            ct_bench_thread_counts(b, threads, nt);
         } else {
             ct_bench_param(b, "updates", updates_all, 3);
             if (cfg->full)
                 ct_bench_param(b, "range", range_full, 2);
             else
                 ct_bench_param(b, "range", range_default, 1);
-            ct_bench_thread_counts(b, threads_all, 4);
+            ct_bench_thread_counts(b, threads, nt);
         }
         /* A fixed count keeps Google Benchmark from growing the run to
          * min_time for each cell; the budget bounds a design that collapses

@@ -265,7 +265,8 @@ static void churn_teardown(ct_bench_state *st, void *shared)
 
 void ct_workload_objpool_register(const ct_bench_config *cfg)
 {
-    static const int threads[] = {1, 2, 4, 8}, threads_quick[] = {1, 8};
+    int threads[CT_SWEEP_MAX];
+    const size_t nt = ct_bench_sweep_threads(threads, 1, cfg->quick ? CT_SWEEP_QUICK : 0);
     static const int64_t sizes[] = {64, 4096}, sizes_full[] = {64, 1024, 4096}, held[] = {16},
                          held_full[] = {1, 16, 256};
     char name[96];
@@ -288,10 +289,7 @@ void ct_workload_objpool_register(const ct_bench_config *cfg)
             ct_bench_param(b, "size", sizes, 2);
             ct_bench_param(b, "held", held, 1);
         }
-        if (cfg->quick)
-            ct_bench_thread_counts(b, threads_quick, 2);
-        else
-            ct_bench_thread_counts(b, threads, 4);
+        ct_bench_thread_counts(b, threads, nt);
         ct_bench_time_budget(b, cfg->quick ? 0.25 : 0.5);
     }
 }

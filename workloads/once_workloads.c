@@ -203,10 +203,9 @@ static void fast_teardown(ct_bench_state *st, void *shared)
 
 void ct_workload_once_register(const ct_bench_config *cfg)
 {
-    static const int threads[] = {1, 2, 4, 8}, threads_quick[] = {1, 8};
     static const int64_t rounds[] = {RACE_ROUNDS}, init_ns[] = {200};
-    const int *t = cfg->quick ? threads_quick : threads;
-    size_t nt = cfg->quick ? 2 : 4;
+    int t[CT_SWEEP_MAX];
+    const size_t nt = ct_bench_sweep_threads(t, 1, cfg->quick ? CT_SWEEP_QUICK : 0);
     char name[96];
     ct_bench *b;
 

@@ -24,7 +24,8 @@ void ct__pool_busy_register(const ct_bench_config *cfg, const ct_pool_ops *ops)
 {
     static const int64_t cost_full[] = {0, 1000, 10000, 100000}, cost_quick[] = {0, 10000};
     static const int64_t workers[] = {2};
-    static const int submitters[] = {2, 8};
+    int submitters[CT_SWEEP_MAX]; /* 2 and 4x the cores: contended, then oversubscribed */
+    const size_t ns = ct_bench_sweep_threads(submitters, 2, CT_SWEEP_QUICK);
     for (int rt = 0; rt < 2; rt++) {
         ct_bench *b;
 
@@ -33,7 +34,7 @@ void ct__pool_busy_register(const ct_bench_config *cfg, const ct_pool_ops *ops)
         b = ct__pool_register_rt("busy", &(pool_def){.ops = ops, .shape = busy_shape}, rt);
         ct_bench_param(b, "cost_ns", cfg->quick ? cost_quick : cost_full, cfg->quick ? 2 : 4);
         ct_bench_param(b, "workers", workers, 1);
-        ct_bench_thread_counts(b, submitters, 2);
+        ct_bench_thread_counts(b, submitters, ns);
         if (!rt)
             ct_bench_time_budget(b, cfg->quick ? 0.25 : CT__POOL_TIME_BUDGET_S);
     }

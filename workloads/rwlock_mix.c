@@ -209,9 +209,11 @@ static void mix_teardown(ct_bench_state *st, void *shared)
 
 void ct_workload_rwlock_register(const ct_bench_config *cfg)
 {
-    /* 1 (uncontended), 2 (the reference machine's cores), 8 (oversubscribed):
-     * 4 adds little, and the family's share of make bench is small */
-    static const int threads_full[] = {1, 2, 8}, threads_quick[] = {1, 4};
+    /* 1 (uncontended) up to the cores, then 4x them (oversubscribed): the
+     * 2x point adds little, and the family's share of make bench is small */
+    int threads[CT_SWEEP_MAX];
+    const size_t nt =
+        ct_bench_sweep_threads(threads, 1, cfg->quick ? CT_SWEEP_QUICK : CT_SWEEP_SPARSE);
     static const int64_t reads_full[] = {50, 90, 99, 100}, reads_quick[] = {50, 99};
     static const int64_t cs_full[] = {0, 100, 1000}, cs_quick[] = {0};
     char name[96];
@@ -227,11 +229,11 @@ void ct_workload_rwlock_register(const ct_bench_config *cfg)
         if (cfg->quick) {
             ct_bench_param(b, "reads", reads_quick, 2);
             ct_bench_param(b, "cs_ns", cs_quick, 1);
-            ct_bench_thread_counts(b, threads_quick, 2);
+            ct_bench_thread_counts(b, threads, nt);
         } else {
             ct_bench_param(b, "reads", reads_full, 4);
             ct_bench_param(b, "cs_ns", cs_full, 3);
-            ct_bench_thread_counts(b, threads_full, 3);
+            ct_bench_thread_counts(b, threads, nt);
         }
         /* A fixed count keeps Google Benchmark from growing the run to
          * min_time for each of the sweep's cells; the budget bounds the

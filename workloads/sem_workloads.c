@@ -334,7 +334,9 @@ static void hold_teardown(ct_bench_state *st, void *shared)
 
 void ct_workload_sem_register(const ct_bench_config *cfg)
 {
-    static const int one[] = {1}, threads[] = {1, 2, 4, 8}, threads_quick[] = {1, 8};
+    static const int one[] = {1};
+    int threads[CT_SWEEP_MAX];
+    const size_t nt = ct_bench_sweep_threads(threads, 1, cfg->quick ? CT_SWEEP_QUICK : 0);
     static const int64_t tasks[] = {MAKESPAN_TASKS}, limit10[] = {MAKESPAN_LIMIT},
                          task_us[] = {MAKESPAN_TASK_US}, limit_hold[] = {4};
     char name[96];
@@ -368,10 +370,7 @@ void ct_workload_sem_register(const ct_bench_config *cfg)
         if (!b)
             ct_die("%s: out of memory registering it", name);
         ct_bench_param(b, "limit", limit_hold, 1);
-        if (cfg->quick)
-            ct_bench_thread_counts(b, threads_quick, 2);
-        else
-            ct_bench_thread_counts(b, threads, 4);
+        ct_bench_thread_counts(b, threads, nt);
         ct_bench_time_budget(b, cfg->quick ? 0.25 : 0.5);
     }
 }

@@ -368,7 +368,9 @@ static void stk_teardown(ct_bench_state *st, void *shared)
 
 void ct_workload_stack_register(const ct_bench_config *cfg)
 {
-    static const int threads_all[] = {1, 2, 4, 8}, threads_split[] = {2, 4, 8};
+    int threads_all[CT_SWEEP_MAX], threads_split[CT_SWEEP_MAX]; /* split: a pusher and a popper */
+    const size_t n_all = ct_bench_sweep_threads(threads_all, 1, 0);
+    const size_t n_split = ct_bench_sweep_threads(threads_split, 2, 0);
     static const int64_t prefill_pairs_full[] = {0, 1000, 1000000}, prefill_quick[] = {1000};
     static const int64_t prefill_1k[] = {1000}, prefill_0[] = {0};
     static const int64_t think_full[] = {0, 200}, think_0[] = {0};
@@ -392,7 +394,7 @@ void ct_workload_stack_register(const ct_bench_config *cfg)
                                               .user = (void *)ops});
         ct_bench_param(b, "prefill", q ? prefill_quick : prefill_pairs_full, q ? 1 : 3);
         ct_bench_param(b, "think", think_0, 1);
-        ct_bench_thread_counts(b, threads_all, 4);
+        ct_bench_thread_counts(b, threads_all, n_all);
         ct_bench_time_budget(b, TIME_BUDGET_S);
 
         snprintf(name, sizeof name, "stack/split/%s", ops->desc.name);
@@ -403,7 +405,7 @@ void ct_workload_stack_register(const ct_bench_config *cfg)
                                               .user = (void *)ops});
         ct_bench_param(b, "prefill", prefill_1k, 1);
         ct_bench_param(b, "think", q ? think_0 : think_full, q ? 1 : 2);
-        ct_bench_thread_counts(b, threads_split, 3);
+        ct_bench_thread_counts(b, threads_split, n_split);
         ct_bench_time_budget(b, TIME_BUDGET_S);
 
         snprintf(name, sizeof name, "stack/burst/%s", ops->desc.name);
@@ -415,7 +417,7 @@ void ct_workload_stack_register(const ct_bench_config *cfg)
         ct_bench_param(b, "k", burst_k, 1);
         ct_bench_param(b, "prefill", prefill_0, 1);
         ct_bench_param(b, "think", think_0, 1);
-        ct_bench_thread_counts(b, threads_all, 4);
+        ct_bench_thread_counts(b, threads_all, n_all);
         ct_bench_time_budget(b, TIME_BUDGET_S);
     }
 }

@@ -153,7 +153,8 @@ static void fj_teardown(ct_bench_state *st, void *shared)
 
 void ct_workload_waitgroup_register(const ct_bench_config *cfg)
 {
-    static const int threads[] = {2, 4, 8}, threads_quick[] = {2, 8};
+    int threads[CT_SWEEP_MAX]; /* 2 at least: one forks, the others are tasks */
+    const size_t nt = ct_bench_sweep_threads(threads, 2, cfg->quick ? CT_SWEEP_QUICK : 0);
     char name[96];
 
     for (const ct_waitgroup_ops *const *o = ct_waitgroup_impls(); *o; o++) {
@@ -168,9 +169,6 @@ void ct_workload_waitgroup_register(const ct_bench_config *cfg)
         if (!b)
             ct_die("%s: out of memory registering it", name);
         /* no time budget: a round needs every thread, so none may be cut */
-        if (cfg->quick)
-            ct_bench_thread_counts(b, threads_quick, 2);
-        else
-            ct_bench_thread_counts(b, threads, 3);
+        ct_bench_thread_counts(b, threads, nt);
     }
 }

@@ -180,7 +180,7 @@ func mapBenches(quick bool) []bench {
 	var bs []bench
 	updates, ranges, threads := []int{0, 10, 50}, []uint64{4096}, []int{1, 2, 4, 8}
 	if quick {
-		updates, threads = []int{0, 50}, []int{1, 4}
+		updates, threads = []int{0, 50}, []int{1, 8}
 	}
 	for _, impl := range []string{"go_rwmutex", "go_syncmap"} {
 		for _, up := range updates {

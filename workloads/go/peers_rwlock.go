@@ -104,7 +104,7 @@ func rwlockBenches(quick bool) []bench {
 	var bs []bench
 	reads, css, threads := []int{50, 90, 99, 100}, []int{0, 100, 1000}, []int{1, 2, 8}
 	if quick {
-		reads, css, threads = []int{50, 99}, []int{0}, []int{1, 4}
+		reads, css, threads = []int{50, 99}, []int{0}, []int{1, 8}
 	}
 	for _, impl := range []string{"go_mutex", "go_rwmutex"} {
 		for _, rd := range reads {
