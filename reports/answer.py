@@ -113,7 +113,7 @@ def answers(families, base_rows=None):
     for fam in families:
         if fam.name in SKIP_FAMILIES:
             continue
-        ncpus = fam.context.get("num_cpus") or 1
+        ncpus = fam.ncpus or 1
         for reg in REGIMES:
             row = pick(fam, reg, ncpus, base_rows)
             if row:

@@ -76,7 +76,7 @@ def build_charts(fam):
     impls = fam.impls()
     nstyles = style_count()
     style_of = {impl: i % nstyles + 1 for i, impl in enumerate(impls)}
-    ncpus = fam.context.get("num_cpus")
+    ncpus = fam.ncpus
     charts = []
     for workload in sorted({r.name.workload for r in fam.rows}):
         if any(fnmatch.fnmatchcase(fam.name, f) and fnmatch.fnmatchcase(workload, w)

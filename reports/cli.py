@@ -9,6 +9,7 @@ from reports.baseline import compare_runs, load_baseline
 from reports.charts import build_charts
 from reports.errors import ReportError
 from reports.gnuplot import draw_chart, find_gnuplot, terminals
+from reports.machines import load_machines, merge, ratios
 from reports.model import build_families
 from reports.page import write_html
 from reports.parse import result_files
@@ -32,25 +33,37 @@ def parse_args(argv):
     ap.add_argument("--baseline", type=Path,
                     help="a Google Benchmark JSON file, or a folder of them, to compare this "
                          "run with (the section \"against the baseline\")")
-    return ap.parse_args(argv)
+    ap.add_argument("--runs", nargs="+", type=Path, metavar="DIR",
+                    help="results directories from several machines (each as make bench writes "
+                         "it: DIR/json/<family>.json): one report with each machine as a series "
+                         "and per-machine ratios; OUT is only written to")
+    args = ap.parse_args(argv)
+    if args.runs and (args.baseline or args.families):
+        ap.error("--runs takes neither --baseline nor --families: each run brings its families")
+    return args
 
 
 def run(args):
     out_dir = args.out.resolve()
     json_dir = out_dir / "json"
-    paths = result_files(json_dir, [f for f in args.families.split(",") if f])
+    machines = load_machines(args.runs) if args.runs else None
+    if not machines:
+        paths = result_files(json_dir, [f for f in args.families.split(",") if f])
     gnuplot = terms = None
     if not args.no_charts:
         gnuplot = find_gnuplot()
         terms = terminals(gnuplot)
-    families = build_families(paths)
-    probe = load_probe(json_dir)
+    if machines:
+        families, probe = merge(machines), None
+        out_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        families, probe = build_families(paths), load_probe(json_dir)
     written = []
     for fam in families:
         fam.charts = build_charts(fam)
         for chart in fam.charts:
             written += draw_chart(chart, out_dir / fam.name, ", ".join(fam.sources), gnuplot, terms)
-        if fam.name in SECTIONS:
+        if fam.name in SECTIONS and not machines:   # they read one machine's designs
             fam.extras, more = SECTIONS[fam.name](fam, out_dir, gnuplot, terms)
             written += more
     top = {"answer": None, "baseline": None}
@@ -58,7 +71,11 @@ def run(args):
     if args.baseline:
         base_rows, head = compare_runs(families, load_baseline(args.baseline))
         top["baseline"] = {"source": str(args.baseline), **head, "rows": base_rows}
-    top["answer"] = answers(families, base_rows)
+    if machines:   # the answer picks among one machine's designs: here, the ratios instead
+        top["machines"] = {"machines": [{"label": m.label, "source": m.source} for m in machines],
+                           "reference": machines[0].label, "ratios": ratios(machines)}
+    else:
+        top["answer"] = answers(families, base_rows)
     index, summary = out_dir / "index.html", out_dir / "summary.json"
     write_html(index, families, probe, out_dir, top)
     write_summary(summary, families, probe, out_dir, top)

@@ -41,7 +41,9 @@ def fmt_context_value(key, value):
 
 # Environment rows, in this order, then any other context key as is.
 ENV_FIELDS = [
-    ("ct_cpu_model", "CPU model"), ("num_cpus", "cores (num_cpus)"), ("mhz_per_cpu", "MHz per CPU"),
+    ("ct_cpu_model", "CPU model"), ("num_cpus", "cores (num_cpus)"),
+    ("ct_ncpu", "cores the thread sweep follows (CT_NCPU or the online CPUs)"),
+    ("ct_threads", "thread counts given (THREADS=)"), ("mhz_per_cpu", "MHz per CPU"),
     ("caches", "caches"), ("ct_kernel", "kernel"), ("ct_compiler", "compiler"),
     ("ct_cflags", "compiler flags"), ("git_commit", "git commit"), ("date", "date"),
     ("library_build_type", "Google Benchmark library build"),
@@ -61,7 +63,8 @@ def environment(families):
     keys = [k for k, _ in ENV_FIELDS]
     seen = {}
     for fam in families:
-        for _, ctx in fam.contexts:
+        for src, ctx in fam.contexts:
+            who = src if fam.machines else fam.name   # across machines: which machine
             for k, v in ctx.items():
                 if k in ENV_HIDDEN:
                     continue
@@ -69,8 +72,8 @@ def environment(families):
                     keys.append(k)
                 text = fmt_context_value(k, v)
                 vals = seen.setdefault(k, {})
-                if fam.name not in vals.setdefault(text, []):
-                    vals[text].append(fam.name)
+                if who not in vals.setdefault(text, []):
+                    vals[text].append(who)
     labels = dict(ENV_FIELDS)
     return [(labels.get(k, k), list(seen[k].items())) for k in keys if k in seen]
 

@@ -116,11 +116,26 @@ class Family:
     charts: list = field(default_factory=list)
     # Family-specific sections (reports.sections): {"key", "html", "json"} each
     extras: list = field(default_factory=list)
+    # Merged from several machines (reports.machines): contexts holds one
+    # (machine, context) per machine.
+    machines: bool = False
 
     @property
     def context(self):
-        """The first context: its num_cpus marks the charts."""
+        """The first context."""
         return self.contexts[0][1] if self.contexts else {}
+
+    @property
+    def ncpus(self):
+        """The core count the charts mark (the oversubscribed region above
+        it): the sweep's own (ct_ncpu, which CT_NCPU may pretend), else Google
+        Benchmark's num_cpus, of the first file that has one. Across machines:
+        theirs when they all agree, else None (no one line is right)."""
+        counts = [c for c in (core_count(ctx) for _, ctx in self.contexts) if c]
+        own = [core_count(ctx) for _, ctx in self.contexts if "ct_ncpu" in ctx]
+        if self.machines:
+            return counts[0] if counts and len(set(counts)) == 1 else None
+        return (own or counts or [None])[0]
 
     def impls(self):
         """Competitors in registry order (Google Benchmark's family_index
@@ -134,6 +149,18 @@ class Family:
         names = {k for r in self.rows for k in r.counters}
         known = [k for k in COUNTER_LABELS if k in names]
         return known + sorted(names - set(known))
+
+
+def core_count(ctx):
+    """A run's core count: ct_ncpu (what its sweep followed), else Google
+    Benchmark's num_cpus; None when neither is a positive integer."""
+    for key in ("ct_ncpu", "num_cpus"):
+        v = ctx.get(key)
+        if isinstance(v, str) and v.isdigit():
+            v = int(v)
+        if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+            return v
+    return None
 
 
 def entry_error(entry):

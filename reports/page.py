@@ -10,6 +10,7 @@ from reports.baseline import html_baseline
 from reports.charts import err_sources
 from reports.env import html_environment
 from reports.fmt import esc, fmt_counter, fmt_mops, rel
+from reports.machines import html_machines
 from reports.model import CORRECTNESS_COUNTERS, COUNTER_LABELS, NOISY_CV_PCT, entry_error
 from reports.probe import html_probe, probe_warning
 from reports.profiles import html_profiles, load_profiles, unavailable_counters
@@ -160,6 +161,8 @@ def html_top(top):
     """The answer first (which design to pick), then the baseline's verdicts."""
     top = top or {}
     base = top.get("baseline")
+    if top.get("machines"):
+        return ["<h2 id='machines'>Machines</h2>", html_machines(top["machines"])]
     parts = ["<h2 id='answer'>Which design to pick</h2>",
              html_answer(top.get("answer") or [], base is not None)]
     if base is not None:
@@ -181,7 +184,9 @@ def write_html(path, families, probe, out_dir, top=None):
         f"Generated {esc(generated)} by <code>scripts/report.py</code>; "
         f"machine-readable figures in <a href='summary.json'>summary.json</a>.</p>",
         probe_warning(probe),
-        "<nav><ul><li><a href='#answer'>which design</a></li>"
+        "<nav><ul>"
+        + ("<li><a href='#machines'>machines</a></li>" if (top or {}).get("machines")
+           else "<li><a href='#answer'>which design</a></li>")
         + ("<li><a href='#baseline'>against the baseline</a></li>"
            if (top or {}).get("baseline") else "")
         + f"<li><a href='#environment'>environment</a></li><li><a href='#probe'>probe</a></li>"
@@ -196,7 +201,7 @@ def write_html(path, families, probe, out_dir, top=None):
     profiles = load_profiles(out_dir)
     for fam in families:
         parts.append(f"<h2 id='fam-{esc(fam.name)}'>{esc(fam.name)}</h2>")
-        parts.append(f"<p class='note'>From {esc(', '.join('json/' + s for s in fam.sources) or '–')}.</p>")
+        parts.append(f"<p class='note'>From {esc(', '.join(s if fam.machines else 'json/' + s for s in fam.sources) or '–')}.</p>")
         for w in fam.warnings:
             parts.append(f"<div class='warning'>{esc(w)}</div>")
         parts += [html_chart(c, out_dir) for c in fam.charts]

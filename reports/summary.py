@@ -39,7 +39,7 @@ def write_summary(path, families, probe, out_dir, top=None):
         **(top or {}),
         "families": {
             fam.name: {
-                "sources": ["json/" + s for s in fam.sources],
+                "sources": [s if fam.machines else "json/" + s for s in fam.sources],
                 "context": dict(fam.context),
                 "warnings": fam.warnings,
                 "charts": [{"workload": c.workload, "kind": c.kind.title,

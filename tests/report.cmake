@@ -6,3 +6,6 @@
 # a busy 2-core host): 240 s leaves room when make test runs beside other work.
 ct_add_py_test(report 240 test_report.py)
 set_tests_properties(report PROPERTIES LABELS "report")
+# Several machines in one report (scripts/report.py --runs, make report RUNS=...).
+ct_add_py_test(report_machines 180 test_machines.py)
+set_tests_properties(report_machines PROPERTIES LABELS "report")
