@@ -19,6 +19,8 @@
 #                        (these five measure and write the README: run them on a quiet machine)
 #   make format          clang-format every C/C++ file in place (.clang-format)
 #   make lint            the same check without writing, and pyflakes on every Python file
+#   make report [RUNS="dirA dirB ..."]  the report again; with RUNS, several machines in one
+#                        (reports/out/machines: each machine a series, per-machine ratios)
 #   make install PREFIX=/usr/local
 #   make clean
 BUILD   ?= build
@@ -192,6 +194,18 @@ install: release
 
 clean:
 	rm -rf $(BUILD) reports/out
+
+# make report [RUNS="dirA dirB ..."] [REPORT_OUT=...]: draw the report again from
+# reports/out/json; with RUNS, one report of several machines (each DIR a results
+# directory as make bench writes it, e.g. reports/out, or its json/ folder), each
+# machine a series on every chart, and the per-machine ratios, in reports/out/machines.
+REPORT_OUT ?=
+.PHONY: report
+report:
+	@/usr/bin/python3 scripts/report.py \
+	  $(if $(strip $(RUNS)),--runs $(foreach d,$(RUNS),$(call shquote,$(d))) \
+	    --out $(call shquote,$(or $(REPORT_OUT),reports/out/machines)),\
+	    --out $(call shquote,$(or $(REPORT_OUT),reports/out)))
 
 # make profile FILTER=<one benchmark> [PROFILE_TIME=0.5] [PROFILE_OUT=reports/out]: that
 # benchmark under perf record (scripts/profile.py), written to PROFILE_OUT/profile/<name>/

@@ -3,6 +3,7 @@
 #include "ct_bench.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -13,25 +14,69 @@
 #define CT_CFLAGS ""
 #endif
 
+/* The value of "key : value" in a /proc/cpuinfo line, or NULL. */
+static char *cpuinfo_value(char *line, const char *key)
+{
+    char *colon = strchr(line, ':');
+    if (strncmp(line, key, strlen(key)) != 0 || !colon)
+        return NULL;
+    colon++;
+    while (*colon == ' ' || *colon == '\t')
+        colon++;
+    colon[strcspn(colon, "\n")] = '\0';
+    return colon;
+}
+
+/* Arm's own cores (implementer 0x41) that servers and CI runners use: their
+ * /proc/cpuinfo has no "model name", only these numbers. */
+static const char *arm_part_name(unsigned long part)
+{
+    switch (part) {
+    case 0xd0c:
+        return "Neoverse-N1";
+    case 0xd40:
+        return "Neoverse-V1";
+    case 0xd49:
+        return "Neoverse-N2";
+    case 0xd4f:
+        return "Neoverse-V2";
+    case 0xd08:
+        return "Cortex-A72";
+    case 0xd0b:
+        return "Cortex-A76";
+    default:
+        return NULL;
+    }
+}
+
 const char *ct_env_cpu_model(char *buf, size_t len)
 {
+    char line[512], impl[32] = "", part[32] = "";
     snprintf(buf, len, "unknown");
     FILE *f = fopen("/proc/cpuinfo", "r");
     if (!f)
         return buf;
-    char line[512];
     while (fgets(line, sizeof line, f)) {
-        char *colon = strchr(line, ':');
-        if (strncmp(line, "model name", 10) != 0 || !colon)
-            continue;
-        colon++;
-        while (*colon == ' ' || *colon == '\t')
-            colon++;
-        colon[strcspn(colon, "\n")] = '\0';
-        snprintf(buf, len, "%s", colon);
-        break;
+        char *v;
+        if ((v = cpuinfo_value(line, "model name"))) {
+            snprintf(buf, len, "%s", v);
+            fclose(f);
+            return buf;
+        }
+        if (!*impl && (v = cpuinfo_value(line, "CPU implementer")))
+            snprintf(impl, sizeof impl, "%s", v);
+        if (!*part && (v = cpuinfo_value(line, "CPU part")))
+            snprintf(part, sizeof part, "%s", v);
     }
     fclose(f);
+    if (*impl && *part) { /* Arm: no model name, so the numbers (and a name we know) */
+        const char *name =
+            strtoul(impl, NULL, 0) == 0x41 ? arm_part_name(strtoul(part, NULL, 0)) : NULL;
+        if (name)
+            snprintf(buf, len, "%s", name);
+        else
+            snprintf(buf, len, "Arm implementer %s part %s", impl, part);
+    }
     return buf;
 }
 

@@ -95,7 +95,7 @@ def main(argv=None):
         written = run(args)
     except ReportError as e:
         print(f"report.py: error: {e}", file=sys.stderr)
-        return 1
+        return e.status
     for path in written:
         print(path)
     return 0

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from reports import stats
-from reports.errors import ReportError
+from reports.errors import UsageError
 from reports.fmt import esc
 from reports.model import Family, build_families, core_count
 
@@ -47,11 +47,11 @@ def run_files(run):
     """The benchmark files of one results directory."""
     d = Path(run)
     if not d.is_dir():
-        raise ReportError(f"--runs: {run}: no such directory")
+        raise UsageError(f"--runs: {run}: no such directory")
     json_dir = d / "json" if (d / "json").is_dir() else d
     paths = sorted(p for p in json_dir.glob("*.json") if p.name not in NOT_RUNS)
     if not paths:
-        raise ReportError(f"--runs: {run}: no benchmark results (expected {json_dir}/<family>.json, "
+        raise UsageError(f"--runs: {run}: no benchmark results (expected {json_dir}/<family>.json, "
                           f"as make bench writes them)")
     return paths
 
@@ -67,7 +67,7 @@ def main_context(families):
 
 def load_machines(runs):
     if len(runs) < 2:
-        raise ReportError("--runs: give two results directories or more (one machine each); "
+        raise UsageError("--runs: give two results directories or more (one machine each); "
                           "for one, run scripts/report.py --out on it")
     machines, labels = [], {}
     for run in runs:
@@ -82,7 +82,7 @@ def load_machines(runs):
     for m in machines[1:]:
         names = {f.name for f in m.families}
         if names != first:
-            raise ReportError(
+            raise UsageError(
                 f"--runs: mismatched families: {machines[0].source} has "
                 f"{', '.join(sorted(first)) or 'none'}, {m.source} has "
                 f"{', '.join(sorted(names)) or 'none'} (run the same FAMILY on every machine)")

@@ -135,7 +135,7 @@ class BadRuns(unittest.TestCase):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def one_line_error(self, res, pattern):
-        self.assertNotEqual(res.returncode, 0)
+        self.assertEqual(res.returncode, 2)
         lines = res.stderr.strip().splitlines()
         self.assertEqual(len(lines), 1, res.stderr)
         self.assertRegex(lines[0], pattern)
