@@ -66,9 +66,6 @@ def main_context(families):
 
 
 def load_machines(runs):
-    if len(runs) < 2:
-        raise UsageError("--runs: give two results directories or more (one machine each); "
-                          "for one, run scripts/report.py --out on it")
     machines, labels = [], {}
     for run in runs:
         fams = build_families(run_files(run))
@@ -149,6 +146,9 @@ def html_machines(doc):
         out.append(f"<tr><td>{esc(m['label'])}</td><td class='mono'>{esc(m['source'])}</td></tr>")
     out.append("</tbody></table>")
     others = [m["label"] for m in doc["machines"][1:]]
+    if not others:
+        out.append("<p class='note'>One machine: no ratios between machines.</p>")
+        return "\n".join(out)
     out.append("<h3 id='machine-ratios'>Per-machine ratios</h3>")
     out.append("<table class='ratios'><thead><tr><th>family</th><th>design</th>"
                + "".join(f"<th>{esc(o)} / {esc(doc['reference'])}</th>" for o in others)
