@@ -58,6 +58,12 @@ class Sweep(unittest.TestCase):
         self.assertEqual(threads("waitgroup", ncpu="16"), [2, 4, 8, 16, 32, 64])   # 2 at least
         self.assertEqual(threads("stack", ncpu="4", workload="split"), [2, 4, 8, 16])
 
+    def test_pool_follows_the_cores(self):
+        res = run("--family=pool", "--benchmark_list_tests=true", ncpu="4")
+        busy = [n for n in res.stdout.split() if n.startswith("pool/busy/fixed/cost_ns:0/")]
+        self.assertEqual(busy, ["pool/busy/fixed/cost_ns:0/workers:4/real_time/threads:2",
+                                "pool/busy/fixed/cost_ns:0/workers:4/real_time/threads:16"])
+
     def test_threads_override_every_workload(self):
         for fam in ("counter", "once", "sem", "objpool", "map", "rwlock"):
             with self.subTest(family=fam):

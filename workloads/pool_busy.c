@@ -23,7 +23,7 @@ static bool busy_shape(ct_bench_state *st, const pool_def *d, pool_shape *out)
 void ct__pool_busy_register(const ct_bench_config *cfg, const ct_pool_ops *ops)
 {
     static const int64_t cost_full[] = {0, 1000, 10000, 100000}, cost_quick[] = {0, 10000};
-    static const int64_t workers[] = {2};
+    const int64_t workers[] = {ct_bench_ncpu()}; /* as many as cores: CPU-bound tasks */
     int submitters[CT_SWEEP_MAX]; /* 2 and 4x the cores: contended, then oversubscribed */
     const size_t ns = ct_bench_sweep_threads(submitters, 2, CT_SWEEP_QUICK);
     for (int rt = 0; rt < 2; rt++) {

@@ -115,7 +115,7 @@ def claim_cost(fam):
         "claim": "a worker pool costs 250 ns per submitted task",
         "seed": "004 (BenchmarkWorkerPool-8: 250 ns/op; the seed's run also allocates 32 B "
                 "per task)",
-        "workload": "pool/busy, empty tasks, 2 submitters, 2 workers (saturated)",
+        "workload": "pool/busy, empty tasks, 2 submitters, as many workers as cores (saturated)",
         "claimed": f"{claimed} ns",
         "measured": f"best C: {fmt_figure(best, ' ns', 0)} ({best_impl or '-'}); "
                     f"go_pool: {fmt_figure(go, ' ns', 0)}",

@@ -29,7 +29,7 @@
 // worker pool (impl go_pool: `workers` goroutines on a channel of QUEUE_CAP
 // jobs, as contend's pools) and as a goroutine per task (impl go_spawn):
 //
-//	pool/busy/<impl>/cost_ns:<c>/workers:2/real_time/threads:<submitters>
+//	pool/busy/<impl>/cost_ns:<c>/workers:<cores>/real_time/threads:<submitters>
 //
 // with ns_per_task; every task must run exactly once.
 //

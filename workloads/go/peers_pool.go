@@ -6,6 +6,9 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -75,8 +78,18 @@ func poolRun(n uint64, cost time.Duration, workers, submitters int, spawn bool) 
 	return r
 }
 
+// poolWorkers is the C workload's pool size: the cores its thread sweep
+// follows (CT_NCPU when set, as harness/ct_sweep.c reads it, else the CPUs).
+func poolWorkers() int {
+	if n, err := strconv.Atoi(os.Getenv("CT_NCPU")); err == nil && n >= 1 && n <= 1024 {
+		return n
+	}
+	return runtime.NumCPU()
+}
+
 func poolBenches(quick bool) []bench {
 	var bs []bench
+	workers := poolWorkers()
 	subs := []int{2, 8}
 	if quick {
 		subs = []int{2}
@@ -85,9 +98,10 @@ func poolBenches(quick bool) []bench {
 		for _, cost := range []int{0, 10000} {
 			for _, t := range subs {
 				impl, cost, t := impl, cost, t
-				name := fmt.Sprintf("pool/busy/%s/cost_ns:%d/workers:2/real_time/threads:%d", impl, cost, t)
+				name := fmt.Sprintf("pool/busy/%s/cost_ns:%d/workers:%d/real_time/threads:%d",
+					impl, cost, workers, t)
 				bs = append(bs, bench{name, t, func(n uint64) result {
-					return poolRun(n, time.Duration(cost), 2, t, impl == "go_spawn")
+					return poolRun(n, time.Duration(cost), workers, t, impl == "go_spawn")
 				}})
 			}
 		}
