@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #ifndef CT_COMPILER
 #define CT_COMPILER "unknown"
@@ -47,6 +48,19 @@ static const char *arm_part_name(unsigned long part)
     default:
         return NULL;
     }
+}
+
+long ct_env_resident_bytes(void)
+{
+    long size, resident;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (!f)
+        return -1;
+    if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+        resident = -1;
+    fclose(f);
+    return resident < 0 ? -1 : resident * sysconf(_SC_PAGESIZE);
 }
 
 const char *ct_env_cpu_model(char *buf, size_t len)

@@ -9,6 +9,9 @@
 
 /* CPU model name from /proc/cpuinfo, or "unknown". */
 const char *ct_env_cpu_model(char *buf, size_t len);
+/* This process's resident set in bytes (/proc/self/statm), or -1 if it
+ * cannot be read: the memory counters of the workloads come from it. */
+long ct_env_resident_bytes(void);
 /* Add ct_cpu_model, ct_kernel, ct_compiler, ct_cflags to the JSON context. */
 void ct_env_add_context(void);
 

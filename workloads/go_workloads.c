@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "ct_bench.h"
+#include "ct_env.h"
 #include "go.h"
 #include "workloads.h"
 
@@ -220,19 +221,6 @@ static void switch_teardown(ct_bench_state *st, void *shared)
 
 /* ---- park: resident memory per parked waiter ------------------------------ */
 
-static long resident_bytes(void)
-{
-    long size, resident;
-    FILE *f = fopen("/proc/self/statm", "r");
-
-    if (!f)
-        return -1;
-    if (fscanf(f, "%ld %ld", &size, &resident) != 2)
-        resident = -1;
-    fclose(f);
-    return resident < 0 ? -1 : resident * sysconf(_SC_PAGESIZE);
-}
-
 typedef struct {
     ct_wg *parked, *release, *exited;
 } park_run;
@@ -274,7 +262,7 @@ static void park_run_thread(ct_bench_state *st)
     CT_BENCH_LOOP(st, i)
     {
         (void)i;
-        before = resident_bytes();
+        before = ct_env_resident_bytes();
         ct_wg_add(r.parked, n);
         ct_wg_add(r.exited, n);
         for (; started < n; started++) {
@@ -290,7 +278,7 @@ static void park_run_thread(ct_bench_state *st)
                            (long long)n);
         }
         ct_wg_wait(r.parked); /* every waiter has run up to its wait */
-        after = resident_bytes();
+        after = ct_env_resident_bytes();
         ct_wg_done(r.release);
         ct_wg_wait(r.exited);
     }

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "ct_bench.h"
+#include "ct_env.h"
 #include "objpool.h"
 #include "workloads.h"
 
@@ -59,23 +60,9 @@ typedef struct churn_run {
     size_t size;
     unsigned held;
     unsigned threads;
-    uint64_t rss_before; /* pages */
+    long rss_before; /* bytes, -1 if unreadable */
     churn_slot *slots;
 } churn_run;
-
-/* Resident pages now (0 if /proc is not readable). */
-static uint64_t rss_pages(void)
-{
-    unsigned long size = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-
-    if (f) {
-        if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-            resident = 0;
-        fclose(f);
-    }
-    return resident;
-}
 
 static void churn_free(churn_run *r)
 {
@@ -110,7 +97,7 @@ static void *churn_setup(ct_bench_state *st)
     r->size = (size_t)size;
     r->held = (unsigned)held;
     r->threads = (unsigned)ct_bench_threads(st);
-    r->rss_before = rss_pages();
+    r->rss_before = ct_env_resident_bytes();
     if (!(r->slots = ct_alloc_aligned(sizeof *r->slots * r->threads)) ||
         !(r->pool = ct_objpool_new(ops->desc.name, r->size, r->threads))) {
         ct_bench_error(st, "%s: cannot create: %s", ops->desc.name, strerror(errno));
@@ -246,7 +233,7 @@ static void churn_teardown(ct_bench_state *st, void *shared)
         stolen += r->slots[t].stolen_at_put;
         enomem += r->slots[t].enomem;
     }
-    rss_kib = ((double)rss_pages() - (double)r->rss_before) * (double)sysconf(_SC_PAGESIZE) / 1024;
+    rss_kib = ((double)ct_env_resident_bytes() - (double)r->rss_before) / 1024;
     if (enomem)
         ct_bench_error(st, "%s: %" PRIu64 " gets returned NULL", r->ops->desc.name, enomem);
     else if (held_at_get || stolen)

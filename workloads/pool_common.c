@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "ct_common.h"
+#include "ct_env.h"
 #include "ct_futex.h"
 #include "ct_hist.h"
 #include "ct_leakcheck.h"
@@ -74,8 +75,8 @@ typedef struct pslot {
     psample *samples;              /* one per SAMPLE records */
     struct prun *r;
     uint64_t ntasks, submitted, failed, wrong;
-    uint64_t peak_rss_pages; /* sampled while submitting, if the shape asks */
-    ct_hist *hist;           /* submit-to-start latency, this submitter's sampled tasks */
+    long peak_rss_bytes; /* sampled while submitting, if the shape asks */
+    ct_hist *hist;       /* submit-to-start latency, this submitter's sampled tasks */
 } pslot;
 
 /* A submitter's loop state: n tasks submitted; the next goes in record j,
@@ -96,20 +97,6 @@ typedef struct prun {
     ct_leakcheck lc;
     bool lc_ok;
 } prun;
-
-/* Resident pages now (0 if /proc is not readable). */
-static uint64_t rss_pages(void)
-{
-    unsigned long size = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-
-    if (f) {
-        if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-            resident = 0;
-        fclose(f);
-    }
-    return resident;
-}
 
 /* The process's CPU time (a CPU clock, not the wall clock of ct_now_ns). */
 static uint64_t cpu_ns(void)
@@ -273,10 +260,10 @@ __attribute__((always_inline)) static inline void submit_one(prun *r, pslot *s, 
         s->failed++;
     }
     if (r->sh.sample_rss && q->n % 64 == 0) {
-        uint64_t rss = rss_pages();
+        long rss = ct_env_resident_bytes();
 
-        if (rss > s->peak_rss_pages)
-            s->peak_rss_pages = rss;
+        if (rss > s->peak_rss_bytes)
+            s->peak_rss_bytes = rss;
     }
     if (q->n == iters) /* the last task: the makespan includes the backlog */
         ct_pool_wait(r->p);
@@ -421,8 +408,7 @@ static void task_teardown(ct_bench_state *st, void *shared)
     ct_bench_counter(st, "peak_workers", ps.workers_peak, CT_COUNTER_TOTAL);
     ct_bench_counter(st, "threads_started", (double)ps.threads_started, CT_COUNTER_TOTAL);
     if (r->sh.sample_rss)
-        ct_bench_counter(st, "peak_rss_kb",
-                         (double)r->slots[0].peak_rss_pages * (double)sysconf(_SC_PAGESIZE) / 1024,
+        ct_bench_counter(st, "peak_rss_kb", (double)r->slots[0].peak_rss_bytes / 1024,
                          CT_COUNTER_TOTAL);
     if (h && h->count) {
         ct_bench_counter(st, "lat_p50_ns", (double)ct_hist_quantile(h, 0.50), CT_COUNTER_TOTAL);
