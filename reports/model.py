@@ -116,6 +116,8 @@ class Family:
     charts: list = field(default_factory=list)
     # Family-specific sections (reports.sections): {"key", "html", "json"} each
     extras: list = field(default_factory=list)
+    # The claims registry's rows for this family (reports/claims_registry.py)
+    claims: list = field(default_factory=list)
 
     @property
     def context(self):

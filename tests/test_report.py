@@ -608,7 +608,8 @@ class PoolSections(unittest.TestCase):
         self.assertEqual(res.returncode, 0, res.stderr)
         with open(self.out / "summary.json", encoding="utf-8") as f:
             pool = json.load(f)["families"]["pool"]
-        dyn, cost, io = pool["claims"]
+        by_id = {c["id"]: c for c in pool["claims"]}
+        dyn, cost, io = (by_id[k] for k in ("pool-dynamic", "pool-cost", "pool-io-8x"))
         self.assertAlmostEqual(dyn["figures"]["dynamic_2_16_vs_fixed_8"], 2.0)
         self.assertAlmostEqual(dyn["figures"]["dynamic_2_8_vs_fixed_8"], 1.0)
         self.assertTrue(dyn["verdict"].startswith("reproduced: dynamic 2..16 runs 2.00x"),
@@ -637,8 +638,10 @@ class PoolSections(unittest.TestCase):
         self.assertEqual(res.returncode, 0, res.stderr)
         with open(self.out / "summary.json", encoding="utf-8") as f:
             pool = json.load(f)["families"]["pool"]
-        self.assertEqual([c["verdict"] for c in pool["claims"]],
+        by_id = {c["id"]: c for c in pool["claims"]}
+        self.assertEqual([by_id[k]["verdict"] for k in ("pool-dynamic", "pool-cost", "pool-io-8x")],
                          ["not measured (run make bench FAMILY=pool)"] * 3)
+        self.assertEqual(by_id["crawler-20x"]["status"], "not measured in this run")
         self.assertEqual(pool["worker_trace"], {"dat": None})
         self.assertIn("Go peer not measured", res.stderr)   # no go_pool row
         page = (self.out / "index.html").read_text(encoding="utf-8")
