@@ -69,9 +69,10 @@ def best(rows):
     return min(rows, key=ns_item) if rows else None
 
 
-def works(fam, slow):
-    """The work_ns values measured for pipelines at this slow, with a sequential baseline."""
-    return sorted({int(r.name.param("work_ns")) for r in pipework(fam, slow=slow)
+def works(fam, slow, impl=None):
+    """The work_ns values measured for pipelines (or impl) at this slow, with a sequential
+    baseline."""
+    return sorted({int(r.name.param("work_ns")) for r in pipework(fam, impl, slow=slow)
                    if sequential(fam, r.name.param("work_ns"), slow) is not None})
 
 
@@ -237,7 +238,7 @@ def rule_log_4x(fam):
 def rule_workers_nx(fam):
     """Seed 003's "Worker Pool N x (N workers, CPU-bound); Fan-Out/Fan-In N x", from the
     pipework pool running whole items with N workers."""
-    ws = [w for w in works(fam, 0) if w > 0]
+    ws = [w for w in works(fam, 0, "pool") if w > 0]
     pool = {}
     for w in reversed(ws):
         rows = pipework(fam, "pool", work_ns=w, slow=0)

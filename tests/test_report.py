@@ -1109,5 +1109,273 @@ class MapSections(unittest.TestCase):
         self.assertIn("map: the seeds' claims, checked", page)
 
 
+def bench_json(rows, num_cpus=2):
+    """Google Benchmark JSON for any family: rows {short name: (items/s, {counter: value})},
+    three equal repetitions each."""
+    benchmarks = []
+    for i, (short, (rate, counters)) in enumerate(sorted(rows.items())):
+        threads = int(short.rsplit("threads:", 1)[1])
+        name = short.replace("/threads:", "/real_time/threads:")
+        benchmarks += [{"name": name, "run_name": name, "run_type": "iteration",
+                        "family_index": i, "per_family_instance_index": 0,
+                        "repetition_index": k, "threads": threads, "iterations": 10,
+                        "real_time": 1.0, "cpu_time": 1.0, "time_unit": "ns",
+                        "items_per_second": rate, **counters} for k in range(3)]
+    return {"context": {"num_cpus": num_cpus}, "benchmarks": benchmarks}
+
+
+class ClaimRules(unittest.TestCase):
+    """Every branch of every rule of the claims registry (reports/claims_rules.py) that no
+    family section tests: reproduced, partly, not reproduced, figures absent; each sentence
+    with its rule. Rules run on the model of synthetic JSON (no page drawn)."""
+
+    PW = "chan/pipework/{}/threads:{}"
+
+    def setUp(self):
+        sys.path.insert(0, str(ROOT))
+        from reports import claims_rules
+        from reports.model import build_families
+        self.build, self.rules = build_families, claims_rules
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_claims_"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def fam(self, rows, num_cpus=2, family="chan"):
+        path = self.tmp / f"{family}.json"
+        path.write_text(json.dumps(bench_json(rows, num_cpus)), encoding="utf-8")
+        return self.build([path])[0]
+
+    def run_rule(self, rule, rows, num_cpus=2, family="chan"):
+        got = rule(self.fam(rows, num_cpus, family))
+        self.assertTrue(all(x["text"] and x["rule"] for x in got["sentences"]), got)
+        self.assertEqual(got["verdict"], " ".join(x["text"] for x in got["sentences"]))
+        return got["status"], [x["text"] for x in got["sentences"]]
+
+    def pw(self, impl, work, slow, threads, ns, **counters):
+        """One chan/pipework row at ns per item (the counter and items/s agree)."""
+        name = self.PW.format(f"{impl}/work_ns:{work}/slow:{slow}" +
+                              ("/cap:64" if impl not in ("sequential",) else ""), threads)
+        return {name: (1e9 / ns, {"ns_per_item": ns, **counters})}
+
+    def other(self):
+        """A chan row that is not pipework: the rules must find nothing in it."""
+        return {"chan/spsc/a/cap:64/threads:2": (1e6, {})}
+
+    # pipeline 1200 -> 450 ns/op, 2.7x (work_ns:0)
+    def p27(self, seq, pipe, num_cpus=2, k=4):
+        rows = {**self.pw("sequential", 0, 0, 1, seq), **self.pw("ring", 0, 0, k, pipe),
+                **self.pw("ring/rt:go", 0, 0, k, pipe * 2)}
+        return self.run_rule(self.rules.rule_pipeline_27, rows, num_cpus)
+
+    def test_pipeline_27(self):
+        st, s = self.p27(1200, 400, num_cpus=4)
+        self.assertEqual(st, "reproduced")
+        self.assertEqual(s, ["reproduced: the best pipeline (ring, 4 stages) runs 3.00x the "
+                             "sequential loop (400 against 1200 ns per item)."])
+        st, s = self.p27(1200, 630)          # 1.90x on 2 cores: the ceiling, not 2.7x
+        self.assertEqual(st, "partly")
+        self.assertTrue(s[0].startswith("partly: this machine's ceiling of 2x is reached"), s)
+        st, s = self.p27(1200, 1000, num_cpus=4)
+        self.assertEqual(st, "not reproduced")
+        st, s = self.p27(100, 400)
+        self.assertEqual(st, "not reproduced")
+        self.assertEqual(s[1], "With no work in a stage the pipeline is 4.0x slower than the "
+                               "loop: a value's channel hand-offs cost more than a square and a "
+                               "compare.")
+        self.assertEqual(self.run_rule(self.rules.rule_pipeline_27, self.other()),
+                         ("not measured in this run",
+                          ["not measured in this run (needs chan/pipework)"]))
+
+    # 2-4x by stage count (the most work measured)
+    def stages(self, gains, num_cpus=2, w=10000):
+        seq = 40000
+        rows = {**self.pw("sequential", w, 0, 1, seq), **self.pw("sequential", 0, 0, 1, 100)}
+        for k, g in gains.items():
+            rows.update(self.pw("ring", w, 0, k, seq / g))
+            rows.update(self.pw("ring", 0, 0, k, 1000))   # less work: not the one checked
+        return self.run_rule(self.rules.rule_pipeline_stages, rows, num_cpus)
+
+    def test_pipeline_stages(self):
+        st, s = self.stages({2: 1.9, 4: 3.7}, num_cpus=4)
+        self.assertEqual((st, s), ("reproduced", ["reproduced: 2 stages 1.90x (ring); 4 stages "
+                                                  "3.70x (ring)."]))
+        st, s = self.stages({2: 1.9, 4: 1.85})
+        self.assertEqual(st, "partly")
+        self.assertTrue(s[1].startswith("On 2 cores no stage count can give more than 2x"), s)
+        st, s = self.stages({2: 1.9, 4: 2.5}, num_cpus=4)   # 4 stages short of 3.6x
+        self.assertEqual(st, "partly")
+        self.assertEqual(self.stages({2: 1.0, 4: 1.2})[0], "not reproduced")
+        self.assertEqual(self.run_rule(self.rules.rule_pipeline_stages,
+                                       {**self.pw("ring", 0, 0, 4, 500),
+                                        **self.pw("sequential", 0, 0, 1, 100)})[0],
+                         "not measured in this run")
+
+    # throughput = slowest stage, latency = sum (slow:1: stages W, 4W, W, W)
+    def minsum(self, per_item, lat=None, num_cpus=2):
+        counters = {} if lat is None else {"lat_mean_ns": lat, "lat_p99_ns": lat * 2}
+        rows = {**self.pw("ring", 10000, 1, 4, per_item, **counters),
+                **self.pw("ring", 10000, 0, 4, 20000)}
+        return self.run_rule(self.rules.rule_slowest_and_sum, rows, num_cpus)
+
+    def test_slowest_and_sum(self):
+        st, s = self.minsum(41000, 72000)
+        self.assertEqual(st, "reproduced")
+        self.assertEqual(s, ["reproduced: Throughput follows the slowest stage: 41000 ns per "
+                             "item against its 40000 ns (ring, work_ns:10000).",
+                             "Latency is the sum of the stages: 72000 ns mean against 70000 ns."])
+        st, s = self.minsum(41000, 200000)
+        self.assertEqual(st, "partly")
+        self.assertEqual(s[2], "The excess, 130000 ns, is time items wait in the channel before "
+                               "the slow stage: the formula leaves out queueing.")
+        st, s = self.minsum(41000)
+        self.assertEqual((st, s[1]), ("partly", "Latency was not measured (no lat_mean_ns "
+                                                "counter)."))
+        st, s = self.minsum(80000, 200000)
+        self.assertEqual(st, "not reproduced")
+        self.assertTrue(s[0].startswith("not reproduced: Throughput does not follow"), s)
+        # 2 cores, 1 core: the work over the cores (70000 ns) is the bound, not the slow stage
+        st, s = self.minsum(71000, 72000, num_cpus=1)
+        self.assertEqual(st, "reproduced")
+        self.assertIn("against its 70000 ns", s[0])
+        self.assertEqual(self.run_rule(self.rules.rule_slowest_and_sum, self.other())[0],
+                         "not measured in this run")
+
+    # the log pipeline's 4x, scaled down to 4 stages of 1 us
+    def log(self, gain, num_cpus=2):
+        rows = {**self.pw("sequential", 1000, 0, 1, 4000), **self.pw("ring", 1000, 0, 4, 4000 / gain)}
+        return self.run_rule(self.rules.rule_log_4x, rows, num_cpus)
+
+    def test_log_4x(self):
+        st, s = self.log(3.8, num_cpus=4)
+        self.assertEqual(st, "reproduced")
+        self.assertTrue(s[1].startswith("The seed's run used 40% of 4 cores"), s)
+        self.assertEqual(self.log(1.9)[0], "partly")
+        self.assertEqual(self.log(1.2)[0], "not reproduced")
+        self.assertEqual(self.log(3.0, num_cpus=4)[0], "not reproduced")
+        self.assertEqual(self.run_rule(self.rules.rule_log_4x, self.other())[0],
+                         "not measured in this run")
+
+    # worker pool N x (chan/pipework/pool)
+    def workers(self, gains, num_cpus=2):
+        rows = self.pw("sequential", 10000, 0, 1, 40000)
+        for n, g in gains.items():
+            rows.update(self.pw("pool", 10000, 0, n, 40000 / g))
+        return self.run_rule(self.rules.rule_workers_nx, rows, num_cpus)
+
+    def test_workers_nx(self):
+        st, s = self.workers({1: 0.95, 2: 1.9})
+        self.assertEqual(st, "reproduced")
+        self.assertEqual(s[0], "reproduced: 1 workers 0.95x; 2 workers 1.90x.")
+        st, s = self.workers({2: 1.9, 4: 1.85})
+        self.assertEqual(st, "partly")
+        self.assertTrue(s[1].startswith("N x cannot hold for N above this machine's 2 cores "
+                                        "(4 workers): for them the rule checks 2x"), s)
+        self.assertEqual(self.workers({2: 1.9, 4: 1.2})[0], "partly")
+        self.assertEqual(self.workers({2: 1.2, 4: 1.3})[0], "not reproduced")
+        self.assertEqual(self.run_rule(self.rules.rule_workers_nx,
+                                       self.pw("sequential", 10000, 0, 1, 40000))[0],
+                         "not measured in this run")
+
+    # the crawler's 20 x (pool/sleep: 1 ms tasks; one thread runs 1000 a second)
+    def crawler(self, gains):
+        rows = {f"pool/sleep/{impl}/cost_ns:1000000/workers:{w}/threads:{t}":
+                (g * 1000 * f, {}) for w, g in gains.items()
+                for impl, f in (("fixed", 1.0), ("spawn", 9.0)) for t in (2, 8)}
+        return self.run_rule(self.rules.rule_crawler_20x, rows, family="pool")
+
+    def test_crawler_20x(self):
+        st, s = self.crawler({8: 7.6, 64: 60})
+        self.assertEqual((st, s), ("reproduced", ["reproduced: 8 workers 7.6x (fixed); 64 "
+                                                  "workers 60.0x (fixed)."]))
+        self.assertEqual(self.crawler({8: 7.6, 64: 30})[0], "partly")
+        st, s = self.crawler({8: 5})
+        self.assertEqual(st, "not reproduced")
+        self.assertTrue(s[1].startswith("No pool of 20 workers or more ran"), s)
+        self.assertEqual(self.run_rule(self.rules.rule_crawler_20x,
+                                       {"pool/busy/fixed/cost_ns:0/workers:2/threads:2": (1e6, {})},
+                                       family="pool")[0], "not measured in this run")
+
+    # a buffered channel is faster (chan spsc/mpsc/mpmc, cap:0 against the largest cap)
+    def buffered(self, by_design):
+        rows = {}
+        for d, (unbuf, buf) in by_design.items():
+            rows[f"chan/spsc/{d}/cap:0/threads:2"] = (unbuf, {})
+            rows[f"chan/spsc/{d}/cap:1/threads:2"] = (unbuf, {})
+            rows[f"chan/spsc/{d}/cap:64/threads:2"] = (buf, {})
+        return self.run_rule(self.rules.rule_buffered, rows)
+
+    def test_buffered(self):
+        st, s = self.buffered({"a": (1e6, 3e6), "go": (1e6, 0.5e6)})
+        self.assertEqual(st, "reproduced")
+        self.assertEqual(s, ["reproduced: buffered is faster in 1 of 1 C cells, slower in 0 "
+                             "(buffered / unbuffered 3.00..3.00x).",
+                             "Go's channel: faster buffered in 0 of 1 cells, slower in 1."])
+        st, s = self.buffered({"a": (1e6, 3e6), "b": (1e6, 0.5e6)})
+        self.assertEqual(st, "partly")
+        self.assertEqual(s[1], "Go's channel was not measured.")
+        self.assertEqual(self.buffered({"a": (1e6, 1.05e6)})[0], "not reproduced")
+        self.assertEqual(self.run_rule(self.rules.rule_buffered,
+                                       {"chan/spsc/a/cap:64/threads:2": (1e6, {})})[0],
+                         "not measured in this run")
+
+    def test_cannot_be_tested(self):
+        for rule in (self.rules.rule_images_measured, self.rules.rule_realtime,
+                     self.rules.rule_settings):
+            st, s = self.run_rule(rule, self.other())
+            self.assertEqual(st, "cannot be tested here")
+            self.assertTrue(s[0].startswith("cannot be tested here: "), s)
+        self.assertIn("this machine has 2", self.run_rule(self.rules.rule_images_measured,
+                                                           self.other())[1][0])
+
+
+class ClaimsTable(unittest.TestCase):
+    """The registry: every numeric claim of the seeds once; the page's table and summary.json
+    hold the same rows, and a family absent from the run leaves its rows "not measured"."""
+
+    def setUp(self):
+        sys.path.insert(0, str(ROOT))
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_table_"))
+        self.out = self.tmp / "out"
+        (self.out / "json").mkdir(parents=True)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_registry(self):
+        from reports.claims_registry import REGISTRY
+        ids = [c.id for c in REGISTRY]
+        self.assertEqual(len(ids), len(set(ids)))
+        numbered = {c.seed.split(":")[0] for c in REGISTRY if c.seed.startswith("N")}
+        self.assertEqual(numbered, {f"N{i}" for i in range(1, 17)})   # INDEX.md's N1..N16
+        for c in REGISTRY:
+            self.assertTrue(c.words and c.rule_text and c.section and c.workload, c.id)
+
+    def test_table_and_summary(self):
+        rows = {"counter/incr/mutex/work:0/reads:0/threads:1": (1e9 / 30, {}),
+                "counter/incr/atomic/work:0/reads:0/threads:1": (1e9 / 6, {})}
+        (self.out / "json" / "counter.json").write_text(json.dumps(bench_json(rows)),
+                                                       encoding="utf-8")
+        res = run_report(self.out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(self.out / "summary.json", encoding="utf-8") as f:
+            doc = json.load(f)
+        by_id = {c["id"]: c for c in doc["claims"]}
+        self.assertEqual(by_id["mutex-atomic"]["status"], "not reproduced")
+        self.assertEqual(by_id["mutex-atomic"]["measured"], "30.00 ns vs 6.00 ns (5.00x)")
+        self.assertEqual(doc["families"]["counter"]["claims"], [by_id["mutex-atomic"]])
+        self.assertEqual(by_id["pipeline-2.7x"]["measured"],
+                         "not measured in this run (needs chan/pipework)")
+        for c in doc["claims"]:
+            self.assertTrue(c["rule"] and c["seed"] and c["section"] and c["workload"], c)
+        page = (self.out / "index.html").read_text(encoding="utf-8")
+        table = page.split("<h2 id='claims'>", 1)[1].split("<h2 ", 1)[0]
+        self.assertLess(page.index("<h2 id='answer'>"), page.index("<h2 id='claims'>"))
+        self.assertLess(page.index("<h2 id='claims'>"), page.index("<h2 id='environment'>"))
+        self.assertEqual(table.count("<tr class='claim-"), len(doc["claims"]))
+        self.assertIn("not measured in this run (needs chan/pipework)", table)
+        self.assertIn("rule: reproduced when mutex / atomic is within", table)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
