@@ -50,8 +50,9 @@ def pipework(fam, impl=None, **params):
     out = []
     for r in fam.rows:
         n = r.name
-        if n.workload != PIPEWORK or ns_item(r) is None:
-            continue
+        if n.workload != PIPEWORK or ns_item(r) is None or \
+                not all(str(n.param(k)).isdigit() for k in ("work_ns", "slow")):
+            continue   # a name without its knobs is no figure for these rules
         if (n.impl != impl) if impl else (n.impl in BASELINES):
             continue
         if all(str(n.param(k)) == str(v) for k, v in params.items()):

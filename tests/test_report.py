@@ -1186,6 +1186,13 @@ class ClaimRules(unittest.TestCase):
         self.assertEqual(self.run_rule(self.rules.rule_pipeline_27, self.other()),
                          ("not measured in this run",
                           ["not measured in this run (needs chan/pipework)"]))
+        # a pipework name without its knobs is no figure, not an error
+        odd = {"chan/pipework/ring/cap:64/threads:4": (1e6, {}),
+               "chan/pipework/sequential/threads:1": (2e6, {})}
+        for rule in (self.rules.rule_pipeline_27, self.rules.rule_pipeline_stages,
+                     self.rules.rule_slowest_and_sum, self.rules.rule_log_4x,
+                     self.rules.rule_workers_nx):
+            self.assertEqual(self.run_rule(rule, odd)[0], "not measured in this run")
 
     # 2-4x by stage count (the most work measured)
     def stages(self, gains, num_cpus=2, w=10000):
