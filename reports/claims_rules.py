@@ -60,6 +60,12 @@ def pipework(fam, impl=None, **params):
     return out
 
 
+def workers_of(row):
+    """A pool row's worker count: its workers param when it has one, else its threads."""
+    w = row.name.param("workers")
+    return int(w) if str(w).isdigit() else row.name.threads
+
+
 def sequential(fam, work, slow):
     rows = pipework(fam, "sequential", work_ns=work, slow=slow)
     return ns_item(rows[0]) if rows else None
@@ -245,8 +251,9 @@ def rule_workers_nx(fam):
         rows = pipework(fam, "pool", work_ns=w, slow=0)
         if rows:
             for r in rows:
-                if r.name.threads not in pool or ns_item(r) < ns_item(pool[r.name.threads]):
-                    pool[r.name.threads] = r
+                n = workers_of(r)
+                if n not in pool or ns_item(r) < ns_item(pool[n]):
+                    pool[n] = r
             break
     if not pool:
         return result(NOT_MEASURED, NEEDS_PIPEWORK, {},

@@ -1279,6 +1279,12 @@ class ClaimRules(unittest.TestCase):
         self.assertTrue(s[1].startswith("N x cannot hold for N above this machine's 2 cores "
                                         "(4 workers): for them the rule checks 2x"), s)
         self.assertEqual(self.workers({2: 1.9, 4: 1.2})[0], "partly")
+        # a workers param, when the pool has one, counts the workers (not the submitters)
+        rows = {**self.pw("sequential", 10000, 0, 1, 40000),
+                "chan/pipework/pool/work_ns:10000/slow:0/workers:2/threads:1":
+                (1e9 / 21000, {"ns_per_item": 21000})}
+        st, s = self.run_rule(self.rules.rule_workers_nx, rows)
+        self.assertEqual((st, s[0]), ("reproduced", "reproduced: 2 workers 1.90x."))
         self.assertEqual(self.workers({2: 1.2, 4: 1.3})[0], "not reproduced")
         self.assertEqual(self.run_rule(self.rules.rule_workers_nx,
                                        self.pw("sequential", 10000, 0, 1, 40000))[0],
