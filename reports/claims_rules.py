@@ -319,8 +319,9 @@ def rule_crawler_20x(fam):
         status, words = NOT_REPRODUCED, "not reproduced"
     parts = [(f"{words}: {said}.", rule)]
     if max(best_w) < claimed:
-        parts.append((f"No pool of {claimed} workers or more ran (FULL or the default sweep runs "
-                      f"64; QUICK only {max(best_w)}).", "said when no count reaches the claim's"))
+        parts.append((f"No pool of {claimed} workers or more ran here (the most: {max(best_w)}; "
+                      f"pool/sleep runs 64 in the default and FULL sweeps, 8 under QUICK).",
+                      "said when no worker count measured reaches the claim's"))
     return result(status, said, {"speedup": {wk: g for wk, (g, _) in best_w.items()},
                                  "held": held}, *parts)
 

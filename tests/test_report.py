@@ -548,6 +548,7 @@ class GoSection(unittest.TestCase):
         self.assertIsNone(switch["ratio"])   # Go did not run it
         claim = vs["claims"][0]
         self.assertTrue(claim["verdict"].startswith("claim consistent: 4.0 KiB"), claim["verdict"])
+        self.assertEqual(claim["status"], "reproduced")
         self.assertIn("Coroutine target met: 4.0 KiB", claim["verdict"])
         self.assertIn("1.00x a goroutine, 0.50x a thread", claim["verdict"])
 
@@ -556,6 +557,7 @@ class GoSection(unittest.TestCase):
                                  (8192, "6.0 KiB or more")):
             claim = self.section(self.rows(9000), self.go_rows(goroutine))["claims"][0]
             self.assertTrue(claim["verdict"].startswith("claim not consistent"), claim)
+            self.assertEqual(claim["status"], "not reproduced")
             self.assertIn(words, claim["verdict"])
             self.assertIn("Coroutine target not met: 8.8 KiB", claim["verdict"])
 
@@ -563,6 +565,7 @@ class GoSection(unittest.TestCase):
         rows = {"go/spawn/fcontext/real_time/threads:1": (2e6, None)}
         claim = self.section(rows, None)["claims"][0]
         self.assertIn("claim not measured", claim["verdict"])
+        self.assertEqual(claim["status"], "not measured in this run")
         self.assertIn("Coroutine target not measured", claim["verdict"])
 
 
@@ -621,6 +624,8 @@ class PoolSections(unittest.TestCase):
         self.assertAlmostEqual(cost["figures"]["go_pool_ns"], 250.0)
         self.assertAlmostEqual(io["figures"]["speedup"], 8.0)
         self.assertTrue(io["verdict"].startswith("reproduced: 8.00x"), io["verdict"])
+        self.assertEqual([c["status"] for c in (dyn, cost, io)],
+                         ["reproduced", "not reproduced", "reproduced"])   # 100 ns is not 250
         self.assertEqual(pool["worker_trace"], {"dat": "pool/dynamic_trace.dat"})
         self.assertEqual((self.out / "pool" / "dynamic_trace.png").read_bytes()[:8], PNG_MAGIC)
         self.assertIn("0 2\n1.5 4\n", (self.out / "pool" / "dynamic_trace.dat").read_text())
@@ -861,7 +866,8 @@ class SemVerdicts(unittest.TestCase):
         self.assertAlmostEqual(c["figures"]["projected_s"]["posix"], 0.522)
 
     def test_some_reproduced_the_slow_one_named(self):
-        _, s = self.claim({"futex": 51, "chan": 120})
+        c, s = self.claim({"futex": 51, "chan": 120})
+        self.assertEqual(c["status"], "partly")
         self.assertEqual(s[0], "reproduced by 1 of 2 designs (futex 51.0 ms (0.501 s)); not by "
                                "chan 120.0 ms (0.570 s).")
         self.assertEqual(s[1], "The slowest (chan) spends 70.0 ms over the ideal 50 ms starting "
@@ -901,6 +907,7 @@ class SemVerdicts(unittest.TestCase):
         with open(out / "summary.json", encoding="utf-8") as f:
             claims = json.load(f)["families"]["sem"]["claims"]
         self.assertTrue(claims[0]["verdict"].startswith("reproduced by every design"))
+        self.assertEqual(claims[0]["status"], "reproduced")
         page = (out / "index.html").read_text(encoding="utf-8")
         self.assertIn("sem: the seeds' claims, checked", page)
 
@@ -944,7 +951,9 @@ class RwlockSections(unittest.TestCase):
         rates = self.mix(c)
         if go is not None:
             rates.update(self.mix(go, "go_rwmutex", "go_mutex"))
-        return self.sentences(self.rw.claim_rwmutex(self.fam(rates)))
+        got = self.rw.claim_rwmutex(self.fam(rates))
+        self.status = got["status"]
+        return self.sentences(got)
 
     def test_rwmutex_thresholds(self):
         c = {(50, 0, 2): 1.5, (90, 0, 2): 0.9, (99, 0, 2): 1.2, (99, 0, 8): 1.3,
@@ -954,19 +963,24 @@ class RwlockSections(unittest.TestCase):
         go = {(90, 0, 2): 1.2, (99, 0, 2): 1.3}
         s = self.rwmutex(c, go)
         # 50% holds but 90% does not: the threshold is where every higher ratio holds
-        self.assertEqual(s, ["reproduced: pthread_wr beats mutex from 99% reads at 0 ns; "
+        self.assertEqual(s, ["reproduced in C: pthread_wr beats mutex from 99% reads at 0 ns; "
                              "never at 1000 ns.",
                              "Go's RWMutex beats its Mutex from 90% reads at 0 ns."])
+        self.assertEqual(self.status, "reproduced")
 
     def test_rwmutex_never(self):
         s = self.rwmutex({(99, 0, 2): 1.05, (99, 0, 4): 1.2, (50, 0, 2): 0.5})
-        self.assertEqual(s, ["not reproduced: pthread_wr never beats mutex by 1.10x at every "
-                             "thread count (its best: 1.05x at 99% reads, 0 ns).",
+        self.assertEqual(s, ["not reproduced in C: pthread_wr never beats mutex by 1.10x at "
+                             "every thread count (its best: 1.05x at 99% reads, 0 ns).",
                              "Go's RWMutex was not measured."])
+        self.assertEqual(self.status, "not reproduced")
 
     def test_rwmutex_go_never(self):
         s = self.rwmutex({(99, 0, 2): 1.5}, {(99, 0, 2): 1.0})
         self.assertEqual(s[1], "Go's RWMutex never beats its Mutex here.")
+        self.assertEqual(self.status, "partly")   # the claim is Go's: C alone is half of it
+        self.rwmutex({(99, 0, 2): 1.0}, {(99, 0, 2): 1.5})
+        self.assertEqual(self.status, "partly")
 
     def test_rwmutex_at_the_margin(self):
         self.assertTrue(self.rwmutex({(99, 0, 2): 1.10})[0].startswith("reproduced"))
@@ -975,6 +989,7 @@ class RwlockSections(unittest.TestCase):
     def test_rwmutex_not_measured(self):
         s = self.rwmutex({(99, 0, 1): 2.0})   # 1 thread only
         self.assertEqual(s, [self.rw.NOT_MEASURED_RW])
+        self.assertEqual(self.status, "not measured in this run")
 
     INCR = "counter/incr/{}/work:0/reads:0/threads:1"
 
@@ -1105,6 +1120,7 @@ class MapSections(unittest.TestCase):
         with open(out / "summary.json", encoding="utf-8") as f:
             claims = json.load(f)["families"]["map"]["claims"]
         self.assertTrue(claims[0]["verdict"].startswith("reproduced in C"))
+        self.assertIn(claims[0]["status"], ("reproduced", "partly"))
         page = (out / "index.html").read_text(encoding="utf-8")
         self.assertIn("map: the seeds' claims, checked", page)
 
