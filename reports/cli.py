@@ -7,6 +7,7 @@ from pathlib import Path
 from reports.answer import answers
 from reports.baseline import compare_runs, load_baseline
 from reports.charts import build_charts
+from reports.claims_registry import check as check_claims
 from reports.errors import ReportError
 from reports.gnuplot import draw_chart, find_gnuplot, terminals
 from reports.machines import load_machines, merge, ratios
@@ -59,14 +60,16 @@ def run(args):
     else:
         families, probe = build_families(paths), load_probe(json_dir)
     written = []
+    claims = check_claims(families)
     for fam in families:
+        fam.claims = [c for c in claims if c["family"] == fam.name]
         fam.charts = build_charts(fam)
         for chart in fam.charts:
             written += draw_chart(chart, out_dir / fam.name, ", ".join(fam.sources), gnuplot, terms)
         if fam.name in SECTIONS and not machines:   # they read one machine's designs
             fam.extras, more = SECTIONS[fam.name](fam, out_dir, gnuplot, terms)
             written += more
-    top = {"answer": None, "baseline": None}
+    top = {"answer": None, "claims": claims, "baseline": None}
     base_rows = None
     if args.baseline:
         base_rows, head = compare_runs(families, load_baseline(args.baseline))

@@ -119,6 +119,8 @@ class Family:
     # Merged from several machines (reports.machines): contexts holds one
     # (machine, context) per machine.
     machines: bool = False
+    # The claims registry's rows for this family (reports/claims_registry.py)
+    claims: list = field(default_factory=list)
 
     @property
     def context(self):

@@ -8,6 +8,7 @@ from pathlib import Path
 from reports.answer import html_answer
 from reports.baseline import html_baseline
 from reports.charts import err_sources
+from reports.claims import STATUSES, html_rows_table
 from reports.env import html_environment
 from reports.fmt import esc, fmt_counter, fmt_mops, rel
 from reports.machines import html_machines
@@ -157,6 +158,15 @@ def html_perf_note(fam):
             f"has no column for them.</p>")
 
 
+def html_seed_claims(rows):
+    """The seeds' claims, checked: every row of the claims registry, with a count per verdict."""
+    counts = ", ".join(f"{sum(1 for c in rows if c['status'] == s)} {s}" for s in STATUSES)
+    return html_rows_table(rows, "claims", "The seeds' claims, checked",
+                           f"Every numeric claim of the five seeds (reports/claims_registry.py), "
+                           f"on this run's figures: {esc(counts)}. A claim whose family did not "
+                           f"run says so. ", level=2)
+
+
 def html_top(top):
     """The answer first (which design to pick), then the baseline's verdicts."""
     top = top or {}
@@ -165,6 +175,8 @@ def html_top(top):
         return ["<h2 id='machines'>Machines</h2>", html_machines(top["machines"])]
     parts = ["<h2 id='answer'>Which design to pick</h2>",
              html_answer(top.get("answer") or [], base is not None)]
+    if top.get("claims"):
+        parts.append(html_seed_claims(top["claims"]))
     if base is not None:
         parts += ["<h2 id='baseline'>Against the baseline</h2>",
                   html_baseline(base["rows"], base, base["source"])]
@@ -187,6 +199,7 @@ def write_html(path, families, probe, out_dir, top=None):
         "<nav><ul>"
         + ("<li><a href='#machines'>machines</a></li>" if (top or {}).get("machines")
            else "<li><a href='#answer'>which design</a></li>")
+        + ("<li><a href='#claims'>the seeds' claims</a></li>" if (top or {}).get("claims") else "")
         + ("<li><a href='#baseline'>against the baseline</a></li>"
            if (top or {}).get("baseline") else "")
         + f"<li><a href='#environment'>environment</a></li><li><a href='#probe'>probe</a></li>"

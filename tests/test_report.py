@@ -548,6 +548,7 @@ class GoSection(unittest.TestCase):
         self.assertIsNone(switch["ratio"])   # Go did not run it
         claim = vs["claims"][0]
         self.assertTrue(claim["verdict"].startswith("claim consistent: 4.0 KiB"), claim["verdict"])
+        self.assertEqual(claim["status"], "reproduced")
         self.assertIn("Coroutine target met: 4.0 KiB", claim["verdict"])
         self.assertIn("1.00x a goroutine, 0.50x a thread", claim["verdict"])
 
@@ -556,6 +557,7 @@ class GoSection(unittest.TestCase):
                                  (8192, "6.0 KiB or more")):
             claim = self.section(self.rows(9000), self.go_rows(goroutine))["claims"][0]
             self.assertTrue(claim["verdict"].startswith("claim not consistent"), claim)
+            self.assertEqual(claim["status"], "not reproduced")
             self.assertIn(words, claim["verdict"])
             self.assertIn("Coroutine target not met: 8.8 KiB", claim["verdict"])
 
@@ -563,6 +565,7 @@ class GoSection(unittest.TestCase):
         rows = {"go/spawn/fcontext/real_time/threads:1": (2e6, None)}
         claim = self.section(rows, None)["claims"][0]
         self.assertIn("claim not measured", claim["verdict"])
+        self.assertEqual(claim["status"], "not measured in this run")
         self.assertIn("Coroutine target not measured", claim["verdict"])
 
 
@@ -608,7 +611,8 @@ class PoolSections(unittest.TestCase):
         self.assertEqual(res.returncode, 0, res.stderr)
         with open(self.out / "summary.json", encoding="utf-8") as f:
             pool = json.load(f)["families"]["pool"]
-        dyn, cost, io = pool["claims"]
+        by_id = {c["id"]: c for c in pool["claims"]}
+        dyn, cost, io = (by_id[k] for k in ("pool-dynamic", "pool-cost", "pool-io-8x"))
         self.assertAlmostEqual(dyn["figures"]["dynamic_2_16_vs_fixed_8"], 2.0)
         self.assertAlmostEqual(dyn["figures"]["dynamic_2_8_vs_fixed_8"], 1.0)
         self.assertTrue(dyn["verdict"].startswith("reproduced: dynamic 2..16 runs 2.00x"),
@@ -620,6 +624,8 @@ class PoolSections(unittest.TestCase):
         self.assertAlmostEqual(cost["figures"]["go_pool_ns"], 250.0)
         self.assertAlmostEqual(io["figures"]["speedup"], 8.0)
         self.assertTrue(io["verdict"].startswith("reproduced: 8.00x"), io["verdict"])
+        self.assertEqual([c["status"] for c in (dyn, cost, io)],
+                         ["reproduced", "not reproduced", "reproduced"])   # 100 ns is not 250
         self.assertEqual(pool["worker_trace"], {"dat": "pool/dynamic_trace.dat"})
         self.assertEqual((self.out / "pool" / "dynamic_trace.png").read_bytes()[:8], PNG_MAGIC)
         self.assertIn("0 2\n1.5 4\n", (self.out / "pool" / "dynamic_trace.dat").read_text())
@@ -637,8 +643,10 @@ class PoolSections(unittest.TestCase):
         self.assertEqual(res.returncode, 0, res.stderr)
         with open(self.out / "summary.json", encoding="utf-8") as f:
             pool = json.load(f)["families"]["pool"]
-        self.assertEqual([c["verdict"] for c in pool["claims"]],
+        by_id = {c["id"]: c for c in pool["claims"]}
+        self.assertEqual([by_id[k]["verdict"] for k in ("pool-dynamic", "pool-cost", "pool-io-8x")],
                          ["not measured (run make bench FAMILY=pool)"] * 3)
+        self.assertEqual(by_id["crawler-20x"]["status"], "not measured in this run")
         self.assertEqual(pool["worker_trace"], {"dat": None})
         self.assertIn("Go peer not measured", res.stderr)   # no go_pool row
         page = (self.out / "index.html").read_text(encoding="utf-8")
@@ -858,7 +866,8 @@ class SemVerdicts(unittest.TestCase):
         self.assertAlmostEqual(c["figures"]["projected_s"]["posix"], 0.522)
 
     def test_some_reproduced_the_slow_one_named(self):
-        _, s = self.claim({"futex": 51, "chan": 120})
+        c, s = self.claim({"futex": 51, "chan": 120})
+        self.assertEqual(c["status"], "partly")
         self.assertEqual(s[0], "reproduced by 1 of 2 designs (futex 51.0 ms (0.501 s)); not by "
                                "chan 120.0 ms (0.570 s).")
         self.assertEqual(s[1], "The slowest (chan) spends 70.0 ms over the ideal 50 ms starting "
@@ -898,6 +907,7 @@ class SemVerdicts(unittest.TestCase):
         with open(out / "summary.json", encoding="utf-8") as f:
             claims = json.load(f)["families"]["sem"]["claims"]
         self.assertTrue(claims[0]["verdict"].startswith("reproduced by every design"))
+        self.assertEqual(claims[0]["status"], "reproduced")
         page = (out / "index.html").read_text(encoding="utf-8")
         self.assertIn("sem: the seeds' claims, checked", page)
 
@@ -941,7 +951,9 @@ class RwlockSections(unittest.TestCase):
         rates = self.mix(c)
         if go is not None:
             rates.update(self.mix(go, "go_rwmutex", "go_mutex"))
-        return self.sentences(self.rw.claim_rwmutex(self.fam(rates)))
+        got = self.rw.claim_rwmutex(self.fam(rates))
+        self.status = got["status"]
+        return self.sentences(got)
 
     def test_rwmutex_thresholds(self):
         c = {(50, 0, 2): 1.5, (90, 0, 2): 0.9, (99, 0, 2): 1.2, (99, 0, 8): 1.3,
@@ -951,19 +963,24 @@ class RwlockSections(unittest.TestCase):
         go = {(90, 0, 2): 1.2, (99, 0, 2): 1.3}
         s = self.rwmutex(c, go)
         # 50% holds but 90% does not: the threshold is where every higher ratio holds
-        self.assertEqual(s, ["reproduced: pthread_wr beats mutex from 99% reads at 0 ns; "
+        self.assertEqual(s, ["reproduced in C: pthread_wr beats mutex from 99% reads at 0 ns; "
                              "never at 1000 ns.",
                              "Go's RWMutex beats its Mutex from 90% reads at 0 ns."])
+        self.assertEqual(self.status, "reproduced")
 
     def test_rwmutex_never(self):
         s = self.rwmutex({(99, 0, 2): 1.05, (99, 0, 4): 1.2, (50, 0, 2): 0.5})
-        self.assertEqual(s, ["not reproduced: pthread_wr never beats mutex by 1.10x at every "
-                             "thread count (its best: 1.05x at 99% reads, 0 ns).",
+        self.assertEqual(s, ["not reproduced in C: pthread_wr never beats mutex by 1.10x at "
+                             "every thread count (its best: 1.05x at 99% reads, 0 ns).",
                              "Go's RWMutex was not measured."])
+        self.assertEqual(self.status, "not reproduced")
 
     def test_rwmutex_go_never(self):
         s = self.rwmutex({(99, 0, 2): 1.5}, {(99, 0, 2): 1.0})
         self.assertEqual(s[1], "Go's RWMutex never beats its Mutex here.")
+        self.assertEqual(self.status, "partly")   # the claim is Go's: C alone is half of it
+        self.rwmutex({(99, 0, 2): 1.0}, {(99, 0, 2): 1.5})
+        self.assertEqual(self.status, "partly")
 
     def test_rwmutex_at_the_margin(self):
         self.assertTrue(self.rwmutex({(99, 0, 2): 1.10})[0].startswith("reproduced"))
@@ -972,6 +989,7 @@ class RwlockSections(unittest.TestCase):
     def test_rwmutex_not_measured(self):
         s = self.rwmutex({(99, 0, 1): 2.0})   # 1 thread only
         self.assertEqual(s, [self.rw.NOT_MEASURED_RW])
+        self.assertEqual(self.status, "not measured in this run")
 
     INCR = "counter/incr/{}/work:0/reads:0/threads:1"
 
@@ -1102,8 +1120,290 @@ class MapSections(unittest.TestCase):
         with open(out / "summary.json", encoding="utf-8") as f:
             claims = json.load(f)["families"]["map"]["claims"]
         self.assertTrue(claims[0]["verdict"].startswith("reproduced in C"))
+        self.assertIn(claims[0]["status"], ("reproduced", "partly"))
         page = (out / "index.html").read_text(encoding="utf-8")
         self.assertIn("map: the seeds' claims, checked", page)
+
+
+def bench_json(rows, num_cpus=2):
+    """Google Benchmark JSON for any family: rows {short name: (items/s, {counter: value})},
+    three equal repetitions each."""
+    benchmarks = []
+    for i, (short, (rate, counters)) in enumerate(sorted(rows.items())):
+        threads = int(short.rsplit("threads:", 1)[1])
+        name = short.replace("/threads:", "/real_time/threads:")
+        benchmarks += [{"name": name, "run_name": name, "run_type": "iteration",
+                        "family_index": i, "per_family_instance_index": 0,
+                        "repetition_index": k, "threads": threads, "iterations": 10,
+                        "real_time": 1.0, "cpu_time": 1.0, "time_unit": "ns",
+                        "items_per_second": rate, **counters} for k in range(3)]
+    return {"context": {"num_cpus": num_cpus}, "benchmarks": benchmarks}
+
+
+class ClaimRules(unittest.TestCase):
+    """Every branch of every rule of the claims registry (reports/claims_rules.py) that no
+    family section tests: reproduced, partly, not reproduced, figures absent; each sentence
+    with its rule. Rules run on the model of synthetic JSON (no page drawn)."""
+
+    PW = "chan/pipework/{}/threads:{}"
+
+    def setUp(self):
+        sys.path.insert(0, str(ROOT))
+        from reports import claims_rules
+        from reports.model import build_families
+        self.build, self.rules = build_families, claims_rules
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_claims_"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def fam(self, rows, num_cpus=2, family="chan"):
+        path = self.tmp / f"{family}.json"
+        path.write_text(json.dumps(bench_json(rows, num_cpus)), encoding="utf-8")
+        return self.build([path])[0]
+
+    def run_rule(self, rule, rows, num_cpus=2, family="chan"):
+        got = rule(self.fam(rows, num_cpus, family))
+        self.assertTrue(all(x["text"] and x["rule"] for x in got["sentences"]), got)
+        self.assertEqual(got["verdict"], " ".join(x["text"] for x in got["sentences"]))
+        return got["status"], [x["text"] for x in got["sentences"]]
+
+    def pw(self, impl, work, slow, threads, ns, **counters):
+        """One chan/pipework row at ns per item (the counter and items/s agree)."""
+        name = self.PW.format(f"{impl}/work_ns:{work}/slow:{slow}" +
+                              ("/cap:64" if impl not in ("sequential",) else ""), threads)
+        return {name: (1e9 / ns, {"ns_per_item": ns, **counters})}
+
+    def other(self):
+        """A chan row that is not pipework: the rules must find nothing in it."""
+        return {"chan/spsc/a/cap:64/threads:2": (1e6, {})}
+
+    # pipeline 1200 -> 450 ns/op, 2.7x (work_ns:0)
+    def p27(self, seq, pipe, num_cpus=2, k=4):
+        rows = {**self.pw("sequential", 0, 0, 1, seq), **self.pw("ring", 0, 0, k, pipe),
+                **self.pw("ring/rt:go", 0, 0, k, pipe * 2)}
+        return self.run_rule(self.rules.rule_pipeline_27, rows, num_cpus)
+
+    def test_pipeline_27(self):
+        st, s = self.p27(1200, 400, num_cpus=4)
+        self.assertEqual(st, "reproduced")
+        self.assertEqual(s, ["reproduced: the best pipeline (ring, 4 stages) runs 3.00x the "
+                             "sequential loop (400 against 1200 ns per item)."])
+        st, s = self.p27(1200, 630)          # 1.90x on 2 cores: the ceiling, not 2.7x
+        self.assertEqual(st, "partly")
+        self.assertTrue(s[0].startswith("partly: this machine's ceiling of 2x is reached"), s)
+        st, s = self.p27(1200, 1000, num_cpus=4)
+        self.assertEqual(st, "not reproduced")
+        st, s = self.p27(100, 400)
+        self.assertEqual(st, "not reproduced")
+        self.assertEqual(s[1], "With no work in a stage the pipeline is 4.0x slower than the "
+                               "loop: a value's channel hand-offs cost more than a square and a "
+                               "compare.")
+        self.assertEqual(self.run_rule(self.rules.rule_pipeline_27, self.other()),
+                         ("not measured in this run",
+                          ["not measured in this run (needs chan/pipework)"]))
+        # a pipework name without its knobs is no figure, not an error
+        odd = {"chan/pipework/ring/cap:64/threads:4": (1e6, {}),
+               "chan/pipework/sequential/threads:1": (2e6, {})}
+        for rule in (self.rules.rule_pipeline_27, self.rules.rule_pipeline_stages,
+                     self.rules.rule_slowest_and_sum, self.rules.rule_log_4x,
+                     self.rules.rule_workers_nx):
+            self.assertEqual(self.run_rule(rule, odd)[0], "not measured in this run")
+
+    # 2-4x by stage count (the most work measured)
+    def stages(self, gains, num_cpus=2, w=10000):
+        seq = 40000
+        rows = {**self.pw("sequential", w, 0, 1, seq), **self.pw("sequential", 0, 0, 1, 100)}
+        for k, g in gains.items():
+            rows.update(self.pw("ring", w, 0, k, seq / g))
+            rows.update(self.pw("ring", 0, 0, k, 1000))   # less work: not the one checked
+        return self.run_rule(self.rules.rule_pipeline_stages, rows, num_cpus)
+
+    def test_pipeline_stages(self):
+        st, s = self.stages({2: 1.9, 4: 3.7}, num_cpus=4)
+        self.assertEqual((st, s), ("reproduced", ["reproduced: 2 stages 1.90x (ring); 4 stages "
+                                                  "3.70x (ring)."]))
+        st, s = self.stages({2: 1.9, 4: 1.85})
+        self.assertEqual(st, "partly")
+        self.assertTrue(s[1].startswith("On 2 cores no stage count can give more than 2x"), s)
+        st, s = self.stages({2: 1.9, 4: 2.5}, num_cpus=4)   # 4 stages short of 3.6x
+        self.assertEqual(st, "partly")
+        self.assertEqual(self.stages({2: 1.0, 4: 1.2})[0], "not reproduced")
+        self.assertEqual(self.run_rule(self.rules.rule_pipeline_stages,
+                                       {**self.pw("ring", 0, 0, 4, 500),
+                                        **self.pw("sequential", 0, 0, 1, 100)})[0],
+                         "not measured in this run")
+
+    # throughput = slowest stage, latency = sum (slow:1: stages W, 4W, W, W)
+    def minsum(self, per_item, lat=None, num_cpus=2):
+        counters = {} if lat is None else {"lat_mean_ns": lat, "lat_p99_ns": lat * 2}
+        rows = {**self.pw("ring", 10000, 1, 4, per_item, **counters),
+                **self.pw("ring", 10000, 0, 4, 20000)}
+        return self.run_rule(self.rules.rule_slowest_and_sum, rows, num_cpus)
+
+    def test_slowest_and_sum(self):
+        st, s = self.minsum(41000, 72000)
+        self.assertEqual(st, "reproduced")
+        self.assertEqual(s, ["reproduced: Throughput follows the slowest stage: 41000 ns per "
+                             "item against its 40000 ns (ring, work_ns:10000).",
+                             "Latency is the sum of the stages: 72000 ns mean against 70000 ns."])
+        st, s = self.minsum(41000, 200000)
+        self.assertEqual(st, "partly")
+        self.assertEqual(s[2], "The excess, 130000 ns, is time items wait in the channel before "
+                               "the slow stage: the formula leaves out queueing.")
+        st, s = self.minsum(41000)
+        self.assertEqual((st, s[1]), ("partly", "Latency was not measured (no lat_mean_ns "
+                                                "counter)."))
+        st, s = self.minsum(80000, 200000)
+        self.assertEqual(st, "not reproduced")
+        self.assertTrue(s[0].startswith("not reproduced: Throughput does not follow"), s)
+        # 2 cores, 1 core: the work over the cores (70000 ns) is the bound, not the slow stage
+        st, s = self.minsum(71000, 72000, num_cpus=1)
+        self.assertEqual(st, "reproduced")
+        self.assertIn("against its 70000 ns", s[0])
+        self.assertEqual(self.run_rule(self.rules.rule_slowest_and_sum, self.other())[0],
+                         "not measured in this run")
+
+    # the log pipeline's 4x, scaled down to 4 stages of 1 us
+    def log(self, gain, num_cpus=2):
+        rows = {**self.pw("sequential", 1000, 0, 1, 4000), **self.pw("ring", 1000, 0, 4, 4000 / gain)}
+        return self.run_rule(self.rules.rule_log_4x, rows, num_cpus)
+
+    def test_log_4x(self):
+        st, s = self.log(3.8, num_cpus=4)
+        self.assertEqual(st, "reproduced")
+        self.assertTrue(s[1].startswith("The seed's run used 40% of 4 cores"), s)
+        self.assertEqual(self.log(1.9)[0], "partly")
+        self.assertEqual(self.log(1.2)[0], "not reproduced")
+        self.assertEqual(self.log(3.0, num_cpus=4)[0], "not reproduced")
+        self.assertEqual(self.run_rule(self.rules.rule_log_4x, self.other())[0],
+                         "not measured in this run")
+
+    # worker pool N x (chan/pipework/pool)
+    def workers(self, gains, num_cpus=2):
+        rows = self.pw("sequential", 10000, 0, 1, 40000)
+        for n, g in gains.items():
+            rows.update(self.pw("pool", 10000, 0, n, 40000 / g))
+        return self.run_rule(self.rules.rule_workers_nx, rows, num_cpus)
+
+    def test_workers_nx(self):
+        st, s = self.workers({1: 0.95, 2: 1.9})
+        self.assertEqual(st, "reproduced")
+        self.assertEqual(s[0], "reproduced: 1 workers 0.95x; 2 workers 1.90x.")
+        st, s = self.workers({2: 1.9, 4: 1.85})
+        self.assertEqual(st, "partly")
+        self.assertTrue(s[1].startswith("N x cannot hold for N above this machine's 2 cores "
+                                        "(4 workers): for them the rule checks 2x"), s)
+        self.assertEqual(self.workers({2: 1.9, 4: 1.2})[0], "partly")
+        # a workers param, when the pool has one, counts the workers (not the submitters)
+        rows = {**self.pw("sequential", 10000, 0, 1, 40000),
+                "chan/pipework/pool/work_ns:10000/slow:0/workers:2/threads:1":
+                (1e9 / 21000, {"ns_per_item": 21000})}
+        st, s = self.run_rule(self.rules.rule_workers_nx, rows)
+        self.assertEqual((st, s[0]), ("reproduced", "reproduced: 2 workers 1.90x."))
+        self.assertEqual(self.workers({2: 1.2, 4: 1.3})[0], "not reproduced")
+        self.assertEqual(self.run_rule(self.rules.rule_workers_nx,
+                                       self.pw("sequential", 10000, 0, 1, 40000))[0],
+                         "not measured in this run")
+
+    # the crawler's 20 x (pool/sleep: 1 ms tasks; one thread runs 1000 a second)
+    def crawler(self, gains):
+        rows = {f"pool/sleep/{impl}/cost_ns:1000000/workers:{w}/threads:{t}":
+                (g * 1000 * f, {}) for w, g in gains.items()
+                for impl, f in (("fixed", 1.0), ("spawn", 9.0)) for t in (2, 8)}
+        return self.run_rule(self.rules.rule_crawler_20x, rows, family="pool")
+
+    def test_crawler_20x(self):
+        st, s = self.crawler({8: 7.6, 64: 60})
+        self.assertEqual((st, s), ("reproduced", ["reproduced: 8 workers 7.6x (fixed); 64 "
+                                                  "workers 60.0x (fixed)."]))
+        self.assertEqual(self.crawler({8: 7.6, 64: 30})[0], "partly")
+        st, s = self.crawler({8: 5})
+        self.assertEqual(st, "not reproduced")
+        self.assertTrue(s[1].startswith("No pool of 20 workers or more ran"), s)
+        self.assertEqual(self.run_rule(self.rules.rule_crawler_20x,
+                                       {"pool/busy/fixed/cost_ns:0/workers:2/threads:2": (1e6, {})},
+                                       family="pool")[0], "not measured in this run")
+
+    # a buffered channel is faster (chan spsc/mpsc/mpmc, cap:0 against the largest cap)
+    def buffered(self, by_design):
+        rows = {}
+        for d, (unbuf, buf) in by_design.items():
+            rows[f"chan/spsc/{d}/cap:0/threads:2"] = (unbuf, {})
+            rows[f"chan/spsc/{d}/cap:1/threads:2"] = (unbuf, {})
+            rows[f"chan/spsc/{d}/cap:64/threads:2"] = (buf, {})
+        return self.run_rule(self.rules.rule_buffered, rows)
+
+    def test_buffered(self):
+        st, s = self.buffered({"a": (1e6, 3e6), "go": (1e6, 0.5e6)})
+        self.assertEqual(st, "reproduced")
+        self.assertEqual(s, ["reproduced: buffered is faster in 1 of 1 C cells, slower in 0 "
+                             "(buffered / unbuffered 3.00..3.00x).",
+                             "Go's channel: faster buffered in 0 of 1 cells, slower in 1."])
+        st, s = self.buffered({"a": (1e6, 3e6), "b": (1e6, 0.5e6)})
+        self.assertEqual(st, "partly")
+        self.assertEqual(s[1], "Go's channel was not measured.")
+        self.assertEqual(self.buffered({"a": (1e6, 1.05e6)})[0], "not reproduced")
+        self.assertEqual(self.run_rule(self.rules.rule_buffered,
+                                       {"chan/spsc/a/cap:64/threads:2": (1e6, {})})[0],
+                         "not measured in this run")
+
+    def test_cannot_be_tested(self):
+        for rule in (self.rules.rule_images_measured, self.rules.rule_realtime,
+                     self.rules.rule_settings):
+            st, s = self.run_rule(rule, self.other())
+            self.assertEqual(st, "cannot be tested here")
+            self.assertTrue(s[0].startswith("cannot be tested here: "), s)
+        self.assertIn("this machine has 2", self.run_rule(self.rules.rule_images_measured,
+                                                           self.other())[1][0])
+
+
+class ClaimsTable(unittest.TestCase):
+    """The registry: every numeric claim of the seeds once; the page's table and summary.json
+    hold the same rows, and a family absent from the run leaves its rows "not measured"."""
+
+    def setUp(self):
+        sys.path.insert(0, str(ROOT))
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct_report_table_"))
+        self.out = self.tmp / "out"
+        (self.out / "json").mkdir(parents=True)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_registry(self):
+        from reports.claims_registry import REGISTRY
+        ids = [c.id for c in REGISTRY]
+        self.assertEqual(len(ids), len(set(ids)))
+        numbered = {c.seed.split(":")[0] for c in REGISTRY if c.seed.startswith("N")}
+        self.assertEqual(numbered, {f"N{i}" for i in range(1, 17)})   # INDEX.md's N1..N16
+        for c in REGISTRY:
+            self.assertTrue(c.words and c.rule_text and c.section and c.workload, c.id)
+
+    def test_table_and_summary(self):
+        rows = {"counter/incr/mutex/work:0/reads:0/threads:1": (1e9 / 30, {}),
+                "counter/incr/atomic/work:0/reads:0/threads:1": (1e9 / 6, {})}
+        (self.out / "json" / "counter.json").write_text(json.dumps(bench_json(rows)),
+                                                       encoding="utf-8")
+        res = run_report(self.out, "--no-charts")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(self.out / "summary.json", encoding="utf-8") as f:
+            doc = json.load(f)
+        by_id = {c["id"]: c for c in doc["claims"]}
+        self.assertEqual(by_id["mutex-atomic"]["status"], "not reproduced")
+        self.assertEqual(by_id["mutex-atomic"]["measured"], "30.00 ns vs 6.00 ns (5.00x)")
+        self.assertEqual(doc["families"]["counter"]["claims"], [by_id["mutex-atomic"]])
+        self.assertEqual(by_id["pipeline-2.7x"]["measured"],
+                         "not measured in this run (needs chan/pipework)")
+        for c in doc["claims"]:
+            self.assertTrue(c["rule"] and c["seed"] and c["section"] and c["workload"], c)
+        page = (self.out / "index.html").read_text(encoding="utf-8")
+        table = page.split("<h2 id='claims'>", 1)[1].split("<h2 ", 1)[0]
+        self.assertLess(page.index("<h2 id='answer'>"), page.index("<h2 id='claims'>"))
+        self.assertLess(page.index("<h2 id='claims'>"), page.index("<h2 id='environment'>"))
+        self.assertEqual(table.count("<tr class='claim-"), len(doc["claims"]))
+        self.assertIn("not measured in this run (needs chan/pipework)", table)
+        self.assertIn("rule: reproduced when mutex / atomic is within", table)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 """sections/chan.py: the chan family's own section of the report:
 
-  each design against Go's channel, per workload: ns per message of every design and of the Go
-  peer (impl `go`) for each capacity and thread count, the best C design and its ratio to Go.
+  - its rows of the seeds' claims (reports/claims_registry.py: the pipelines' and the
+    buffered channel's);
+  - each design against Go's channel, per workload: ns per message of every design and of the
+    Go peer (impl `go`) for each capacity and thread count, the best C design and its ratio
+    to Go.
 
 Best C / Go without a bias toward C: the minimum of several noisy medians is lower than any
 design's true figure, so the best design is chosen on the even-numbered repetitions
@@ -17,6 +20,7 @@ gives interleaved ratios, which alternate C and Go round by round.
 
 import statistics
 
+from reports.claims import html_claims as claims_table
 from reports.fmt import esc
 from reports.model import entry_error
 from reports.parse import finite
@@ -151,4 +155,9 @@ def extras(fam, out_dir, gnuplot, terms):
     """[{"key", "html", "json"}...], files written (none: a table only)."""
     del out_dir, gnuplot, terms  # the interface of every section (reports.sections)
     entries = compare(fam)
-    return [{"key": "vs_go", "html": html_compare(fam, entries), "json": entries}], []
+    claims = fam.claims   # the registry's rows (reports/claims_registry.py): pipelines, buffering
+    return [{"key": "vs_go", "html": html_compare(fam, entries), "json": entries},
+            {"key": "claims", "json": claims,
+             "html": claims_table("chan", claims, "Pipelines from chan/pipework (stages with "
+                                  "real work), buffering from spsc/mpsc/mpmc by capacity; "
+                                  "medians of this run's repetitions. ")}], []

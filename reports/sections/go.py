@@ -6,6 +6,8 @@
     8 KiB per coroutine) checked against them by the rules written beside each verdict.
 """
 
+from reports.claims import NOT_MEASURED as ABSENT, NOT_REPRODUCED, REPRODUCED, verdict
+from reports.claims import html_claims as claims_table
 from reports.fmt import esc
 
 GO = "go"            # the Go peer's impl name in the go family
@@ -51,39 +53,44 @@ def fmt_kib(b):
     return "not measured" if b is None else f"{b / 1024:.1f} KiB"
 
 
+CONSISTENT_RULE = (f"a parked goroutine's resident memory is its stack plus the runtime's "
+                   f"bookkeeping, so a {CLAIMED_STACK // 1024} KiB stack puts it in "
+                   f"[{CLAIMED_STACK // 1024}, {CONSISTENT_MAX // 1024}) KiB")
+TARGET_RULE = (f"the coroutine runtime's target: at most {TARGET // 1024} KiB resident per "
+               f"parked coroutine")
+
+
 def memory_claim(fam):
     ours, thread, go = (bytes_per_waiter(find(fam, "park", i)) for i in (OURS, THREAD, GO))
     if go is None:
-        claim = ("not measured: Go's peer did not run go/park (`go` missing, or FILTER left it "
-                 "out)")
+        status = ABSENT
+        claim = ("claim not measured: Go's peer did not run go/park (`go` missing, or FILTER "
+                 "left it out).")
     elif CLAIMED_STACK <= go < CONSISTENT_MAX:
-        claim = (f"consistent: {fmt_kib(go)} per parked goroutine is at least the claimed 2 KiB "
-                 f"stack and under {fmt_kib(CONSISTENT_MAX)}")
+        status = REPRODUCED
+        claim = (f"claim consistent: {fmt_kib(go)} per parked goroutine is at least the claimed "
+                 f"2 KiB stack and under {fmt_kib(CONSISTENT_MAX)}.")
     else:
-        claim = (f"not consistent: {fmt_kib(go)} per parked goroutine is "
-                 + ("below the claimed stack alone" if go < CLAIMED_STACK else
+        status = NOT_REPRODUCED
+        claim = (f"claim not consistent: {fmt_kib(go)} per parked goroutine is "
+                 + ("below the claimed stack alone." if go < CLAIMED_STACK else
                     f"{fmt_kib(CONSISTENT_MAX)} or more, more than a 2 KiB stack and its "
-                    "bookkeeping"))
+                    "bookkeeping."))
     if ours is None:
-        target = "not measured (run make bench FAMILY=go)"
+        target = "Coroutine target not measured (run make bench FAMILY=go)."
     else:
-        target = ("met" if ours <= TARGET else "not met") + \
-            f": {fmt_kib(ours)} per parked coroutine (target: at most {fmt_kib(TARGET)})"
+        target = ("Coroutine target " + ("met" if ours <= TARGET else "not met") +
+                  f": {fmt_kib(ours)} per parked coroutine (target: at most {fmt_kib(TARGET)})")
         if go:
             target += f", {ours / go:.2f}x a goroutine"
         if thread:
             target += f", {ours / thread:.2f}x a thread"
+        target += "."
     return {
-        "claim": "a goroutine starts with a 2 KB stack",
-        "seed": "000, 002",
-        "workload": "go/park: 100 000 coroutines or goroutines (1 000 threads) parked at once; "
-                    "resident memory growth per waiter",
-        "claimed": "2 KiB",
+        "status": status,
         "measured": f"goroutine {fmt_kib(go)}; coroutine {fmt_kib(ours)}; thread "
                     f"{fmt_kib(thread)}",
-        "verdict": f"claim {claim}. Rule: a parked goroutine's resident memory is its stack plus "
-                   f"the runtime's bookkeeping, so a 2 KiB stack puts it in "
-                   f"[2, {CONSISTENT_MAX // 1024}) KiB. Coroutine target {target}.",
+        **verdict((claim, CONSISTENT_RULE), (target, TARGET_RULE)),
         "figures": {"go_bytes": go, "coroutine_bytes": ours, "thread_bytes": thread},
     }
 
@@ -92,29 +99,25 @@ def fmt_ns(v):
     return "-" if v is None else f"{v:.0f}"
 
 
-def html(speeds, claim):
+def html(speeds, claims):
     rows = "".join(
         f"<tr><td>{esc(s['workload'])}</td><td>{esc(s['what'])}</td><td>{fmt_ns(s['c_ns'])}</td>"
         f"<td>{fmt_ns(s['go_ns'])}</td>"
         f"<td>{'-' if s['ratio'] is None else format(s['ratio'], '.2f')}</td></tr>"
         for s in speeds)
-    head = "".join(f"<th>{h}</th>" for h in ("claim", "seed", "workload", "claimed", "measured",
-                                            "verdict"))
-    body = "<tr>" + "".join(f"<td>{esc(claim[k])}</td>" for k in
-                            ("claim", "seed", "workload", "claimed", "measured", "verdict")) + \
-        "</tr>"
     return ("<h3>Coroutines against goroutines</h3>"
             "<p>Medians of this run, C (our coroutines, " + esc(OURS) + ") and Go's peer; "
             "C / Go below 1 means ours is faster.</p>"
             "<table><tr><th>benchmark</th><th>what</th><th>C ns</th><th>Go ns</th>"
-            "<th>C / Go</th></tr>" + rows + "</table>"
-            "<h3>Memory per parked waiter, and the seeds' claim</h3>"
-            "<table><tr>" + head + "</tr>" + body + "</table>")
+            "<th>C / Go</th></tr>" + rows + "</table>\n" +
+            claims_table("go", claims, "Memory per parked waiter: resident memory growth over "
+                         "go/park's waiters. "))
 
 
 def extras(fam, out_dir, gnuplot, terms):
     """[{"key", "html", "json"}...], files written (none: tables only)."""
     del out_dir, gnuplot, terms  # the interface of every section (reports.sections)
-    speeds, claim = speed_table(fam), memory_claim(fam)
-    return [{"key": "vs_go", "html": html(speeds, claim),
-             "json": {"speed": speeds, "claims": [claim]}}], []
+    speeds = speed_table(fam)
+    claims = fam.claims   # the registry's rows (reports/claims_registry.py)
+    return [{"key": "vs_go", "html": html(speeds, claims),
+             "json": {"speed": speeds, "claims": claims}}], []
