@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from reports.errors import ReportError  # noqa: E402
 from reports.samples import load_samples  # noqa: E402
 
-GO_FAMILIES = ("chan", "pool", "go", "objpool")
+GO_FAMILIES = ("chan", "pool", "go", "sem", "once", "waitgroup", "rwlock", "map", "objpool")
 
 
 class RoundsError(Exception):
