@@ -94,12 +94,12 @@ static inline void pw_stage_work(const pw_work *w, int k, pw_item *it)
 
 /* The sink's figures: its own, read after the run. */
 typedef struct pw_sink {
-    uint64_t got;           /* items sunk */
-    bool bad;               /* the first item that was not the one expected: */
-    uint64_t at, seq, acc;  /* its position, its seq and acc */
-    uint64_t t_last;        /* when the last item was sunk */
-    uint64_t lat_sum;       /* exact, for the mean (the histogram's is bucketed) */
-    ct_hist lat;            /* generation to sink, ns */
+    uint64_t got;          /* items sunk */
+    bool bad;              /* the first item that was not the one expected: */
+    uint64_t at, seq, acc; /* its position, its seq and acc */
+    uint64_t t_last;       /* when the last item was sunk */
+    uint64_t lat_sum;      /* exact, for the mean (the histogram's is bucketed) */
+    ct_hist lat;           /* generation to sink, ns */
 } pw_sink;
 
 static inline void pw_sink_take(pw_sink *s, int stages, const pw_item *it)
@@ -182,8 +182,7 @@ static void *pw_setup(ct_bench_state *st)
         ct_bench_error(st, "out of memory");
         return NULL;
     }
-    if (!pw_work_init(st, &r->w, ct_bench_threads(st), ct_bench_arg(st, 0),
-                      ct_bench_arg(st, 1))) {
+    if (!pw_work_init(st, &r->w, ct_bench_threads(st), ct_bench_arg(st, 0), ct_bench_arg(st, 1))) {
         ct_free_aligned(r);
         return NULL;
     }
@@ -370,8 +369,8 @@ static void pw_seq_thread(ct_bench_state *st)
         ct_bench_error(st, "out of memory");
         return;
     }
-    bool ok = pw_work_init(st, &w, (int)ct_bench_arg(st, 2), ct_bench_arg(st, 0),
-                           ct_bench_arg(st, 1));
+    bool ok =
+        pw_work_init(st, &w, (int)ct_bench_arg(st, 2), ct_bench_arg(st, 0), ct_bench_arg(st, 1));
     ct_hist_reset(&s->lat);
     t0 = ct_now_ns();
     CT_BENCH_LOOP(st, i)
@@ -434,8 +433,7 @@ static pw_slot *pw_claim_slot(pw_prun *r)
         /* acq_rel: pairs with nothing but the other claimers' CAS; the slot's
          * contents are read only after the pool's shutdown joins its workers */
         if (atomic_compare_exchange_strong_explicit(&r->slot[i].claimed, &want, 1,
-                                                    memory_order_acq_rel,
-                                                    memory_order_relaxed)) {
+                                                    memory_order_acq_rel, memory_order_relaxed)) {
             pw_my_run = r;
             return pw_my_slot = &r->slot[i];
         }
@@ -455,9 +453,9 @@ static int pw_task_fn(void *arg)
         pw_stage_work(&r->w, k, &it);
     /* relaxed: the bitmap is read after the pool's shutdown joins the workers */
     uint64_t bit = 1ull << (it.seq % 64);
-    uint64_t old = atomic_fetch_or_explicit(
-        &r->chunk[it.seq / PW_CHUNK_BITS][(it.seq % PW_CHUNK_BITS) / 64], bit,
-        memory_order_relaxed);
+    uint64_t old =
+        atomic_fetch_or_explicit(&r->chunk[it.seq / PW_CHUNK_BITS][(it.seq % PW_CHUNK_BITS) / 64],
+                                 bit, memory_order_relaxed);
     if (old & bit)
         atomic_fetch_add_explicit(&r->dup, 1, memory_order_relaxed); /* read after the join */
     if (!s) {
@@ -588,10 +586,10 @@ static void pw_pool_teardown(ct_bench_state *st, void *shared)
             all.t_last = s->t_last;
     }
     for (uint64_t seq = 0; seq < r->generated; seq++)
-        missing += !(atomic_load_explicit(
-                         &r->chunk[seq / PW_CHUNK_BITS][(seq % PW_CHUNK_BITS) / 64],
-                         memory_order_relaxed) /* after the join */
-                     & (1ull << (seq % 64)));
+        missing +=
+            !(atomic_load_explicit(&r->chunk[seq / PW_CHUNK_BITS][(seq % PW_CHUNK_BITS) / 64],
+                                   memory_order_relaxed) /* after the join */
+              & (1ull << (seq % 64)));
     if (r->submit_errs)
         ct_bench_error(st, "pipework/pool: a submit failed with %s",
                        ct_strstatus(r->first_submit_err));
