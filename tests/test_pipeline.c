@@ -47,15 +47,15 @@
 #include <string.h>
 
 enum {
-    STAGES = 4,             /* source, stage 1, stage 2, sink */
-    CAP = 4,                /* between stages: buffered, so values sit in flight */
-    CANCEL_AT = 100,        /* the sink cancels after this many items */
-    SOURCE_MAX = 1 << 20,   /* a source that is never cancelled stops here */
-    RESULT_ITEMS = 1000,    /* result/: items the source sends */
-    BAD_ITEM = 337,         /* the item stage 2 fails on */
-    STAGE_ERR = -EIO,       /* its error */
-    LEAK_WAIT_MS = 5000,    /* the leak checker's patience for exiting threads */
-    LEAK_SURE_MS = 1000     /* cancel_unchecked/: the source never exits */
+    STAGES = 4,           /* source, stage 1, stage 2, sink */
+    CAP = 4,              /* between stages: buffered, so values sit in flight */
+    CANCEL_AT = 100,      /* the sink cancels after this many items */
+    SOURCE_MAX = 1 << 20, /* a source that is never cancelled stops here */
+    RESULT_ITEMS = 1000,  /* result/: items the source sends */
+    BAD_ITEM = 337,       /* the item stage 2 fails on */
+    STAGE_ERR = -EIO,     /* its error */
+    LEAK_WAIT_MS = 5000,  /* the leak checker's patience for exiting threads */
+    LEAK_SURE_MS = 1000   /* cancel_unchecked/: the source never exits */
 };
 
 /* A value on its way: the seeds' Result{value, err}. */
@@ -169,7 +169,7 @@ static int source(pipe *p)
     for (uint64_t i = 0; i < p->source_n; i++) {
         result r = {.seq = i, .v = i};
         if (p->done && !p->unchecked ? send_or_done(p->c[0], p->done, &r) == CANCELLED
-                    : ct_chan_send(p->c[0], &r) != CT_OK)
+                                     : ct_chan_send(p->c[0], &r) != CT_OK)
             break;
     }
     ct_chan_close(p->c[0]); /* Go's defer close(out) */
@@ -210,8 +210,8 @@ static int sink(pipe *p)
 
     for (;;) {
         int got = p->done ? recv_or_done(p->c[STAGES - 2], p->done, &r)
-                          : ct_chan_recv(p->c[STAGES - 2], &r) == CT_OK ? GOT
-                                                                         : IN_CLOSED;
+                  : ct_chan_recv(p->c[STAGES - 2], &r) == CT_OK ? GOT
+                                                                : IN_CLOSED;
         /* a select with both ready picks either: look at done before
          * delivering, so nothing is delivered once the cancel is seen; and
          * an input closed because stage 2 saw done is the cancel too (its
