@@ -55,10 +55,9 @@ static void shut_thread(ct_bench_state *st)
         (void)i;
         if (failed)
             continue;
-        ct_pool *p = ct_pool_new(ops->desc.name,
-                                 &(ct_pool_params){.min_workers = SHUT_WORKERS,
-                                                   .max_workers = SHUT_WORKERS,
-                                                   .queue_cap = (size_t)queued});
+        ct_pool *p = ct_pool_new(ops->desc.name, &(ct_pool_params){.min_workers = SHUT_WORKERS,
+                                                                   .max_workers = SHUT_WORKERS,
+                                                                   .queue_cap = (size_t)queued});
         uint64_t submitted = 0, dropped, t0;
         int rc = 0;
 
@@ -128,7 +127,10 @@ void ct__pool_shutdown_register(const ct_bench_config *cfg, const ct_pool_ops *o
     b = ct_bench_register(&(ct_bench_def){.name = name, .run = shut_thread, .user = (void *)ops});
     if (!b)
         ct_die("%s: out of memory registering it", name);
-    ct_bench_param(b, "queued", cfg->quick ? q_quick : cfg->full ? q_full : q_dflt,
+    ct_bench_param(b, "queued",
+                   cfg->quick  ? q_quick
+                   : cfg->full ? q_full
+                               : q_dflt,
                    cfg->full ? 3 : 1);
     ct_bench_param(b, "drop", modes, 2);
     ct_bench_thread_counts(b, one, 1);
