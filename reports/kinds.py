@@ -57,6 +57,11 @@ CHART_KINDS = [
                                    mark_cores=False, linear_reference=False, x_categorical=True,
                                    y_label="M items/s")),
     ("chan", "*", CHAN_VS_THREADS),
+    # A pool made, filled with N tasks and stopped per item: against N, one panel per mode.
+    ("pool", "shutdown", ChartKind(title="stops vs tasks queued", x="queued",
+                                   x_label="tasks queued at the stop", x_log2=False,
+                                   mark_cores=False, linear_reference=False, x_categorical=True,
+                                   y_label="M stops/s")),
     ("*", "*", THROUGHPUT_VS_THREADS),
 ]
 
