@@ -16,6 +16,8 @@
 #   make gate-aa / make gate-inject    the gate's false-positive rate / smallest slowdown caught
 #   make ab-chan-go / make ab-pool-go / make ab-map-go / make ab-objpool-go  the chan, pool,
 #                        map and objpool READMEs' tables against Go
+#   make ab-pipework     the chan README's pipework blocks (designs against Go's goroutine
+#                        pipeline; the pool against the sequential run)
 #                        (these five measure and write the README: run them on a quiet machine)
 #   make format          clang-format every C/C++ file in place (.clang-format)
 #   make lint            the same check without writing, and pyflakes on every Python file
@@ -78,7 +80,7 @@ endif
 
 .PHONY: all deps release tsan asan bench test test-release test-tsan test-asan pitfalls pitfall \
         diagnose \
-        compare ab ab-chan-go ab-pool-go ab-map-go ab-objpool-go gate-aa gate-inject install clean \
+        compare ab ab-chan-go ab-pipework ab-pool-go ab-map-go ab-objpool-go gate-aa gate-inject install clean \
         format lint
 
 all: release
@@ -158,6 +160,14 @@ CHAN_AB = (spsc|mpsc|mpmc|select_rx|select_both|pingpong)
 ab-chan-go:
 	@$(MAKE) --no-print-directory ab A='chan/$(CHAN_AB)/' B='go:chan/$(CHAN_AB)/' FAMILY=chan \
 	  ROUNDS=5 MIN_TIME=0.2 README=primitives/chan/README.md BLOCK=chan-vs-go
+# pipework: each default design (rt:go too) against Go's goroutine pipeline, and the
+# pool against the sequential run (a design and the sequential run share no cell)
+ab-pipework:
+	@$(MAKE) --no-print-directory ab A='chan/pipework/(ring_futex|go_like|spin_park)/' \
+	  B='go:chan/pipework/go/' FAMILY=chan EACH=1 ROUNDS=5 MIN_TIME=0.2 \
+	  README=primitives/chan/README.md BLOCK=pipework-vs-go
+	@$(MAKE) --no-print-directory ab A='chan/pipework/pool/' B='chan/pipework/sequential/' \
+	  FAMILY=chan ROUNDS=5 MIN_TIME=0.2 README=primitives/chan/README.md BLOCK=pipework-pool
 ab-pool-go:
 	@$(MAKE) --no-print-directory ab A='pool/busy/(fixed|dynamic|stealing|sharded)/' \
 	  B='go:pool/busy/go_pool/' FAMILY=pool EACH=1 ROUNDS=5 MIN_TIME=0.2 \

@@ -49,7 +49,19 @@ CHART_KINDS = [
                                    linear_reference=False, y_label="M values/s",
                                    baseline="sequential",
                                    baseline_label="sequential: the same stages in one thread")),
+    # Stages doing work: throughput against the work per stage, one panel per
+    # slow (0 balanced, 1 one stage 4x) and stage count; the sequential and
+    # pool baselines (threads:1, a stages parameter) get panels of their own.
+    ("chan", "pipework", ChartKind(title="throughput vs work per stage", x="work_ns",
+                                   x_label="work per stage (ns)", x_log2=False,
+                                   mark_cores=False, linear_reference=False, x_categorical=True,
+                                   y_label="M items/s")),
     ("chan", "*", CHAN_VS_THREADS),
+    # A pool made, filled with N tasks and stopped per item: against N, one panel per mode.
+    ("pool", "shutdown", ChartKind(title="stops vs tasks queued", x="queued",
+                                   x_label="tasks queued at the stop", x_log2=False,
+                                   mark_cores=False, linear_reference=False, x_categorical=True,
+                                   y_label="M stops/s")),
     ("*", "*", THROUGHPUT_VS_THREADS),
 ]
 

@@ -54,20 +54,24 @@ EXPECT = {
     ("objpool", "broken_twice"): {"*": r"[1-9]\d* double hand-outs"},
     ("chan", "broken_drop"): {
         **{w: LOST for w in FLOW + PATTERNS}, "seq": SEQ_GONE, "pipeline": r"\(lost\)",
+        "pipework": r"\(lost\)",
         # a lost ping or pong leaves both sides waiting
         "pingpong": r"^deadlock: "},
     ("chan", "broken_dup"): {
         **{w: DUP for w in FLOW + PATTERNS}, "seq": SEQ_DUP, "pipeline": r"\(duplicated\)",
+        "pipework": r"\(duplicated\)",
         # unbuffered, the extra copy leaves both sides sending; buffered, it
         # is the echo's next ping or the pinger's next pong
         "pingpong": r"^deadlock: |pongs did not match|pings reached the echo out of sequence"},
     ("chan", "broken_reorder"): {
         **{w: ORDER for w in FLOW + PATTERNS}, "seq": SEQ_GONE, "pipeline": r"\(out of order\)",
+        "pipework": r"\(out of order\)",
         # the held ping or pong is all there is: both sides wait
         "pingpong": r"^deadlock: "},
     ("chan", "broken_closed"): {
         **{w: r"a send failed with closed" for w in FLOW + PATTERNS},
         "seq": r"[1-9]\d* sends failed", "pipeline": r"send returned closed",
+        "pipework": r"send returned closed",
         "pingpong": r"a send or receive returned closed .* though no time budget cut"},
 }
 RUN_TIMEOUT_S = 600

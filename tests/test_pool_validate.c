@@ -17,6 +17,11 @@
  *                         blocked on the full pool: they return CT_CLOSED,
  *                         and accepted == ran + dropped
  *  abort_count/<impl>     the exact dropped count: 1 worker held, 50 queued
+ *  deadline_drain/<impl>  ct_pool_shutdown_deadline, DRAIN with a minute to
+ *                         spare: 50 tasks, none dropped, all ran once
+ *  deadline_expires/<impl> DRAIN whose 20 ms deadline passes with 1 worker
+ *                         held and 50 queued: exactly the 50 dropped
+ *  deadline_drop/<impl>   DROP: the 50 dropped at once (a minute's deadline)
  *  ctx_cancel/<impl>      100 threads in submit_ctx on one context, on a full
  *                         pool whose worker is held (so they can only wait):
  *                         cancelling it returns CT_CANCELED to all, none of
@@ -527,6 +532,97 @@ static int test_abort_count(void *arg)
     return 0;
 }
 
+/* ---- shutdown by a deadline ------------------------------------------------------ */
+
+typedef struct dshutter {
+    pthread_t t;
+    ct_pool *p;
+    int64_t deadline;
+    int mode;
+    uint64_t dropped;
+} dshutter;
+
+static void *dshutter_main(void *arg)
+{
+    dshutter *s = arg;
+
+    s->dropped = ct_pool_shutdown_deadline(s->p, s->deadline, s->mode);
+    return NULL;
+}
+
+/* A drain with time to spare: nothing dropped, every task ran once. */
+static int test_deadline_drain(void *arg)
+{
+    const ct_pool_ops *ops = arg;
+    gate g;
+    ct_pool_stats s;
+    uint64_t dropped;
+
+    gate_init(&g);
+    gate_open(&g); /* the tasks just count */
+    ct_pool *p = make(ops, 1, 2, 100, 100 * MS);
+    for (unsigned i = 0; i < 50; i++)
+        CT_CHECK(ct_pool_submit(p, gated_task, &g) == 0);
+    dropped = ct_pool_shutdown_deadline(p, ct_now_ns() + 60000 * MS, CT_POOL_DRAIN);
+    if (dropped != 0 || gate_ran(&g) != 50)
+        ct_test_fail("%s: a drain with a minute to spare dropped %llu, ran %u of 50",
+                     ops->desc.name, (unsigned long long)dropped, gate_ran(&g));
+    ct_pool_get_stats(p, &s);
+    CT_CHECK(s.tasks_done == 50 && s.tasks_dropped == 0);
+    CT_CHECK(ct_pool_submit(p, gated_task, &g) == CT_CLOSED);
+    CT_CHECK(ct_pool_shutdown_deadline(p, -1, CT_POOL_DRAIN) == 0); /* the second: no effect */
+    check_joined(p);
+    ct_pool_free(p);
+    gate_destroy(&g);
+    return 0;
+}
+
+/* One worker held, 50 queued: a drain whose deadline passes drops the 50
+ * (mode DRAIN, 20 ms); DROP drops them at once, though its deadline is a
+ * minute away (the test's timeout would end a wait for it). */
+static int deadline_held(const ct_pool_ops *ops, int mode, int64_t timeout_ns)
+{
+    gate g;
+    dshutter sh;
+    ct_pool_stats s;
+
+    gate_init(&g);
+    ct_pool *p = make(ops, 1, 1, 100, 100 * MS);
+    CT_CHECK(ct_pool_submit(p, gated_task, &g) == 0);
+    gate_wait_started(&g, 1);
+    for (unsigned i = 0; i < 50; i++)
+        CT_CHECK(ct_pool_submit(p, gated_task, &g) == 0);
+    sh = (dshutter){.p = p, .deadline = ct_now_ns() + timeout_ns, .mode = mode};
+    if (pthread_create(&sh.t, NULL, dshutter_main, &sh))
+        ct_test_fail("pthread_create");
+    /* as abort_count: open the gate only once the queue is dropped */
+    do {
+        sched_yield();
+        ct_pool_get_stats(p, &s);
+    } while (s.tasks_dropped < 50);
+    gate_open(&g);
+    pthread_join(sh.t, NULL);
+    if (sh.dropped != 50 || gate_ran(&g) != 1)
+        ct_test_fail("%s: %s: dropped %llu (expected 50), ran %u (expected 1)", ops->desc.name,
+                     mode == CT_POOL_DRAIN ? "drain past its deadline" : "drop",
+                     (unsigned long long)sh.dropped, gate_ran(&g));
+    CT_CHECK(ct_pool_wait(p) == 0); /* dropped tasks count as finished */
+    check_joined(p);
+    ct_pool_free(p);
+    gate_destroy(&g);
+    return 0;
+}
+
+static int test_deadline_expires(void *arg)
+{
+    return deadline_held(arg, CT_POOL_DRAIN, 20 * MS);
+}
+
+static int test_deadline_drop(void *arg)
+{
+    return deadline_held(arg, CT_POOL_DROP, 60000 * MS);
+}
+
 /* ---- submit_ctx ----------------------------------------------------------------- */
 
 typedef struct crun {
@@ -840,7 +936,7 @@ static int test_params(void *arg)
 
 /* ---- the table ------------------------------------------------------------------ */
 
-#define PER_IMPL 8
+#define PER_IMPL 11
 #define NFIXED 5
 
 int main(int argc, char **argv)
@@ -853,6 +949,9 @@ int main(int argc, char **argv)
         {"shutdown_running", test_shutdown_running, false},
         {"shutdown_blocked", test_shutdown_blocked, true},
         {"abort_count", test_abort_count, true},
+        {"deadline_drain", test_deadline_drain, false},
+        {"deadline_expires", test_deadline_expires, true},
+        {"deadline_drop", test_deadline_drop, true},
         {"ctx_cancel", test_ctx_cancel, true},
         {"errors", test_errors, false},
         {"many_threads", test_many_threads, true},
@@ -886,7 +985,8 @@ int main(int argc, char **argv)
 
             if (per[i].bounded_only && !bounded)
                 continue;
-            if ((per[i].fn == test_abort_count || per[i].fn == test_many_threads ||
+            if ((per[i].fn == test_abort_count || per[i].fn == test_deadline_expires ||
+                 per[i].fn == test_deadline_drop || per[i].fn == test_many_threads ||
                  per[i].fn == test_nested || per[i].fn == test_wakeups) &&
                 !queued)
                 continue; /* spawn_sem queues nothing (and starts a thread per task) */

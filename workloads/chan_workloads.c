@@ -8,6 +8,8 @@
  *   chan_pingpong.c  pingpong
  *   chan_seq.c       seq
  *   chan_pipeline.c  pipeline (and its sequential baseline)
+ *   chan_pipework.c  pipework (stages doing calibrated work; sequential and
+ *                    pool baselines)
  *   chan_batch.c     batch (the seeds' batcher: by size, by time, the tail)
  *   chan_fan.c       fanin_shared, fanin_forward, fanin_select (fan-out to
  *                    workers, fan-in three ways)
@@ -108,8 +110,10 @@ void ct_workload_chan_register(const ct_bench_config *cfg)
         ct__chan_flow_register(cfg, impl, general);
         ct__chan_pingpong_register(cfg, impl, general);
         ct__chan_pipeline_register(cfg, impl, general);
+        ct__chan_pipework_register(cfg, impl, general);
         ct__chan_batch_register(cfg, impl, general);
         ct__chan_fan_register(cfg, impl, general);
     }
     ct__chan_pipeline_register(cfg, NULL, false); /* the sequential baseline */
+    ct__chan_pipework_register(cfg, NULL, false); /* its sequential and pool baselines */
 }

@@ -17,6 +17,8 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
 void ct__chan_pingpong_register(const ct_bench_config *cfg, const char *impl, bool general);
 void ct__chan_seq_register(const ct_bench_config *cfg, const char *impl, bool general);
 void ct__chan_pipeline_register(const ct_bench_config *cfg, const char *impl, bool general);
+/* impl NULL: the baselines, once. */
+void ct__chan_pipework_register(const ct_bench_config *cfg, const char *impl, bool general);
 void ct__chan_batch_register(const ct_bench_config *cfg, const char *impl, bool general);
 void ct__chan_fan_register(const ct_bench_config *cfg, const char *impl, bool general);
 

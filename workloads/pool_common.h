@@ -63,6 +63,7 @@ void ct__pool_busy_register(const ct_bench_config *cfg, const ct_pool_ops *ops);
 void ct__pool_sleep_register(const ct_bench_config *cfg, const ct_pool_ops *ops);
 void ct__pool_burst_register(const ct_bench_config *cfg, const ct_pool_ops *ops);
 void ct__pool_many_register(const ct_bench_config *cfg, const ct_pool_ops *ops);
+void ct__pool_shutdown_register(const ct_bench_config *cfg, const ct_pool_ops *ops);
 void ct__pool_claims_register(const ct_bench_config *cfg);
 
 #endif /* CT_POOL_COMMON_H */

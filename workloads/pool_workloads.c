@@ -12,5 +12,6 @@ void ct_workload_pool_register(const ct_bench_config *cfg)
         ct__pool_sleep_register(cfg, *o);
         ct__pool_burst_register(cfg, *o);
         ct__pool_many_register(cfg, *o);
+        ct__pool_shutdown_register(cfg, *o);
     }
 }

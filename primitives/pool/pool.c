@@ -99,6 +99,15 @@ uint64_t ct_pool_shutdown(ct_pool *p, int mode)
     return first ? atomic_load_explicit(&p->dropped, memory_order_relaxed) : 0;
 }
 
+uint64_t ct_pool_shutdown_deadline(ct_pool *p, int64_t deadline_ns, int mode)
+{
+    /* drain while the deadline allows (the workers run as usual), then stop
+     * as drain if that emptied the pool, else as abort: the rest is dropped */
+    if (mode == CT_POOL_DRAIN && !ct__pool_wait_until(p, deadline_ns))
+        mode = CT_POOL_ABORT;
+    return ct_pool_shutdown(p, mode);
+}
+
 void ct_pool_free(ct_pool *p)
 {
     if (!p)

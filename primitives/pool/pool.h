@@ -10,6 +10,8 @@
  *     ct_pool_submit(p, task_fn, arg);        // int task_fn(void *arg)
  *     int first_err = ct_pool_wait(p);        // every task submitted so far ran
  *     ct_pool_shutdown(p, CT_POOL_DRAIN);     // or CT_POOL_ABORT: drop the queue
+ *     // or by a deadline: drain until it, then drop what is left
+ *     ct_pool_shutdown_deadline(p, ct_now_ns() + 100000000, CT_POOL_DRAIN);
  *     ct_pool_free(p);
  *
  * Synchronization table: may the row run concurrently with the column, on
@@ -48,6 +50,9 @@
  *    drops it; both let running tasks finish, join every thread of the pool
  *    and return how many tasks were dropped. Only the first call acts; a
  *    second returns 0. free shuts down (drain) if nobody did.
+ *    shutdown_deadline drains until a deadline, then aborts (one function
+ *    over the others, the same for every design). "shutdown" in the table
+ *    stands for both.
  *  - Tasks return int: every non-zero return is counted, the first is kept
  *    (ct_pool_errors; both are final once wait or shutdown has returned).
  *  - On a coroutine (go.h): wait, and a submit to a full queue, park the
@@ -101,7 +106,7 @@ typedef struct ct_pool_sample {
     unsigned workers;
 } ct_pool_sample;
 
-enum { CT_POOL_DRAIN = 0, CT_POOL_ABORT = 1 };
+enum { CT_POOL_DRAIN = 0, CT_POOL_ABORT = 1, CT_POOL_DROP = CT_POOL_ABORT };
 
 enum {
     CT_POOL_CAP_BOUNDED = 1u << 16,      /* submit can block (a queue or a thread limit) */
@@ -143,6 +148,17 @@ int ct_pool_submit_ctx(ct_pool *p, ct_ctx *ctx, ct_pool_fn fn, void *arg);
 int ct_pool_wait(ct_pool *p);
 /* Stop accepting, drain or abort, join every thread; tasks dropped. */
 uint64_t ct_pool_shutdown(ct_pool *p, int mode);
+/* Stop by a deadline (absolute, ct_now_ns(); < 0: none). CT_POOL_DRAIN
+ * lets the workers run until every task submitted has finished or the
+ * deadline passes, then shuts down: as drain if everything finished (0
+ * dropped), else as abort (what is still queued is dropped, and counted).
+ * CT_POOL_DROP (CT_POOL_ABORT) stops at once. Tasks running at the
+ * deadline finish (a C task cannot be preempted), so it can return later
+ * than the deadline by up to the longest task. Submits are accepted until
+ * the final shutdown begins: stop the submitters first (as Go's
+ * http.Server.Shutdown expects its listeners closed). Returns the tasks
+ * dropped; a second shutdown of any kind returns 0. */
+uint64_t ct_pool_shutdown_deadline(ct_pool *p, int64_t deadline_ns, int mode);
 /* Shutdown (drain) if not done, then free. */
 void ct_pool_free(ct_pool *p);
 

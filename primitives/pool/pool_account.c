@@ -84,25 +84,32 @@ static bool all_done(ct_pool *p)
     return atomic_load_explicit(&p->pending, memory_order_seq_cst) == 0;
 }
 
-int ct_pool_wait(ct_pool *p)
+bool ct__pool_wait_until(ct_pool *p, int64_t deadline_ns)
 {
     for (;;) {
         uint32_t seq;
 
         if (all_done(p))
-            break;
+            return true;
+        if (deadline_ns >= 0 && ct_now_ns() >= deadline_ns)
+            return false;
         /* acquire: pairs with the release bump in ct__pool_pending_sub / finish */
         seq = atomic_load_explicit(&p->wait_seq, memory_order_acquire);
         /* seq_cst: Dekker pair with the decrement (or increment) then read */
         atomic_fetch_add_explicit(&p->wait_waiters, 1, memory_order_seq_cst);
         if (!all_done(p)) {
             ct_wait_enter("pool wait", p);
-            ct_futex_wait(&p->wait_seq, seq, -1);
+            ct_futex_wait(&p->wait_seq, seq, deadline_ns);
             ct_wait_exit();
         }
         atomic_fetch_sub_explicit(&p->wait_waiters, 1, memory_order_seq_cst);
     }
-    /* relaxed: ordered by the seq_cst load of pending (finished) above */
+}
+
+int ct_pool_wait(ct_pool *p)
+{
+    ct__pool_wait_until(p, -1);
+    /* relaxed: ordered by the seq_cst load of pending (finished) in all_done */
     return atomic_load_explicit(&p->nerr, memory_order_relaxed)
                ? atomic_load_explicit(&p->first_err, memory_order_relaxed)
                : 0;

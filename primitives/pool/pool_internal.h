@@ -195,6 +195,9 @@ void ct__pool_run(ct_pool *p, ct__task t);
  * (statistics, wait). */
 void ct__pool_exec(ct_pool *p, ct__task t);
 void ct__pool_finish(ct_pool *p, uint64_t ran, uint64_t dropped);
+/* Wait until every submitted task has finished or been dropped (true), or
+ * deadline_ns (absolute, < 0: none) has passed first (false). */
+bool ct__pool_wait_until(ct_pool *p, int64_t deadline_ns);
 /* n tasks were dropped (abort): account for them. */
 void ct__pool_drop(ct_pool *p, uint64_t n);
 /* Record a point of the worker-count trace (CT_POOL_CAP_TRACE pools). */

@@ -1,6 +1,6 @@
 // The chan family's peers: its workloads written with Go's own channels
 // (seq, spsc, mpsc, mpmc, select_rx, select_both, pingpong, pipeline, batch,
-// fanin_shared/forward/select), each
+// fanin_shared/forward/select; pipework in peers_pipework.go), each
 // verifying what it received, and the list of their benchmarks.
 
 package main
@@ -593,5 +593,5 @@ func chanBenches(quick bool) []bench {
 			return batch(n, size, time.Duration(flushUs)*time.Microsecond, 2)
 		}})
 	}
-	return bs
+	return append(bs, pipeworkBenches(quick)...)
 }
