@@ -66,8 +66,12 @@ def workers_of(row):
     return int(w) if str(w).isdigit() else row.name.threads
 
 
-def sequential(fam, work, slow):
-    rows = pipework(fam, "sequential", work_ns=work, slow=slow)
+def sequential(fam, work, slow, stages=None):
+    """The sequential run's ns per item at this work and slow, doing the work of `stages`
+    stages (the baseline's stages param; a row without one does any count)."""
+    rows = [r for r in pipework(fam, "sequential", work_ns=work, slow=slow)
+            if stages is None or not str(r.name.param("stages")).isdigit()
+            or int(r.name.param("stages")) == int(stages)]
     return ns_item(rows[0]) if rows else None
 
 
@@ -111,8 +115,8 @@ def against_claim(speedup, claimed, cap):
 def rule_pipeline_27(fam):
     """Seed 003's 1200 -> 450 ns/op: two trivial stages (a square, a filter), 2.7x."""
     claimed = 1200 / 450
-    seq = sequential(fam, 0, 0)
     top = best(pipework(fam, work_ns=0, slow=0))
+    seq = sequential(fam, 0, 0, top.name.threads) if top is not None else None
     if seq is None or top is None:
         return absent()
     cores = cores_of(fam)
@@ -139,13 +143,17 @@ def rule_pipeline_stages(fam):
     if not ws:
         return absent()
     w = ws[-1]
-    seq = sequential(fam, w, 0)
     cores = cores_of(fam)
     by_k = {}
     for r in pipework(fam, work_ns=w, slow=0):
+        if sequential(fam, w, 0, r.name.threads) is None:
+            continue   # no sequential run of as many stages' work
         if r.name.threads not in by_k or ns_item(r) < ns_item(by_k[r.name.threads]):
             by_k[r.name.threads] = r
-    gains = {k: seq / ns_item(r) for k, r in sorted(by_k.items())}
+    if not by_k:
+        return absent()
+    seq = {k: sequential(fam, w, 0, k) for k in by_k}
+    gains = {k: seq[k] / ns_item(r) for k, r in sorted(by_k.items())}
     held = {k: s >= REACH * ceiling(k, cores) for k, s in gains.items()}
     top = max(gains.values())
     rule = (f"at each stage count k the ideal is min(k, cores) x the sequential run at "
@@ -221,7 +229,7 @@ def rule_log_4x(fam):
     """Seed 003's log pipeline (read, parse, filter, save: 4 stages), 4x its sequential run,
     scaled down: 4 balanced stages of 1 us each."""
     claimed, k, w = 4, 4, 1000
-    seq = sequential(fam, w, 0)
+    seq = sequential(fam, w, 0, k)
     top = best(pipework(fam, work_ns=w, slow=0, threads=k))
     if seq is None or top is None:
         return result(NOT_MEASURED, NEEDS_PIPEWORK, {},
@@ -259,8 +267,10 @@ def rule_workers_nx(fam):
         return result(NOT_MEASURED, NEEDS_PIPEWORK, {},
                       (NEEDS_PIPEWORK, "no chan/pipework/pool figure at work_ns > 0 with its "
                        "sequential run"))
-    w = int(next(iter(pool.values())).name.param("work_ns"))
-    seq = sequential(fam, w, 0)
+    first = next(iter(pool.values()))
+    w = int(first.name.param("work_ns"))
+    seq = sequential(fam, w, 0, first.name.param("stages")
+                     if str(first.name.param("stages")).isdigit() else None)
     cores = cores_of(fam)
     gains = {n: seq / ns_item(r) for n, r in sorted(pool.items())}
     held = {n: g >= REACH * ceiling(n, cores) for n, g in gains.items()}
