@@ -246,30 +246,33 @@ static void pl_generator_co(void *arg)
     ct_wg_done(r->gen_wg);
 }
 
+static void pl_watch(void)
+{
+    ct__chan_guard_watch(true);
+}
+
 static void pl_go_thread(ct_bench_state *st)
 {
     pl_run *r = ct_bench_shared(st);
     pl_stage_arg args[MAX_STAGES];
-    uint64_t n;
-    bool ok = r && r->stages_wg && r->gen_wg;
+    void *argp[MAX_STAGES] = {0};
 
-    if (!ct__go_driver(st, ok))
-        return;
-    ct__chan_guard_watch(true);
-    /* a stage missing would leave the others blocked: then start no more */
-    for (int k = 1; k < r->stages && ok; k++) {
+    for (int k = 1; r && k < r->stages; k++) {
         args[k] = (pl_stage_arg){r, k};
-        ok = ct__go_counted(st, r->stages_wg, pl_stage_co, &args[k], "a stage");
+        argp[k] = &args[k];
     }
-    r->t0 = ct_now_ns();
-    while ((n = ct_bench_next_batch(st)) != 0) {
-        if (!ok || r->gen_errs)
-            continue;
-        r->gen_n = n;
-        ok = ct__go_counted(st, r->gen_wg, pl_generator_co, r, "the generator");
-        ct_wg_wait(r->gen_wg);
-    }
-    ct_bench_items(st, r->generated);
+    if (ct__go_drive_chain(st, &(ct__go_chain){.stages = r ? r->stages : 0,
+                                               .stages_wg = r ? r->stages_wg : NULL,
+                                               .gen_wg = r ? r->gen_wg : NULL,
+                                               .stage = pl_stage_co,
+                                               .generate = pl_generator_co,
+                                               .stage_args = argp,
+                                               .run = r,
+                                               .gen_n = r ? &r->gen_n : NULL,
+                                               .t0 = r ? &r->t0 : NULL,
+                                               .gen_errs = r ? &r->gen_errs : NULL,
+                                               .on_drive = pl_watch}))
+        ct_bench_items(st, r->generated);
 }
 
 /* Thread 0, before the harness stops the clock: close the generator's

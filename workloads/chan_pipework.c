@@ -299,29 +299,33 @@ static void pw_generator_co(void *arg)
     ct_wg_done(r->gen_wg);
 }
 
+static void pw_watch(void)
+{
+    ct__chan_guard_watch(true);
+}
+
 static void pw_go_thread(ct_bench_state *st)
 {
     pw_run *r = ct_bench_shared(st);
     pw_stage_arg args[PW_MAX_STAGES];
-    uint64_t n;
-    bool ok = r && r->stages_wg && r->gen_wg;
+    void *argp[PW_MAX_STAGES] = {0};
 
-    if (!ct__go_driver(st, ok))
-        return;
-    ct__chan_guard_watch(true);
-    for (int k = 1; k < r->w.stages && ok; k++) {
+    for (int k = 1; r && k < r->w.stages; k++) {
         args[k] = (pw_stage_arg){r, k};
-        ok = ct__go_counted(st, r->stages_wg, pw_stage_co, &args[k], "a stage");
+        argp[k] = &args[k];
     }
-    r->t0 = ct_now_ns();
-    while ((n = ct_bench_next_batch(st)) != 0) {
-        if (!ok || r->check[0].send_errs)
-            continue;
-        r->gen_n = n;
-        ok = ct__go_counted(st, r->gen_wg, pw_generator_co, r, "the generator");
-        ct_wg_wait(r->gen_wg);
-    }
-    ct_bench_items(st, r->generated);
+    if (ct__go_drive_chain(st, &(ct__go_chain){.stages = r ? r->w.stages : 0,
+                                               .stages_wg = r ? r->stages_wg : NULL,
+                                               .gen_wg = r ? r->gen_wg : NULL,
+                                               .stage = pw_stage_co,
+                                               .generate = pw_generator_co,
+                                               .stage_args = argp,
+                                               .run = r,
+                                               .gen_n = r ? &r->gen_n : NULL,
+                                               .t0 = r ? &r->t0 : NULL,
+                                               .gen_errs = r ? &r->check[0].send_errs : NULL,
+                                               .on_drive = pw_watch}))
+        ct_bench_items(st, r->generated);
 }
 
 /* Thread 0, before the clock stops: close the source, wait for the drain. */

@@ -25,3 +25,26 @@ bool ct__go_counted(ct_bench_state *st, ct_wg *wg, ct_go_fn fn, void *arg, const
     ct_bench_error(st, "rt:go: cannot start %s: %s", what, strerror(-err));
     return false;
 }
+
+bool ct__go_drive_chain(ct_bench_state *st, const ct__go_chain *c)
+{
+    bool ok = c->run && c->stages_wg && c->gen_wg;
+    uint64_t n;
+
+    if (!ct__go_driver(st, ok))
+        return false;
+    if (c->on_drive)
+        c->on_drive();
+    /* a stage missing would leave the others blocked: then start no more */
+    for (int k = 1; k < c->stages && ok; k++)
+        ok = ct__go_counted(st, c->stages_wg, c->stage, c->stage_args[k], "a stage");
+    *c->t0 = (uint64_t)ct_now_ns();
+    while ((n = ct_bench_next_batch(st)) != 0) {
+        if (!ok || *c->gen_errs)
+            continue;
+        *c->gen_n = n;
+        ok = ct__go_counted(st, c->gen_wg, c->generate, c->run, "the generator");
+        ct_wg_wait(c->gen_wg);
+    }
+    return true;
+}

@@ -1,6 +1,6 @@
 /*
  * go_drive.h: what the workloads' rt:go variants share (chan_pingpong.c,
- * chan_pipeline.c, chan_flow.c): the work is coroutines (go.h), and bench
+ * chan_pipeline.c, chan_pipework.c, chan_flow.c): the work is coroutines (go.h), and bench
  * thread 0 drives them, since Google Benchmark's batches may be asked for
  * from bench threads only (its barriers would block a worker); the other
  * bench threads run out their loops, so threads:N keeps naming the roles.
@@ -9,6 +9,7 @@
 #define CT_GO_DRIVE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ct_bench.h"
 #include "go.h"
@@ -21,5 +22,26 @@ bool ct__go_driver(ct_bench_state *st, bool ok);
  * ends): true; or fail the run naming `what` and return false (wg then
  * does not count it). */
 bool ct__go_counted(ct_bench_state *st, ct_wg *wg, ct_go_fn fn, void *arg, const char *what);
+
+/* A chain of coroutine stages fed by a generator (the rt:go pipelines).
+ * Bench thread 0 starts stages 1..stages-1 once (stage(stage_args[k])),
+ * then, for each batch the harness hands out, sets *gen_n and runs
+ * generate(run) on a coroutine (which ends with ct_wg_done(gen_wg)) and
+ * waits for it; after a failed start or a generator error (*gen_errs) it
+ * runs the loop out. *t0 is set when the stages are started. The stages end
+ * when the caller's loop_done closes the first channel and waits for
+ * stages_wg. Returns whether this thread drove (thread 0 with run set). */
+typedef struct ct__go_chain {
+    int stages;                /* stage 0 is the generator */
+    ct_wg *stages_wg, *gen_wg; /* the stages' count, the generator's */
+    ct_go_fn stage, generate;  /* stage(stage_args[k]); generate(run) */
+    void *const *stage_args;   /* [stages]; [0] unused */
+    void *run;
+    uint64_t *gen_n, *t0;     /* written by the driver before each use */
+    const uint64_t *gen_errs; /* the generator's failed sends so far */
+    void (*on_drive)(void);   /* optional: once thread 0 knows it drives */
+} ct__go_chain;
+
+bool ct__go_drive_chain(ct_bench_state *st, const ct__go_chain *c);
 
 #endif /* CT_GO_DRIVE_H */
