@@ -13,7 +13,8 @@
 #                        two designs (or go:<regex>, Go's peer) in interleaved rounds
 #   make compare BASE=<json|git rev> NEW=<json|git rev>   regression verdicts; CI calls
 #                        scripts/compare.sh BASE NEW itself (make turns its exit 1 into 2)
-#   make gate-aa / make gate-inject    the gate's false-positive rate / smallest slowdown caught
+#   make gate-aa / make gate-inject [LADDER=2,5,...]  the gate's false-positive rate / smallest
+#                        slowdown caught (LADDER: the ns per operation tried, in order)
 #   make ab-chan-go / make ab-pool-go / make ab-map-go / make ab-objpool-go  the chan, pool,
 #                        map and objpool READMEs' tables against Go
 #   make ab-pipework     the chan README's pipework blocks (designs against Go's goroutine
@@ -184,7 +185,8 @@ ab-objpool-go:
 gate-aa: release
 	@/usr/bin/python3 scripts/gate.py aa --build $(RELEASE) $(CMP_OPTS) --readme README.md
 gate-inject: release
-	@/usr/bin/python3 scripts/gate.py inject --build $(RELEASE) $(CMP_OPTS) --readme README.md
+	@/usr/bin/python3 scripts/gate.py inject --build $(RELEASE) $(CMP_OPTS) \
+	  $(if $(LADDER),--ladder $(call shquote,$(LADDER))) --readme README.md
 
 # The files the style tool keeps: every C/C++ source and header of the tree,
 # but the diagnose corpus (user programs, written as users write them).
