@@ -145,8 +145,10 @@ def main(argv=None):
         when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
         sweep = f"{'quick ' if args.quick else ''}sweep '{args.filter}', {args.rounds} rounds of " \
                 f"{args.min_time:g} s"
-        write_block(args.readme, args.mode, f"- {doc['summary']} (`make gate-{args.mode}`, "
-                                             f"{sweep}; {when}).", "gate")
+        cmd = f"make gate-{args.mode}" + (f" LADDER={args.ladder}" if args.mode == "inject"
+                                          and args.ladder != DEFAULT_LADDER else "")
+        write_block(args.readme, args.mode, f"- {doc['summary']} (`{cmd}`, {sweep}; {when}).",
+                    "gate")
         print(f"(wrote it into {args.readme})")
     print(f"(JSON: {out})")
     return 0
