@@ -13,7 +13,7 @@
 #                        two designs (or go:<regex>, Go's peer) in interleaved rounds
 #   make compare BASE=<json|git rev> NEW=<json|git rev>   regression verdicts; CI calls
 #                        scripts/compare.sh BASE NEW itself (make turns its exit 1 into 2)
-#   make gate-aa / make gate-inject [LADDER=2,5,...]  the gate's false-positive rate / smallest
+#   make gate-aa / make gate-inject [LADDER=0.3,1,...]  the gate's false-positive rate / smallest
 #                        slowdown caught (LADDER: the ns per operation tried, in order)
 #   make ab-chan-go / make ab-pool-go / make ab-map-go / make ab-objpool-go  the chan, pool,
 #                        map and objpool READMEs' tables against Go

@@ -161,7 +161,7 @@ struct inject_spec {
     bool set = false;
     std::string text; // as given, for the context block
     std::string regex;
-    uint64_t ns = 0;
+    double ns = 0; // a fraction is allowed: the work is a calibrated loop
 };
 inject_spec g_inject; // parsed once by ct_bench_main, before any run
 bool g_inject_asked;  // this run's setup called ct_bench_inject_ns (thread 0 only)
@@ -174,14 +174,17 @@ std::string parse_inject(const char *env, inject_spec *out)
         return "";
     std::string s = env;
     size_t colon = s.rfind(':');
-    const char *usage = "CT_INJECT_NS must read <benchmark regex>:<ns>, e.g. "
-                        "'counter/incr/atomic/:200'";
+    const char *usage = "CT_INJECT_NS must read <benchmark regex>:<ns>, ns a decimal in "
+                        "[0, 1e9], e.g. 'counter/incr/atomic/:200' or 'counter/incr/atomic/:0.5'";
     if (colon == std::string::npos || colon == 0 || colon + 1 == s.size())
         return usage;
     char *end = nullptr;
     errno = 0;
-    unsigned long long ns = std::strtoull(s.c_str() + colon + 1, &end, 10);
-    if (errno || *end || s[colon + 1] == '-')
+    const char *num = s.c_str() + colon + 1;
+    double ns = std::strtod(num, &end);
+    // digits and one '.' only: no sign, exponent, hex, inf or nan
+    if (errno || *end || std::strspn(num, "0123456789.") != std::strlen(num) || !(ns >= 0) ||
+        ns > 1e9)
         return usage;
     out->regex = s.substr(0, colon);
     try {
@@ -537,7 +540,7 @@ extern "C" bool ct_bench_truncated(const ct_bench_state *st)
     return st->truncated;
 }
 
-extern "C" uint64_t ct_bench_inject_ns(const ct_bench_state *st)
+extern "C" double ct_bench_inject_ns(const ct_bench_state *st)
 {
     g_inject_asked = true;
     if (!g_inject.set)

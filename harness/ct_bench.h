@@ -140,12 +140,14 @@ void ct_bench_resume(ct_bench_state *st);
 
 /* Nanoseconds of busy work this run's competitor must add per operation:
  * CT_INJECT_NS=<regex>:<ns> (unset by default) names the runs to slow down,
- * so a comparison can be shown to catch a known regression. A workload that
- * supports it calls this in setup and wraps its competitor's operations when
- * it is > 0, so the timed loops of every other run are untouched. 0 when unset
+ * so a comparison can be shown to catch a known regression. ns may be a
+ * fraction (0.5): the work is ct_work_spin(ct_work_loops(ns)), a calibrated
+ * loop, so it goes below one clock read. A workload that supports it calls
+ * this in setup and wraps its competitor's operations when it is > 0, so the
+ * timed loops of every other run are untouched. 0 when unset
  * or when this run's name does not match. A matching run whose setup does not
  * call it fails ("does not support injection"): no slowdown passes unnoticed. */
-uint64_t ct_bench_inject_ns(const ct_bench_state *st);
+double ct_bench_inject_ns(const ct_bench_state *st);
 
 /* Items (operations) this thread processed: gives items_per_second. */
 void ct_bench_items(ct_bench_state *st, uint64_t n);

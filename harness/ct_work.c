@@ -28,7 +28,7 @@ double ct_work_calibrate(void)
     return loops_per_us;
 }
 
-uint64_t ct_work_loops(uint64_t ns)
+uint64_t ct_work_loops(double ns)
 {
-    return (uint64_t)((double)ns * ct_work_calibrate() / 1000.0 + 0.5);
+    return ns > 0 ? (uint64_t)(ns * ct_work_calibrate() / 1000.0 + 0.5) : 0;
 }

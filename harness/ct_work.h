@@ -20,8 +20,9 @@ extern "C" {
 
 /* Loops per microsecond on this machine; calibrates on first use. */
 double ct_work_calibrate(void);
-/* Loop iterations that take about ns nanoseconds. */
-uint64_t ct_work_loops(uint64_t ns);
+/* Loop iterations that take about ns nanoseconds (one iteration is about a
+ * cycle, so a fraction of a nanosecond still counts). */
+uint64_t ct_work_loops(double ns);
 
 static inline void ct_work_spin(uint64_t loops)
 {

@@ -112,6 +112,45 @@ class RepsPlan(unittest.TestCase):
         self.assertEqual(reps.plan_pass(names, runs, 3, 0.05, 0.1), [])
 
 
+class GateLadder(unittest.TestCase):
+    """gate.py inject: the threshold is stated in measured slowdowns, per target."""
+
+    def test_smallest_caught_and_largest_missed(self):
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import gate
+        a, b = "counter/incr/a/work:0/reads:0/threads:1", "counter/incr/b/work:0/reads:0/threads:1"
+        # per ns: (ratio, caught?) of a and b; an untouched benchmark called a regression at 1 ns
+        table = {0.5: ((1.03, False), (1.30, True)), 1.0: ((1.08, False), (1.45, True)),
+                 2.0: ((1.12, True), (1.70, True)), 4.0: ((1.50, True), (2.0, True))}
+        calls = []
+
+        def fake(args, binary, env):
+            ns = float(env.rsplit(":", 1)[1])
+            calls.append(ns)
+            rows = [{"benchmark": n, "ratio": r, "verdict": "slower" if c else "same"}
+                    for n, (r, c) in zip((a, b), table[ns])]
+            other = ["counter/incr/c/work:0/reads:0/threads:2"] if ns == 1.0 else []
+            return {"benchmarks": rows, "regressions": [r["benchmark"] for r in rows
+                                                        if r["verdict"] == "slower"] + other}
+        real, gate.one_comparison = gate.one_comparison, fake
+        try:
+            args = gate.parse_args(["inject", "--ladder", "0.5,1,2,4", "--times", "2",
+                                    "--target", "counter/incr/(a|b)/"])
+            doc = gate.run_inject(args, "unused")
+        finally:
+            gate.one_comparison = real
+        self.assertEqual(calls, [0.5, 0.5, 1.0, 1.0, 2.0, 2.0])   # stops when all are caught
+        self.assertEqual(doc["reliable"]["benchmark"], a)        # +12% beats b's +30%
+        self.assertAlmostEqual(doc["reliable"]["median_ratio"], 1.12)
+        self.assertEqual(doc["largest_missed"]["ns"], 1.0)
+        self.assertIn("+12% (a/threads:1 with 2 ns", doc["summary"])
+        self.assertIn("largest missed at least once: +8%", doc["summary"])
+        self.assertIn("2 untouched benchmarks called regressions", doc["summary"])
+        for bad in ("0,1", "x", "-1"):
+            with self.assertRaises(gate.RoundsError):
+                gate.run_inject(gate.parse_args(["inject", "--ladder", bad]), "unused")
+
+
 class Verdicts(unittest.TestCase):
     """The rules, on samples whose answer is known."""
 
@@ -436,7 +475,7 @@ class Live(unittest.TestCase):
         self.assertLess(others[len(others) // 2], 500)
 
     def test_bad_inject_and_bad_filter(self):
-        for bad in ("no-colon", "counter/:abc", ":5", "(open:5", "x:-3"):
+        for bad in ("no-colon", "counter/:abc", ":5", "(open:5", "x:-3", "x:nan", "x:1e3", "x:2e9"):
             r = run([BENCH, "--family=counter", "--quick", "--benchmark_list_tests=true"],
                     env={**os.environ, "CT_INJECT_NS": bad})
             self.assertEqual(r.returncode, 2, bad)

@@ -15,7 +15,7 @@
  * lock lets one thread run ahead while the others wait).
  *
  * CT_INJECT_NS (ct_bench.h): a matching run's counter gets a copy of its ops
- * table whose add and read spin first, so the regression gate can be shown to
+ * table whose add and read run calibrated busy work first, so the regression gate can be shown to
  * catch a known slowdown; every other run keeps the competitor's own table.
  */
 #include "counter.h"
@@ -36,22 +36,15 @@ typedef struct incr_slot {
 } incr_slot;
 
 /* CT_INJECT_NS (ct_bench.h): the competitor's table, its add and read
- * wrapped to spin first, so only a matching run's hot path changes. The
- * spin is on the clock, not a calibrated loop count: this host's speed
- * changes by ~2x between phases, which would shrink a counted loop. */
+ * wrapped to run calibrated busy work first, so only a matching run's hot
+ * path changes. A counted loop, not a spin on the clock: one clock read costs
+ * more than the smallest slowdowns the gate is asked to catch, and the loop
+ * slows down with the host as the operation it is added to does. */
 typedef struct incr_inject {
     ct_counter_ops ops; /* first: the counter's ops pointer points here */
     const ct_counter_ops *inner;
-    int64_t ns;
+    uint64_t loops;
 } incr_inject;
-
-static void inject_spin(int64_t ns)
-{
-    const int64_t end = ct_now_ns() + ns;
-
-    while (ct_now_ns() < end)
-        ct_cpu_relax();
-}
 
 static const incr_inject *inject_of(const ct_counter *c)
 {
@@ -59,12 +52,12 @@ static const incr_inject *inject_of(const ct_counter *c)
 }
 static void inject_add(ct_counter *c, unsigned tid, uint64_t delta)
 {
-    inject_spin(inject_of(c)->ns);
+    ct_work_spin(inject_of(c)->loops);
     inject_of(c)->inner->add(c, tid, delta);
 }
 static uint64_t inject_read(ct_counter *c, unsigned tid)
 {
-    inject_spin(inject_of(c)->ns);
+    ct_work_spin(inject_of(c)->loops);
     return inject_of(c)->inner->read(c, tid);
 }
 static void inject_destroy(ct_counter *c)
@@ -117,14 +110,14 @@ static void *incr_setup(ct_bench_state *st)
     r->counter = ct_counter_new(ops->desc.name, (unsigned)r->threads);
     if (!r->slots || !r->snapshot || !r->counter)
         goto oom;
-    uint64_t inject_ns = ct_bench_inject_ns(st);
-    if (inject_ns) {
+    double inject_ns = ct_bench_inject_ns(st);
+    if (inject_ns > 0) {
         r->inject.ops = *ops;
         r->inject.ops.add = inject_add;
         r->inject.ops.read = inject_read;
         r->inject.ops.destroy = inject_destroy;
         r->inject.inner = ops;
-        r->inject.ns = (int64_t)inject_ns;
+        r->inject.loops = ct_work_loops(inject_ns);
         r->counter->ops = &r->inject.ops;
     }
     return r;
