@@ -92,6 +92,16 @@ void ct_bench_thread_counts(ct_bench *b, const int *counts, size_t n);
 #define CT_SWEEP_MAX 64
 enum { CT_SWEEP_QUICK = 1 << 0, CT_SWEEP_SPARSE = 1 << 1 };
 size_t ct_bench_sweep_threads(int *out, int min, unsigned flags);
+/* The counts of one role a workload sweeps (a channel's producers, a
+ * fan-out's workers, select_both's pairs), written into out (CT_SWEEP_MAX
+ * entries); returns how many. By default the core count divided by divisor,
+ * then twice the core count divided by divisor (the oversubscribed point):
+ * producers {2, 4} on 2 cores, {16, 32} on 16 (divisor 1); pairs {1, 2} and
+ * {8, 16} (divisor 2). CT_SWEEP_QUICK: the first only. The caller turns a
+ * role count into threads (producers + 1 consumer, 2 x pairs). A list given
+ * to ct_bench_sweep_init replaces these, each value a count of the role;
+ * counts below min become min (duplicates dropped). */
+size_t ct_bench_sweep_role(int *out, int min, int divisor, unsigned flags);
 /* The core count the sweep follows (CT_NCPU or the online CPUs). */
 int ct_bench_ncpu(void);
 /* Reads CT_NCPU and threads ("1,3,16", or NULL for the default sweep), and

@@ -1,6 +1,7 @@
 /*
- * ct_sweep.c: the thread counts every workload sweeps, from the machine's
- * core count (or CT_NCPU) unless a list is given (THREADS=, --threads=).
+ * ct_sweep.c: the thread counts every workload sweeps, and the counts of a
+ * role (producers, workers) some sweep instead, from the machine's core
+ * count (or CT_NCPU) unless a list is given (THREADS=, --threads=).
  * Read in this one place so that a pretend core count or a list reaches
  * every workload the same way.
  */
@@ -130,5 +131,25 @@ size_t ct_bench_sweep_threads(int *out, int min, unsigned flags)
     }
     for (size_t i = 0; i < k; i++)
         m = add(out, m, all[i], min);
+    return m;
+}
+
+size_t ct_bench_sweep_role(int *out, int min, int divisor, unsigned flags)
+{
+    const int n = ct_bench_ncpu();
+    size_t m = 0;
+
+    if (min < 1)
+        min = 1;
+    if (divisor < 1)
+        divisor = 1;
+    if (ngiven) {
+        for (size_t i = 0; i < ngiven; i++)
+            m = add(out, m, given[i], min);
+        return m;
+    }
+    m = add(out, m, n / divisor, min);
+    if (!(flags & CT_SWEEP_QUICK))
+        m = add(out, m, 2 * n / divisor, min);
     return m;
 }

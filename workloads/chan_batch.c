@@ -8,6 +8,8 @@
  *
  *   chan/batch/<impl>/size:<B>/flush_us:<T>/real_time/threads:<P+1>
  *
+ * P is the core count (2 at least) in every sweep, THREADS= gives it.
+ *
  * Processing a batch costs FLUSH_NS of busy work whatever its size: the
  * write a batch amortizes (a system call, a database round trip), as the
  * seed's process(batch). size:1 is per-item processing, the baseline that
@@ -43,7 +45,7 @@
 #define CAP 64
 #define FLUSH_NS 5000 /* a batch's fixed cost */
 #define LAT_EVERY 16  /* a power of two */
-#define MAXP 8
+#define MAXP 256      /* producers: 128 cores */
 
 typedef struct item {
     uint64_t id; /* producer << 40 | sequence */
@@ -295,7 +297,12 @@ void ct__chan_batch_register(const ct_bench_config *cfg, const char *impl, bool 
 {
     static const int64_t size_full[] = {1, 16, 256}, size_quick[] = {1, 256};
     static const int64_t flush_us[] = {50};
-    static const int threads[] = {3}; /* 2 producers and the batcher */
+    /* producers: the cores (2 at least), in every sweep: the question is the
+     * batch size; THREADS= gives the producers. Threads: + the batcher. */
+    int threads[CT_SWEEP_MAX];
+    const size_t nt = ct_bench_sweep_role(threads, 2, 1, CT_SWEEP_QUICK);
+    for (size_t i = 0; i < nt; i++)
+        threads[i] += 1;
     char name[96];
     ct_bench *b;
 
@@ -312,6 +319,6 @@ void ct__chan_batch_register(const ct_bench_config *cfg, const char *impl, bool 
         ct_die("%s: out of memory registering it", name);
     ct_bench_param(b, "size", cfg->quick ? size_quick : size_full, cfg->quick ? 2 : 3);
     ct_bench_param(b, "flush_us", flush_us, 1);
-    ct_bench_thread_counts(b, threads, 1);
+    ct_bench_thread_counts(b, threads, nt);
     ct_bench_time_budget(b, cfg->quick ? 0.1 : 0.2); /* as chan_flow's: above min_time */
 }

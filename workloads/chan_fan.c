@@ -14,7 +14,8 @@
  *        each worker has its own output channel; one merger selects over
  *        them all and sends to the shared one
  *
- * Every channel has capacity 64. Thread 0 is the source (one item per
+ * W follows the machine: the cores and twice them (QUICK: the cores), 2 at
+ * least; THREADS= gives W. Every channel has capacity 64. Thread 0 is the source (one item per
  * iteration; as its loop ends it closes the input), the last thread is the
  * sink; the threads between are the workers, then the forwarders or the
  * merger. Whoever finishes a stage closes the next channel: the last worker
@@ -45,7 +46,7 @@
 #include "chan_workloads.h"
 
 #define CAP 64
-#define MAXW 4
+#define MAXW 256 /* workers: a sweep of 2x 128 cores */
 
 enum fan_kind { FAN_SHARED, FAN_FORWARD, FAN_SELECT };
 
@@ -324,22 +325,24 @@ void ct__chan_fan_register(const ct_bench_config *cfg, const char *impl, bool ge
     } kinds[] = {
         {"fanin_shared", FAN_SHARED}, {"fanin_forward", FAN_FORWARD}, {"fanin_select", FAN_SELECT}};
     static const int64_t work[] = {1000}; /* CPU-bound items: what fan-out spreads */
-    static const int workers[] = {2, 4}, workers_quick[] = {2};
+    /* workers: the cores and twice them (QUICK: the cores), 2 at least: a
+     * fan-out; THREADS= gives the workers */
+    int workers[CT_SWEEP_MAX];
+    const size_t nw = ct_bench_sweep_role(workers, 2, 1, cfg->quick ? CT_SWEEP_QUICK : 0);
 
     if (!general) /* several senders and receivers per channel */
         return;
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         fan_def *d = malloc(sizeof *d); /* the registration keeps it */
         char name[96];
-        int threads[2];
-        size_t nw = cfg->quick ? 1 : 2;
+        int threads[CT_SWEEP_MAX];
         ct_bench *b;
 
         if (!d)
             ct_die("chan/%s/%s: out of memory registering it", kinds[k].name, impl);
         *d = (fan_def){kinds[k].kind, impl};
         for (size_t i = 0; i < nw; i++)
-            threads[i] = roles_threads(kinds[k].kind, (cfg->quick ? workers_quick : workers)[i]);
+            threads[i] = roles_threads(kinds[k].kind, workers[i]);
         snprintf(name, sizeof name, "chan/%s/%s", kinds[k].name, impl);
         b = ct_bench_register(&(ct_bench_def){.name = name,
                                               .run = fan_thread,

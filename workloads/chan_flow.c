@@ -3,11 +3,17 @@
  *
  *   chan/spsc/<impl>/cap:<n>/real_time/threads:2        1 producer, 1 consumer
  *   chan/mpsc/<impl>/cap:<n>/real_time/threads:<T+1>    T producers, 1 consumer
- *   chan/mpmc/<impl>/cap:<n>/real_time/threads:<2T>     T producers, T consumers
+ *   chan/mpmc/<impl>/cap:<n>/real_time/threads:<N>      N/2 producers, the rest consumers
  *   chan/select_rx/<impl>/cap:<n>/real_time/threads:<T+1>
  *        T producers, each on its own channel; one consumer selects over all T
  *   chan/select_both/<impl>/cap:<n>/real_time/threads:<2T>
  *        T producers and T consumers over two channels, both sides selecting
+ *
+ * The counts follow the machine (ct_bench.h): mpsc's and select_rx's
+ * producers are the cores and twice them (QUICK: the cores), 2 at least;
+ * select_both's pairs half the cores and the cores (QUICK: half), 1 at
+ * least; mpmc's threads are the thread sweep, 2 at least; THREADS= gives
+ * the producers, the pairs and mpmc's threads. spsc is 1 + 1 by its shape.
  *
  * Google Benchmark runs the same function in every thread: thread indices
  * below P produce, the others consume. Each producer sends one message per
@@ -68,7 +74,7 @@
 #include "go_drive.h"
 #include "chan_workloads.h"
 
-#define MAXP 8
+#define MAXP 256                             /* producers, and consumers: a sweep of 2x 128 cores */
 #define MAX_BITMAP_BYTES (UINT64_C(1) << 30) /* all consumers' together */
 #define LAT_EVERY 16                         /* a power of two */
 
@@ -89,7 +95,8 @@ typedef struct flow_cons {
     int64_t last[MAXP][2]; /* per producer and channel (select_both has two): the last sequence */
     uint64_t dups[MAXP];   /* per producer: values it received twice itself */
     uint64_t received, bad_order, bad_id, t_end;
-    uint64_t *seen; /* P rows of `words`: a bit per (producer, sequence) received */
+    uint64_t *seen;   /* P rows of `words`: a bit per (producer, sequence) received */
+    ct_case cs[MAXP]; /* its select over the channels (select_rx's are P) */
     ct_hist hist;
 } flow_cons;
 
@@ -173,8 +180,8 @@ static void *flow_setup(ct_bench_state *st)
         goto oom;
     roles(d->kind, ct_bench_threads(st), &r->P, &r->C);
     if (r->P < 1 || r->C < 1 || r->P > MAXP || r->C > MAXP || cap < 0) {
-        ct_bench_error(st, "bad shape: %d producers, %d consumers, cap %lld", r->P, r->C,
-                       (long long)cap);
+        ct_bench_error(st, "bad shape: %d producers, %d consumers (1..%d each), cap %lld", r->P,
+                       r->C, MAXP, (long long)cap);
         flow_free(r);
         return NULL;
     }
@@ -228,7 +235,7 @@ static int send_one(flow_run *r, int p, msg *m)
 {
     if (!r->select_send)
         return ct_chan_send(r->ch[r->nch == 1 ? 0 : p], m);
-    ct_case cs[MAXP];
+    ct_case cs[2]; /* select_both's two channels */
     for (int k = 0; k < r->nch; k++)
         cs[k] = (ct_case){.chan = r->ch[k], .dir = CT_SEND, .elem = m};
     int i = ct_chan_select(cs, (size_t)r->nch, -1);
@@ -319,7 +326,7 @@ static void consume_all(flow_run *r, int k)
     const uint64_t P = (uint64_t)r->P, per_prod = r->per_prod;
     const size_t words = r->words;
     msg m;
-    ct_case cs[MAXP];
+    ct_case *cs = me->cs; /* not on the stack: a coroutine's is small */
     int open = r->nch, ch;
 
     for (int j = 0; j < r->nch; j++)
@@ -563,12 +570,21 @@ static ct_bench *flow_register(const char *name, const ct_bench_def *def, const 
 void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool general)
 {
     static const int64_t caps_full[] = {0, 1, 64, 1024}, caps_quick[] = {0, 64};
-    static const int spsc_t[] = {2}, mpsc_full[] = {3, 5}, mpsc_quick[] = {3};
+    static const int spsc_t[] = {2};
+    const unsigned quick = cfg->quick ? CT_SWEEP_QUICK : 0;
     int mpmc[CT_SWEEP_MAX]; /* the machine's sweep, 2 at least: a producer and a consumer */
-    const size_t n_mpmc = ct_bench_sweep_threads(mpmc, 2, cfg->quick ? CT_SWEEP_QUICK : 0);
+    const size_t n_mpmc = ct_bench_sweep_threads(mpmc, 2, quick);
+    /* mpsc and select_rx: producers (the cores, 2x them; 2 at least: "multi") + 1 consumer */
+    int many1[CT_SWEEP_MAX];
+    const size_t n_many1 = ct_bench_sweep_role(many1, 2, 1, quick);
+    for (size_t i = 0; i < n_many1; i++)
+        many1[i] += 1;
+    /* select_both: pairs (half the cores, the cores) of a producer and a consumer */
+    int pairs[CT_SWEEP_MAX];
+    const size_t n_pairs = ct_bench_sweep_role(pairs, 1, 2, quick);
+    for (size_t i = 0; i < n_pairs; i++)
+        pairs[i] *= 2;
     static const int64_t sel_caps[] = {0, 64};
-    static const int srx_full[] = {3, 5}, srx_quick[] = {3};
-    static const int sboth_full[] = {2, 4}, sboth_quick[] = {2};
     static const struct {
         enum flow_kind kind;
         const char *name;
@@ -601,16 +617,14 @@ void ct__chan_flow_register(const ct_bench_config *cfg, const char *impl, bool g
         case FLOW_SPSC:
             break;
         case FLOW_MPSC:
-            tc = cfg->quick ? mpsc_quick : mpsc_full, ntc = cfg->quick ? 1 : 2;
+        case FLOW_SELECT_RX:
+            tc = many1, ntc = n_many1;
             break;
         case FLOW_MPMC:
             tc = mpmc, ntc = n_mpmc;
             break;
-        case FLOW_SELECT_RX:
-            tc = cfg->quick ? srx_quick : srx_full, ntc = cfg->quick ? 1 : 2;
-            break;
         case FLOW_SELECT_BOTH:
-            tc = cfg->quick ? sboth_quick : sboth_full, ntc = cfg->quick ? 1 : 2;
+            tc = pairs, ntc = n_pairs;
             break;
         }
         snprintf(name, sizeof name, "chan/%s/%s", kinds[k].name, impl);
