@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """test_sweep.py: the thread counts every workload sweeps follow the machine
-(harness/ct_sweep.c): the core count (CT_NCPU pretends one), --threads=
+(harness/ct_sweep.c), and so do the counts of one role (chan's producers,
+select_both's pairs, fan-in's workers): the core count (CT_NCPU pretends one), --threads=
 (make bench THREADS=...), the minimum a workload's shape needs, QUICK's own
 smaller sweep, the context the report reads, and the one-line errors.
 
@@ -63,6 +64,36 @@ class Sweep(unittest.TestCase):
         busy = [n for n in res.stdout.split() if n.startswith("pool/busy/fixed/cost_ns:0/")]
         self.assertEqual(busy, ["pool/busy/fixed/cost_ns:0/workers:4/real_time/threads:2",
                                 "pool/busy/fixed/cost_ns:0/workers:4/real_time/threads:16"])
+
+    def test_chan_roles_follow_the_cores(self):
+        # mpsc, select_rx: producers (the cores, 2x; 2 at least) + 1 consumer;
+        # select_both: pairs (half the cores, the cores); fan-in: workers
+        def chan(workload, *args, ncpu="2"):
+            return threads("chan", *args, ncpu=ncpu, workload=workload)
+        self.assertEqual(chan("mpsc"), [3, 5])
+        self.assertEqual(chan("mpsc", "--quick"), [3])
+        self.assertEqual(chan("mpsc", ncpu="8"), [9, 17])
+        self.assertEqual(chan("mpsc", "--quick", ncpu="8"), [9])
+        self.assertEqual(chan("mpsc", ncpu="1"), [3])                  # 2 producers at least
+        self.assertEqual(chan("select_rx", ncpu="8"), [9, 17])
+        self.assertEqual(chan("select_both"), [2, 4])
+        self.assertEqual(chan("select_both", "--quick"), [2])
+        self.assertEqual(chan("select_both", ncpu="8"), [8, 16])
+        self.assertEqual(chan("select_both", "--quick", ncpu="8"), [8])
+        self.assertEqual(chan("mpmc", ncpu="8"), [2, 4, 8, 16, 32])
+        self.assertEqual(chan("fanin_shared", ncpu="8"), [10, 18])      # W + 2
+        self.assertEqual(chan("fanin_forward", ncpu="8"), [18, 34])     # 2W + 2
+        self.assertEqual(chan("batch", ncpu="8"), [9])                  # P + the batcher
+        self.assertEqual(chan("batch", "--full", ncpu="8"), [9])
+        self.assertEqual(chan("spsc", ncpu="8"), [2])
+        # a list gives the producers, the pairs, the workers (raised to the minimum)
+        self.assertEqual(chan("mpsc", "--threads=1,3,16"), [3, 4, 17])
+        self.assertEqual(chan("select_rx", "--threads=1,3,16"), [3, 4, 17])
+        self.assertEqual(chan("select_both", "--threads=1,3,16"), [2, 6, 32])
+        self.assertEqual(chan("mpmc", "--threads=1,3,16"), [2, 3, 16])
+        self.assertEqual(chan("fanin_select", "--threads=3"), [6])      # W + 3
+        self.assertEqual(chan("batch", "--threads=3"), [4])
+        self.assertEqual(chan("spsc", "--threads=3,16", ncpu="8"), [2])
 
     def test_threads_override_every_workload(self):
         for fam in ("counter", "once", "sem", "objpool", "map", "rwlock"):
