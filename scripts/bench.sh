@@ -18,7 +18,7 @@
 # budgets, 5 repetitions of 0.1 s (a study, about twice as long).
 # Thread counts follow the machine: 1, 2, 4, ... up to its cores, then 2x and
 # 4x them (CT_NCPU=<n> pretends n cores); --threads 1,3,16 gives the list every
-# workload sweeps instead (the Go peers keep their own lists).
+# workload sweeps instead, the Go peers' too (their -threads).
 #
 # Repetitions where they are needed (scripts/reps.py): after each family, the
 # benchmarks whose median's 95% interval is wider than +-PCT% (default 3; 0:
@@ -161,6 +161,7 @@ run_go_peer() {
   local goflags=(-family "$fam" -reps "$reps" -min_time "$min_time" -out "$out/json/${fam}_go.json")
   [[ $quick == 1 ]] && goflags+=(-quick)
   [[ -n $filter ]] && goflags+=(-filter "$filter")
+  [[ -n $threads ]] && goflags+=(-threads "$threads")   # the same counts as the C side's
   # every file of the peer, one package main (chanbench.go sorts first: the binary is chanbench)
   GOCACHE="${GOCACHE:-$PWD/build/gocache}" go run workloads/go/*.go "${goflags[@]}"
   local rc=$?

@@ -23,7 +23,11 @@
 //
 // Flags: -family chan|pool|go, -quick (the smaller sweep of contend_bench
 // --quick), -reps N, -min_time seconds, -filter regexp, -out file (default
-// stdout).
+// stdout), -list (the names only), -threads 1,3,16.
+//
+// Thread counts follow the machine as contend_bench's do (sweep.go, by the
+// rules of harness/ct_sweep.c): CT_NCPU or the CPUs, or the -threads list
+// (make bench THREADS=); so every peer's names are the C side's.
 //
 // -family pool runs the pool family's empty and 10 us busy workloads as a Go
 // worker pool (impl go_pool: `workers` goroutines on a channel of QUEUE_CAP
@@ -59,8 +63,8 @@
 //
 // Files: chanbench.go (flags, the measurement loop), peers_chan.go (the chan
 // workloads), peers_pool.go (the pool workloads), peers_go.go (the go
-// workloads), gbjson.go (Google Benchmark's JSON), stats.go (percentiles and
-// aggregates).
+// workloads), sweep.go (the thread counts), gbjson.go (Google Benchmark's
+// JSON), stats.go (percentiles and aggregates).
 package main
 
 import (
@@ -98,7 +102,15 @@ func main() {
 	out := flag.String("out", "", "output file (default stdout)")
 	listOnly := flag.Bool("list", false, "print the names -filter selects and exit (2 when none), "+
 		"as contend_bench --benchmark_list_tests")
+	threads := flag.String("threads", "", "thread counts 1,3,16 instead of the machine's sweep "+
+		"(make bench THREADS=; sweep.go)")
 	flag.Parse()
+	threadsGiven := false
+	flag.Visit(func(f *flag.Flag) { threadsGiven = threadsGiven || f.Name == "threads" })
+	if err := sweepInit(*threads, threadsGiven); err != nil {
+		fmt.Fprintln(os.Stderr, "chanbench:", err)
+		os.Exit(2)
+	}
 	list0, perItem := chanBenches(*quick), "ns_per_msg"
 	switch *family {
 	case "chan":

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 )
@@ -151,10 +152,16 @@ func flow(n uint64, capacity, P, C int, kind string) result {
 	return r
 }
 
-// consume until every channel is closed. Two or four channels: one select
-// statement, a closed channel set to nil (Go's idiom); static selects keep
-// reflect.Select (much slower) out of the figures, and nch is 1, 2 or 4.
+// consume until every channel is closed. Two to four channels: one select
+// statement, a closed (or missing) channel set to nil (Go's idiom); static
+// selects keep reflect.Select (much slower) out of the figures. Go has no
+// select statement over a count known at run time only: beyond four
+// (select_rx's producers on a machine of more than 2 cores) it is
+// reflect.Select, as a Go program would write it.
 func consume(chs []chan msg, t *tally, order bool) {
+	if len(chs) == 3 {
+		chs = append(chs[:3:3], nil) // a nil channel is never ready
+	}
 	switch len(chs) {
 	case 1:
 		for m := range chs[0] {
@@ -208,7 +215,26 @@ func consume(chs []chan msg, t *tally, order bool) {
 			t.take(m, order)
 		}
 	default:
-		panic("consume: 1, 2 or 4 channels")
+		forEachSelected(len(chs), func(i int) reflect.Value { return reflect.ValueOf(chs[i]) },
+			func(v reflect.Value) { t.take(v.Interface().(msg), order) })
+	}
+}
+
+// forEachSelected receives with reflect.Select over n channels until every
+// one is closed, handing each value to take.
+func forEachSelected(n int, ch func(i int) reflect.Value, take func(v reflect.Value)) {
+	cases := make([]reflect.SelectCase, n)
+	for i := range cases {
+		cases[i] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: ch(i)}
+	}
+	for open := n; open > 0; {
+		i, v, ok := reflect.Select(cases)
+		if !ok {
+			cases[i].Chan = reflect.Value{} // a zero Value: never ready
+			open--
+			continue
+		}
+		take(v)
 	}
 }
 
@@ -473,7 +499,15 @@ func fanin(n uint64, W int, work time.Duration, kind string) result {
 			}(mids[w])
 		}
 		go func() { forwarders.Wait(); close(out) }()
-	case "select": // W is 2 or 4: a static select, closed inputs set to nil
+	case "select": // up to 4 workers: a static select, closed inputs set to nil
+		if W > 4 { // beyond: reflect.Select (see consume)
+			go func() {
+				forEachSelected(W, func(i int) reflect.Value { return reflect.ValueOf(mids[i]) },
+					func(v reflect.Value) { out <- v.Interface().(uint64) })
+				close(out)
+			}()
+			break
+		}
 		go func() {
 			ins := make([]chan uint64, 4)
 			copy(ins, mids)
@@ -537,6 +571,13 @@ func chanBenches(quick bool) []bench {
 	add := func(w string, capacity, threads int, f func(n uint64) result) {
 		bs = append(bs, bench{name(w, capacity, threads), threads, f})
 	}
+	// the counts of chan_flow.c, chan_fan.c and chan_batch.c (sweep.go)
+	q := quickFlag(quick, 0)
+	producers := sweepRole(2, 1, q)               // mpsc, select_rx: the cores, 2x; + 1 consumer
+	mpmc := sweepThreads(2, q)                    // threads: half produce, the rest consume
+	pairs := sweepRole(1, 2, q)                   // select_both: half the cores, the cores
+	workers := sweepRole(2, 1, q)                 // fan-in: the cores, 2x
+	batchProducers := sweepRole(2, 1, sweepQuick) // the cores, in every sweep
 	for _, c := range pick([]int{1, 64, 1024}, []int{64}) {
 		c := c
 		add("seq", c, 1, func(n uint64) result { return seq(n, c) })
@@ -544,22 +585,22 @@ func chanBenches(quick bool) []bench {
 	for _, c := range pick([]int{0, 1, 64, 1024}, []int{0, 64}) {
 		c := c
 		add("spsc", c, 2, func(n uint64) result { return flow(n, c, 1, 1, "spsc") })
-		for _, t := range pick([]int{2, 4}, []int{2}) {
+		for _, t := range producers {
 			t := t
 			add("mpsc", c, t+1, func(n uint64) result { return flow(n, c, t, 1, "mpsc") })
 		}
-		for _, t := range pick([]int{1, 2, 4}, []int{1, 4}) {
-			t := t
-			add("mpmc", c, 2*t, func(n uint64) result { return flow(n, c, t, t, "mpmc") })
+		for _, T := range mpmc {
+			P, C := T/2, T-T/2 // as chan_flow.c's roles()
+			add("mpmc", c, T, func(n uint64) result { return flow(n, c, P, C, "mpmc") })
 		}
 	}
 	for _, c := range []int{0, 64} {
 		c := c
-		for _, t := range pick([]int{2, 4}, []int{2}) {
+		for _, t := range producers {
 			t := t
 			add("select_rx", c, t+1, func(n uint64) result { return flow(n, c, t, 1, "select_rx") })
 		}
-		for _, t := range pick([]int{1, 2}, []int{1}) {
+		for _, t := range pairs {
 			t := t
 			add("select_both", c, 2*t, func(n uint64) result { return flow(n, c, t, t, "select_both") })
 		}
@@ -574,7 +615,7 @@ func chanBenches(quick bool) []bench {
 			add("pipeline", c, k, func(n uint64) result { return pipeline(n, c, k) })
 		}
 	}
-	for _, W := range pick([]int{2, 4}, []int{2}) {
+	for _, W := range workers {
 		for _, k := range []struct {
 			kind    string
 			threads int
@@ -587,11 +628,13 @@ func chanBenches(quick bool) []bench {
 		}
 	}
 	for _, size := range pick([]int{1, 16, 256}, []int{1, 256}) {
-		size, flushUs := size, 50
-		bs = append(bs, bench{fmt.Sprintf("chan/batch/go/size:%d/flush_us:%d/real_time/threads:3",
-			size, flushUs), 3, func(n uint64) result {
-			return batch(n, size, time.Duration(flushUs)*time.Microsecond, 2)
-		}})
+		for _, P := range batchProducers {
+			size, flushUs, P := size, 50, P
+			bs = append(bs, bench{fmt.Sprintf("chan/batch/go/size:%d/flush_us:%d/real_time/threads:%d",
+				size, flushUs, P+1), P + 1, func(n uint64) result {
+				return batch(n, size, time.Duration(flushUs)*time.Microsecond, P)
+			}})
+		}
 	}
 	return append(bs, pipeworkBenches(quick)...)
 }

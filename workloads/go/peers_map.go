@@ -178,9 +178,9 @@ func mapRun(n uint64, m goMap, updatePct int, keys uint64, threads int) result {
 
 func mapBenches(quick bool) []bench {
 	var bs []bench
-	updates, ranges, threads := []int{0, 10, 50}, []uint64{4096}, []int{1, 2, 4, 8}
+	updates, ranges, threads := []int{0, 10, 50}, []uint64{4096}, sweepThreads(1, quickFlag(quick, 0))
 	if quick {
-		updates, threads = []int{0, 50}, []int{1, 8}
+		updates = []int{0, 50}
 	}
 	for _, impl := range []string{"go_rwmutex", "go_syncmap"} {
 		for _, up := range updates {

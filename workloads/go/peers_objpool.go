@@ -163,10 +163,7 @@ func objpoolRun(n uint64, newSrc func() objSource, size, held, threads int) resu
 
 func objpoolBenches(quick bool) []bench {
 	var bs []bench
-	threads, sizes, helds := []int{1, 2, 4, 8}, []int{64, 4096}, []int{16}
-	if quick {
-		threads = []int{1, 8}
-	}
+	threads, sizes, helds := sweepThreads(1, quickFlag(quick, 0)), []int{64, 4096}, []int{16}
 	impls := []struct {
 		name string
 		src  func(size int) objSource

@@ -68,10 +68,7 @@ func onceRun(rounds []onceRound, threads int, n uint64, initNs time.Duration) re
 
 func onceBenches(quick bool) []bench {
 	var bs []bench
-	threads := []int{1, 2, 4, 8}
-	if quick {
-		threads = []int{1, 8}
-	}
+	threads := sweepThreads(1, quickFlag(quick, 0))
 	for _, t := range threads {
 		t := t
 		name := fmt.Sprintf("once/race/go/rounds:%d/init_ns:%d/iterations:%d/real_time/threads:%d",

@@ -6,9 +6,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,21 +75,13 @@ func poolRun(n uint64, cost time.Duration, workers, submitters int, spawn bool) 
 	return r
 }
 
-// poolWorkers is the C workload's pool size: the cores its thread sweep
-// follows (CT_NCPU when set, as harness/ct_sweep.c reads it, else the CPUs).
-func poolWorkers() int {
-	if n, err := strconv.Atoi(os.Getenv("CT_NCPU")); err == nil && n >= 1 && n <= 1024 {
-		return n
-	}
-	return runtime.NumCPU()
-}
-
 func poolBenches(quick bool) []bench {
 	var bs []bench
-	workers := poolWorkers()
-	subs := []int{2, 8}
+	workers := ncpu() // the C workload's pool size: the cores its sweep follows
+	// submitters: 2 and 4x the cores in every sweep, as pool_busy.c's (quick: the first)
+	subs := sweepThreads(2, sweepQuick)
 	if quick {
-		subs = []int{2}
+		subs = subs[:1]
 	}
 	for _, impl := range []string{"go_pool", "go_spawn"} {
 		for _, cost := range []int{0, 10000} {

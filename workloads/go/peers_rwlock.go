@@ -102,9 +102,10 @@ func rwlockRun(n uint64, l rwLocker, readPct int, cs time.Duration, threads int)
 
 func rwlockBenches(quick bool) []bench {
 	var bs []bench
-	reads, css, threads := []int{50, 90, 99, 100}, []int{0, 100, 1000}, []int{1, 2, 8}
+	reads, css := []int{50, 90, 99, 100}, []int{0, 100, 1000}
+	threads := sweepThreads(1, quickFlag(quick, sweepSparse))
 	if quick {
-		reads, css, threads = []int{50, 99}, []int{0}, []int{1, 8}
+		reads, css = []int{50, 99}, []int{0}
 	}
 	for _, impl := range []string{"go_mutex", "go_rwmutex"} {
 		for _, rd := range reads {

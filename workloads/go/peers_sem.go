@@ -171,10 +171,7 @@ func semHold(impl string, threads int, n uint64) result {
 
 func semBenches(quick bool) []bench {
 	var bs []bench
-	threads := []int{1, 2, 4, 8}
-	if quick {
-		threads = []int{1, 8}
-	}
+	threads := sweepThreads(1, quickFlag(quick, 0))
 	for _, impl := range []string{"go_chan", "go_cond"} {
 		impl := impl
 		name := fmt.Sprintf("sem/makespan/%s/tasks:%d/limit:%d/task_us:%d/iterations:1/real_time/threads:1",

@@ -44,10 +44,7 @@ func waitgroupRun(tasks int, n uint64) result {
 
 func waitgroupBenches(quick bool) []bench {
 	var bs []bench
-	threads := []int{2, 4, 8}
-	if quick {
-		threads = []int{2, 8}
-	}
+	threads := sweepThreads(2, quickFlag(quick, 0)) // one forks, the others are tasks
 	for _, t := range threads {
 		t := t
 		name := fmt.Sprintf("waitgroup/forkjoin/go_sync/real_time/threads:%d", t)
