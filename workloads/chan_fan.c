@@ -15,12 +15,13 @@
  *        them all and sends to the shared one
  *
  * W follows the machine: the cores and twice them (QUICK: the cores), 2 at
- * least; THREADS= gives W. Every channel has capacity 64. Thread 0 is the source (one item per
- * iteration; as its loop ends it closes the input), the last thread is the
- * sink; the threads between are the workers, then the forwarders or the
- * merger. Whoever finishes a stage closes the next channel: the last worker
- * to see the input closed closes the shared output (shared) or its own
- * (forward, select), the last forwarder or the merger closes the shared one.
+ * least; THREADS= gives W. Every channel has capacity 64. Thread 0 is the
+ * source (one item per iteration; as its loop ends it closes the input), the
+ * last thread is the sink; the threads between are the workers, then the
+ * forwarders or the merger. Whoever finishes a stage closes the next
+ * channel: the last worker to see the input closed closes the shared output
+ * (shared) or its own (forward, select), the last forwarder or the merger
+ * closes the shared one.
  * The middle roles and the sink do all their work in their first
  * iteration and then run out their loops. Items are the items the sink got.
  *
