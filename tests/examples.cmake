@@ -27,6 +27,11 @@ foreach(src ${CT_EXAMPLES})
     message(FATAL_ERROR "examples/${stem}.c: no validate driver ${driver} for family ${fam}")
   endif()
   ct_add_test_binary(example_${fam}_validate ${driver} ${src})
+  file(READ ${driver} driver_text)
+  string(FIND "${driver_text}" "ct_fault.h" uses_faults)
+  if(uses_faults GREATER -1) # the driver injects failures (pool: a thread that cannot start)
+    ct_test_faults(example_${fam}_validate)
+  endif()
   add_test(NAME validate_example_${fam}
            COMMAND /usr/bin/python3 ${CT_EXAMPLES_PY} validate
                    $<TARGET_FILE:example_${fam}_validate> ${src})

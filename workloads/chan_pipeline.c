@@ -246,11 +246,6 @@ static void pl_generator_co(void *arg)
     ct_wg_done(r->gen_wg);
 }
 
-static void pl_watch(void)
-{
-    ct__chan_guard_watch(true);
-}
-
 static void pl_go_thread(ct_bench_state *st)
 {
     pl_run *r = ct_bench_shared(st);
@@ -270,8 +265,7 @@ static void pl_go_thread(ct_bench_state *st)
                                                .run = r,
                                                .gen_n = r ? &r->gen_n : NULL,
                                                .t0 = r ? &r->t0 : NULL,
-                                               .gen_errs = r ? &r->gen_errs : NULL,
-                                               .on_drive = pl_watch}))
+                                               .gen_errs = r ? &r->gen_errs : NULL}))
         ct_bench_items(st, r->generated);
 }
 
@@ -281,13 +275,7 @@ static void pl_go_done(ct_bench_state *st, void *shared)
 {
     pl_run *r = shared;
 
-    if (ct_bench_thread_index(st) != 0)
-        return;
-    ct__chan_guard_watch(false);
-    if (!r || !r->stages_wg)
-        return;
-    ct_chan_close(r->c[0]);
-    ct_wg_wait(r->stages_wg);
+    ct__go_chain_done(st, r ? r->c[0] : NULL, r ? r->stages_wg : NULL);
 }
 
 static void *pl_go_setup(ct_bench_state *st)

@@ -299,11 +299,6 @@ static void pw_generator_co(void *arg)
     ct_wg_done(r->gen_wg);
 }
 
-static void pw_watch(void)
-{
-    ct__chan_guard_watch(true);
-}
-
 static void pw_go_thread(ct_bench_state *st)
 {
     pw_run *r = ct_bench_shared(st);
@@ -323,8 +318,7 @@ static void pw_go_thread(ct_bench_state *st)
                                                .run = r,
                                                .gen_n = r ? &r->gen_n : NULL,
                                                .t0 = r ? &r->t0 : NULL,
-                                               .gen_errs = r ? &r->check[0].send_errs : NULL,
-                                               .on_drive = pw_watch}))
+                                               .gen_errs = r ? &r->check[0].send_errs : NULL}))
         ct_bench_items(st, r->generated);
 }
 
@@ -333,13 +327,7 @@ static void pw_go_done(ct_bench_state *st, void *shared)
 {
     pw_run *r = shared;
 
-    if (ct_bench_thread_index(st) != 0)
-        return;
-    ct__chan_guard_watch(false);
-    if (!r || !r->stages_wg)
-        return;
-    ct_chan_close(r->c[0]);
-    ct_wg_wait(r->stages_wg);
+    ct__go_chain_done(st, r ? r->c[0] : NULL, r ? r->stages_wg : NULL);
 }
 
 static void *pw_go_setup(ct_bench_state *st)

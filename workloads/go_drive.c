@@ -1,6 +1,8 @@
 /* go_drive.c: the rt:go variants' shared driving (see go_drive.h). */
 #include "go_drive.h"
 
+#include "chan_workloads.h"
+
 #include <string.h>
 
 bool ct__go_driver(ct_bench_state *st, bool ok)
@@ -33,8 +35,7 @@ bool ct__go_drive_chain(ct_bench_state *st, const ct__go_chain *c)
 
     if (!ct__go_driver(st, ok))
         return false;
-    if (c->on_drive)
-        c->on_drive();
+    ct__chan_guard_watch(true);
     /* a stage missing would leave the others blocked: then start no more */
     for (int k = 1; k < c->stages && ok; k++)
         ok = ct__go_counted(st, c->stages_wg, c->stage, c->stage_args[k], "a stage");
@@ -47,4 +48,15 @@ bool ct__go_drive_chain(ct_bench_state *st, const ct__go_chain *c)
         ct_wg_wait(c->gen_wg);
     }
     return true;
+}
+
+void ct__go_chain_done(ct_bench_state *st, ct_chan *first, ct_wg *stages_wg)
+{
+    if (ct_bench_thread_index(st) != 0)
+        return;
+    ct__chan_guard_watch(false);
+    if (!first || !stages_wg)
+        return;
+    ct_chan_close(first);
+    ct_wg_wait(stages_wg);
 }

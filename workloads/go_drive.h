@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "chan.h"
 #include "ct_bench.h"
 #include "go.h"
 
@@ -28,9 +29,10 @@ bool ct__go_counted(ct_bench_state *st, ct_wg *wg, ct_go_fn fn, void *arg, const
  * then, for each batch the harness hands out, sets *gen_n and runs
  * generate(run) on a coroutine (which ends with ct_wg_done(gen_wg)) and
  * waits for it; after a failed start or a generator error (*gen_errs) it
- * runs the loop out. *t0 is set when the stages are started. The stages end
- * when the caller's loop_done closes the first channel and waits for
- * stages_wg. Returns whether this thread drove (thread 0 with run set). */
+ * runs the loop out. *t0 is set when the stages are started. The driver
+ * watches the channels (ct__chan_guard_watch) while it drives. The stages
+ * end in the caller's loop_done, ct__go_chain_done. Returns whether this
+ * thread drove (thread 0 with run set). */
 typedef struct ct__go_chain {
     int stages;                /* stage 0 is the generator */
     ct_wg *stages_wg, *gen_wg; /* the stages' count, the generator's */
@@ -39,9 +41,13 @@ typedef struct ct__go_chain {
     void *run;
     uint64_t *gen_n, *t0;     /* written by the driver before each use */
     const uint64_t *gen_errs; /* the generator's failed sends so far */
-    void (*on_drive)(void);   /* optional: once thread 0 knows it drives */
 } ct__go_chain;
 
 bool ct__go_drive_chain(ct_bench_state *st, const ct__go_chain *c);
+/* The chain's loop_done, on bench thread 0 before the clock stops: stop
+ * watching, close the generator's channel `first` and wait for the stages
+ * (stages_wg) to drain it. Other threads, or a run whose setup failed
+ * (NULLs): nothing to close. */
+void ct__go_chain_done(ct_bench_state *st, ct_chan *first, ct_wg *stages_wg);
 
 #endif /* CT_GO_DRIVE_H */

@@ -77,6 +77,42 @@ const ct_pool_ops *ct_pool_impl(const ct_pool *p)
     return p->ops;
 }
 
+/* ---- what a design reads of the core (pool_impl.h) -------------------------- */
+
+void *ct_pool_state(const ct_pool *p)
+{
+    return p->impl;
+}
+
+void ct_pool_set_state(ct_pool *p, void *state)
+{
+    p->impl = state; /* in start: published by the design's pthread_create */
+}
+
+const ct_pool_params *ct_pool_params_of(const ct_pool *p)
+{
+    return &p->params;
+}
+
+bool ct_pool_closed(const ct_pool *p)
+{
+    /* seq_cst: pairs with shutdown's store; a has_work recheck in the idle
+     * protocol's total order */
+    return atomic_load_explicit(&p->closed, memory_order_seq_cst);
+}
+
+bool ct_pool_aborting(const ct_pool *p)
+{
+    /* relaxed: stored before the seq_cst store of closed, which the caller
+     * has read as true */
+    return atomic_load_explicit(&p->aborting, memory_order_relaxed);
+}
+
+ct_pool_space *ct_pool_default_space(ct_pool *p)
+{
+    return &p->space;
+}
+
 uint64_t ct_pool_shutdown(ct_pool *p, int mode)
 {
     bool first;
@@ -90,8 +126,8 @@ uint64_t ct_pool_shutdown(ct_pool *p, int mode)
         /* seq_cst: has_work reads it in the idle Dekker pair */
         atomic_store_explicit(&p->closed, true, memory_order_seq_cst);
         p->ops->vt->close(p, mode == CT_POOL_ABORT);
-        ct__pool_space_wake_all(&p->space);
-        ct__pool_idle_wake_all(p);
+        ct_pool_space_wake_all(&p->space);
+        ct_pool_idle_wake_all(p);
         p->ops->vt->join(p);
     }
     pthread_mutex_unlock(&p->shut_mu);
@@ -122,7 +158,7 @@ void ct_pool_free(ct_pool *p)
 
 /* ---- the pool's threads ----------------------------------------------------- */
 
-int ct__pool_spawn_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+int ct_pool_spawn_thread(pthread_t *t, void *(*fn)(void *), void *arg)
 {
     sigset_t all, old;
     int err;
@@ -134,13 +170,13 @@ int ct__pool_spawn_thread(pthread_t *t, void *(*fn)(void *), void *arg)
     return -err;
 }
 
-int ct__pool_start_worker(ct_pool *p, pthread_t *t, void *(*fn)(void *), void *arg)
+int ct_pool_start_worker(ct_pool *p, pthread_t *t, void *(*fn)(void *), void *arg)
 {
     int rc;
 
-    ct__pool_thread_started(p); /* counted before it can count its end */
-    rc = ct__pool_spawn_thread(t, fn, arg);
+    ct_pool_thread_started(p); /* counted before it can count its end */
+    rc = ct_pool_spawn_thread(t, fn, arg);
     if (rc)
-        ct__pool_thread_ended(p);
+        ct_pool_thread_ended(p);
     return rc;
 }

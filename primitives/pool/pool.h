@@ -60,7 +60,8 @@
  *    (it blocks the worker). The `go` design's tasks are coroutines.
  *
  * The competitors are listed in pool_list.h; each is one .c file defining
- * its ct_pool_ops over an engine's vt (pool_internal.h). Instances are
+ * its ct_pool_ops over an engine's vt (pool_impl.h: the contract, which a
+ * design outside the tree writes to as well). Instances are
  * opaque (their first member is the ops, ct_pool_impl); ct_pool_new returns
  * NULL with errno (EINVAL for bad parameters or an unknown name, ENOSYS for
  * a design this build lacks, EAGAIN/ENOMEM when threads or memory fail).
@@ -118,8 +119,8 @@ enum {
 
 /* The competitor's contract: one table per design. */
 typedef struct ct_pool_ops {
-    ct_impl_desc desc; /* name ("fixed", ...), summary, caps (CT_CAP_* | CT_POOL_CAP_*) */
-    const struct ct__pool_vt *vt; /* the design's functions (pool_internal.h) */
+    ct_impl_desc desc;           /* name ("fixed", ...), summary, caps (CT_CAP_* | CT_POOL_CAP_*) */
+    const struct ct_pool_vt *vt; /* the design's functions (pool_impl.h) */
 } ct_pool_ops;
 
 #define CT__POOL_EXTERN(ident) extern const ct_pool_ops ident;

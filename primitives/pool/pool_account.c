@@ -14,20 +14,20 @@
 
 /* ---- tasks: run, finished, dropped ------------------------------------------ */
 
-void ct__pool_exec(ct_pool *p, ct__task t)
+void ct_pool_exec_task(ct_pool *p, ct_pool_task t)
 {
     int rc = t.fn(t.arg);
 
     if (rc != 0 && atomic_fetch_add_explicit(&p->nerr, 1, memory_order_relaxed) == 0)
         /* relaxed: published by the seq_cst RMW that accounts for the task
-         * afterwards (ct__pool_pending_sub, ct__pool_finish), which the last
+         * afterwards (ct__pool_pending_sub, ct_pool_finish_tasks), which the last
          * task's RMW follows in the counter's modification order */
         atomic_store_explicit(&p->first_err, rc, memory_order_relaxed);
 }
 
-void ct__pool_run(ct_pool *p, ct__task t)
+void ct_pool_run_task(ct_pool *p, ct_pool_task t)
 {
-    ct__pool_exec(p, t);
+    ct_pool_exec_task(p, t);
     atomic_fetch_add_explicit(&p->done, 1, memory_order_relaxed); /* a statistic */
     ct__pool_pending_sub(p, 1);
 }
@@ -41,7 +41,7 @@ static bool quiescent(ct_pool *p, uint64_t finished)
     return p->ops->vt->submitted(p) == finished;
 }
 
-void ct__pool_finish(ct_pool *p, uint64_t ran, uint64_t dropped)
+void ct_pool_finish_tasks(ct_pool *p, uint64_t ran, uint64_t dropped)
 {
     uint64_t f;
 
@@ -64,7 +64,7 @@ void ct__pool_finish(ct_pool *p, uint64_t ran, uint64_t dropped)
     }
 }
 
-void ct__pool_drop(ct_pool *p, uint64_t n)
+void ct_pool_drop_tasks(ct_pool *p, uint64_t n)
 {
     if (!n)
         return;
@@ -75,7 +75,7 @@ void ct__pool_drop(ct_pool *p, uint64_t n)
 /* ---- wait and errors -------------------------------------------------------- */
 
 /* Nothing submitted is unfinished. seq_cst loads: they acquire the finished
- * tasks' writes (ct__pool_pending_sub, ct__pool_finish) and are the rechecks
+ * tasks' writes (ct__pool_pending_sub, ct_pool_finish_tasks) and are the rechecks
  * of the Dekker pair with wait_waiters. */
 static bool all_done(ct_pool *p)
 {
@@ -138,7 +138,7 @@ void ct__pool_trace_add(ct_pool *p, unsigned workers)
     pthread_mutex_unlock(&p->trace_mu);
 }
 
-void ct__pool_thread_started(ct_pool *p)
+void ct_pool_thread_started(ct_pool *p)
 {
     /* relaxed: statistics, exact after the join */
     unsigned w = atomic_fetch_add_explicit(&p->workers, 1, memory_order_relaxed) + 1;
@@ -151,7 +151,7 @@ void ct__pool_thread_started(ct_pool *p)
     ct__pool_trace_add(p, w);
 }
 
-void ct__pool_thread_ended(ct_pool *p)
+void ct_pool_thread_ended(ct_pool *p)
 {
     /* relaxed: statistics, exact after the join */
     unsigned w = atomic_fetch_sub_explicit(&p->workers, 1, memory_order_relaxed) - 1;

@@ -29,7 +29,7 @@ typedef struct gpool {
 
 typedef struct gtask {
     gpool *g;
-    ct__task task;
+    ct_pool_task task;
 } gtask;
 
 static void task_co(void *arg)
@@ -37,13 +37,13 @@ static void task_co(void *arg)
     gtask *t = arg;
     gpool *g = t->g;
 
-    ct__pool_run(g->p, t->task);
+    ct_pool_run_task(g->p, t->task);
     free(t);
-    ct__pool_thread_ended(g->p);
+    ct_pool_thread_ended(g->p);
     ct_wg_done(g->wg); /* last: join may free the pool once it returns */
 }
 
-static int g_try_submit(ct_pool *p, ct__task task)
+static int g_try_submit(ct_pool *p, ct_pool_task task)
 {
     gpool *g = p->impl;
     gtask *t = malloc(sizeof *t);
@@ -61,10 +61,10 @@ static int g_try_submit(ct_pool *p, ct__task task)
     }
     ct_wg_add(g->wg, 1);
     pthread_mutex_unlock(&g->mu);
-    ct__pool_thread_started(p); /* counted before it can count its end */
+    ct_pool_thread_started(p); /* counted before it can count its end */
     rc = ct_go(task_co, t);
     if (rc) {
-        ct__pool_thread_ended(p);
+        ct_pool_thread_ended(p);
         ct_wg_done(g->wg);
         free(t);
     }
@@ -114,7 +114,7 @@ static void g_destroy(ct_pool *p)
     free(g);
 }
 
-static const ct__pool_vt vt = {
+static const ct_pool_vt vt = {
     .start = g_start,
     .try_submit = g_try_submit,
     .close = g_close,

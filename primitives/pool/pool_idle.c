@@ -27,13 +27,13 @@
  * machine a yield returns at once: a slower spin. */
 #define IDLE_YIELDS 16u
 
-bool ct__pool_idle_wait(ct_pool *p, bool (*has_work)(ct_pool *p), int64_t deadline_ns)
+bool ct_pool_idle_wait(ct_pool *p, bool (*has_work)(ct_pool *p), int64_t deadline_ns)
 {
     ct__pool_idle *id = &p->idle;
     uint32_t seq;
     int rc;
 
-    /* seq_cst: Dekker pair with ct__pool_idle_notify's read of spinning */
+    /* seq_cst: Dekker pair with ct_pool_idle_notify's read of spinning */
     if (atomic_fetch_add_explicit(&id->spinning, 1, memory_order_seq_cst) < id->max_spinners) {
         for (unsigned spent = 0, d = IDLE_POLL_MIN; spent < CT__POOL_IDLE_SPINS; spent += d) {
             if (has_work(p)) {
@@ -73,7 +73,7 @@ bool ct__pool_idle_wait(ct_pool *p, bool (*has_work)(ct_pool *p), int64_t deadli
     return rc != -ETIMEDOUT;
 }
 
-void ct__pool_idle_notify(ct_pool *p)
+void ct_pool_idle_notify(ct_pool *p)
 {
     ct__pool_idle *id = &p->idle;
 
@@ -101,7 +101,7 @@ void ct__pool_idle_notify_light(ct_pool *p)
     }
 }
 
-void ct__pool_idle_wake_all(ct_pool *p)
+void ct_pool_idle_wake_all(ct_pool *p)
 {
     /* release: pairs with the sleeper's acquire load of seq */
     atomic_fetch_add_explicit(&p->idle.seq, 1, memory_order_release);

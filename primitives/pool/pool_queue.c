@@ -1,7 +1,7 @@
 /*
  * pool_queue.c: the engine of `fixed` and `dynamic`: workers on one bounded
  * ring under a mutex (pool_internal.h), idle workers spin then sleep
- * (ct__pool_idle_*).
+ * (ct_pool_idle_*).
  *
  * fixed starts max_workers workers and never retires one. dynamic starts
  * min_workers; a submit that leaves more tasks queued than there are idle
@@ -60,12 +60,12 @@ static int grow_locked(qpool *q)
         if (s->state == SLOT_RETIRED)
             pthread_join(s->thread, NULL); /* it left the mutex for good */
         s->state = SLOT_FREE;
-        rc = ct__pool_spawn_thread(&s->thread, worker, s);
+        rc = ct_pool_spawn_thread(&s->thread, worker, s);
         if (rc)
             return rc;
         s->state = SLOT_RUNNING;
         q->live++;
-        ct__pool_thread_started(q->p);
+        ct_pool_thread_started(q->p);
         return 0;
     }
     return -EAGAIN; /* not reached: live < max_workers was checked */
@@ -80,17 +80,17 @@ static void *worker(void *arg)
 
     pthread_mutex_lock(&q->ring.mu);
     for (;;) {
-        ct__task t;
+        ct_pool_task t;
 
         if (ct__ring_pop_locked(&q->ring, &t)) {
             bool more = q->ring.size > 0;
             size_t room = q->ring.cap - q->ring.size;
 
             pthread_mutex_unlock(&q->ring.mu);
-            ct__pool_space_notify(&p->space, room, q->ring.cap);
+            ct_pool_space_notify(&p->space, room, q->ring.cap);
             if (more) /* keep a worker awake while the backlog lasts */
-                ct__pool_idle_notify(p);
-            ct__pool_run(p, t);
+                ct_pool_idle_notify(p);
+            ct_pool_run_task(p, t);
             idle_since = -1;
             pthread_mutex_lock(&q->ring.mu);
             continue;
@@ -103,23 +103,23 @@ static void *worker(void *arg)
             ct_now_ns() - idle_since >= p->params.idle_timeout_ns) {
             q->live--;
             me->state = SLOT_RETIRED; /* joined by a later growth or shutdown */
-            ct__pool_thread_ended(p); /* under the lock: workers <= max */
+            ct_pool_thread_ended(p);  /* under the lock: workers <= max */
             pthread_mutex_unlock(&q->ring.mu);
             return NULL;
         }
         pthread_mutex_unlock(&q->ring.mu);
         if (idle_since < 0)
             idle_since = ct_now_ns();
-        ct__pool_idle_wait(
-            p, has_work, q->dynamic ? ct_deadline_add(idle_since, p->params.idle_timeout_ns) : -1);
+        ct_pool_idle_wait(p, has_work,
+                          q->dynamic ? ct_deadline_add(idle_since, p->params.idle_timeout_ns) : -1);
         pthread_mutex_lock(&q->ring.mu);
     }
     pthread_mutex_unlock(&q->ring.mu);
-    ct__pool_thread_ended(p);
+    ct_pool_thread_ended(p);
     return NULL;
 }
 
-static int q_try_submit(ct_pool *p, ct__task t)
+static int q_try_submit(ct_pool *p, ct_pool_task t)
 {
     qpool *q = p->impl;
     int rc = 0;
@@ -148,7 +148,7 @@ static int q_try_submit(ct_pool *p, ct__task t)
     }
     pthread_mutex_unlock(&q->ring.mu);
     if (rc == 0)
-        ct__pool_idle_notify(p);
+        ct_pool_idle_notify(p);
     return rc;
 }
 
@@ -180,7 +180,7 @@ static int q_start(ct_pool *p)
     pthread_mutex_unlock(&q->ring.mu);
     if (rc) {                                                          /* stop what started */
         atomic_store_explicit(&p->closed, true, memory_order_seq_cst); /* has_work reads it */
-        ct__pool_idle_wake_all(p);
+        ct_pool_idle_wake_all(p);
         for (unsigned i = 0; i < p->params.max_workers; i++)
             if (q->slots[i].state != SLOT_FREE)
                 pthread_join(q->slots[i].thread, NULL);
@@ -193,7 +193,7 @@ static void q_close(ct_pool *p, bool abort)
     qpool *q = p->impl;
 
     if (abort)
-        ct__pool_drop(p, ct__ring_discard(&q->ring));
+        ct_pool_drop_tasks(p, ct__ring_discard(&q->ring));
 }
 
 static void q_join(ct_pool *p)
@@ -226,7 +226,7 @@ static void q_destroy(ct_pool *p)
     free(q);
 }
 
-const ct__pool_vt ct__pool_queue_vt = {
+const ct_pool_vt ct__pool_queue_vt = {
     .start = q_start,
     .try_submit = q_try_submit,
     .close = q_close,

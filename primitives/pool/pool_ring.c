@@ -32,7 +32,7 @@ void ct__ring_destroy(ct__ring *r)
 uint64_t ct__ring_discard(ct__ring *r)
 {
     uint64_t n = 0;
-    ct__task t;
+    ct_pool_task t;
 
     pthread_mutex_lock(&r->mu);
     while (ct__ring_pop_locked(r, &t))
@@ -41,10 +41,10 @@ uint64_t ct__ring_discard(ct__ring *r)
     return n;
 }
 
-int ct__ring_push_grow(ct__ring *r, ct__task t)
+int ct__ring_push_grow(ct__ring *r, ct_pool_task t)
 {
     if (r->size == r->cap) {
-        ct__task *bigger = calloc(2 * r->cap, sizeof *bigger);
+        ct_pool_task *bigger = calloc(2 * r->cap, sizeof *bigger);
 
         if (!bigger)
             return -ENOMEM;

@@ -48,7 +48,7 @@ typedef struct sring {
     /* The workers' line: they CAS head; a blocked owner's space word beside
      * it, read by the worker that just freed room. */
     _Atomic uint64_t head CT_CACHE_ALIGNED;
-    ct__pool_space space;
+    ct_pool_space space;
     /* The owner's line. tail: pushes so far; busy: a push is under way
      * (shutdown waits it out). */
     _Atomic uint64_t tail CT_CACHE_ALIGNED;
@@ -123,8 +123,8 @@ static void ring_free(sring *r)
  * No locked instruction: the two Dekker pairs a push is in (with shutdown,
  * through busy and p->closed; with a worker going to sleep, through tail and
  * the idle counters) use asymmetric fences, the heavy side being the rare
- * one (s_close, ct__pool_idle_wait). */
-static int ring_push(ct_pool *p, sring *r, ct__task t)
+ * one (s_close, ct_pool_idle_wait). */
+static int ring_push(ct_pool *p, sring *r, ct_pool_task t)
 {
     /* relaxed: only we (or the holder of mu) write tail */
     uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
@@ -139,7 +139,7 @@ static int ring_push(ct_pool *p, sring *r, ct__task t)
     }
     if (tail - r->head_seen >= r->cap) {
         /* seq_cst: acquires the workers' slot reads (their CAS on head), and
-         * the recheck of the space Dekker pair (ct__pool_space_notify) */
+         * the recheck of the space Dekker pair (ct_pool_space_notify) */
         r->head_seen = atomic_load_explicit(&r->head, memory_order_seq_cst);
         if (tail - r->head_seen >= r->cap) {
             atomic_store_explicit(&r->busy, false, memory_order_release);
@@ -157,7 +157,7 @@ static int ring_push(ct_pool *p, sring *r, ct__task t)
 
 /* Any thread: take up to a 1/share of what r holds (at most max) into out.
  * Returns how many; *left how many it saw behind them. */
-static unsigned ring_take(sring *r, ct__task *out, unsigned share, unsigned max, uint64_t *left)
+static unsigned ring_take(sring *r, ct_pool_task *out, unsigned share, unsigned max, uint64_t *left)
 {
     /* relaxed: the CAS below decides */
     uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
@@ -185,7 +185,7 @@ static unsigned ring_take(sring *r, ct__task *out, unsigned share, unsigned max,
         if (atomic_compare_exchange_weak_explicit(&r->head, &h, h + n, memory_order_seq_cst,
                                                   memory_order_relaxed)) {
             *left = avail - n;
-            ct__pool_space_notify(&r->space, (size_t)(r->cap - (t - h - n)), (size_t)r->cap);
+            ct_pool_space_notify(&r->space, (size_t)(r->cap - (t - h - n)), (size_t)r->cap);
             return (unsigned)n;
         }
     }
@@ -268,7 +268,7 @@ static bool has_work(ct_pool *p)
 }
 
 /* A batch from the first ring, in round-robin order, that has work. */
-static unsigned take(spool *w, sworker *k, ct__task *out, uint64_t *left)
+static unsigned take(spool *w, sworker *k, ct_pool_task *out, uint64_t *left)
 {
     /* acquire: rings[] below it are written */
     unsigned n = atomic_load_explicit(&w->nrings, memory_order_acquire);
@@ -309,7 +309,7 @@ static void *worker_main(void *arg)
     sworker *k = arg;
     spool *w = k->w;
     ct_pool *p = w->p;
-    ct__task batch[BATCH_MAX];
+    ct_pool_task batch[BATCH_MAX];
 
     for (;;) {
         uint64_t left = 0, ran = 0, dropped = 0;
@@ -317,7 +317,7 @@ static void *worker_main(void *arg)
 
         if (n) {
             if (left)
-                ct__pool_idle_notify(p); /* more work: keep someone awake */
+                ct_pool_idle_notify(p); /* more work: keep someone awake */
             for (unsigned i = 0; i < n; i++) {
                 /* acquire, then relaxed: aborting is stored before closed */
                 if (atomic_load_explicit(&p->closed, memory_order_acquire) &&
@@ -325,25 +325,25 @@ static void *worker_main(void *arg)
                     dropped = n - i;
                     break;
                 }
-                ct__pool_exec(p, batch[i]);
+                ct_pool_exec_task(p, batch[i]);
                 ran++;
             }
-            ct__pool_finish(p, ran, dropped);
+            ct_pool_finish_tasks(p, ran, dropped);
             if (n < LINGER_BELOW && !left)
                 linger();
             continue;
         }
         if (finished_for_good(w))
             break;
-        ct__pool_idle_wait(p, has_work, -1);
+        ct_pool_idle_wait(p, has_work, -1);
     }
-    ct__pool_thread_ended(p);
+    ct_pool_thread_ended(p);
     return NULL;
 }
 
 /* ---- the vt ------------------------------------------------------------------ */
 
-static int s_try_submit(ct_pool *p, ct__task t)
+static int s_try_submit(ct_pool *p, ct_pool_task t)
 {
     spool *w = p->impl;
     int rc = 0;
@@ -378,7 +378,7 @@ static uint64_t s_submitted(ct_pool *p)
     return sum;
 }
 
-static ct__pool_space *s_space(ct_pool *p)
+static ct_pool_space *s_space(ct_pool *p)
 {
     int rc;
     sring *r = my_ring(p->impl, &rc); /* made by the try_submit that said full */
@@ -408,7 +408,7 @@ static int s_start(ct_pool *p)
     for (unsigned i = 0; i < w->n && rc == 0; i++) {
         w->workers[i].w = w;
         w->workers[i].next = i; /* spread the first looks */
-        rc = ct__pool_start_worker(p, &w->workers[i].thread, worker_main, &w->workers[i]);
+        rc = ct_pool_start_worker(p, &w->workers[i].thread, worker_main, &w->workers[i]);
         if (!rc)
             w->started++;
     }
@@ -416,7 +416,7 @@ static int s_start(ct_pool *p)
         atomic_store_explicit(&p->closed, true, memory_order_seq_cst); /* has_work reads it */
         /* seq_cst: no ring exists yet, so nothing is left to seal */
         atomic_store_explicit(&w->sealed, true, memory_order_seq_cst);
-        ct__pool_idle_wake_all(p);
+        ct_pool_idle_wake_all(p);
         for (unsigned i = 0; i < w->started; i++)
             pthread_join(w->workers[i].thread, NULL);
         w->started = 0;
@@ -445,15 +445,15 @@ static void s_close(ct_pool *p, bool abort)
     /* seq_cst: read by finished_for_good before it looks at the rings */
     atomic_store_explicit(&w->sealed, true, memory_order_seq_cst);
     for (unsigned i = 0; i < n; i++) {
-        ct__task batch[BATCH_MAX];
+        ct_pool_task batch[BATCH_MAX];
         uint64_t left;
         unsigned got;
 
         while (abort && (got = ring_take(w->rings[i], batch, 1, BATCH_MAX, &left)) > 0)
             dropped += got;
-        ct__pool_space_wake_all(&w->rings[i]->space);
+        ct_pool_space_wake_all(&w->rings[i]->space);
     }
-    ct__pool_finish(p, 0, dropped); /* what workers hold, they drop themselves */
+    ct_pool_finish_tasks(p, 0, dropped); /* what workers hold, they drop themselves */
 }
 
 static void s_join(ct_pool *p)
@@ -479,7 +479,7 @@ static void s_destroy(ct_pool *p)
     free(w);
 }
 
-static const ct__pool_vt vt = {
+static const ct_pool_vt vt = {
     .start = s_start,
     .try_submit = s_try_submit,
     .close = s_close,

@@ -18,7 +18,7 @@
 typedef struct sthread {
     pthread_t thread;
     struct spool *s;
-    ct__task task;
+    ct_pool_task task;
     struct sthread *prev, *next;
     bool joined; /* by shutdown, before it finds it on the dead list */
 } sthread;
@@ -71,22 +71,22 @@ static void *task_thread(void *arg)
     size_t room;
 
     /* aborting: a task whose thread was created is running, never dropped */
-    ct__pool_run(p, t->task);
+    ct_pool_run_task(p, t->task);
     pthread_mutex_lock(&s->mu);
     unlink_live(s, t);
     t->prev = NULL;
     t->next = s->dead;
     s->dead = t;
-    ct__pool_thread_ended(p); /* before its place is given away: workers <= limit */
+    ct_pool_thread_ended(p); /* before its place is given away: workers <= limit */
     if (--s->running == 0)
         pthread_cond_broadcast(&s->settled); /* s_join's fallback waits for it */
     room = s->limit ? s->limit - s->running : 1;
     pthread_mutex_unlock(&s->mu);
-    ct__pool_space_notify(&p->space, room, s->limit ? s->limit : 1);
+    ct_pool_space_notify(&p->space, room, s->limit ? s->limit : 1);
     return NULL;
 }
 
-static int s_try_submit(ct_pool *p, ct__task task)
+static int s_try_submit(ct_pool *p, ct_pool_task task)
 {
     spool *s = p->impl;
     sthread *t = malloc(sizeof *t), *dead;
@@ -130,8 +130,8 @@ static int s_try_submit(ct_pool *p, ct__task task)
         free(t);
         return rc;
     }
-    ct__pool_thread_started(p); /* counted before it can count its end */
-    rc = ct__pool_spawn_thread(&t->thread, task_thread, t);
+    ct_pool_thread_started(p); /* counted before it can count its end */
+    rc = ct_pool_spawn_thread(&t->thread, task_thread, t);
     pthread_mutex_lock(&s->mu);
     if (rc) {
         unlink_live(s, t);
@@ -141,7 +141,7 @@ static int s_try_submit(ct_pool *p, ct__task task)
     settle_locked(s);
     pthread_mutex_unlock(&s->mu);
     if (rc) {
-        ct__pool_thread_ended(p);
+        ct_pool_thread_ended(p);
         free(t);
     }
     return rc;
@@ -221,7 +221,7 @@ static void s_destroy(ct_pool *p)
     free(s);
 }
 
-const ct__pool_vt ct__pool_spawn_vt = {
+const ct_pool_vt ct__pool_spawn_vt = {
     .start = s_start,
     .try_submit = s_try_submit,
     .close = s_close,

@@ -9,7 +9,7 @@
  * deque, starting at a random victim. A task submitted by a worker of this
  * pool goes to the bottom of that worker's deque (spilling to the injection
  * queue, past its cap, when the deque is full). Idle workers spin, then
- * sleep (ct__pool_idle_*).
+ * sleep (ct_pool_idle_*).
  *
  * The deque is ct_deque.h's (Chase-Lev, after Le et al.), over task slots
  * of two relaxed atomic words.
@@ -23,7 +23,7 @@
 #define DEQUE_CAP 1024 /* a power of two */
 #define BATCH_MAX 32   /* tasks moved from the injection queue at once */
 
-CT_DEQUE_DEFINE(task_deque, ct__aslot, ct__task, ct__aslot_put, ct__aslot_get, DEQUE_CAP)
+CT_DEQUE_DEFINE(task_deque, ct__aslot, ct_pool_task, ct__aslot_put, ct__aslot_get, DEQUE_CAP)
 
 typedef struct worker {
     task_deque dq; /* first: its top and bottom start the worker's lines */
@@ -59,9 +59,9 @@ static bool has_work(ct_pool *p)
 
 /* Move up to a fair share of the injection queue into k's deque, and take
  * one. */
-static bool grab(wpool *w, worker *k, ct__task *t)
+static bool grab(wpool *w, worker *k, ct_pool_task *t)
 {
-    ct__task batch[BATCH_MAX];
+    ct_pool_task batch[BATCH_MAX];
     size_t moved = 0, want, room, cap;
 
     if (ct__ring_peek(&w->inj) == 0)
@@ -78,7 +78,7 @@ static bool grab(wpool *w, worker *k, ct__task *t)
     if (!moved)
         return false;
     for (size_t i = 0; i < moved; i++)
-        ct__pool_space_notify(&w->p->space, room, cap);
+        ct_pool_space_notify(&w->p->space, room, cap);
     /* The oldest is ours to run now; the rest go in newest first, so the
      * owner (taking from the bottom) runs them in submission order and
      * thieves (taking from the top) get the newest. The deque is empty
@@ -89,7 +89,7 @@ static bool grab(wpool *w, worker *k, ct__task *t)
     return true;
 }
 
-static bool find(wpool *w, worker *k, ct__task *t)
+static bool find(wpool *w, worker *k, ct_pool_task *t)
 {
     if (task_deque_take(&k->dq, t) || grab(w, k, t))
         return true;
@@ -108,18 +108,18 @@ static void *worker_main(void *arg)
 
     self = k;
     for (;;) {
-        ct__task t;
+        ct_pool_task t;
 
         if (find(w, k, &t)) {
             /* seq_cst, then relaxed: aborting is stored before closed */
             if (atomic_load_explicit(&p->closed, memory_order_seq_cst) &&
                 atomic_load_explicit(&p->aborting, memory_order_relaxed)) {
-                ct__pool_drop(p, 1);
+                ct_pool_drop_tasks(p, 1);
                 continue;
             }
             if (task_deque_nonempty(&k->dq) || ct__ring_peek(&w->inj) > 0)
-                ct__pool_idle_notify(p); /* more work: keep someone awake */
-            ct__pool_run(p, t);
+                ct_pool_idle_notify(p); /* more work: keep someone awake */
+            ct_pool_run_task(p, t);
             continue;
         }
         /* seq_cst: shutdown's store. Closed and nothing found: the injection
@@ -128,16 +128,16 @@ static void *worker_main(void *arg)
         if (atomic_load_explicit(&p->closed, memory_order_seq_cst) && ct__ring_peek(&w->inj) == 0 &&
             !task_deque_nonempty(&k->dq))
             break;
-        ct__pool_idle_wait(p, has_work, -1);
+        ct_pool_idle_wait(p, has_work, -1);
     }
     self = NULL;
-    ct__pool_thread_ended(p);
+    ct_pool_thread_ended(p);
     return NULL;
 }
 
 /* ---- the vt ------------------------------------------------------------------ */
 
-static int w_try_submit(ct_pool *p, ct__task t)
+static int w_try_submit(ct_pool *p, ct_pool_task t)
 {
     wpool *w = p->impl;
     int rc = 0;
@@ -158,7 +158,7 @@ static int w_try_submit(ct_pool *p, ct__task t)
         pthread_mutex_unlock(&w->inj.mu);
     }
     if (rc == 0)
-        ct__pool_idle_notify(p);
+        ct_pool_idle_notify(p);
     return rc;
 }
 
@@ -192,13 +192,13 @@ static int w_start(ct_pool *p)
     }
     /* Every deque exists before any worker looks at the others. */
     for (unsigned i = 0; i < w->n && rc == 0; i++) {
-        rc = ct__pool_start_worker(p, &w->workers[i]->thread, worker_main, w->workers[i]);
+        rc = ct_pool_start_worker(p, &w->workers[i]->thread, worker_main, w->workers[i]);
         if (!rc)
             w->started++;
     }
     if (rc) {
         atomic_store_explicit(&p->closed, true, memory_order_seq_cst); /* has_work reads it */
-        ct__pool_idle_wake_all(p);
+        ct_pool_idle_wake_all(p);
         for (unsigned i = 0; i < w->started; i++)
             pthread_join(w->workers[i]->thread, NULL);
     }
@@ -210,7 +210,7 @@ static void w_close(ct_pool *p, bool abort)
     wpool *w = p->impl;
 
     if (abort) /* the deques' tasks are dropped by their workers */
-        ct__pool_drop(p, ct__ring_discard(&w->inj));
+        ct_pool_drop_tasks(p, ct__ring_discard(&w->inj));
 }
 
 static void w_join(ct_pool *p)
@@ -237,7 +237,7 @@ static void w_destroy(ct_pool *p)
     free(w);
 }
 
-static const ct__pool_vt vt = {
+static const ct_pool_vt vt = {
     .start = w_start,
     .try_submit = w_try_submit,
     .close = w_close,

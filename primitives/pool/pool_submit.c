@@ -2,7 +2,7 @@
  * pool_submit.c: ct_pool_submit, try_submit and submit_ctx over the
  * design's non-blocking try_submit: one try with its pending count, the
  * spin-then-sleep of a submitter facing a full pool, and the space word
- * that wakes it (ct__pool_space_notify). Both sides of that Dekker pair
+ * that wakes it (ct_pool_space_notify). Both sides of that Dekker pair
  * live here, as the idle protocol's do in pool_idle.c.
  */
 #include <errno.h>
@@ -13,7 +13,7 @@
 
 /* ---- the space word: waking blocked submitters ------------------------------ */
 
-void ct__pool_space_notify(ct__pool_space *sp, size_t room, size_t cap)
+void ct_pool_space_notify(ct_pool_space *sp, size_t room, size_t cap)
 {
     /* seq_cst: Dekker pair with the submitter's increment then retry */
     if (2 * room >= cap && atomic_load_explicit(&sp->waiters, memory_order_seq_cst) > 0) {
@@ -23,7 +23,7 @@ void ct__pool_space_notify(ct__pool_space *sp, size_t room, size_t cap)
     }
 }
 
-void ct__pool_space_wake_all(ct__pool_space *sp)
+void ct_pool_space_wake_all(ct_pool_space *sp)
 {
     /* release: pairs with the submitter's acquire load of seq */
     atomic_fetch_add_explicit(&sp->seq, 1, memory_order_release);
@@ -32,7 +32,7 @@ void ct__pool_space_wake_all(ct__pool_space *sp)
 
 /* ---- submitting ------------------------------------------------------------- */
 
-static int try_once(ct_pool *p, ct__task t)
+static int try_once(ct_pool *p, ct_pool_task t)
 {
     int rc;
 
@@ -80,9 +80,9 @@ static void spin_outcome(bool paid)
     tl_spin_misses = paid ? 0 : tl_spin_misses + 1;
 }
 
-static int submit(ct_pool *p, ct_ctx *ctx, ct__task t, bool block)
+static int submit(ct_pool *p, ct_ctx *ctx, ct_pool_task t, bool block)
 {
-    ct__pool_space *sp = NULL;
+    ct_pool_space *sp = NULL;
 
     /* a coroutine may move between workers, and share one with another
      * submitter: a queue keyed by the thread would get two producers */
@@ -139,15 +139,15 @@ static int submit(ct_pool *p, ct_ctx *ctx, ct__task t, bool block)
 
 int ct_pool_submit(ct_pool *p, ct_pool_fn fn, void *arg)
 {
-    return submit(p, NULL, (ct__task){fn, arg}, true);
+    return submit(p, NULL, (ct_pool_task){fn, arg}, true);
 }
 
 int ct_pool_try_submit(ct_pool *p, ct_pool_fn fn, void *arg)
 {
-    return submit(p, NULL, (ct__task){fn, arg}, false);
+    return submit(p, NULL, (ct_pool_task){fn, arg}, false);
 }
 
 int ct_pool_submit_ctx(ct_pool *p, ct_ctx *ctx, ct_pool_fn fn, void *arg)
 {
-    return submit(p, ctx, (ct__task){fn, arg}, true);
+    return submit(p, ctx, (ct_pool_task){fn, arg}, true);
 }

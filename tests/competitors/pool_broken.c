@@ -36,7 +36,7 @@ static bool strikes(_Atomic uint64_t *n)
 
 static int run_twice(void *arg)
 {
-    ct__task *t = arg;
+    ct_pool_task *t = arg;
     int rc = t->fn(t->arg);
     int rc2 = t->fn(t->arg);
 
@@ -50,9 +50,9 @@ static int run_never(void *arg)
     return 0;
 }
 
-static int twice_try_submit(ct_pool *p, ct__task t)
+static int twice_try_submit(ct_pool *p, ct_pool_task t)
 {
-    ct__task *copy;
+    ct_pool_task *copy;
     int rc;
 
     if (!strikes(&submits_twice))
@@ -60,16 +60,16 @@ static int twice_try_submit(ct_pool *p, ct__task t)
     if (!(copy = malloc(sizeof *copy)))
         return -ENOMEM;
     *copy = t;
-    rc = ct__pool_queue_vt.try_submit(p, (ct__task){run_twice, copy});
+    rc = ct__pool_queue_vt.try_submit(p, (ct_pool_task){run_twice, copy});
     if (rc != 0)
         free(copy); /* not queued: the submitter tries again, maybe struck again */
     return rc;
 }
 
-static int never_try_submit(ct_pool *p, ct__task t)
+static int never_try_submit(ct_pool *p, ct_pool_task t)
 {
     if (strikes(&submits_never))
-        t = (ct__task){run_never, NULL};
+        t = (ct_pool_task){run_never, NULL};
     return ct__pool_queue_vt.try_submit(p, t);
 }
 
@@ -98,7 +98,7 @@ static void bp_destroy(ct_pool *p)
     ct__pool_queue_vt.destroy(p);
 }
 
-static const ct__pool_vt twice_vt = {
+static const ct_pool_vt twice_vt = {
     .start = twice_start,
     .try_submit = twice_try_submit,
     .close = bp_close,
@@ -106,7 +106,7 @@ static const ct__pool_vt twice_vt = {
     .destroy = bp_destroy,
 };
 
-static const ct__pool_vt never_vt = {
+static const ct_pool_vt never_vt = {
     .start = never_start,
     .try_submit = never_try_submit,
     .close = bp_close,
