@@ -613,7 +613,7 @@ size_t ct_test_check_registry(const ct_test_registry *r)
 {
     const unsigned known = (unsigned)CT_CAP_ALL | r->known_caps;
     const char *fam = r->family ? r->family : "(no family)";
-    int wname = 0, wcaps = 0;
+    int wname = 0, wtag = 0, wcaps = 0;
     char why[256], caps[128];
     const char *bad;
     size_t n;
@@ -623,20 +623,25 @@ size_t ct_test_check_registry(const ct_test_registry *r)
     bad = ct_registry_check(r->descs, why, sizeof why);
     if (bad)
         ct_test_fail("%s: %s", fam, bad);
-    /* The columns, as wide as their widest entry; names are sound by now. */
-    for (const ct_impl_desc *const *d = r->descs; *d; d++) {
-        int w = (int)strlen(ct_caps_str((*d)->caps, caps, sizeof caps));
+    /* The columns, as wide as their widest entry. */
+    for (size_t i = 0; r->listed(i); i++) {
+        const ct_impl_desc *d = r->listed(i);
+        int w = (int)strlen(ct_caps_str(d->caps, caps, sizeof caps));
 
-        wname = (int)strlen((*d)->name) > wname ? (int)strlen((*d)->name) : wname;
+        wname = d->name && (int)strlen(d->name) > wname ? (int)strlen(d->name) : wname;
+        wtag = r->tag && (int)strlen(r->tag(i)) > wtag ? (int)strlen(r->tag(i)) : wtag;
         wcaps = w > wcaps ? w : wcaps;
     }
     for (n = 0; r->listed(n); n++) {
         const ct_impl_desc *d = r->listed(n);
+        char tag[64] = "";
 
         if (!d->name || !d->summary)
             ct_test_fail("%s: competitor #%zu has no name or no summary", fam, n);
+        if (r->tag)
+            snprintf(tag, sizeof tag, " %-*s", wtag, r->tag(n));
         ct_caps_str(d->caps, caps, sizeof caps);
-        printf("  %-*s %-*s %s%s%s\n", wname, d->name, wcaps, caps, d->summary,
+        printf("  %-*s%s %-*s %s%s%s\n", wname, d->name, tag, wcaps, caps, d->summary,
                d->unavailable ? " -- unavailable: " : "", d->unavailable ? d->unavailable : "");
         if (r->descs[n] != d)
             ct_test_fail("%s: ct_%s_descs() does not list its desc at #%zu", d->name, fam, n);

@@ -148,8 +148,8 @@ void ct_test_run_threads(unsigned n, ct_test_thread_fn fn, void *arg);
 /* ---- the registry case every validate driver shares ----------------------
  *
  * A driver's "registry" case hands its family's registry to
- * ct_test_check_registry, which prints one line per competitor (name, caps,
- * summary, why unavailable) and checks, failing the case at the first
+ * ct_test_check_registry, which prints one line per competitor (name, its
+ * tag if any, caps, summary, why unavailable) and checks, failing the case at the first
  * fault (ct_test_fail):
  *  - the list is sound (ct_registry_check) and not empty;
  *  - competitor #i of ct_<fam>_impls() is ct_<fam>_descs()[i] and
@@ -179,6 +179,9 @@ typedef struct ct_test_registry {
     /* ct_<fam>_new(name, <the family's smallest arguments>): an instance, or
      * NULL with errno. Called for the unavailable designs only. */
     void *(*create)(const char *name);
+    /* NULL, or a word for competitor #i's line, after its name (chan:
+     * "general" or "bench"). */
+    const char *(*tag)(size_t i);
     unsigned known_caps;    /* the family's own CT_<FAM>_CAP_* (CT_CAP_ALL always is) */
     unsigned required_caps; /* CT_CAP_* every design declares */
     unsigned rules;         /* CT_TEST_EXACT_XOR_PITFALL ... */

@@ -1074,6 +1074,12 @@ static void *chan_new_one(const char *name)
     return ct_chan_new(name, sizeof(int), 1);
 }
 
+/* tests/test_examples.py finds a benchmark-only example by this word. */
+static const char *chan_tag(size_t i)
+{
+    return ct_chan_is_general(ct_chan_impls()[i]) ? "general" : "bench";
+}
+
 static int t_registry(void *arg)
 {
     const ct_chan_ops *const *impls = ct_chan_impls();
@@ -1082,7 +1088,7 @@ static int t_registry(void *arg)
     (void)arg;
     /* the list, caps, descs and find: ct_test_check_registry (and test_registry) */
     n = ct_test_check_registry(
-        &(ct_test_registry){CT_TEST_REGISTRY_OF(chan), .create = chan_new_one});
+        &(ct_test_registry){CT_TEST_REGISTRY_OF(chan), .create = chan_new_one, .tag = chan_tag});
     CT_CHECK(ct_chan_is_general(impls[0])); /* the default has the whole API */
     for (size_t i = 0; i < n; i++) {
         const ct_chan_ops *o = impls[i];

@@ -245,6 +245,7 @@ typedef struct fake_registry {
     const ct_impl_desc *const *listed;
     const ct_impl_desc *find_says;
     int find_none;
+    int tagged; /* a tag column (chan's general or bench) */
     int created;
     int create_errno;
     unsigned known, required, rules;
@@ -277,6 +278,11 @@ static void *fake_create(const char *name)
     return fake->created ? &instance : NULL;
 }
 
+static const char *fake_tag(size_t i)
+{
+    return i ? "second" : "first";
+}
+
 static const ct_impl_desc *const listed_copy[] = {&d_copy, &d_free, NULL};
 static const ct_impl_desc *const listed_short[] = {&d_lock, NULL};
 static const ct_impl_desc *const listed_none[] = {NULL};
@@ -286,6 +292,7 @@ static const fake_registry fakes[] = {
      .descs = {&d_lock, &d_free},
      .required = CT_CAP_EXACT | CT_CAP_MPMC,
      .rules = CT_TEST_EXACT_XOR_PITFALL | CT_TEST_ONE_PROGRESS},
+    {.what = "sound, with a tag column", .descs = {&d_lock, &d_free}, .tagged = 1},
     {.what = "a bad name (ct_registry_check)",
      .says = "'Lock' is not [a-z0-9_]+",
      .descs = {&d_lock, &d_bad_name}},
@@ -390,6 +397,7 @@ static int check_in_child(size_t i, char *err, size_t len)
                                                        .listed = fake_listed,
                                                        .find = fake_find,
                                                        .create = fake_create,
+                                                       .tag = fake->tagged ? fake_tag : NULL,
                                                        .known_caps = fake->known,
                                                        .required_caps = fake->required,
                                                        .rules = fake->rules});
