@@ -597,3 +597,85 @@ const char *ct_test_broken(unsigned caps)
 {
     return caps & CT_CAP_BROKEN ? "a broken competitor (CT_CAP_BROKEN, tests/competitors/)" : NULL;
 }
+
+/* ---- the registry case --------------------------------------------------- */
+
+#define CT__PROGRESS (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING)
+
+static int ct__one_progress(unsigned caps)
+{
+    unsigned p = caps & CT__PROGRESS;
+
+    return p != 0 && (p & (p - 1)) == 0;
+}
+
+size_t ct_test_check_registry(const ct_test_registry *r)
+{
+    const unsigned known = (unsigned)CT_CAP_ALL | r->known_caps;
+    const char *fam = r->family ? r->family : "(no family)";
+    int wname = 0, wtag = 0, wcaps = 0;
+    char why[256], caps[128];
+    const char *bad;
+    size_t n;
+
+    if (!r->descs || !r->listed || !r->find || !r->create)
+        ct_test_fail("%s: the registry to check lacks descs, listed, find or create", fam);
+    bad = ct_registry_check(r->descs, why, sizeof why);
+    if (bad)
+        ct_test_fail("%s: %s", fam, bad);
+    /* The columns, as wide as their widest entry. */
+    for (size_t i = 0; r->listed(i); i++) {
+        const ct_impl_desc *d = r->listed(i);
+        int w = (int)strlen(ct_caps_str(d->caps, caps, sizeof caps));
+
+        wname = d->name && (int)strlen(d->name) > wname ? (int)strlen(d->name) : wname;
+        wtag = r->tag && (int)strlen(r->tag(i)) > wtag ? (int)strlen(r->tag(i)) : wtag;
+        wcaps = w > wcaps ? w : wcaps;
+    }
+    for (n = 0; r->listed(n); n++) {
+        const ct_impl_desc *d = r->listed(n);
+        char tag[64] = "";
+
+        if (!d->name || !d->summary)
+            ct_test_fail("%s: competitor #%zu has no name or no summary", fam, n);
+        if (r->tag)
+            snprintf(tag, sizeof tag, " %-*s", wtag, r->tag(n));
+        ct_caps_str(d->caps, caps, sizeof caps);
+        printf("  %-*s%s %-*s %s%s%s\n", wname, d->name, tag, wcaps, caps, d->summary,
+               d->unavailable ? " -- unavailable: " : "", d->unavailable ? d->unavailable : "");
+        if (r->descs[n] != d)
+            ct_test_fail("%s: ct_%s_descs() does not list its desc at #%zu", d->name, fam, n);
+        if (r->find(d->name) != d)
+            ct_test_fail("ct_%s_find(\"%s\") does not return its entry", fam, d->name);
+        if (d->caps & ~known)
+            ct_test_fail("%s: unknown caps bits 0x%x", d->name, d->caps & ~known);
+        if ((d->caps & r->required_caps) != r->required_caps) {
+            char want[128];
+
+            ct_test_fail("%s: every %s design is %s (caps %s)", d->name, fam,
+                         ct_caps_str(r->required_caps, want, sizeof want), caps);
+        }
+        if ((r->rules & CT_TEST_EXACT_XOR_PITFALL) &&
+            !(d->caps & CT_CAP_EXACT) == !(d->caps & CT_CAP_PITFALL))
+            ct_test_fail("%s: must be either EXACT or a PITFALL (caps %s)", d->name, caps);
+        if ((r->rules & CT_TEST_NO_PITFALL) && (d->caps & CT_CAP_PITFALL))
+            ct_test_fail("%s: no %s design is a PITFALL (caps %s)", d->name, fam, caps);
+        if (((r->rules & CT_TEST_ONE_PROGRESS) ||
+             ((r->rules & CT_TEST_ONE_PROGRESS_IF_EXACT) && (d->caps & CT_CAP_EXACT))) &&
+            !ct__one_progress(d->caps))
+            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)", d->name,
+                         caps);
+        if (d->unavailable) {
+            errno = 0;
+            if (r->create(d->name) != NULL || errno != ENOSYS)
+                ct_test_fail("%s: unavailable, but ct_%s_new did not fail with ENOSYS", d->name,
+                             fam);
+        }
+    }
+    if (n == 0)
+        ct_test_fail("%s: no competitor listed", fam);
+    if (ct_registry_count(r->descs) != n)
+        ct_test_fail("%s: ct_%s_descs() lists %zu, ct_%s_impls() %zu", fam, fam,
+                     ct_registry_count(r->descs), fam, n);
+    return n;
+}

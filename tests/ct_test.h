@@ -50,6 +50,8 @@
 #include <pthread.h>
 #include <stddef.h>
 
+#include "ct_registry.h" /* ct_impl_desc, for the registry case */
+
 #define CT_TEST_DEFAULT_TIMEOUT_S 10
 
 typedef int (*ct_test_fn)(void *arg);
@@ -142,5 +144,73 @@ int ct_test_expect_sanitizer(const char *child_arg, const char *env_var, char se
 
 typedef void (*ct_test_thread_fn)(unsigned idx, void *arg);
 void ct_test_run_threads(unsigned n, ct_test_thread_fn fn, void *arg);
+
+/* ---- the registry case every validate driver shares ----------------------
+ *
+ * A driver's "registry" case hands its family's registry to
+ * ct_test_check_registry, which prints one line per competitor (name, its
+ * tag if any, caps, summary, why unavailable) and checks, failing the case at the first
+ * fault (ct_test_fail):
+ *  - the list is sound (ct_registry_check) and not empty;
+ *  - competitor #i of ct_<fam>_impls() is ct_<fam>_descs()[i] and
+ *    ct_<fam>_find(its name) returns it;
+ *  - no caps bit outside CT_CAP_ALL and the family's known_caps;
+ *  - every bit of required_caps is set, and the rules below hold;
+ *  - an unavailable design's create fails with ENOSYS;
+ *  - ct_registry_count(descs) is the number of ops tables.
+ * It returns that number. What is the family's own (its function pointers,
+ * its own caps rules, the pitfall it expects, an instance of each) stays in
+ * the driver, which loops over ct_<fam>_impls() for it.
+ */
+enum {
+    CT_TEST_EXACT_XOR_PITFALL = 1u << 0,     /* each design is either EXACT or a PITFALL */
+    CT_TEST_NO_PITFALL = 1u << 1,            /* no design is a PITFALL */
+    CT_TEST_ONE_PROGRESS = 1u << 2,          /* each: exactly one of lockfree/blocking/spinning */
+    CT_TEST_ONE_PROGRESS_IF_EXACT = 1u << 3, /* the same, for the EXACT designs only */
+};
+
+typedef struct ct_test_registry {
+    const char *family;               /* "counter": for the messages */
+    const ct_impl_desc *const *descs; /* ct_<fam>_descs() */
+    /* &ct_<fam>_impls()[i]->desc, NULL at the end; &ct_<fam>_find(name)->desc,
+     * NULL when it finds none: CT_TEST_REGISTRY_ADAPTERS writes both. */
+    const ct_impl_desc *(*listed)(size_t i);
+    const ct_impl_desc *(*find)(const char *name);
+    /* ct_<fam>_new(name, <the family's smallest arguments>): an instance, or
+     * NULL with errno. Called for the unavailable designs only. */
+    void *(*create)(const char *name);
+    /* NULL, or a word for competitor #i's line, after its name (chan:
+     * "general" or "bench"). */
+    const char *(*tag)(size_t i);
+    unsigned known_caps;    /* the family's own CT_<FAM>_CAP_* (CT_CAP_ALL always is) */
+    unsigned required_caps; /* CT_CAP_* every design declares */
+    unsigned rules;         /* CT_TEST_EXACT_XOR_PITFALL ... */
+} ct_test_registry;
+
+size_t ct_test_check_registry(const ct_test_registry *r);
+
+/* At file scope in a driver: the listed and find adapters of family fam
+ * (whose ops tables start with their ct_impl_desc desc, as every family's
+ * do). CT_TEST_REGISTRY_OF(fam) then fills family, descs, listed and find:
+ *     ct_test_check_registry(&(ct_test_registry){CT_TEST_REGISTRY_OF(counter),
+ *                                                .create = new_one, .rules = ...});
+ */
+#define CT_TEST_REGISTRY_ADAPTERS(fam)                                                             \
+    static const ct_impl_desc *ct__test_listed_##fam(size_t i)                                     \
+    {                                                                                              \
+        const ct_##fam##_ops *const *all = ct_##fam##_impls();                                     \
+                                                                                                   \
+        if (!all)                                                                                  \
+            ct_test_fail("ct_" #fam "_impls() is NULL");                                           \
+        return all[i] ? &all[i]->desc : NULL;                                                      \
+    }                                                                                              \
+    static const ct_impl_desc *ct__test_find_##fam(const char *name)                               \
+    {                                                                                              \
+        const ct_##fam##_ops *o = ct_##fam##_find(name);                                           \
+        return o ? &o->desc : NULL;                                                                \
+    }
+#define CT_TEST_REGISTRY_OF(fam)                                                                   \
+    .family = #fam, .descs = ct_##fam##_descs(), .listed = ct__test_listed_##fam,                  \
+    .find = ct__test_find_##fam
 
 #endif /* CT_TEST_H */

@@ -1067,30 +1067,39 @@ static int t_spsc_ring(void *arg)
 
 /* ---- the registry and ct_chan_new's errors --------------------------------------- */
 
+CT_TEST_REGISTRY_ADAPTERS(chan)
+
+static void *chan_new_one(const char *name)
+{
+    return ct_chan_new(name, sizeof(int), 1);
+}
+
+/* tests/test_examples.py finds a benchmark-only example by this word. */
+static const char *chan_tag(size_t i)
+{
+    return ct_chan_is_general(ct_chan_impls()[i]) ? "general" : "bench";
+}
+
 static int t_registry(void *arg)
 {
     const ct_chan_ops *const *impls = ct_chan_impls();
-    char caps[128];
-    size_t n = 0;
+    size_t n;
 
     (void)arg;
-    CT_CHECK(impls != NULL && impls[0] != NULL);
+    /* the list, caps, descs and find: ct_test_check_registry (and test_registry) */
+    n = ct_test_check_registry(
+        &(ct_test_registry){CT_TEST_REGISTRY_OF(chan), .create = chan_new_one, .tag = chan_tag});
     CT_CHECK(ct_chan_is_general(impls[0])); /* the default has the whole API */
-    for (; impls[n]; n++) {
-        const ct_chan_ops *o = impls[n];
-        /* names, summaries, duplicates: test_registry, for every family */
+    for (size_t i = 0; i < n; i++) {
+        const ct_chan_ops *o = impls[i];
+
         CT_CHECK(o->create && o->destroy && o->send && o->recv && o->close && o->len);
-        CT_CHECK(ct_chan_find(o->desc.name) == o);
-        CT_CHECK(ct_chan_descs()[n] == &o->desc);
         /* the general designs come first: a general one after a
          * benchmark-only one would be a list out of order */
-        if (n && ct_chan_is_general(o) && !ct_chan_is_general(impls[n - 1]))
+        if (i && ct_chan_is_general(o) && !ct_chan_is_general(impls[i - 1]))
             ct_test_fail("general design %s listed after benchmark-only %s", o->desc.name,
-                         impls[n - 1]->desc.name);
-        printf("  %-12s %-8s %s [%s]\n", o->desc.name, ct_chan_is_general(o) ? "general" : "bench",
-               o->desc.summary, ct_caps_str(o->desc.caps, caps, sizeof caps));
+                         impls[i - 1]->desc.name);
     }
-    CT_CHECK(ct_chan_descs()[n] == NULL);
     ct_chan *d = ct_chan_new(NULL, 4, 2); /* the default is the first */
     CT_CHECK(d != NULL && ct_chan_impl(d) == impls[0]);
     CT_CHECK(strcmp(ct_chan_impl_of(d), impls[0]->desc.name) == 0);

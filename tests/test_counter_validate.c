@@ -22,10 +22,11 @@
  * all of them, fewer when a collapsed spinning lock hits DEADLINE_S (the case
  * then says so).
  * Plus the counter list's own rules (exact or pitfall, one progress class;
- * tests/test_registry.c checks every family's list), ct_counter_find's and ct_counter_new's
- * errors, create/destroy at max_threads 1 and 64, the per-thread designs'
- * abort on a bad tid, and the spin locks of ct_spinlock.h (trylock, which
- * the counters do not use, and mutual exclusion).
+ * ct_test_check_registry checks them with what every family's registry case
+ * shares), ct_counter_find's and ct_counter_new's errors, create/destroy at
+ * max_threads 1 and 64, the per-thread designs' abort on a bad tid, and the
+ * spin locks of ct_spinlock.h (trylock, which the counters do not use, and
+ * mutual exclusion).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -244,47 +245,30 @@ static int test_validate(void *arg)
 
 /* ---- registry, find, create/destroy ------------------------------------------- */
 
+CT_TEST_REGISTRY_ADAPTERS(counter)
+
+static void *counter_new_one(const char *name)
+{
+    return ct_counter_new(name, 1);
+}
+
 static int test_registry(void *arg)
 {
-    const ct_counter_ops *const *impls = ct_counter_impls();
-    const unsigned known = CT_CAP_ALL; /* a counter or stack has no caps of its own */
     const ct_counter_ops *racy;
-    size_t n = 0;
+    size_t n;
 
     (void)arg;
-    CT_CHECK(impls != NULL);
-    for (; impls[n]; n++) {
-        const ct_counter_ops *o = impls[n];
-        const ct_impl_desc *d = &o->desc;
-        unsigned progress = d->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
-        char caps[128];
+    /* Exactly one of exact / pitfall; an exact design names its one
+     * progress class. A counter has no caps of its own. */
+    n = ct_test_check_registry(
+        &(ct_test_registry){CT_TEST_REGISTRY_OF(counter), .create = counter_new_one,
+                            .rules = CT_TEST_EXACT_XOR_PITFALL | CT_TEST_ONE_PROGRESS_IF_EXACT});
+    for (size_t i = 0; i < n; i++) {
+        const ct_counter_ops *o = ct_counter_impls()[i];
 
-        printf("  %-15s %-32s %s\n", d->name, ct_caps_str(d->caps, caps, sizeof caps), d->summary);
         if (!o->create || !o->destroy || !o->add || !o->read)
-            ct_test_fail("%s: a function pointer is NULL", d->name);
-        if (ct_counter_descs()[n] != d)
-            ct_test_fail("%s: ct_counter_descs() does not list its desc at #%zu", d->name, n);
-        if (ct_counter_find(d->name) != o)
-            ct_test_fail("ct_counter_find(\"%s\") does not return its entry", d->name);
-        if (d->caps & ~known)
-            ct_test_fail("%s: unknown caps bits 0x%x", d->name, d->caps & ~known);
-        /* Exactly one of exact / pitfall. */
-        if (!(d->caps & CT_CAP_EXACT) == !(d->caps & CT_CAP_PITFALL))
-            ct_test_fail("%s: must be either EXACT or a PITFALL (caps %s)", d->name, caps);
-        /* An exact design names its one progress class. */
-        if ((d->caps & CT_CAP_EXACT) && progress != CT_CAP_LOCKFREE &&
-            progress != CT_CAP_BLOCKING && progress != CT_CAP_SPINNING)
-            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)", d->name,
-                         caps);
-        if (d->unavailable) {
-            errno = 0;
-            if (ct_counter_new(d->name, 1) != NULL || errno != ENOSYS)
-                ct_test_fail("%s: unavailable, but ct_counter_new did not fail with ENOSYS",
-                             d->name);
-        }
+            ct_test_fail("%s: a function pointer is NULL", o->desc.name);
     }
-    CT_CHECK(n > 0);
-    CT_CHECK(ct_registry_count(ct_counter_descs()) == n);
     racy = ct_counter_find("racy");
     CT_CHECK(racy != NULL);
     CT_CHECK(racy->desc.caps & CT_CAP_PITFALL);

@@ -188,44 +188,32 @@ static bool testable(const ct_map_ops *o)
     return !o->desc.unavailable && !ct_test_broken(o->desc.caps);
 }
 
+CT_TEST_REGISTRY_ADAPTERS(map)
+
+static void *map_new_one(const char *name)
+{
+    return ct_map_new(name, 16, 1);
+}
+
 static int test_registry(void *arg)
 {
-    const ct_map_ops *const *impls = ct_map_impls();
-    size_t n = 0;
+    size_t n;
 
     (void)arg;
-    for (; impls[n]; n++) {
-        const ct_map_ops *o = impls[n];
+    /* Every design is exact, takes any number of threads and names its one
+     * progress class; a map has no caps of its own. */
+    n = ct_test_check_registry(
+        &(ct_test_registry){CT_TEST_REGISTRY_OF(map), .create = map_new_one,
+                            .required_caps = CT_CAP_EXACT | CT_CAP_MPMC,
+                            .rules = CT_TEST_NO_PITFALL | CT_TEST_ONE_PROGRESS});
+    for (size_t i = 0; i < n; i++) {
+        const ct_map_ops *o = ct_map_impls()[i];
         const ct_impl_desc *d = &o->desc;
-        unsigned progress = d->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
-        char caps[128];
 
-        printf("  %-12s %-28s %s%s%s\n", d->name, ct_caps_str(d->caps, caps, sizeof caps),
-               d->summary, d->unavailable ? " -- unavailable: " : "",
-               d->unavailable ? d->unavailable : "");
         if (!o->create || (!d->unavailable &&
                            (!o->destroy || !o->get || !o->put || !o->del || !o->load_or_store)))
             ct_test_fail("%s: a function pointer is NULL", d->name);
-        if (ct_map_descs()[n] != d || ct_map_find(d->name) != o)
-            ct_test_fail("%s: descs/find do not return its entry", d->name);
-        if (d->caps & ~(unsigned)CT_CAP_ALL)
-            ct_test_fail("%s: unknown caps bits 0x%x", d->name, d->caps & ~(unsigned)CT_CAP_ALL);
-        /* Every design is exact and takes any number of threads. */
-        if (!(d->caps & CT_CAP_EXACT) || !(d->caps & CT_CAP_MPMC) || (d->caps & CT_CAP_PITFALL))
-            ct_test_fail("%s: every map must be EXACT and MPMC, no PITFALL (caps %s)", d->name,
-                         caps);
-        if (progress != CT_CAP_LOCKFREE && progress != CT_CAP_BLOCKING &&
-            progress != CT_CAP_SPINNING)
-            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)", d->name,
-                         caps);
-        if (d->unavailable) {
-            errno = 0;
-            if (ct_map_new(d->name, 16, 1) != NULL || errno != ENOSYS)
-                ct_test_fail("%s: unavailable, but ct_map_new did not fail with ENOSYS", d->name);
-        }
     }
-    CT_CHECK(n > 0);
-    CT_CHECK(ct_registry_count(ct_map_descs()) == n);
     ct_map_free(NULL); /* a no-op, as free(NULL) */
     return 0;
 }

@@ -291,42 +291,35 @@ static int test_bad_tid_aborts(void *arg)
     return 0;
 }
 
+CT_TEST_REGISTRY_ADAPTERS(objpool)
+
+static void *objpool_new_one(const char *name)
+{
+    return ct_objpool_new(name, 64, 1);
+}
+
 static int test_registry(void *arg)
 {
-    size_t n = 0;
+    size_t n;
 
     (void)arg;
-    for (const ct_objpool_ops *const *o = ct_objpool_impls(); *o; o++, n++) {
-        const ct_impl_desc *d = &(*o)->desc;
-        unsigned progress = d->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
-        char caps[128];
+    /* Every pool is exact and MPMC and names its one progress class. */
+    n = ct_test_check_registry(&(ct_test_registry){
+        CT_TEST_REGISTRY_OF(objpool), .create = objpool_new_one,
+        .required_caps = CT_CAP_EXACT | CT_CAP_MPMC, .rules = CT_TEST_ONE_PROGRESS});
+    for (size_t i = 0; i < n; i++) {
+        const ct_objpool_ops *o = ct_objpool_impls()[i];
+        const ct_impl_desc *d = &o->desc;
 
-        printf("  %-14s %-32s %s\n", d->name, ct_caps_str(d->caps, caps, sizeof caps), d->summary);
-        if (!(*o)->create || !(*o)->destroy || !(*o)->get || !(*o)->put)
+        if (!o->create || !o->destroy || !o->get || !o->put)
             ct_test_fail("%s: a function pointer is NULL", d->name);
-        if (ct_objpool_find(d->name) != *o || ct_objpool_descs()[n] != d)
-            ct_test_fail("%s: not found by its name or not listed in order", d->name);
-        if (d->caps & ~(unsigned)CT_CAP_ALL)
-            ct_test_fail("%s: unknown caps bits", d->name);
-        if (!(d->caps & CT_CAP_EXACT) || !(d->caps & CT_CAP_MPMC))
-            ct_test_fail("%s: every pool is exact and MPMC (caps %s)", d->name, caps);
-        if (progress != CT_CAP_LOCKFREE && progress != CT_CAP_BLOCKING &&
-            progress != CT_CAP_SPINNING)
-            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)", d->name,
-                         caps);
-        if (d->unavailable) {
-            errno = 0;
-            if (ct_objpool_new(d->name, 64, 1) != NULL || errno != ENOSYS)
-                ct_test_fail("%s: unavailable, but ct_objpool_new did not fail with ENOSYS",
-                             d->name);
-        } else if (d->caps & CT_CAP_PER_THREAD) {
+        if (!d->unavailable && (d->caps & CT_CAP_PER_THREAD)) {
             errno = 0;
             if (ct_objpool_new(d->name, 64, 0) != NULL || errno != EINVAL)
                 ct_test_fail("%s: ct_objpool_new(.., 0) must fail with EINVAL", d->name);
         }
     }
     CT_CHECK(n >= 4);
-    CT_CHECK(ct_registry_count(ct_objpool_descs()) == n);
     return 0;
 }
 

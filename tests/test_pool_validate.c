@@ -866,6 +866,13 @@ static int test_dynamic_idle_max(void *arg)
 
 /* ---- registry and parameters --------------------------------------------------- */
 
+CT_TEST_REGISTRY_ADAPTERS(pool)
+
+static void *pool_new_one(const char *name)
+{
+    return ct_pool_new(name, &(ct_pool_params){.max_workers = 1});
+}
+
 static int test_registry(void *arg)
 {
     /* The release list, in report order (a test build may list more). */
@@ -874,17 +881,18 @@ static int test_registry(void *arg)
     const ct_pool_ops *const *impls = ct_pool_impls();
     const ct_impl_desc *const *descs = ct_pool_descs();
     long last = -1;
-    size_t n = 0;
+    size_t n;
     ct_pool *p;
 
     (void)arg;
-    for (; impls[n]; n++) {
-        CT_CHECK(impls[n]->desc.name && impls[n]->desc.summary && impls[n]->vt);
-        CT_CHECK(descs[n] == &impls[n]->desc);
-        CT_CHECK(ct_pool_find(impls[n]->desc.name) == impls[n]);
-        CT_CHECK(impls[n]->desc.caps & CT_CAP_EXACT);
-    }
-    CT_CHECK(descs[n] == NULL);
+    /* Every pool is exact. */
+    n = ct_test_check_registry(
+        &(ct_test_registry){CT_TEST_REGISTRY_OF(pool), .create = pool_new_one,
+                            .known_caps = CT_POOL_CAP_BOUNDED | CT_POOL_CAP_TRACE |
+                                          CT_POOL_CAP_PER_TASK | CT_POOL_CAP_THREAD_SUBMIT,
+                            .required_caps = CT_CAP_EXACT});
+    for (size_t i = 0; i < n; i++)
+        CT_CHECK(impls[i]->vt);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         long at = ct_registry_index(descs, want[i]);
 

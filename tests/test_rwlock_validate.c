@@ -211,44 +211,31 @@ static int test_validate(void *arg)
 
 /* ---- registry, find, create/destroy ------------------------------------------- */
 
+CT_TEST_REGISTRY_ADAPTERS(rwlock)
+
+static void *rwlock_new_one(const char *name)
+{
+    return ct_rwlock_new(name, 1);
+}
+
 static int test_registry(void *arg)
 {
-    const ct_rwlock_ops *const *impls = ct_rwlock_impls();
-    size_t n = 0;
+    size_t n;
 
     (void)arg;
-    for (; impls[n]; n++) {
-        const ct_rwlock_ops *o = impls[n];
+    /* Every design is exact (a lost or torn update is a bug, not a pitfall)
+     * and names its one progress class. */
+    n = ct_test_check_registry(
+        &(ct_test_registry){CT_TEST_REGISTRY_OF(rwlock), .create = rwlock_new_one,
+                            .known_caps = CT_RWLOCK_CAP_EXCLUSIVE, .required_caps = CT_CAP_EXACT,
+                            .rules = CT_TEST_NO_PITFALL | CT_TEST_ONE_PROGRESS});
+    for (size_t i = 0; i < n; i++) {
+        const ct_rwlock_ops *o = ct_rwlock_impls()[i];
         const ct_impl_desc *d = &o->desc;
-        unsigned progress = d->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
-        char caps[128];
 
-        printf("  %-12s %-28s %s%s%s\n", d->name, ct_caps_str(d->caps, caps, sizeof caps),
-               d->summary, d->unavailable ? " -- unavailable: " : "",
-               d->unavailable ? d->unavailable : "");
         if (!o->create || (!d->unavailable && (!o->destroy || !o->read || !o->write)))
             ct_test_fail("%s: a function pointer is NULL", d->name);
-        if (ct_rwlock_descs()[n] != d || ct_rwlock_find(d->name) != o)
-            ct_test_fail("%s: descs/find do not return its entry", d->name);
-        if (d->caps & ~(unsigned)(CT_CAP_ALL | CT_RWLOCK_CAP_EXCLUSIVE))
-            ct_test_fail("%s: unknown caps bits 0x%x", d->name,
-                         d->caps & ~(unsigned)(CT_CAP_ALL | CT_RWLOCK_CAP_EXCLUSIVE));
-        /* Every design is exact: a lost or torn update is a bug, not a pitfall. */
-        if (!(d->caps & CT_CAP_EXACT) || (d->caps & CT_CAP_PITFALL))
-            ct_test_fail("%s: every rwlock must be EXACT and no PITFALL (caps %s)", d->name, caps);
-        if (progress != CT_CAP_LOCKFREE && progress != CT_CAP_BLOCKING &&
-            progress != CT_CAP_SPINNING)
-            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)", d->name,
-                         caps);
-        if (d->unavailable) {
-            errno = 0;
-            if (ct_rwlock_new(d->name, 1) != NULL || errno != ENOSYS)
-                ct_test_fail("%s: unavailable, but ct_rwlock_new did not fail with ENOSYS",
-                             d->name);
-        }
     }
-    CT_CHECK(n > 0);
-    CT_CHECK(ct_registry_count(ct_rwlock_descs()) == n);
     ct_rwlock_free(NULL); /* a no-op, as free(NULL) */
     return 0;
 }

@@ -323,25 +323,28 @@ static int test_over_release(void *arg)
 
 /* ---- registry, new_errors ------------------------------------------------------- */
 
+CT_TEST_REGISTRY_ADAPTERS(sem)
+
+static void *sem_new_one(const char *name)
+{
+    return ct_sem_new(name, 1);
+}
+
 static int test_registry(void *arg)
 {
-    size_t n = 0;
+    size_t n;
 
     (void)arg;
-    for (const ct_sem_ops *const *o = ct_sem_impls(); *o; o++, n++) {
-        const ct_impl_desc *d = &(*o)->desc;
+    /* A semaphore is exact and blocking. */
+    n = ct_test_check_registry(&(ct_test_registry){
+        CT_TEST_REGISTRY_OF(sem), .create = sem_new_one, .known_caps = CT_SEM_CAP_CHECKED,
+        .required_caps = CT_CAP_EXACT | CT_CAP_BLOCKING});
+    for (size_t i = 0; i < n; i++) {
+        const ct_sem_ops *o = ct_sem_impls()[i];
 
-        if (!(*o)->create || !(*o)->destroy || !(*o)->acquire_until || !(*o)->try_acquire ||
-            !(*o)->release)
-            ct_test_fail("%s: a function pointer is NULL", d->name);
-        if (ct_sem_find(d->name) != *o)
-            ct_test_fail("ct_sem_find(\"%s\") does not return its entry", d->name);
-        if (d->caps & ~(unsigned)(CT_CAP_ALL | CT_SEM_CAP_CHECKED))
-            ct_test_fail("%s: unknown caps bits", d->name);
-        if (!(d->caps & CT_CAP_EXACT) || !(d->caps & CT_CAP_BLOCKING))
-            ct_test_fail("%s: a semaphore is exact and blocking", d->name);
+        if (!o->create || !o->destroy || !o->acquire_until || !o->try_acquire || !o->release)
+            ct_test_fail("%s: a function pointer is NULL", o->desc.name);
     }
-    CT_CHECK(n == ct_registry_count(ct_sem_descs()) && n > 0);
     return 0;
 }
 

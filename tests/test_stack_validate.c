@@ -24,7 +24,8 @@
  * DEADLINE_NS (checked between operations, outside the stack), and the
  * checks use what was done.
  * Plus: the stack list's own rules (exact or pitfall, one progress class,
- * MPMC; tests/test_registry.c checks every family's list), ct_stack_find's
+ * MPMC; ct_test_check_registry checks them with what every family's registry
+ * case shares), ct_stack_find's
  * and ct_stack_new's errors,
  * single-threaded semantics (empty pop, LIFO, extreme values, destroy with
  * values left, capacity hints), and the abort on a bad tid of the per-thread
@@ -281,62 +282,48 @@ static int test_validate(void *arg)
 
 /* ---- registry, find, single-threaded semantics, bad tid ------------------------ */
 
+CT_TEST_REGISTRY_ADAPTERS(stack)
+
+static void *stack_new_one(const char *name)
+{
+    return ct_stack_new(name, 0, 1);
+}
+
 static int test_registry(void *arg)
 {
-    const ct_stack_ops *const *impls = ct_stack_impls();
-    const unsigned known = CT_CAP_ALL; /* a counter or stack has no caps of its own */
     const ct_stack_ops *naive;
-    size_t n = 0;
+    size_t n;
 
     (void)arg;
-    CT_CHECK(impls != NULL);
-    for (; impls[n]; n++) {
-        const ct_stack_ops *o = impls[n];
+    /* Exactly one of exact / pitfall, one progress class, MPMC; a stack has
+     * no caps of its own. */
+    n = ct_test_check_registry(&(ct_test_registry){
+        CT_TEST_REGISTRY_OF(stack), .create = stack_new_one, .required_caps = CT_CAP_MPMC,
+        .rules = CT_TEST_EXACT_XOR_PITFALL | CT_TEST_ONE_PROGRESS});
+    for (size_t i = 0; i < n; i++) {
+        const ct_stack_ops *o = ct_stack_impls()[i];
         const ct_impl_desc *d = &o->desc;
-        unsigned progress = d->caps & (CT_CAP_LOCKFREE | CT_CAP_BLOCKING | CT_CAP_SPINNING);
-        char caps[128];
+        ct_stack *s;
 
-        printf("  %-18s %-36s %s%s%s\n", d->name, ct_caps_str(d->caps, caps, sizeof caps),
-               d->summary, d->unavailable ? " -- " : "", d->unavailable ? d->unavailable : "");
         if (!o->create || !o->destroy || !o->push || !o->pop)
             ct_test_fail("%s: a function pointer is NULL", d->name);
-        if (ct_stack_descs()[n] != d)
-            ct_test_fail("%s: ct_stack_descs() does not list its desc at #%zu", d->name, n);
-        if (ct_stack_find(d->name) != o)
-            ct_test_fail("ct_stack_find(\"%s\") does not return its entry", d->name);
-        if (d->caps & ~known)
-            ct_test_fail("%s: unknown caps bits 0x%x", d->name, d->caps & ~known);
-        if (!(d->caps & CT_CAP_EXACT) == !(d->caps & CT_CAP_PITFALL))
-            ct_test_fail("%s: must be either EXACT or a PITFALL (caps %s)", d->name, caps);
-        if (progress != CT_CAP_LOCKFREE && progress != CT_CAP_BLOCKING &&
-            progress != CT_CAP_SPINNING)
-            ct_test_fail("%s: needs exactly one of lockfree/blocking/spinning (caps %s)", d->name,
-                         caps);
-        if (!(d->caps & CT_CAP_MPMC))
-            ct_test_fail("%s: every stack is MPMC", d->name);
-        if (d->unavailable) {
+        if (d->unavailable)
+            continue; /* its ENOSYS: ct_test_check_registry */
+        s = ct_stack_new(d->name, 0, 1);
+        if (!s)
+            ct_test_fail("%s: ct_stack_new(.., 0, 1): %s", d->name, strerror(errno));
+        if (ct_stack_impl(s) != o)
+            ct_test_fail("%s: ct_stack_new did not set the stack's ops", d->name);
+        if ((uintptr_t)s % CT_CACHELINE)
+            ct_test_fail("%s: ct_stack_new's stack is not cache-line aligned", d->name);
+        ct_stack_free(s);
+        if ((d->caps & CT_CAP_PER_THREAD)) {
             errno = 0;
-            if (ct_stack_new(d->name, 0, 1) != NULL || errno != ENOSYS)
-                ct_test_fail("%s: unavailable, but ct_stack_new did not fail with ENOSYS", d->name);
-        } else {
-            ct_stack *s = ct_stack_new(d->name, 0, 1);
-
-            if (!s)
-                ct_test_fail("%s: ct_stack_new(.., 0, 1): %s", d->name, strerror(errno));
-            if (ct_stack_impl(s) != o)
-                ct_test_fail("%s: ct_stack_new did not set the stack's ops", d->name);
-            if ((uintptr_t)s % CT_CACHELINE)
-                ct_test_fail("%s: ct_stack_new's stack is not cache-line aligned", d->name);
-            ct_stack_free(s);
-            if ((d->caps & CT_CAP_PER_THREAD)) {
-                errno = 0;
-                if (ct_stack_new(d->name, 0, 0) != NULL || errno != EINVAL)
-                    ct_test_fail("%s: ct_stack_new(.., 0, 0) must fail with EINVAL", d->name);
-            }
+            if (ct_stack_new(d->name, 0, 0) != NULL || errno != EINVAL)
+                ct_test_fail("%s: ct_stack_new(.., 0, 0) must fail with EINVAL", d->name);
         }
     }
     CT_CHECK(n >= 8);
-    CT_CHECK(ct_registry_count(ct_stack_descs()) == n);
     naive = ct_stack_find("treiber_naive");
     CT_CHECK(naive && (naive->desc.caps & CT_CAP_PITFALL) && !(naive->desc.caps & CT_CAP_EXACT));
     CT_CHECK(ct_stack_find("ck") != NULL); /* listed even when not built */
