@@ -106,6 +106,16 @@ static size_t add(int *out, size_t n, int v, int min)
     return n;
 }
 
+/* The list THREADS= gave, each raised to min: it replaces every sweep. */
+static size_t given_counts(int *out, int min)
+{
+    size_t m = 0;
+
+    for (size_t i = 0; i < ngiven; i++)
+        m = add(out, m, given[i], min);
+    return m;
+}
+
 size_t ct_bench_sweep_threads(int *out, int min, unsigned flags)
 {
     const int n = ct_bench_ncpu();
@@ -114,11 +124,8 @@ size_t ct_bench_sweep_threads(int *out, int min, unsigned flags)
 
     if (min < 1)
         min = 1;
-    if (ngiven) {
-        for (size_t i = 0; i < ngiven; i++)
-            m = add(out, m, given[i], min);
-        return m;
-    }
+    if (ngiven)
+        return given_counts(out, min);
     for (int p = 1; p < n; p *= 2)
         all[k++] = p;
     all[k++] = n;
@@ -143,11 +150,8 @@ size_t ct_bench_sweep_role(int *out, int min, int divisor, unsigned flags)
         min = 1;
     if (divisor < 1)
         divisor = 1;
-    if (ngiven) {
-        for (size_t i = 0; i < ngiven; i++)
-            m = add(out, m, given[i], min);
-        return m;
-    }
+    if (ngiven)
+        return given_counts(out, min);
     m = add(out, m, n / divisor, min);
     if (!(flags & CT_SWEEP_QUICK))
         m = add(out, m, 2 * n / divisor, min);

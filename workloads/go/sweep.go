@@ -90,6 +90,15 @@ func addCount(out []int, v, min int) []int {
 	return append(out, v)
 }
 
+// givenCounts: the -threads list, each raised to min: it replaces every sweep.
+func givenCounts(min int) []int {
+	var out []int
+	for _, v := range sweepGiven {
+		out = addCount(out, v, min)
+	}
+	return out
+}
+
 // sweepThreads: 1, 2, 4, ... up to the core count, then 2x and 4x it (as
 // ct_bench_sweep_threads); min raises smaller counts; a list replaces them.
 func sweepThreads(min int, flags int) []int {
@@ -98,10 +107,7 @@ func sweepThreads(min int, flags int) []int {
 		min = 1
 	}
 	if sweepGiven != nil {
-		for _, v := range sweepGiven {
-			out = addCount(out, v, min)
-		}
-		return out
+		return givenCounts(min)
 	}
 	n := ncpu()
 	var all []int
@@ -134,10 +140,7 @@ func sweepRole(min, divisor int, flags int) []int {
 		divisor = 1
 	}
 	if sweepGiven != nil {
-		for _, v := range sweepGiven {
-			out = addCount(out, v, min)
-		}
-		return out
+		return givenCounts(min)
 	}
 	out = addCount(out, ncpu()/divisor, min)
 	if flags&sweepQuick == 0 {
