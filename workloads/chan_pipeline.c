@@ -207,24 +207,14 @@ static void pl_done(ct_bench_state *st, void *shared)
 {
     pl_run *r = shared;
 
-    ct__chan_guard_watch(false);
-    if (r && ct_bench_thread_index(st) == 0)
-        ct_chan_close(r->c[0]); /* ends the stages in turn */
+    ct__chan_chain_done(st, r ? r->c[0] : NULL);
 }
 
 /* ---- rt:go: the stages as coroutines -------------------------------------- */
 
-typedef struct {
-    pl_run *r;
-    int k;
-} pl_stage_arg;
-
-static void pl_stage_co(void *arg)
+static void pl_stage_k(void *run, int k)
 {
-    pl_stage_arg *a = arg;
-
-    stage(a->r, a->k);
-    ct_wg_done(a->r->stages_wg);
+    stage(run, k);
 }
 
 /* Sends the next gen_n values, continuing the count. */
@@ -249,19 +239,12 @@ static void pl_generator_co(void *arg)
 static void pl_go_thread(ct_bench_state *st)
 {
     pl_run *r = ct_bench_shared(st);
-    pl_stage_arg args[MAX_STAGES];
-    void *argp[MAX_STAGES] = {0};
 
-    for (int k = 1; r && k < r->stages; k++) {
-        args[k] = (pl_stage_arg){r, k};
-        argp[k] = &args[k];
-    }
     if (ct__go_drive_chain(st, &(ct__go_chain){.stages = r ? r->stages : 0,
                                                .stages_wg = r ? r->stages_wg : NULL,
                                                .gen_wg = r ? r->gen_wg : NULL,
-                                               .stage = pl_stage_co,
+                                               .stage = pl_stage_k,
                                                .generate = pl_generator_co,
-                                               .stage_args = argp,
                                                .run = r,
                                                .gen_n = r ? &r->gen_n : NULL,
                                                .t0 = r ? &r->t0 : NULL,

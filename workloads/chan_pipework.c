@@ -272,22 +272,12 @@ static void pw_done(ct_bench_state *st, void *shared)
 {
     pw_run *r = shared;
 
-    ct__chan_guard_watch(false);
-    if (r && ct_bench_thread_index(st) == 0)
-        ct_chan_close(r->c[0]); /* ends the stages in turn */
+    ct__chan_chain_done(st, r ? r->c[0] : NULL);
 }
 
-typedef struct {
-    pw_run *r;
-    int k;
-} pw_stage_arg;
-
-static void pw_stage_co(void *arg)
+static void pw_stage_k(void *run, int k)
 {
-    pw_stage_arg *a = arg;
-
-    pw_stage(a->r, a->k);
-    ct_wg_done(a->r->stages_wg);
+    pw_stage(run, k);
 }
 
 static void pw_generator_co(void *arg)
@@ -302,19 +292,12 @@ static void pw_generator_co(void *arg)
 static void pw_go_thread(ct_bench_state *st)
 {
     pw_run *r = ct_bench_shared(st);
-    pw_stage_arg args[PW_MAX_STAGES];
-    void *argp[PW_MAX_STAGES] = {0};
 
-    for (int k = 1; r && k < r->w.stages; k++) {
-        args[k] = (pw_stage_arg){r, k};
-        argp[k] = &args[k];
-    }
     if (ct__go_drive_chain(st, &(ct__go_chain){.stages = r ? r->w.stages : 0,
                                                .stages_wg = r ? r->stages_wg : NULL,
                                                .gen_wg = r ? r->gen_wg : NULL,
-                                               .stage = pw_stage_co,
+                                               .stage = pw_stage_k,
                                                .generate = pw_generator_co,
-                                               .stage_args = argp,
                                                .run = r,
                                                .gen_n = r ? &r->gen_n : NULL,
                                                .t0 = r ? &r->t0 : NULL,

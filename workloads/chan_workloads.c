@@ -86,6 +86,13 @@ void ct__chan_guard_watch(bool on)
     ct_wait_watch_self(on); /* -ENOMEM: unwatched, so never taken for a deadlock */
 }
 
+void ct__chan_chain_done(ct_bench_state *st, ct_chan *first)
+{
+    ct__chan_guard_watch(false);
+    if (first && ct_bench_thread_index(st) == 0)
+        ct_chan_close(first);
+}
+
 void ct__chan_guard_stop(ct_bench_state *st, ct__chan_guard *g)
 {
     if (!g->running)

@@ -64,6 +64,10 @@ bool ct__chan_guard_start(ct_bench_state *st, ct__chan_guard *g, ct_chan *const 
 /* A role's thread: watched (on) from its run's start, unwatched (off) at its
  * loop_done. */
 void ct__chan_guard_watch(bool on);
+/* A chain of stages' loop_done (chan/pipeline, chan/pipework): unwatch this
+ * thread; thread 0 closes the first channel (NULL: none), which ends the
+ * stages in turn. */
+void ct__chan_chain_done(ct_bench_state *st, ct_chan *first);
 /* Teardown, first: stop watching; a deadlock seen is the run's error (the
  * first one, so the JSON names it). */
 void ct__chan_guard_stop(ct_bench_state *st, ct__chan_guard *g);

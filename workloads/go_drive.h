@@ -25,7 +25,8 @@ bool ct__go_driver(ct_bench_state *st, bool ok);
 bool ct__go_counted(ct_bench_state *st, ct_wg *wg, ct_go_fn fn, void *arg, const char *what);
 
 /* A chain of coroutine stages fed by a generator (the rt:go pipelines).
- * Bench thread 0 starts stages 1..stages-1 once (stage(stage_args[k])),
+ * Bench thread 0 starts stages 1..stages-1 (at most CT__GO_CHAIN_MAX - 1)
+ * once, each stage(run, k) on a coroutine counted in stages_wg,
  * then, for each batch the harness hands out, sets *gen_n and runs
  * generate(run) on a coroutine (which ends with ct_wg_done(gen_wg)) and
  * waits for it; after a failed start or a generator error (*gen_errs) it
@@ -33,11 +34,13 @@ bool ct__go_counted(ct_bench_state *st, ct_wg *wg, ct_go_fn fn, void *arg, const
  * watches the channels (ct__chan_guard_watch) while it drives. The stages
  * end in the caller's loop_done, ct__go_chain_done. Returns whether this
  * thread drove (thread 0 with run set). */
+#define CT__GO_CHAIN_MAX 16
+
 typedef struct ct__go_chain {
-    int stages;                /* stage 0 is the generator */
-    ct_wg *stages_wg, *gen_wg; /* the stages' count, the generator's */
-    ct_go_fn stage, generate;  /* stage(stage_args[k]); generate(run) */
-    void *const *stage_args;   /* [stages]; [0] unused */
+    int stages;                      /* stage 0 is the generator */
+    ct_wg *stages_wg, *gen_wg;       /* the stages' count, the generator's */
+    void (*stage)(void *run, int k); /* stage k's loop, until its input closes */
+    ct_go_fn generate;               /* generate(run) */
     void *run;
     uint64_t *gen_n, *t0;     /* written by the driver before each use */
     const uint64_t *gen_errs; /* the generator's failed sends so far */
