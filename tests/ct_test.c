@@ -679,3 +679,27 @@ size_t ct_test_check_registry(const ct_test_registry *r)
                      ct_registry_count(r->descs), fam, n);
     return n;
 }
+
+static void check_unknown_name(const ct_test_registry *r, const char *name)
+{
+    errno = 0;
+    if (r->find(name) != NULL || errno != EINVAL)
+        ct_test_fail("ct_%s_find(%s%s%s): expected NULL with EINVAL (errno %d)", r->family,
+                     name ? "\"" : "", name ? name : "NULL", name ? "\"" : "", errno);
+    if (!name)
+        return; /* ct_<fam>_new(NULL, ...): the first listed */
+    errno = 0;
+    if (r->create(name) != NULL || errno != EINVAL)
+        ct_test_fail("ct_%s_new(\"%s\"): expected NULL with EINVAL (errno %d)", r->family, name,
+                     errno);
+}
+
+void ct_test_check_unknown_names(const ct_test_registry *r, const char *const *more)
+{
+    static const char *const bad[] = {"no_such_name", "", "mutex ", NULL};
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        check_unknown_name(r, bad[i]);
+    for (; more && *more; more++)
+        check_unknown_name(r, *more);
+}

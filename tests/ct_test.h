@@ -188,6 +188,12 @@ typedef struct ct_test_registry {
 } ct_test_registry;
 
 size_t ct_test_check_registry(const ct_test_registry *r);
+/* Names no design has ("no_such_name", "", "mutex ", then `more`, a NULL-ended
+ * list or NULL): find returns NULL with EINVAL for each and for NULL, and
+ * create (r->create, which must be set) NULL with EINVAL. Whether
+ * ct_<fam>_new(NULL, ...) makes the first listed stays the driver's (it
+ * needs the family's impl and free). */
+void ct_test_check_unknown_names(const ct_test_registry *r, const char *const *more);
 
 /* At file scope in a driver: the listed and find adapters of family fam
  * (whose ops tables start with their ct_impl_desc desc, as every family's

@@ -279,27 +279,11 @@ static int test_registry(void *arg)
 
 static int test_find_unknown(void *arg)
 {
-    const char *bad[] = {"no_such_counter", "", "mutex ", NULL};
     ct_counter *c;
 
     (void)arg;
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        const char *name = bad[i];
-
-        errno = 0;
-        if (ct_counter_find(name) != NULL)
-            ct_test_fail("ct_counter_find(%s%s%s) found something", name ? "\"" : "",
-                         name ? name : "NULL", name ? "\"" : "");
-        if (errno != EINVAL)
-            ct_test_fail("ct_counter_find(%s): errno %d, expected EINVAL", name ? name : "NULL",
-                         errno);
-        if (!name)
-            continue; /* ct_counter_new(NULL, ...): the first listed */
-        errno = 0;
-        if (ct_counter_new(name, 1) != NULL || errno != EINVAL)
-            ct_test_fail("ct_counter_new(\"%s\"): expected NULL with EINVAL (errno %d)", name,
-                         errno);
-    }
+    ct_test_check_unknown_names(
+        &(ct_test_registry){CT_TEST_REGISTRY_OF(counter), .create = counter_new_one}, NULL);
     c = ct_counter_new(NULL, 1);
     if (!c || ct_counter_impl(c) != ct_counter_impls()[0])
         ct_test_fail("ct_counter_new(NULL, 1) must make the first listed (%s)",

@@ -220,21 +220,11 @@ static int test_registry(void *arg)
 
 static int test_find_unknown(void *arg)
 {
-    const char *bad[] = {"no_such_map", "", "mutex ", NULL};
     ct_map *m;
 
     (void)arg;
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        errno = 0;
-        if (ct_map_find(bad[i]) != NULL || errno != EINVAL)
-            ct_test_fail("ct_map_find(%s): expected NULL with EINVAL (errno %d)",
-                         bad[i] ? bad[i] : "NULL", errno);
-        if (!bad[i])
-            continue; /* ct_map_new(NULL, ...): the first listed */
-        errno = 0;
-        if (ct_map_new(bad[i], 16, 1) != NULL || errno != EINVAL)
-            ct_test_fail("ct_map_new(\"%s\"): expected NULL with EINVAL (errno %d)", bad[i], errno);
-    }
+    ct_test_check_unknown_names(
+        &(ct_test_registry){CT_TEST_REGISTRY_OF(map), .create = map_new_one}, NULL);
     m = ct_map_new(NULL, 16, 1);
     if (!m || ct_map_impl(m) != ct_map_impls()[0])
         ct_test_fail("ct_map_new(NULL, ..) must make the first listed (%s)",

@@ -18,8 +18,9 @@
  *                       NULL are refused with the reason and change nothing;
  *                       past CT_REGISTRY_EXTRA, ENOSPC
  *   registry/drivers    ct_test_check_registry, the registry case of every
- *                       validate driver, passes a sound registry and fails
- *                       (exit 1, in a child) on each fault it looks for
+ *                       validate driver, and ct_test_check_unknown_names
+ *                       pass a sound registry and fail (exit 1, in a child)
+ *                       on each fault they look for
  */
 #include <errno.h>
 #include <stdio.h>
@@ -248,6 +249,7 @@ typedef struct fake_registry {
     int tagged; /* a tag column (chan's general or bench) */
     int created;
     int create_errno;
+    int unknown; /* then ct_test_check_unknown_names too */
     unsigned known, required, rules;
 } fake_registry;
 
@@ -262,11 +264,13 @@ static const ct_impl_desc *fake_find(const char *name)
 {
     long i = ct_registry_index(fake->descs, name);
 
-    if (fake->find_none)
-        return NULL;
     if (fake->find_says)
         return fake->find_says;
-    return i < 0 ? NULL : fake->descs[i];
+    if (fake->find_none || i < 0) {
+        errno = EINVAL; /* as every ct_<fam>_find */
+        return NULL;
+    }
+    return fake->descs[i];
 }
 
 static void *fake_create(const char *name)
@@ -288,6 +292,27 @@ static const ct_impl_desc *const listed_short[] = {&d_lock, NULL};
 static const ct_impl_desc *const listed_none[] = {NULL};
 
 static const fake_registry fakes[] = {
+    {.what = "unknown names refused",
+     .descs = {&d_lock, &d_free},
+     .unknown = 1,
+     .create_errno = EINVAL},
+    {.what = "unknown names: find finds one",
+     .says = "ct_fake_find(\"no_such_name\"): expected NULL with EINVAL",
+     .descs = {&d_lock},
+     .find_says = &d_lock,
+     .unknown = 1,
+     .create_errno = EINVAL},
+    {.what = "unknown names: create makes one",
+     .says = "ct_fake_new(\"no_such_name\"): expected NULL with EINVAL",
+     .descs = {&d_lock},
+     .created = 1,
+     .unknown = 1,
+     .create_errno = EINVAL},
+    {.what = "unknown names: create fails with another errno",
+     .says = "ct_fake_new(\"no_such_name\"): expected NULL with EINVAL (errno 38)",
+     .descs = {&d_lock},
+     .unknown = 1,
+     .create_errno = ENOSYS},
     {.what = "sound",
      .descs = {&d_lock, &d_free},
      .required = CT_CAP_EXACT | CT_CAP_MPMC,
@@ -392,15 +417,18 @@ static int check_in_child(size_t i, char *err, size_t len)
         if (dup2(fd[1], STDERR_FILENO) < 0)
             _exit(5);
         fake = &fakes[i];
-        n = ct_test_check_registry(&(ct_test_registry){.family = "fake",
-                                                       .descs = fake->descs,
-                                                       .listed = fake_listed,
-                                                       .find = fake_find,
-                                                       .create = fake_create,
-                                                       .tag = fake->tagged ? fake_tag : NULL,
-                                                       .known_caps = fake->known,
-                                                       .required_caps = fake->required,
-                                                       .rules = fake->rules});
+        const ct_test_registry r = {.family = "fake",
+                                    .descs = fake->descs,
+                                    .listed = fake_listed,
+                                    .find = fake_find,
+                                    .create = fake_create,
+                                    .tag = fake->tagged ? fake_tag : NULL,
+                                    .known_caps = fake->known,
+                                    .required_caps = fake->required,
+                                    .rules = fake->rules};
+        n = ct_test_check_registry(&r);
+        if (fake->unknown)
+            ct_test_check_unknown_names(&r, NULL);
         fflush(stdout);
         _exit(n == ct_registry_count(fake->descs) ? 0 : 4);
     }

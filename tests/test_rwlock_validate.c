@@ -242,22 +242,11 @@ static int test_registry(void *arg)
 
 static int test_find_unknown(void *arg)
 {
-    const char *bad[] = {"no_such_rwlock", "", "mutex ", NULL};
     ct_rwlock *l;
 
     (void)arg;
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        errno = 0;
-        if (ct_rwlock_find(bad[i]) != NULL || errno != EINVAL)
-            ct_test_fail("ct_rwlock_find(%s): expected NULL with EINVAL (errno %d)",
-                         bad[i] ? bad[i] : "NULL", errno);
-        if (!bad[i])
-            continue; /* ct_rwlock_new(NULL, ...): the first listed */
-        errno = 0;
-        if (ct_rwlock_new(bad[i], 1) != NULL || errno != EINVAL)
-            ct_test_fail("ct_rwlock_new(\"%s\"): expected NULL with EINVAL (errno %d)", bad[i],
-                         errno);
-    }
+    ct_test_check_unknown_names(
+        &(ct_test_registry){CT_TEST_REGISTRY_OF(rwlock), .create = rwlock_new_one}, NULL);
     l = ct_rwlock_new(NULL, 1);
     if (!l || ct_rwlock_impl(l) != ct_rwlock_impls()[0])
         ct_test_fail("ct_rwlock_new(NULL, 1) must make the first listed (%s)",
